@@ -1,0 +1,99 @@
+// The typed port the rest of Attendant uses to talk to Asterisk. Only lib/asterisk/ari.ts
+// implements it over ari-client; lib/calls and lib/api only see these types.
+
+export type ChannelStateName = 'Down' | 'Rsrvd' | 'OffHook' | 'Dialing' | 'Ring' | 'Ringing' | 'Up' | 'Busy' | 'Dialing Offhook' | 'Pre-ring' | 'Unknown';
+
+export interface ChannelInfo {
+  id: string;
+  name: string;
+  state: ChannelStateName;
+  caller: { name: string; number: string };
+  connected: { name: string; number: string };
+  dialplan?: { context: string; exten: string; priority: number; app_name?: string; app_data?: string };
+  creationtime?: string;
+}
+
+export interface BridgeInfo {
+  id: string;
+  bridge_type: string;
+  name: string;
+  channels: string[];
+}
+
+/** Events after parsing at the edge; anything Attendant does not use is dropped there. */
+export type AriEvent =
+  | { type: 'StasisStart'; channel: ChannelInfo; args: string[]; replaceChannel?: ChannelInfo }
+  | { type: 'StasisEnd'; channel: ChannelInfo }
+  | { type: 'ChannelStateChange'; channel: ChannelInfo }
+  | { type: 'ChannelHangupRequest'; channel: ChannelInfo; cause: number }
+  | { type: 'ChannelDestroyed'; channel: ChannelInfo; cause: number; causeTxt: string }
+  | { type: 'ChannelEnteredBridge'; channel: ChannelInfo; bridge: BridgeInfo }
+  | { type: 'ChannelLeftBridge'; channel: ChannelInfo; bridge: BridgeInfo }
+  | { type: 'ChannelDtmfReceived'; channel: ChannelInfo; digit: string; durationMs: number }
+  | { type: 'Dial'; peer: ChannelInfo; dialstatus: string }
+  | { type: 'DeviceStateChanged'; name: string; state: string }
+  | { type: 'EndpointStateChange'; technology: string; resource: string; state: string }
+  | { type: 'BridgeDestroyed'; bridge: BridgeInfo };
+
+export type AriEventType = AriEvent['type'];
+
+export interface OriginateRequest {
+  endpoint: string;
+  appArgs?: string[];
+  callerId?: string;
+  /** seconds to ring before giving up (cause 19) */
+  timeout?: number;
+  variables?: Record<string, string>;
+  /** choose the channel id, so events for it can be matched before the answer arrives */
+  channelId?: string;
+}
+
+export type DeviceState = 'UNKNOWN' | 'NOT_INUSE' | 'INUSE' | 'BUSY' | 'INVALID' | 'UNAVAILABLE' | 'RINGING' | 'RINGINUSE' | 'ONHOLD';
+
+/** An ARI request that Asterisk refused: status 404 for a channel that is gone, 500 for allocation, ... */
+export class AriError extends Error {
+  readonly code = 'ari_error';
+  constructor(readonly status: number, message: string, readonly operation: string) {
+    super(`${operation}: ${status} ${message}`);
+  }
+}
+
+export interface AriPort {
+  /** stable app name given to Stasis() */
+  readonly app: string;
+  onEvent(listener: (event: AriEvent) => void): void;
+  onConnection(listener: (up: boolean) => void): void;
+  isConnected(): boolean;
+
+  originate(req: OriginateRequest): Promise<ChannelInfo>;
+  answer(channelId: string): Promise<void>;
+  ring(channelId: string): Promise<void>;
+  ringStop(channelId: string): Promise<void>;
+  hangup(channelId: string, reason?: 'normal' | 'busy' | 'congestion' | 'no_answer' | 'timeout' | 'rejected' | 'unallocated'): Promise<void>;
+  continueInDialplan(channelId: string, to: { context?: string; extension?: string; priority?: number; label?: string }): Promise<void>;
+  redirect(channelId: string, endpoint: string): Promise<void>;
+  startMoh(channelId: string, mohClass?: string): Promise<void>;
+  stopMoh(channelId: string): Promise<void>;
+  hold(channelId: string): Promise<void>;
+  unhold(channelId: string): Promise<void>;
+  play(channelId: string, media: string): Promise<void>;
+  setVariable(channelId: string, variable: string, value: string): Promise<void>;
+  getVariable(channelId: string, variable: string): Promise<string>;
+  sendDtmf(channelId: string, dtmf: string): Promise<void>;
+  snoop(channelId: string, opts: { spy: 'none' | 'both' | 'out' | 'in'; whisper: 'none' | 'both' | 'out' | 'in'; appArgs?: string[]; snoopId?: string }): Promise<ChannelInfo>;
+  getChannel(channelId: string): Promise<ChannelInfo>;
+  listChannels(): Promise<ChannelInfo[]>;
+
+  createBridge(type: 'mixing' | 'holding', name?: string, bridgeId?: string): Promise<BridgeInfo>;
+  destroyBridge(bridgeId: string): Promise<void>;
+  addChannel(bridgeId: string, channelIds: string[], role?: string): Promise<void>;
+  removeChannel(bridgeId: string, channelIds: string[]): Promise<void>;
+  bridgeStartMoh(bridgeId: string, mohClass?: string): Promise<void>;
+  bridgeStopMoh(bridgeId: string): Promise<void>;
+  listBridges(): Promise<BridgeInfo[]>;
+
+  setDeviceState(name: string, state: DeviceState): Promise<void>;
+  setMailbox(name: string, oldMessages: number, newMessages: number): Promise<void>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,277 @@
+// One schema for the whole configuration. Every field error names its path,
+// so an admin sees `groups[1].overflow.to: unknown group "sales"` and nothing starts.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "." or "-"');
+const seconds = z.number().nonnegative().max(86_400);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM (00:00 to 24:00)');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+
+export const MODES = ['day', 'night', 'mode1', 'mode2'] as const;
+export type Mode = (typeof MODES)[number];
+export const STRATEGIES = ['ring-all', 'longest-idle', 'round-robin', 'linear', 'fewest-calls', 'random'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** Where a call goes in a given mode of the distribution table. */
+const destinationSchema = z.discriminatedUnion('type', [
+  // present to the attendants of a group (this one when `group` is left out)
+  z.object({ type: z.literal('group'), group: id.optional() }).strict(),
+  // leave Stasis and ring an extension through the dialplan
+  z.object({ type: z.literal('extension'), number: z.string().regex(/^[0-9*#+]{1,32}$/), context: z.string().min(1).optional() }).strict(),
+  z.object({ type: z.literal('voicemail'), mailbox: z.string().min(1), context: z.string().min(1).optional() }).strict(),
+  // play a recording then hang up (closed announcement)
+  z.object({ type: z.literal('announcement'), sound: z.string().min(1) }).strict(),
+  z.object({ type: z.literal('dialplan'), context: z.string().min(1), extension: z.string().min(1), priority: z.number().int().positive().default(1) }).strict(),
+]);
+export type Destination = z.infer<typeof destinationSchema>;
+
+const scheduleRule = z.object({
+  days: z.array(z.enum(WEEKDAYS)).min(1),
+  from: hhmm,
+  to: hhmm,
+  mode: z.enum(MODES).default('day'),
+}).strict().superRefine((r, ctx) => {
+  if (r.from >= r.to) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be later than from (${r.from})` });
+});
+
+const scheduleSchema = z.object({
+  timezone: z.string().default('UTC').superRefine((tz, ctx) => {
+    try { new Intl.DateTimeFormat('en-GB', { timeZone: tz }); } catch { ctx.addIssue({ code: 'custom', message: `unknown time zone "${tz}"` }); }
+  }),
+  // mode outside every rule (typically night)
+  otherwise: z.enum(MODES).default('night'),
+  rules: z.array(scheduleRule).default([]),
+  holidays: z.array(z.object({ date: isoDate, mode: z.enum(MODES).default('night'), name: z.string().optional() }).strict()).default([]),
+}).strict();
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+const groupSchema = z.object({
+  id,
+  name: z.string().min(1),
+  members: z.array(id).default([]),
+  strategy: z.enum(STRATEGIES).default('longest-idle'),
+  ringTimeout: seconds.positive().default(15),
+  // what a waiting caller hears: music on hold class, or ringback
+  waiting: z.union([z.object({ music: z.string().min(1) }).strict(), z.literal('ringback')]).default({ music: 'default' }),
+  maxQueue: z.number().int().positive().max(100_000).optional(),
+  overflow: z.object({
+    to: id,
+    queueLength: z.number().int().positive().optional(),
+    waitSeconds: seconds.positive().optional(),
+    // mutual help: the overflow group's members see the call, this group's members keep seeing it
+    mutualHelp: z.boolean().default(true),
+  }).strict().superRefine((o, ctx) => {
+    if (o.queueLength === undefined && o.waitSeconds === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'needs queueLength or waitSeconds (or both)' });
+    }
+  }).optional(),
+  table: z.object({
+    day: destinationSchema.default({ type: 'group' }),
+    night: destinationSchema.optional(),
+    mode1: destinationSchema.optional(),
+    mode2: destinationSchema.optional(),
+  }).strict().default({ day: { type: 'group' } }),
+  schedule: scheduleSchema.optional(),
+  // night bell: a device rung in night mode alongside the night destination
+  nightBell: z.object({ device: z.string().min(1) }).strict().optional(),
+  // where a caller goes when nobody can take it (all unplugged, ARI failure): never dropped
+  fallback: destinationSchema.optional(),
+}).strict();
+export type GroupConfig = z.infer<typeof groupSchema>;
+
+const attendantSchema = z.object({
+  id,
+  name: z.string().min(1),
+  device: z.string().regex(/^[A-Za-z]+\/\S+$/, 'must be a dial string such as PJSIP/att1'),
+  autoAnswer: z.boolean().default(false),
+  extension: z.string().optional(),
+}).strict();
+export type AttendantConfig = z.infer<typeof attendantSchema>;
+
+const callClassSchema = z.object({
+  id,
+  name: z.string().optional(),
+  // 1 (lowest) to 9 (most urgent): the waiting queue serves higher first, then the oldest
+  priority: z.number().int().min(1).max(9),
+  // seconds before the presentation starts ringing (delayed ring)
+  delayedRing: seconds.default(0),
+}).strict();
+export type CallClassConfig = z.infer<typeof callClassSchema>;
+
+const DEFAULT_CLASSES: CallClassConfig[] = [
+  { id: 'external', priority: 5, delayedRing: 0 },
+  { id: 'internal', priority: 4, delayedRing: 0 },
+  { id: 'recall', priority: 7, delayedRing: 0 },
+  { id: 'urgent', priority: 9, delayedRing: 0 },
+  { id: 'dnd', priority: 5, delayedRing: 0 },
+  { id: 'wakeup-failed', priority: 8, delayedRing: 0 },
+];
+
+const configSchema = z.object({
+  asterisk: z.object({
+    ari: z.object({
+      url: z.string().url(),
+      user: z.string().min(1),
+      password: z.string().min(1),
+      app: id.default('attendant'),
+    }).strict(),
+    ami: z.object({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(5038),
+      user: z.string().min(1),
+      password: z.string().min(1),
+    }).strict().optional(),
+    // dialplan context used when a call leaves Stasis for an extension
+    context: z.string().min(1).default('attendant-out'),
+  }).strict(),
+  redis: z.object({ url: z.string().url().optional(), prefix: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/).default('att:') }).strict().default({ prefix: 'att:' }),
+  http: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ host: '127.0.0.1', port: 8080 }),
+  log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().default({ level: 'info' }),
+  timers: z.object({
+    absentAfter: seconds.positive().default(80),
+    recall: seconds.positive().default(30),
+    park: seconds.positive().default(120),
+    leaseTtl: seconds.positive().default(5),
+  }).strict().default({ absentAfter: 80, recall: 30, park: 120, leaseTtl: 5 }),
+  classes: z.array(callClassSchema).default(DEFAULT_CLASSES),
+  attendants: z.array(attendantSchema).min(1),
+  groups: z.array(groupSchema).min(1),
+  // what the console's BLF grid shows: extensions (by hint) and trunks (by PJSIP endpoint), fed by AMI
+  supervision: z.object({
+    extensions: z.array(z.object({
+      number: z.string().regex(/^[0-9*#+]{1,32}$/),
+      name: z.string().min(1),
+      context: z.string().min(1).default('default'),
+      device: z.string().optional(),
+    }).strict()).default([]),
+    trunks: z.array(z.object({ id, name: z.string().min(1), endpoint: z.string().min(1) }).strict()).default([]),
+  }).strict().default({ extensions: [], trunks: [] }),
+}).strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** `groups[1].overflow.to` from zod's path array. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(root)';
+}
+
+function duplicates(ids: string[]): Set<string> {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const i of ids) (seen.has(i) ? dup : seen).add(i);
+  return dup;
+}
+
+/** Cross-references zod cannot see field by field: ids that must exist, ids that must be unique. */
+function checkReferences(cfg: Config): string[] {
+  const problems: string[] = [];
+  const attendantIds = new Set(cfg.attendants.map((a) => a.id));
+  const groupIds = new Set(cfg.groups.map((g) => g.id));
+  for (const [list, name] of [[cfg.attendants, 'attendants'], [cfg.groups, 'groups'], [cfg.classes, 'classes']] as const) {
+    const dup = duplicates(list.map((x) => x.id));
+    list.forEach((x, i) => { if (dup.has(x.id)) problems.push(`${name}[${i}].id: duplicate id "${x.id}"`); });
+  }
+  const dupDevices = duplicates(cfg.attendants.map((a) => a.device));
+  cfg.attendants.forEach((a, i) => { if (dupDevices.has(a.device)) problems.push(`attendants[${i}].device: device "${a.device}" is used by another attendant`); });
+  const checkDest = (d: Destination | undefined, path: string) => {
+    if (d?.type === 'group' && d.group !== undefined && !groupIds.has(d.group)) problems.push(`${path}.group: unknown group "${d.group}"`);
+  };
+  cfg.groups.forEach((g, i) => {
+    g.members.forEach((m, j) => { if (!attendantIds.has(m)) problems.push(`groups[${i}].members[${j}]: unknown attendant "${m}"`); });
+    const dupMembers = duplicates(g.members);
+    for (const m of dupMembers) problems.push(`groups[${i}].members: attendant "${m}" listed twice`);
+    if (g.overflow) {
+      if (!groupIds.has(g.overflow.to)) problems.push(`groups[${i}].overflow.to: unknown group "${g.overflow.to}"`);
+      else if (g.overflow.to === g.id) problems.push(`groups[${i}].overflow.to: a group cannot overflow to itself`);
+    }
+    for (const mode of MODES) checkDest(g.table[mode], `groups[${i}].table.${mode}`);
+    checkDest(g.fallback, `groups[${i}].fallback`);
+    g.schedule?.rules.forEach((r, j) => {
+      if (r.mode !== 'day' && !g.table[r.mode]) problems.push(`groups[${i}].schedule.rules[${j}].mode: the table has no "${r.mode}" destination`);
+    });
+    if (g.schedule && g.schedule.otherwise !== 'day' && !g.table[g.schedule.otherwise]) {
+      problems.push(`groups[${i}].schedule.otherwise: the table has no "${g.schedule.otherwise}" destination`);
+    }
+  });
+  return problems;
+}
+
+/** Parse an already loaded object: throws ConfigError listing every problem by path. */
+export function parseConfig(raw: unknown): Config {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`));
+  }
+  const problems = checkReferences(result.data);
+  if (problems.length) throw new ConfigError(problems);
+  return result.data;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Environment variables the controller reads (docker/.env.example lists the same). */
+export const ENV_VARS = [
+  'ATTENDANT_CONFIG', 'ATTENDANT_ARI_URL', 'ATTENDANT_ARI_USER', 'ATTENDANT_ARI_PASSWORD',
+  'ATTENDANT_AMI_HOST', 'ATTENDANT_AMI_USER', 'ATTENDANT_AMI_PASSWORD',
+  'ATTENDANT_REDIS_URL', 'REDIS_URL', 'ATTENDANT_REDIS_PASSWORD', 'ATTENDANT_HTTP_PORT',
+] as const;
+
+/** Secrets and addresses may come from the environment so they stay out of the YAML file. */
+export function applyEnv(raw: unknown, env: Env): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const doc = structuredClone(raw) as Record<string, Record<string, Record<string, unknown>>>;
+  const setIn = (path: string[], value: string | undefined, asNumber = false) => {
+    if (value === undefined || value === '') return;
+    let node: Record<string, unknown> = doc;
+    for (const key of path.slice(0, -1)) {
+      if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[path[path.length - 1]!] = asNumber ? Number(value) : value;
+  };
+  setIn(['asterisk', 'ari', 'url'], env.ATTENDANT_ARI_URL);
+  setIn(['asterisk', 'ari', 'user'], env.ATTENDANT_ARI_USER);
+  setIn(['asterisk', 'ari', 'password'], env.ATTENDANT_ARI_PASSWORD);
+  setIn(['asterisk', 'ami', 'host'], env.ATTENDANT_AMI_HOST);
+  setIn(['asterisk', 'ami', 'user'], env.ATTENDANT_AMI_USER);
+  setIn(['asterisk', 'ami', 'password'], env.ATTENDANT_AMI_PASSWORD);
+  setIn(['redis', 'url'], env.ATTENDANT_REDIS_URL ?? env.REDIS_URL);
+  setIn(['http', 'port'], env.ATTENDANT_HTTP_PORT, true);
+  if (env.ATTENDANT_REDIS_PASSWORD && typeof doc.redis?.url === 'string') {
+    const u = new URL(doc.redis.url as string);
+    u.password = env.ATTENDANT_REDIS_PASSWORD;
+    doc.redis.url = u.toString();
+  }
+  return doc;
+}
+
+export function loadConfigFile(path: string, env: Env = process.env): Config {
+  let text: string;
+  try { text = readFileSync(path, 'utf8'); } catch (err) {
+    throw new ConfigError([`(file): cannot read ${path}: ${(err as Error).message}`]);
+  }
+  let raw: unknown;
+  try { raw = parseYaml(text); } catch (err) {
+    throw new ConfigError([`(file): ${path} is not valid YAML: ${(err as Error).message}`]);
+  }
+  return parseConfig(applyEnv(raw, env));
+}
+
+/** Lookups the rest of the code needs often. */
+export function classById(cfg: Config, classId: string): CallClassConfig | undefined {
+  return cfg.classes.find((c) => c.id === classId);
+}

@@ -1,0 +1,111 @@
+// The records Attendant keeps about attendants, groups and calls. Plain data:
+// the domain decides on them, the store persists them, the API shows them.
+import type { Mode } from '../config.ts';
+
+export type { Mode };
+
+/**
+ * idle: logged in and free; ringing: a call is being presented to the set;
+ * busy: on a call or doing an operation; unplugged: logged out or set offline;
+ * absent: did not answer a presentation within `absentAfter` (any action brings it back);
+ * dnd: logged in but refuses presentations.
+ */
+export const ATTENDANT_STATES = ['idle', 'ringing', 'busy', 'unplugged', 'absent', 'dnd'] as const;
+export type AttendantState = (typeof ATTENDANT_STATES)[number];
+
+export interface AttendantRecord {
+  id: string;
+  state: AttendantState;
+  /** ms epoch of the last state change */
+  since: number;
+  reason: string;
+  /** groups the attendant is logged into (members it may serve) */
+  groups: string[];
+  device: string;
+  /** ms epoch since when the attendant is idle (longest-idle hunting); 0 when not idle */
+  idleSince: number;
+  /** caller channel id of the call being presented or handled */
+  currentCall?: string;
+  /** the attendant's own leg (channel id) for the current call */
+  currentLeg?: string;
+  loginUser?: string;
+  /** calls answered since login (fewest-calls hunting) */
+  callsTaken: number;
+  /** ms epoch of the presentation not yet answered (absent timer) */
+  unansweredSince?: number;
+}
+
+/** in service: at least one member idle or busy; absent: the last working member went absent; unplugged: all unplugged. */
+export const GROUP_STATES = ['in-service', 'absent', 'unplugged'] as const;
+export type GroupState = (typeof GROUP_STATES)[number];
+
+export interface GroupRecord {
+  id: string;
+  /** mode in force, from the schedule or the override */
+  mode: Mode;
+  /** manual override by a supervisor; wins over the schedule until cleared */
+  override?: Mode;
+  state: GroupState;
+  /** round-robin: index in the member list of the last attendant presented */
+  rrCursor: number;
+}
+
+export const CALL_STATES = ['waiting', 'ringing', 'talking', 'held', 'parked', 'transferring', 'ended'] as const;
+export type CallState = (typeof CALL_STATES)[number];
+
+export interface CallRecord {
+  /** the caller's channel id: the call's identity across restarts */
+  id: string;
+  callClass: string;
+  priority: number;
+  /** group whose queue holds the call */
+  group: string;
+  /** groups that also see the call (mutual help after overflow) */
+  alsoGroups: string[];
+  state: CallState;
+  callerNumber: string;
+  callerName: string;
+  /** what the caller dialled (Stasis target) */
+  target: string;
+  arrivedAt: number;
+  presentedAt?: number;
+  answeredAt?: number;
+  endedAt?: number;
+  /** attendant presented to or talking with */
+  attendant?: string;
+  /** attendant legs ringing for this call (ring-all rings several) */
+  ringingLegs: string[];
+  /** the attendant's leg once answered */
+  leg?: string;
+  /** the holding bridge the caller waits in, then the mixing bridge it talks in */
+  waitBridge?: string;
+  talkBridge?: string;
+  /** attendants that did not answer this call (skipped on the next hunt) */
+  refusedBy: string[];
+  overflowedFrom?: string;
+  endReason?: string;
+}
+
+/** One line of the operator action log. */
+export interface LogEntry {
+  /** stream id, set by the store */
+  id: string;
+  time: number;
+  /** who acted: an attendant id, a user, or `system` */
+  operator: string;
+  action: string;
+  callId?: string;
+  /** numbers involved (caller, target) to query by number */
+  numbers: string[];
+  result: string;
+  detail?: Record<string, string>;
+}
+export type LogEntryInput = Omit<LogEntry, 'id'>;
+
+export interface LogQuery {
+  from?: number;
+  to?: number;
+  operator?: string;
+  number?: string;
+  limit?: number;
+}

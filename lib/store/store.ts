@@ -1,0 +1,76 @@
+// The one contract both stores (Redis and memory) fulfil; test/contract runs the same suite on both.
+// The controller keeps its working state in memory and writes every change here, batched:
+// a batch is applied atomically (Redis MULTI), so no call is ever half-written.
+export { queueScore } from '../domain/presentation.ts';
+import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogEntryInput, LogQuery } from '../domain/model.ts';
+
+export type StoreOp =
+  | { op: 'putAttendant'; attendant: AttendantRecord }
+  | { op: 'putGroup'; group: GroupRecord }
+  | { op: 'putCall'; call: CallRecord }
+  | { op: 'deleteCall'; callId: string }
+  /** score: see queueScore(); lower is served first */
+  | { op: 'enqueue'; group: string; callId: string; score: number }
+  | { op: 'dequeue'; group: string; callId: string }
+  | { op: 'log'; entry: LogEntryInput }
+  /** add to the counters of one statistics interval (values may be fractional) */
+  | { op: 'stats'; scope: string; intervalStart: number; add: Record<string, number> }
+  /** small documents for later features (wake-up calls, DND, park slots, messages) */
+  | { op: 'putDoc'; kind: string; id: string; doc: Record<string, unknown> }
+  | { op: 'deleteDoc'; kind: string; id: string };
+
+export interface StatsInterval {
+  intervalStart: number;
+  counters: Record<string, number>;
+}
+
+export interface Snapshot {
+  attendants: AttendantRecord[];
+  groups: GroupRecord[];
+  calls: CallRecord[];
+  /** group id -> call ids, served first at index 0 */
+  queues: Record<string, string[]>;
+}
+
+export interface Store {
+  /** Apply every op or none. */
+  commit(ops: StoreOp[]): Promise<void>;
+
+  getAttendant(id: string): Promise<AttendantRecord | null>;
+  listAttendants(): Promise<AttendantRecord[]>;
+  /** attendants idle in a group, longest idle first */
+  idleAttendants(group: string): Promise<string[]>;
+  getGroup(id: string): Promise<GroupRecord | null>;
+  listGroups(): Promise<GroupRecord[]>;
+  getCall(id: string): Promise<CallRecord | null>;
+  listCalls(): Promise<CallRecord[]>;
+  /** call ids in serving order */
+  queue(group: string): Promise<string[]>;
+  /** everything a restarted controller needs to resume */
+  snapshot(): Promise<Snapshot>;
+
+  /**
+   * The hand-over: atomically give a call to one attendant. True for exactly one caller
+   * until releaseCall; the ops are applied in the same atomic step only when the claim wins.
+   */
+  claimCall(callId: string, attendantId: string, ops?: StoreOp[]): Promise<boolean>;
+  releaseCall(callId: string): Promise<void>;
+  claimOwner(callId: string): Promise<string | null>;
+
+  queryLog(q: LogQuery): Promise<LogEntry[]>;
+  stats(scope: string, from: number, to: number): Promise<StatsInterval[]>;
+
+  getDoc(kind: string, id: string): Promise<Record<string, unknown> | null>;
+  listDocs(kind: string): Promise<Array<{ id: string; doc: Record<string, unknown> }>>;
+
+  /** Hold or renew a lease (the active controller); false when another holder has it. */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+  leaseHolder(name: string): Promise<string | null>;
+
+  /** true when the backing service answers */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+
