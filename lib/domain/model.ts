@@ -22,13 +22,17 @@ export interface AttendantRecord {
   /** groups the attendant is logged into (members it may serve) */
   groups: string[];
   device: string;
-  /** ms epoch since when the attendant is idle (longest-idle hunting); 0 when not idle */
+  /** ms epoch since when the attendant is idle (longest-idle hunting); 0 when not idle, but kept while ringing so a no-answer does not reset the idle timer */
   idleSince: number;
   /** caller channel id of the call being presented or handled */
   currentCall?: string;
   /** the attendant's own leg (channel id) for the current call */
   currentLeg?: string;
   loginUser?: string;
+  /** ms epoch of the login; undefined when logged out (an attendant stays logged in while its device is offline) */
+  loggedInAt?: number;
+  /** the device is unregistered: the attendant is unplugged until it comes back online */
+  offline?: boolean;
   /** calls answered since login (fewest-calls hunting) */
   callsTaken: number;
   /** ms epoch of the presentation not yet answered (absent timer) */
