@@ -233,7 +233,7 @@ export const ENV_VARS = [
 /** Secrets and addresses may come from the environment so they stay out of the YAML file. */
 export function applyEnv(raw: unknown, env: Env): unknown {
   if (typeof raw !== 'object' || raw === null) return raw;
-  const doc = structuredClone(raw) as Record<string, Record<string, Record<string, unknown>>>;
+  const doc = structuredClone(raw) as Record<string, unknown>;
   const setIn = (path: string[], value: string | undefined, asNumber = false) => {
     if (value === undefined || value === '') return;
     let node: Record<string, unknown> = doc;
@@ -251,10 +251,11 @@ export function applyEnv(raw: unknown, env: Env): unknown {
   setIn(['asterisk', 'ami', 'password'], env.ATTENDANT_AMI_PASSWORD);
   setIn(['redis', 'url'], env.ATTENDANT_REDIS_URL ?? env.REDIS_URL);
   setIn(['http', 'port'], env.ATTENDANT_HTTP_PORT, true);
-  if (env.ATTENDANT_REDIS_PASSWORD && typeof doc.redis?.url === 'string') {
-    const u = new URL(doc.redis.url as string);
+  const redis = doc.redis as Record<string, unknown> | undefined;
+  if (env.ATTENDANT_REDIS_PASSWORD && typeof redis?.url === 'string' && URL.canParse(redis.url)) {
+    const u = new URL(redis.url);
     u.password = env.ATTENDANT_REDIS_PASSWORD;
-    doc.redis.url = u.toString();
+    redis.url = u.toString();
   }
   return doc;
 }

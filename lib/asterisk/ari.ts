@@ -1,0 +1,263 @@
+// The only importer of ari-client: connects, starts the Stasis app, reconnects with backoff,
+// parses every event once at the edge (zod) and exposes the typed AriPort.
+import ari from 'ari-client';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import type { AriEvent, AriPort, BridgeInfo, ChannelInfo, DeviceState, OriginateRequest } from './port.ts';
+import { AriError } from './port.ts';
+
+// ari-client ships no types: the small part of its surface we use.
+interface AriResourceOps { [op: string]: (params?: Record<string, unknown>) => Promise<unknown> }
+interface AriClient {
+  channels: AriResourceOps;
+  bridges: AriResourceOps;
+  deviceStates: AriResourceOps;
+  mailboxes: AriResourceOps;
+  applications: AriResourceOps;
+  on(event: string, fn: (...args: unknown[]) => void): void;
+  removeAllListeners(event?: string): void;
+  start(app: string): Promise<void>;
+  stop(): void;
+}
+interface AriModule { connect(url: string, user: string, password: string): Promise<AriClient> }
+
+const party = z.object({ name: z.string().default(''), number: z.string().default('') });
+const channelSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  state: z.string(),
+  caller: party.default({ name: '', number: '' }),
+  connected: party.default({ name: '', number: '' }),
+  dialplan: z.object({ context: z.string(), exten: z.string(), priority: z.number(), app_name: z.string().optional(), app_data: z.string().optional() }).optional(),
+  creationtime: z.string().optional(),
+});
+const bridgeSchema = z.object({ id: z.string(), bridge_type: z.string().default(''), name: z.string().default(''), channels: z.array(z.string()).default([]) });
+
+const eventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('StasisStart'), channel: channelSchema, args: z.array(z.string()).default([]), replace_channel: channelSchema.optional() }),
+  z.object({ type: z.literal('StasisEnd'), channel: channelSchema }),
+  z.object({ type: z.literal('ChannelStateChange'), channel: channelSchema }),
+  z.object({ type: z.literal('ChannelHangupRequest'), channel: channelSchema, cause: z.number().default(0) }),
+  z.object({ type: z.literal('ChannelDestroyed'), channel: channelSchema, cause: z.number().default(0), cause_txt: z.string().default('') }),
+  z.object({ type: z.literal('ChannelEnteredBridge'), channel: channelSchema, bridge: bridgeSchema }),
+  z.object({ type: z.literal('ChannelLeftBridge'), channel: channelSchema, bridge: bridgeSchema }),
+  z.object({ type: z.literal('ChannelDtmfReceived'), channel: channelSchema, digit: z.string(), duration_ms: z.number().default(0) }),
+  z.object({ type: z.literal('Dial'), peer: channelSchema, dialstatus: z.string().default('') }),
+  z.object({ type: z.literal('DeviceStateChanged'), device_state: z.object({ name: z.string(), state: z.string() }) }),
+  z.object({ type: z.literal('EndpointStateChange'), endpoint: z.object({ technology: z.string(), resource: z.string(), state: z.string().default('unknown') }) }),
+  z.object({ type: z.literal('BridgeDestroyed'), bridge: bridgeSchema }),
+]);
+
+const USED_EVENTS: ReadonlySet<string> = new Set(eventSchema.options.map((o) => o.shape.type.value));
+
+/** Turn a raw ARI event into the port's typed event; undefined for what Attendant does not use. */
+export function parseAriEvent(raw: unknown): AriEvent | undefined {
+  const type = (raw as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string' || !USED_EVENTS.has(type)) return undefined;
+  const r = eventSchema.safeParse(raw);
+  if (!r.success) return undefined;
+  const e = r.data;
+  switch (e.type) {
+    case 'StasisStart':
+      return { type: e.type, channel: e.channel as ChannelInfo, args: e.args, ...(e.replace_channel ? { replaceChannel: e.replace_channel as ChannelInfo } : {}) };
+    case 'ChannelDestroyed':
+      return { type: e.type, channel: e.channel as ChannelInfo, cause: e.cause, causeTxt: e.cause_txt };
+    case 'ChannelDtmfReceived':
+      return { type: e.type, channel: e.channel as ChannelInfo, digit: e.digit, durationMs: e.duration_ms };
+    case 'DeviceStateChanged':
+      return { type: e.type, name: e.device_state.name, state: e.device_state.state };
+    case 'EndpointStateChange':
+      return { type: e.type, technology: e.endpoint.technology, resource: e.endpoint.resource, state: e.endpoint.state };
+    default:
+      return e as AriEvent;
+  }
+}
+
+/**
+ * ari-client rethrows ARI failures as `new Error(<response body>)`, dropping the status.
+ * Asterisk's 404 bodies are stable ("Channel not found", "Bridge not found"), so a missing
+ * resource is recognised from the body; everything else keeps status 0 (unknown).
+ */
+export function toAriError(err: unknown, operation: string): AriError {
+  const text = err instanceof Error ? err.message : String(err);
+  let message = text;
+  try {
+    const body = JSON.parse(text) as { message?: unknown; error?: unknown };
+    message = String(body.message ?? body.error ?? text);
+  } catch { /* not JSON: a socket error */ }
+  const status = /not found$/i.test(message) ? 404 : /ECONNREFUSED|ECONNRESET|socket hang up|ETIMEDOUT/.test(text) ? 503 : 0;
+  return new AriError(status, message, operation);
+}
+
+export interface AriConnectOptions {
+  url: string;
+  user: string;
+  password: string;
+  app: string;
+  log: Logger;
+  /** first reconnect delay; doubles up to maxDelayMs */
+  minDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+class AriClientPort implements AriPort {
+  readonly app: string;
+  private client: AriClient | undefined;
+  private connected = false;
+  private closing = false;
+  private readonly eventListeners: Array<(e: AriEvent) => void> = [];
+  private readonly connectionListeners: Array<(up: boolean) => void> = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+  private delay: number;
+
+  constructor(private readonly opts: AriConnectOptions) {
+    this.app = opts.app;
+    this.delay = opts.minDelayMs ?? 250;
+  }
+
+  onEvent(listener: (event: AriEvent) => void): void { this.eventListeners.push(listener); }
+  onConnection(listener: (up: boolean) => void): void { this.connectionListeners.push(listener); }
+  isConnected(): boolean { return this.connected; }
+
+  /** Connect, retrying with backoff until the app runs; resolves on the first success. */
+  async open(): Promise<void> {
+    for (;;) {
+      if (this.closing) throw new Error('ARI port closed');
+      try {
+        await this.attempt();
+        return;
+      } catch (err) {
+        this.opts.log.warn({ err: (err as Error).message, retryInMs: this.delay }, 'ARI connection failed');
+        await new Promise((r) => { this.retryTimer = setTimeout(r, this.delay); });
+        this.delay = Math.min(this.delay * 2, this.opts.maxDelayMs ?? 10_000);
+      }
+    }
+  }
+
+  private async attempt(): Promise<void> {
+    const client = await (ari as unknown as AriModule).connect(this.opts.url, this.opts.user, this.opts.password);
+    this.client = client;
+    client.on('*', (raw: unknown) => this.dispatch(raw));
+    client.on('WebSocketConnected', () => this.setConnected(true));
+    client.on('WebSocketReconnecting', () => this.setConnected(false));
+    // ari-client gives up after its own retries: start over with ours
+    client.on('WebSocketMaxRetries', () => { this.setConnected(false); this.scheduleRestart(); });
+    await client.start(this.opts.app);
+    this.delay = this.opts.minDelayMs ?? 250;
+  }
+
+  private scheduleRestart(): void {
+    if (this.closing) return;
+    this.client?.removeAllListeners();
+    this.client = undefined;
+    this.retryTimer = setTimeout(() => { void this.open().catch(() => undefined); }, this.delay);
+  }
+
+  private setConnected(up: boolean): void {
+    if (this.connected === up) return;
+    this.connected = up;
+    this.opts.log.info({ up }, up ? 'ARI WebSocket connected' : 'ARI WebSocket lost');
+    for (const l of this.connectionListeners) l(up);
+  }
+
+  private dispatch(raw: unknown): void {
+    const event = parseAriEvent(raw);
+    if (!event) return;
+    for (const l of this.eventListeners) {
+      try { l(event); } catch (err) { this.opts.log.error({ err, type: event.type }, 'event handler failed'); }
+    }
+  }
+
+  private async call<T>(resource: 'channels' | 'bridges' | 'deviceStates' | 'mailboxes', op: string, params: Record<string, unknown>): Promise<T> {
+    const client = this.client;
+    if (!client) throw new AriError(503, 'ARI not connected', `${resource}.${op}`);
+    try {
+      return (await client[resource][op]!(params)) as T;
+    } catch (err) {
+      throw toAriError(err, `${resource}.${op}`);
+    }
+  }
+
+  async originate(req: OriginateRequest): Promise<ChannelInfo> {
+    const params: Record<string, unknown> = { endpoint: req.endpoint, app: this.app };
+    if (req.appArgs?.length) params.appArgs = req.appArgs.join(',');
+    if (req.callerId) params.callerId = req.callerId;
+    if (req.timeout !== undefined) params.timeout = req.timeout;
+    if (req.variables) params.variables = req.variables;
+    if (req.channelId) params.channelId = req.channelId;
+    return plainChannel(await this.call<ChannelInfo>('channels', 'originate', params));
+  }
+
+  async answer(channelId: string) { await this.call('channels', 'answer', { channelId }); }
+  async ring(channelId: string) { await this.call('channels', 'ring', { channelId }); }
+  async ringStop(channelId: string) { await this.call('channels', 'ringStop', { channelId }); }
+  async hangup(channelId: string, reason?: string) { await this.call('channels', 'hangup', reason ? { channelId, reason } : { channelId }); }
+  async continueInDialplan(channelId: string, to: { context?: string; extension?: string; priority?: number; label?: string }) {
+    await this.call('channels', 'continueInDialplan', { channelId, ...to });
+  }
+  async redirect(channelId: string, endpoint: string) { await this.call('channels', 'redirect', { channelId, endpoint }); }
+  async startMoh(channelId: string, mohClass?: string) { await this.call('channels', 'startMoh', mohClass ? { channelId, mohClass } : { channelId }); }
+  async stopMoh(channelId: string) { await this.call('channels', 'stopMoh', { channelId }); }
+  async hold(channelId: string) { await this.call('channels', 'hold', { channelId }); }
+  async unhold(channelId: string) { await this.call('channels', 'unhold', { channelId }); }
+  async play(channelId: string, media: string) { await this.call('channels', 'play', { channelId, media }); }
+  async setVariable(channelId: string, variable: string, value: string) { await this.call('channels', 'setChannelVar', { channelId, variable, value }); }
+  async getVariable(channelId: string, variable: string): Promise<string> {
+    const r = await this.call<{ value?: string }>('channels', 'getChannelVar', { channelId, variable });
+    return r.value ?? '';
+  }
+  async sendDtmf(channelId: string, dtmf: string) { await this.call('channels', 'sendDTMF', { channelId, dtmf }); }
+  async snoop(channelId: string, o: { spy: string; whisper: string; appArgs?: string[]; snoopId?: string }): Promise<ChannelInfo> {
+    const params: Record<string, unknown> = { channelId, app: this.app, spy: o.spy, whisper: o.whisper };
+    if (o.appArgs?.length) params.appArgs = o.appArgs.join(',');
+    if (o.snoopId) params.snoopId = o.snoopId;
+    return plainChannel(await this.call<ChannelInfo>('channels', o.snoopId ? 'snoopChannelWithId' : 'snoopChannel', params));
+  }
+  async getChannel(channelId: string): Promise<ChannelInfo> { return plainChannel(await this.call<ChannelInfo>('channels', 'get', { channelId })); }
+  async listChannels(): Promise<ChannelInfo[]> { return (await this.call<ChannelInfo[]>('channels', 'list', {})).map(plainChannel); }
+
+  async createBridge(type: 'mixing' | 'holding', name?: string, bridgeId?: string): Promise<BridgeInfo> {
+    const params: Record<string, unknown> = { type };
+    if (name) params.name = name;
+    if (bridgeId) params.bridgeId = bridgeId;
+    return plainBridge(await this.call<BridgeInfo>('bridges', bridgeId ? 'createWithId' : 'create', params));
+  }
+  async destroyBridge(bridgeId: string) { await this.call('bridges', 'destroy', { bridgeId }); }
+  async addChannel(bridgeId: string, channelIds: string[], role?: string) {
+    await this.call('bridges', 'addChannel', role ? { bridgeId, channel: channelIds.join(','), role } : { bridgeId, channel: channelIds.join(',') });
+  }
+  async removeChannel(bridgeId: string, channelIds: string[]) { await this.call('bridges', 'removeChannel', { bridgeId, channel: channelIds.join(',') }); }
+  async bridgeStartMoh(bridgeId: string, mohClass?: string) { await this.call('bridges', 'startMoh', mohClass ? { bridgeId, mohClass } : { bridgeId }); }
+  async bridgeStopMoh(bridgeId: string) { await this.call('bridges', 'stopMoh', { bridgeId }); }
+  async listBridges(): Promise<BridgeInfo[]> { return (await this.call<BridgeInfo[]>('bridges', 'list', {})).map(plainBridge); }
+
+  async setDeviceState(name: string, state: DeviceState) { await this.call('deviceStates', 'update', { deviceName: name, deviceState: state }); }
+  async setMailbox(name: string, oldMessages: number, newMessages: number) { await this.call('mailboxes', 'update', { mailboxName: name, oldMessages, newMessages }); }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      client.removeAllListeners();
+      try { client.stop(); } catch { /* socket already gone */ }
+    }
+    this.setConnected(false);
+  }
+}
+
+// ari-client returns resource instances carrying the client: keep only the data fields.
+function plainChannel(c: ChannelInfo): ChannelInfo {
+  return { id: c.id, name: c.name, state: c.state, caller: c.caller, connected: c.connected, ...(c.dialplan ? { dialplan: c.dialplan } : {}), ...(c.creationtime ? { creationtime: c.creationtime } : {}) };
+}
+function plainBridge(b: BridgeInfo): BridgeInfo {
+  return { id: b.id, bridge_type: b.bridge_type, name: b.name, channels: [...(b.channels ?? [])] };
+}
+
+/** Connect to ARI (retrying until Asterisk answers) and start the Stasis app. */
+export async function connectAri(opts: AriConnectOptions): Promise<AriPort> {
+  const port = new AriClientPort(opts);
+  await port.open();
+  return port;
+}

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ConfigError, applyEnv, loadConfigFile, parseConfig } from '../../lib/config.ts';
+
+function base(): Record<string, unknown> {
+  return {
+    asterisk: { ari: { url: 'http://127.0.0.1:8088', user: 'attendant', password: 'pw' } },
+    attendants: [
+      { id: 'att1', name: 'Alice', device: 'PJSIP/att1' },
+      { id: 'att2', name: 'Bob', device: 'PJSIP/att2' },
+    ],
+    groups: [
+      { id: 'operators', name: 'Operators', members: ['att1', 'att2'] },
+      { id: 'backup', name: 'Backup', members: ['att2'] },
+    ],
+  };
+}
+
+function problems(raw: unknown): string[] {
+  try {
+    parseConfig(raw);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, 'a ConfigError');
+    return err.problems;
+  }
+  assert.fail('the configuration was accepted');
+}
+
+function withGroup(patch: Record<string, unknown>, index = 1): Record<string, unknown> {
+  const cfg = base();
+  const groups = cfg.groups as Array<Record<string, unknown>>;
+  groups[index] = { ...groups[index], ...patch };
+  return cfg;
+}
+
+describe('configuration', () => {
+  it('given the shipped example, when loaded, then it is valid and has defaults filled in', () => {
+    const cfg = loadConfigFile(new URL('../../config/example.yaml', import.meta.url).pathname, {});
+    assert.equal(cfg.asterisk.ari.app, 'attendant');
+    assert.equal(cfg.timers.absentAfter, 80);
+    assert.ok(cfg.groups.length >= 2);
+    assert.ok(cfg.classes.some((c) => c.id === 'urgent' && c.priority === 9));
+  });
+
+  it('given a minimal file, when parsed, then the defaults are the documented ones', () => {
+    const cfg = parseConfig(base());
+    assert.equal(cfg.timers.absentAfter, 80);
+    assert.equal(cfg.timers.recall, 30);
+    assert.equal(cfg.groups[0]!.strategy, 'longest-idle');
+    assert.equal(cfg.groups[0]!.ringTimeout, 15);
+    assert.equal(cfg.redis.prefix, 'att:');
+    assert.deepEqual(cfg.classes.map((c) => c.id), ['external', 'internal', 'recall', 'urgent', 'dnd', 'wakeup-failed']);
+  });
+
+  it('given a missing required field, then the problem names its path', () => {
+    const cfg = base();
+    delete (cfg.asterisk as { ari: Record<string, unknown> }).ari.password;
+    assert.deepEqual(problems(cfg).filter((p) => p.startsWith('asterisk.ari.password:')).length, 1);
+  });
+
+  it('given a wrong type, then the problem names the field with its index', () => {
+    const p = problems(withGroup({ ringTimeout: 'fifteen' }, 1));
+    assert.ok(p.some((x) => x.startsWith('groups[1].ringTimeout:')), p.join('\n'));
+  });
+
+  it('given an unknown overflow group, then it is named as in the documentation', () => {
+    const p = problems(withGroup({ overflow: { to: 'sales', waitSeconds: 30 } }, 1));
+    assert.ok(p.includes('groups[1].overflow.to: unknown group "sales"'), p.join('\n'));
+  });
+
+  it('given an unknown member and an unknown table group, then both are named', () => {
+    const p = problems(withGroup({ members: ['att9'], table: { day: { type: 'group' }, night: { type: 'group', group: 'nobody' } } }, 0));
+    assert.ok(p.includes('groups[0].members[0]: unknown attendant "att9"'), p.join('\n'));
+    assert.ok(p.includes('groups[0].table.night.group: unknown group "nobody"'), p.join('\n'));
+  });
+
+  it('given duplicate ids and a shared device, then each duplicate is named', () => {
+    const cfg = base();
+    (cfg.attendants as Array<Record<string, unknown>>).push({ id: 'att1', name: 'Again', device: 'PJSIP/att2' });
+    const p = problems(cfg);
+    assert.ok(p.includes('attendants[2].id: duplicate id "att1"'), p.join('\n'));
+    assert.ok(p.includes('attendants[2].device: device "PJSIP/att2" is used by another attendant'), p.join('\n'));
+  });
+
+  it('given a schedule rule that ends before it starts, then the rule is named', () => {
+    const p = problems(withGroup({ table: { day: { type: 'group' }, night: { type: 'extension', number: '2000' } }, schedule: { rules: [{ days: ['mon'], from: '18:00', to: '08:00' }] } }, 0));
+    assert.ok(p.some((x) => x.startsWith('groups[0].schedule.rules[0].to: must be later than from')), p.join('\n'));
+  });
+
+  it('given a bad time, an unknown weekday and an unknown time zone, then each is named', () => {
+    const p = problems(withGroup({ schedule: { timezone: 'Mars/Olympus', rules: [{ days: ['funday'], from: '8am', to: '18:00' }] } }, 0));
+    assert.ok(p.some((x) => x.startsWith('groups[0].schedule.timezone: unknown time zone')), p.join('\n'));
+    assert.ok(p.some((x) => x.startsWith('groups[0].schedule.rules[0].days[0]:')), p.join('\n'));
+    assert.ok(p.some((x) => x.startsWith('groups[0].schedule.rules[0].from: must be HH:MM')), p.join('\n'));
+  });
+
+  it('given a schedule that switches to night with no night destination, then it is refused', () => {
+    const p = problems(withGroup({ schedule: { rules: [{ days: ['mon'], from: '08:00', to: '18:00' }] } }, 0));
+    assert.ok(p.includes('groups[0].schedule.otherwise: the table has no "night" destination'), p.join('\n'));
+  });
+
+  it('given an overflow with no threshold or to itself, then it is refused', () => {
+    assert.ok(problems(withGroup({ overflow: { to: 'operators' } }, 1)).some((x) => x.startsWith('groups[1].overflow: needs queueLength or waitSeconds')));
+    assert.ok(problems(withGroup({ overflow: { to: 'backup', waitSeconds: 5 } }, 1)).includes('groups[1].overflow.to: a group cannot overflow to itself'));
+  });
+
+  it('given a misspelt key, then it is named instead of silently ignored', () => {
+    const p = problems(withGroup({ ringTimout: 10 }, 0));
+    assert.ok(p.some((x) => x.startsWith('groups[0]') && x.includes('ringTimout')), p.join('\n'));
+  });
+
+  it('given secrets in the environment, then they override the file', () => {
+    const cfg = parseConfig(applyEnv(base(), { ATTENDANT_ARI_PASSWORD: 'from-env', REDIS_URL: 'redis://127.0.0.1:6390', ATTENDANT_REDIS_PASSWORD: 's3cret' }));
+    assert.equal(cfg.asterisk.ari.password, 'from-env');
+    assert.equal(cfg.redis.url, 'redis://:s3cret@127.0.0.1:6390');
+  });
+
+  it('given a file that is not YAML or does not exist, then the error says which file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'att-cfg-'));
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'groups: [unclosed');
+    assert.throws(() => loadConfigFile(bad, {}), (e: ConfigError) => e.problems[0]!.includes('not valid YAML'));
+    assert.throws(() => loadConfigFile(join(dir, 'none.yaml'), {}), (e: ConfigError) => e.problems[0]!.includes('cannot read'));
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, stringify(base()));
+    assert.equal(loadConfigFile(good, {}).attendants.length, 2);
+  });
+});
