@@ -1,0 +1,445 @@
+// The store's key schema and the stored form of every value, shared by the Redis and the memory store:
+// both check a batch here before applying anything, so they accept and refuse exactly the same ops.
+import { z } from 'zod';
+import { MODES } from '../config.ts';
+import { ATTENDANT_STATES, CALL_STATES, GROUP_STATES } from '../domain/model.ts';
+import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogEntryInput } from '../domain/model.ts';
+import type { StoreOp } from './store.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Errors: one class per case, each with a stable code the API maps to a status.
+
+export type StoreErrorCode = 'store_invalid_id' | 'store_invalid_op' | 'store_corrupt' | 'store_unavailable' | 'store_command_failed';
+
+export abstract class StoreError extends Error {
+  override readonly name: string = 'StoreError';
+  abstract readonly code: StoreErrorCode;
+}
+
+/** An id that could address another key space (empty, whitespace, ':' or control characters, too long). */
+export class InvalidStoreIdError extends StoreError {
+  readonly code = 'store_invalid_id';
+  constructor(readonly what: string, readonly id: string) {
+    super(`invalid ${what} id ${JSON.stringify(id)}: must be 1-200 characters without whitespace, ':' or control characters`);
+  }
+}
+
+/** An op (or query) the store refuses; a batch containing one applies nothing. */
+export class InvalidStoreOpError extends StoreError {
+  readonly code = 'store_invalid_op';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** What the backing service holds cannot be read back as the record type. */
+export class CorruptRecordError extends StoreError {
+  readonly code = 'store_corrupt';
+  constructor(readonly key: string, detail: string) {
+    super(`${key}: stored value is not a valid record (${detail})`);
+  }
+}
+
+/** The backing service is unreachable, reconnecting or too slow: fail fast, let the caller decide. */
+export class StoreUnavailableError extends StoreError {
+  readonly code = 'store_unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The backing service refused a command (a bug or a foreign value under our prefix). */
+export class StoreCommandError extends StoreError {
+  readonly code = 'store_command_failed';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+
+// ':' separates key segments, so an id with ':' could reach another record (group "g:idle" would be g's idle set).
+const SAFE_ID = /^[^\s:\p{Cc}]{1,200}$/u;
+
+export function checkId(what: string, id: string): string {
+  if (typeof id !== 'string' || !SAFE_ID.test(id)) throw new InvalidStoreIdError(what, String(id));
+  return id;
+}
+
+export const DEFAULT_PREFIX = 'att:';
+
+export interface StoreKeys {
+  readonly prefix: string;
+  attendant(id: string): string;
+  /** set of attendant ids */
+  readonly attendants: string;
+  /** every attendant hash key is attendantPrefix + id (scripts derive keys from the id sets) */
+  readonly attendantPrefix: string;
+  group(id: string): string;
+  readonly groups: string;
+  readonly groupPrefix: string;
+  /** sorted set of idle attendants, score idleSince: longest idle first */
+  idle(group: string): string;
+  /** idle(group) === idlePrefix + group + idleSuffix */
+  readonly idlePrefix: string;
+  readonly idleSuffix: string;
+  call(id: string): string;
+  readonly calls: string;
+  readonly callPrefix: string;
+  /** sorted set of waiting call ids, score queueScore(): lower served first */
+  queue(group: string): string;
+  /** set of groups that have had a queue (snapshot finds the queues through it) */
+  readonly queues: string;
+  readonly queuePrefix: string;
+  /** string: the attendant holding the call (the hand-over) */
+  claim(callId: string): string;
+  /** stream of operator actions */
+  readonly log: string;
+  /** hash of counters for one interval */
+  stats(scope: string, intervalStart: number): string;
+  /** sorted set of interval starts of a scope */
+  statsIndex(scope: string): string;
+  /** stats(scope, n) === statsPrefix(scope) + n */
+  statsPrefix(scope: string): string;
+  doc(kind: string, id: string): string;
+  docs(kind: string): string;
+  docPrefix(kind: string): string;
+  /** string with a TTL: the holder */
+  lease(name: string): string;
+}
+
+export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
+  if (typeof prefix !== 'string' || !/^[^\s\p{Cc}*?[\]\\]{1,64}$/u.test(prefix)) {
+    throw new InvalidStoreIdError('key prefix', String(prefix));
+  }
+  const p = prefix;
+  return {
+    prefix: p,
+    attendant: (id) => `${p}attendant:${checkId('attendant', id)}`,
+    attendants: `${p}attendants`,
+    attendantPrefix: `${p}attendant:`,
+    group: (id) => `${p}group:${checkId('group', id)}`,
+    groups: `${p}groups`,
+    groupPrefix: `${p}group:`,
+    idle: (group) => `${p}group:${checkId('group', group)}:idle`,
+    idlePrefix: `${p}group:`,
+    idleSuffix: ':idle',
+    call: (id) => `${p}call:${checkId('call', id)}`,
+    calls: `${p}calls`,
+    callPrefix: `${p}call:`,
+    queue: (group) => `${p}queue:${checkId('group', group)}`,
+    queues: `${p}queues`,
+    queuePrefix: `${p}queue:`,
+    claim: (callId) => `${p}claim:${checkId('call', callId)}`,
+    log: `${p}log`,
+    stats: (scope, intervalStart) => `${p}stats:${checkId('stats scope', scope)}:${checkInterval(intervalStart)}`,
+    statsIndex: (scope) => `${p}stats:${checkId('stats scope', scope)}:index`,
+    statsPrefix: (scope) => `${p}stats:${checkId('stats scope', scope)}:`,
+    doc: (kind, id) => `${p}doc:${checkId('document kind', kind)}:${checkId('document', id)}`,
+    docs: (kind) => `${p}docs:${checkId('document kind', kind)}`,
+    docPrefix: (kind) => `${p}doc:${checkId('document kind', kind)}:`,
+    lease: (name) => `${p}lease:${checkId('lease', name)}`,
+  };
+}
+
+function checkInterval(intervalStart: number): number {
+  if (!Number.isSafeInteger(intervalStart)) throw new InvalidStoreOpError(`stats interval start must be an integer ms epoch, got ${intervalStart}`);
+  return intervalStart;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stored form of records: a hash of strings, field by field; numbers as decimal strings,
+// booleans as true/false, string lists as JSON, optional fields absent when undefined.
+
+type HashIn = Record<string, string>;
+
+const text = z.string();
+const num = z.string().transform((s, ctx) => {
+  const n = s.trim() === '' ? Number.NaN : Number(s);
+  if (!Number.isFinite(n)) {
+    ctx.addIssue({ code: 'custom', message: `not a finite number: ${JSON.stringify(s)}` });
+    return z.NEVER;
+  }
+  return n;
+});
+const json = z.string().transform((s, ctx): unknown => {
+  try {
+    return JSON.parse(s);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not JSON' });
+    return z.NEVER;
+  }
+});
+const flag = z.enum(['true', 'false']).transform((s) => s === 'true');
+const list = json.pipe(z.array(z.string()));
+const stringMap = json.pipe(z.record(z.string(), z.string()));
+
+type Shape<T> = { [K in keyof T]-?: z.ZodType };
+
+const attendantShape = {
+  id: text,
+  state: z.enum(ATTENDANT_STATES),
+  since: num,
+  reason: text,
+  groups: list,
+  device: text,
+  idleSince: num,
+  currentCall: text.optional(),
+  currentLeg: text.optional(),
+  loginUser: text.optional(),
+  loggedInAt: num.optional(),
+  offline: flag.optional(),
+  callsTaken: num,
+  unansweredSince: num.optional(),
+} satisfies Shape<AttendantRecord>;
+
+const groupShape = {
+  id: text,
+  mode: z.enum(MODES),
+  override: z.enum(MODES).optional(),
+  state: z.enum(GROUP_STATES),
+  rrCursor: num,
+} satisfies Shape<GroupRecord>;
+
+const callShape = {
+  id: text,
+  callClass: text,
+  priority: num,
+  group: text,
+  alsoGroups: list,
+  state: z.enum(CALL_STATES),
+  callerNumber: text,
+  callerName: text,
+  target: text,
+  arrivedAt: num,
+  presentedAt: num.optional(),
+  answeredAt: num.optional(),
+  endedAt: num.optional(),
+  attendant: text.optional(),
+  ringingLegs: list,
+  leg: text.optional(),
+  waitBridge: text.optional(),
+  talkBridge: text.optional(),
+  refusedBy: list,
+  overflowedFrom: text.optional(),
+  endReason: text.optional(),
+} satisfies Shape<CallRecord>;
+
+const logShape = {
+  time: num,
+  operator: text,
+  action: text,
+  callId: text.optional(),
+  numbers: list,
+  result: text,
+  detail: stringMap.optional(),
+} satisfies Shape<LogEntryInput>;
+
+const attendantHash = z.object(attendantShape);
+const groupHash = z.object(groupShape);
+const callHash = z.object(callShape);
+const logHash = z.object(logShape);
+
+/** A record as hash fields: `set` is a flat [field, value, ...] list, `clear` the optional fields to delete. */
+export interface EncodedHash {
+  set: string[];
+  clear: string[];
+}
+
+function encodeValue(what: string, field: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new InvalidStoreOpError(`${what}.${field} must be a finite number, got ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (Array.isArray(value) || (typeof value === 'object' && value !== null)) return JSON.stringify(value);
+  throw new InvalidStoreOpError(`${what}.${field}: cannot store a ${typeof value}`);
+}
+
+function issuesText(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`).join('; ');
+}
+
+/** Encode field by field, then decode: a record is accepted only if it reads back as its type. */
+function encodeRecord<T extends object>(what: string, shape: Shape<T>, schema: z.ZodType<T>, record: T): { hash: EncodedHash; stored: T } {
+  if (typeof record !== 'object' || record === null) throw new InvalidStoreOpError(`${what} must be an object`);
+  const source = record as Record<string, unknown>;
+  const set: string[] = [];
+  const clear: string[] = [];
+  const fields: HashIn = {};
+  for (const field of Object.keys(shape)) {
+    const value = source[field];
+    if (value === undefined) {
+      clear.push(field);
+      continue;
+    }
+    const encoded = encodeValue(what, field, value);
+    set.push(field, encoded);
+    fields[field] = encoded;
+  }
+  const parsed = schema.safeParse(fields);
+  if (!parsed.success) throw new InvalidStoreOpError(`${what} ${JSON.stringify(source.id ?? '')} is not storable: ${issuesText(parsed.error)}`);
+  return { hash: { set, clear }, stored: parsed.data };
+}
+
+function decodeRecord<T>(key: string, schema: z.ZodType<T>, stored: HashIn | string): T {
+  const parsed = schema.safeParse(stored);
+  if (!parsed.success) throw new CorruptRecordError(key, issuesText(parsed.error));
+  return parsed.data;
+}
+
+export function encodeAttendant(a: AttendantRecord): { hash: EncodedHash; stored: AttendantRecord } {
+  checkId('attendant', a?.id);
+  const out = encodeRecord('attendant', attendantShape, attendantHash, a);
+  for (const g of out.stored.groups) checkId('group', g);
+  return out;
+}
+export function encodeGroup(g: GroupRecord): { hash: EncodedHash; stored: GroupRecord } {
+  checkId('group', g?.id);
+  return encodeRecord('group', groupShape, groupHash, g);
+}
+export function encodeCall(c: CallRecord): { hash: EncodedHash; stored: CallRecord } {
+  checkId('call', c?.id);
+  return encodeRecord('call', callShape, callHash, c);
+}
+export function encodeLogEntry(e: LogEntryInput): { hash: EncodedHash; stored: LogEntryInput } {
+  const out = encodeRecord('log entry', logShape, logHash, e);
+  if (!Number.isSafeInteger(out.stored.time) || out.stored.time < 0) {
+    throw new InvalidStoreOpError(`log entry time must be a non-negative integer ms epoch, got ${out.stored.time}`);
+  }
+  return out;
+}
+
+export const decodeAttendant = (key: string, h: HashIn): AttendantRecord => decodeRecord(key, attendantHash, h);
+export const decodeGroup = (key: string, h: HashIn): GroupRecord => decodeRecord(key, groupHash, h);
+export const decodeCall = (key: string, h: HashIn): CallRecord => decodeRecord(key, callHash, h);
+export function decodeLogEntry(key: string, id: string, h: HashIn): LogEntry {
+  return { id, ...decodeRecord(key, logHash, h) };
+}
+
+/** Documents are stored as JSON: what goes in is what JSON can carry, and it must be an object. */
+export function encodeDoc(kind: string, id: string, doc: Record<string, unknown>): string {
+  let encoded: string | undefined;
+  try {
+    encoded = JSON.stringify(doc);
+  } catch (err) {
+    throw new InvalidStoreOpError(`document ${kind}/${id} is not JSON-serialisable: ${(err as Error).message}`);
+  }
+  if (encoded === undefined || !encoded.startsWith('{')) throw new InvalidStoreOpError(`document ${kind}/${id} must be a JSON object`);
+  return encoded;
+}
+
+const docSchema = json.pipe(z.record(z.string(), z.unknown()));
+export function decodeDoc(key: string, stored: string): Record<string, unknown> {
+  return decodeRecord(key, docSchema, stored);
+}
+
+export function decodeCounters(key: string, h: HashIn): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [field, value] of Object.entries(h)) {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new CorruptRecordError(key, `counter ${field} is ${JSON.stringify(value)}`);
+    out[field] = n;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ops, checked as a whole batch before either store applies any of them.
+
+export type PreparedOp =
+  | { op: 'putAttendant'; attendant: AttendantRecord; hash: EncodedHash }
+  | { op: 'putGroup'; group: GroupRecord; hash: EncodedHash }
+  | { op: 'putCall'; call: CallRecord; hash: EncodedHash }
+  | { op: 'deleteCall'; callId: string }
+  | { op: 'enqueue'; group: string; callId: string; score: number }
+  | { op: 'dequeue'; group: string; callId: string }
+  | { op: 'log'; entry: LogEntryInput; hash: EncodedHash }
+  | { op: 'stats'; scope: string; intervalStart: number; add: Array<[counter: string, value: number]> }
+  | { op: 'putDoc'; kind: string; id: string; json: string }
+  | { op: 'deleteDoc'; kind: string; id: string };
+
+export function prepareOp(op: StoreOp): PreparedOp {
+  switch (op?.op) {
+    case 'putAttendant': {
+      const { hash, stored } = encodeAttendant(op.attendant);
+      return { op: 'putAttendant', attendant: stored, hash };
+    }
+    case 'putGroup': {
+      const { hash, stored } = encodeGroup(op.group);
+      return { op: 'putGroup', group: stored, hash };
+    }
+    case 'putCall': {
+      const { hash, stored } = encodeCall(op.call);
+      return { op: 'putCall', call: stored, hash };
+    }
+    case 'deleteCall':
+      return { op: 'deleteCall', callId: checkId('call', op.callId) };
+    case 'enqueue':
+      if (typeof op.score !== 'number' || !Number.isFinite(op.score)) throw new InvalidStoreOpError(`enqueue ${op.callId}: score must be a finite number, got ${op.score}`);
+      return { op: 'enqueue', group: checkId('group', op.group), callId: checkId('call', op.callId), score: op.score };
+    case 'dequeue':
+      return { op: 'dequeue', group: checkId('group', op.group), callId: checkId('call', op.callId) };
+    case 'log': {
+      const { hash, stored } = encodeLogEntry(op.entry);
+      return { op: 'log', entry: stored, hash };
+    }
+    case 'stats': {
+      checkId('stats scope', op.scope);
+      checkInterval(op.intervalStart);
+      if (typeof op.add !== 'object' || op.add === null) throw new InvalidStoreOpError('stats.add must be an object of counters');
+      const add: Array<[string, number]> = [];
+      for (const [counter, value] of Object.entries(op.add)) {
+        if (counter === '') throw new InvalidStoreOpError('stats counter name must not be empty');
+        if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidStoreOpError(`stats counter ${counter} must be a finite number, got ${value}`);
+        add.push([counter, value]);
+      }
+      return { op: 'stats', scope: op.scope, intervalStart: op.intervalStart, add };
+    }
+    case 'putDoc':
+      checkId('document kind', op.kind);
+      checkId('document', op.id);
+      return { op: 'putDoc', kind: op.kind, id: op.id, json: encodeDoc(op.kind, op.id, op.doc) };
+    case 'deleteDoc':
+      return { op: 'deleteDoc', kind: checkId('document kind', op.kind), id: checkId('document', op.id) };
+    default:
+      throw new InvalidStoreOpError(`unknown store op ${JSON.stringify((op as { op?: unknown } | null)?.op)}`);
+  }
+}
+
+export function prepareOps(ops: readonly StoreOp[]): PreparedOp[] {
+  if (!Array.isArray(ops)) throw new InvalidStoreOpError('ops must be an array');
+  return ops.map(prepareOp);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+export const DEFAULT_LOG_LIMIT = 100;
+
+/** from/to are inclusive ms epochs; limit keeps the newest matches (returned oldest first); `to` below 0 matches nothing. */
+export function checkLogQuery(q: { from?: number; to?: number; limit?: number }): { from?: number; to?: number; limit: number } {
+  for (const [name, v] of [['from', q.from], ['to', q.to]] as const) {
+    if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) throw new InvalidStoreOpError(`log query ${name} must be a number`);
+  }
+  const limit = q.limit ?? DEFAULT_LOG_LIMIT;
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidStoreOpError(`log query limit must be a non-negative integer, got ${limit}`);
+  const out: { from?: number; to?: number; limit: number } = { limit };
+  // stream ids are non-negative integer ms: bounds are rounded inwards and kept in that range
+  if (q.from !== undefined && q.from > 0) out.from = Math.min(Math.ceil(q.from), Number.MAX_SAFE_INTEGER);
+  if (q.to !== undefined && q.to < Number.MAX_SAFE_INTEGER) out.to = Math.floor(q.to);
+  return out;
+}
+
+export function checkRange(what: string, from: number, to: number): void {
+  if (typeof from !== 'number' || typeof to !== 'number' || Number.isNaN(from) || Number.isNaN(to)) {
+    throw new InvalidStoreOpError(`${what} range must be two numbers`);
+  }
+}
+
+export function checkLeaseTtl(ttlMs: number): number {
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new InvalidStoreOpError(`lease ttl must be a positive integer of ms, got ${ttlMs}`);
+  return ttlMs;
+}

@@ -1,0 +1,287 @@
+// The store in process memory: same contract as Redis, for tests, the demo and a controller without Redis.
+// Records are copied in and out, so a caller never holds a reference to stored state.
+import type { Clock } from '../domain/clock.ts';
+import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogQuery } from '../domain/model.ts';
+import type { Snapshot, StatsInterval, Store, StoreOp } from './store.ts';
+import {
+  checkId, checkLeaseTtl, checkLogQuery, checkRange, decodeDoc, prepareOps, StoreUnavailableError,
+} from './keys.ts';
+import type { PreparedOp } from './keys.ts';
+
+/** Members of a sorted set in Redis order: score, then member bytes. */
+function ordered(set: Map<string, number> | undefined): string[] {
+  if (!set) return [];
+  return [...set.entries()]
+    .sort(([a, sa], [b, sb]) => sa - sb || Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    .map(([member]) => member);
+}
+
+function byId<T extends { id: string }>(records: Iterable<T>): T[] {
+  return [...records].sort((a, b) => Buffer.compare(Buffer.from(a.id), Buffer.from(b.id))).map((r) => structuredClone(r));
+}
+
+interface StreamId { ms: number; seq: number }
+
+interface StoredLogEntry { sid: StreamId; entry: LogEntry }
+
+export class MemoryStore implements Store {
+  private readonly attendants = new Map<string, AttendantRecord>();
+  private readonly groups = new Map<string, GroupRecord>();
+  private readonly calls = new Map<string, CallRecord>();
+  /** group -> attendant id -> idleSince */
+  private readonly idle = new Map<string, Map<string, number>>();
+  /** group -> call id -> score */
+  private readonly queues = new Map<string, Map<string, number>>();
+  private readonly claims = new Map<string, string>();
+  private readonly logEntries: StoredLogEntry[] = [];
+  private lastLogId: StreamId = { ms: 0, seq: 0 };
+  /** scope -> interval start -> counters */
+  private readonly counters = new Map<string, Map<number, Record<string, number>>>();
+  /** kind -> id -> JSON text (stored as text so what comes out is what JSON carries, like Redis) */
+  private readonly docs = new Map<string, Map<string, string>>();
+  private readonly leases = new Map<string, { holder: string; expiresAt: number }>();
+  private closed = false;
+
+  constructor(private readonly clock: Clock) {}
+
+  async commit(ops: StoreOp[]): Promise<void> {
+    this.open();
+    // every op is checked before the first one is applied: a bad batch changes nothing
+    const prepared = prepareOps(ops);
+    for (const op of prepared) this.apply(op);
+  }
+
+  async getAttendant(id: string): Promise<AttendantRecord | null> {
+    this.open();
+    const a = this.attendants.get(checkId('attendant', id));
+    return a ? structuredClone(a) : null;
+  }
+
+  async listAttendants(): Promise<AttendantRecord[]> {
+    this.open();
+    return byId(this.attendants.values());
+  }
+
+  async idleAttendants(group: string): Promise<string[]> {
+    this.open();
+    return ordered(this.idle.get(checkId('group', group)));
+  }
+
+  async getGroup(id: string): Promise<GroupRecord | null> {
+    this.open();
+    const g = this.groups.get(checkId('group', id));
+    return g ? structuredClone(g) : null;
+  }
+
+  async listGroups(): Promise<GroupRecord[]> {
+    this.open();
+    return byId(this.groups.values());
+  }
+
+  async getCall(id: string): Promise<CallRecord | null> {
+    this.open();
+    const c = this.calls.get(checkId('call', id));
+    return c ? structuredClone(c) : null;
+  }
+
+  async listCalls(): Promise<CallRecord[]> {
+    this.open();
+    return byId(this.calls.values());
+  }
+
+  async queue(group: string): Promise<string[]> {
+    this.open();
+    return ordered(this.queues.get(checkId('group', group)));
+  }
+
+  async snapshot(): Promise<Snapshot> {
+    this.open();
+    const queues: Record<string, string[]> = {};
+    for (const [group, set] of this.queues) if (set.size > 0) queues[group] = ordered(set);
+    return {
+      attendants: byId(this.attendants.values()),
+      groups: byId(this.groups.values()),
+      calls: byId(this.calls.values()),
+      queues,
+    };
+  }
+
+  async claimCall(callId: string, attendantId: string, ops: StoreOp[] = []): Promise<boolean> {
+    this.open();
+    checkId('call', callId);
+    checkId('attendant', attendantId);
+    const prepared = prepareOps(ops);
+    if (this.claims.has(callId)) return false;
+    this.claims.set(callId, attendantId);
+    for (const op of prepared) this.apply(op);
+    return true;
+  }
+
+  async releaseCall(callId: string): Promise<void> {
+    this.open();
+    this.claims.delete(checkId('call', callId));
+  }
+
+  async claimOwner(callId: string): Promise<string | null> {
+    this.open();
+    return this.claims.get(checkId('call', callId)) ?? null;
+  }
+
+  async queryLog(q: LogQuery): Promise<LogEntry[]> {
+    this.open();
+    const { from, to, limit } = checkLogQuery(q);
+    const out: LogEntry[] = [];
+    // newest first, like XREVRANGE: the limit keeps the most recent matches
+    for (let i = this.logEntries.length - 1; i >= 0 && out.length < limit; i--) {
+      const { sid, entry } = this.logEntries[i]!;
+      if (to !== undefined && sid.ms > to) continue;
+      if (from !== undefined && sid.ms < from) break;
+      if (q.operator !== undefined && entry.operator !== q.operator) continue;
+      if (q.number !== undefined && !entry.numbers.includes(q.number)) continue;
+      out.push(structuredClone(entry));
+    }
+    return out.reverse();
+  }
+
+  async stats(scope: string, from: number, to: number): Promise<StatsInterval[]> {
+    this.open();
+    checkId('stats scope', scope);
+    checkRange('stats', from, to);
+    const intervals = this.counters.get(scope);
+    if (!intervals) return [];
+    return [...intervals.entries()]
+      .filter(([start]) => start >= from && start <= to)
+      .sort(([a], [b]) => a - b)
+      .map(([intervalStart, counters]) => ({ intervalStart, counters: { ...counters } }));
+  }
+
+  async getDoc(kind: string, id: string): Promise<Record<string, unknown> | null> {
+    this.open();
+    const text = this.docs.get(checkId('document kind', kind))?.get(checkId('document', id));
+    return text === undefined ? null : decodeDoc(`${kind}/${id}`, text);
+  }
+
+  async listDocs(kind: string): Promise<Array<{ id: string; doc: Record<string, unknown> }>> {
+    this.open();
+    const docs = this.docs.get(checkId('document kind', kind));
+    if (!docs) return [];
+    return [...docs.entries()]
+      .sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+      .map(([id, text]) => ({ id, doc: decodeDoc(`${kind}/${id}`, text) }));
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    this.open();
+    checkId('lease', name);
+    checkId('lease holder', holder);
+    checkLeaseTtl(ttlMs);
+    const current = this.liveLease(name);
+    if (current && current.holder !== holder) return false;
+    this.leases.set(name, { holder, expiresAt: this.clock.now() + ttlMs });
+    return true;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    this.open();
+    checkId('lease', name);
+    if (this.liveLease(name)?.holder === holder) this.leases.delete(name);
+  }
+
+  async leaseHolder(name: string): Promise<string | null> {
+    this.open();
+    return this.liveLease(checkId('lease', name))?.holder ?? null;
+  }
+
+  async ping(): Promise<boolean> {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  /** memory has no commands or round trips; here so a benchmark can ask either store */
+  commandStats(): { commands: number; roundTrips: number } {
+    return { commands: 0, roundTrips: 0 };
+  }
+
+  private open(): void {
+    if (this.closed) throw new StoreUnavailableError('memory store is closed');
+  }
+
+  private liveLease(name: string): { holder: string; expiresAt: number } | undefined {
+    const lease = this.leases.get(name);
+    if (lease && lease.expiresAt <= this.clock.now()) {
+      this.leases.delete(name);
+      return undefined;
+    }
+    return lease;
+  }
+
+  private sortedSet(sets: Map<string, Map<string, number>>, key: string): Map<string, number> {
+    let set = sets.get(key);
+    if (!set) sets.set(key, (set = new Map()));
+    return set;
+  }
+
+  /** the next stream id, as Redis XADD `<time>-*` would give it, falling back to `*` for a time before the last entry */
+  private nextLogId(time: number): StreamId {
+    const last = this.lastLogId;
+    let ms = time;
+    if (ms < last.ms) ms = Math.max(this.clock.now(), last.ms);
+    const id = ms === last.ms ? { ms, seq: last.seq + 1 } : { ms, seq: 0 };
+    this.lastLogId = id;
+    return id;
+  }
+
+  private apply(op: PreparedOp): void {
+    switch (op.op) {
+      case 'putAttendant': {
+        const a = op.attendant;
+        const before = this.attendants.get(a.id);
+        for (const g of before?.groups ?? []) this.idle.get(g)?.delete(a.id);
+        if (a.state === 'idle') for (const g of a.groups) this.sortedSet(this.idle, g).set(a.id, a.idleSince);
+        this.attendants.set(a.id, a);
+        break;
+      }
+      case 'putGroup':
+        this.groups.set(op.group.id, op.group);
+        break;
+      case 'putCall':
+        this.calls.set(op.call.id, op.call);
+        break;
+      case 'deleteCall':
+        this.calls.delete(op.callId);
+        this.claims.delete(op.callId);
+        break;
+      case 'enqueue':
+        this.sortedSet(this.queues, op.group).set(op.callId, op.score);
+        break;
+      case 'dequeue':
+        this.queues.get(op.group)?.delete(op.callId);
+        break;
+      case 'log': {
+        const sid = this.nextLogId(op.entry.time);
+        this.logEntries.push({ sid, entry: { id: `${sid.ms}-${sid.seq}`, ...op.entry } });
+        break;
+      }
+      case 'stats': {
+        let scope = this.counters.get(op.scope);
+        if (!scope) this.counters.set(op.scope, (scope = new Map()));
+        let counters = scope.get(op.intervalStart);
+        if (!counters) scope.set(op.intervalStart, (counters = {}));
+        for (const [counter, value] of op.add) counters[counter] = (counters[counter] ?? 0) + value;
+        break;
+      }
+      case 'putDoc': {
+        let docs = this.docs.get(op.kind);
+        if (!docs) this.docs.set(op.kind, (docs = new Map()));
+        docs.set(op.id, op.json);
+        break;
+      }
+      case 'deleteDoc':
+        this.docs.get(op.kind)?.delete(op.id);
+        break;
+    }
+  }
+}

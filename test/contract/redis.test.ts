@@ -1,0 +1,204 @@
+// What only the Redis store has: its stored form, its round trips, and its behaviour when Redis goes away.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { createClient } from 'redis';
+import type { AttendantRecord } from '../../lib/domain/model.ts';
+import { CorruptRecordError, StoreUnavailableError } from '../../lib/store/keys.ts';
+import { RedisStore } from '../../lib/store/redis.ts';
+import { queueScore } from '../../lib/store/store.ts';
+import type { StoreOp } from '../../lib/store/store.ts';
+import { attendant, call } from './store.contract.ts';
+import { deletePrefix, testPrefix } from './redis-keys.ts';
+
+const REDIS_URL = process.env.REDIS_URL;
+
+/** A TCP relay in front of Redis that the test can cut and restore, to play a Redis outage without touching Redis. */
+class Relay {
+  private server = net.createServer((client) => this.relay(client));
+  private readonly sockets = new Set<net.Socket>();
+  port = 0;
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async start(port = 0): Promise<void> {
+    this.server = net.createServer((client) => this.relay(client));
+    this.server.listen(port, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** refuse new connections and reset the open ones */
+  async cut(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  private relay(client: net.Socket): void {
+    const upstream = net.connect(this.target.port, this.target.host);
+    for (const s of [client, upstream]) {
+      this.sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => { this.sockets.delete(s); client.destroy(); upstream.destroy(); });
+    }
+    client.pipe(upstream).pipe(client);
+  }
+}
+
+if (REDIS_URL === undefined || REDIS_URL === '') {
+  describe('RedisStore', () => {
+    it('is skipped: set REDIS_URL (e.g. REDIS_URL=redis://127.0.0.1:6379) to run the Redis-only cases');
+  });
+} else {
+  const url = REDIS_URL;
+
+  describe('RedisStore', () => {
+    let admin: ReturnType<typeof createClient>;
+    let prefix: string;
+    let store: RedisStore;
+
+    before(async () => {
+      admin = createClient({ url });
+      await admin.connect();
+    });
+
+    after(async () => {
+      await admin.close();
+    });
+
+    beforeEach(async () => {
+      prefix = testPrefix();
+      store = await RedisStore.connect(url, prefix);
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await deletePrefix(admin, prefix);
+    });
+
+    describe('stored form', () => {
+      it('given an idle attendant in two groups, when committed, then its hash holds strings field by field and each idle set scores it by idleSince', async () => {
+        await store.commit([{ op: 'putAttendant', attendant: attendant('att1', { groups: ['reception', 'sales'], idleSince: 1234, loginUser: 'alice', offline: true }) }]);
+        assert.deepEqual({ ...(await admin.hGetAll(`${prefix}attendant:att1`)) }, {
+          id: 'att1', state: 'idle', since: String(Date.UTC(2026, 0, 5, 9)), reason: 'login', groups: '["reception","sales"]',
+          device: 'PJSIP/att1', idleSince: '1234', loginUser: 'alice', offline: 'true', callsTaken: '0',
+        });
+        assert.deepEqual(await admin.sMembers(`${prefix}attendants`), ['att1']);
+        assert.equal(await admin.zScore(`${prefix}group:reception:idle`, 'att1'), 1234);
+        assert.equal(await admin.zScore(`${prefix}group:sales:idle`, 'att1'), 1234);
+      });
+
+      it('given a queued call, a claim, a log entry, stats and a document, when committed, then they sit under the documented keys', async () => {
+        const c = call('c1', { priority: 9 });
+        await store.commit([
+          { op: 'putCall', call: c },
+          { op: 'enqueue', group: 'reception', callId: 'c1', score: queueScore(9, c.arrivedAt) },
+          { op: 'log', entry: { time: 5000, operator: 'att1', action: 'answer', numbers: ['100'], result: 'ok' } },
+          { op: 'stats', scope: 'reception', intervalStart: 900_000, add: { offered: 1 } },
+          { op: 'putDoc', kind: 'wakeup', id: 'w1', doc: { at: '07:00' } },
+        ]);
+        await store.claimCall('c1', 'att1');
+        await store.acquireLease('controller', 'node-a', 5000);
+        const keys: string[] = [];
+        for await (const batch of admin.scanIterator({ MATCH: `${prefix}*` })) keys.push(...batch);
+        assert.deepEqual(keys.map((k) => k.slice(prefix.length)).sort(), [
+          'call:c1', 'calls', 'claim:c1', 'doc:wakeup:w1', 'docs:wakeup', 'lease:controller', 'log', 'queue:reception', 'queues',
+          'stats:reception:900000', 'stats:reception:index',
+        ]);
+        assert.equal(await admin.get(`${prefix}claim:c1`), 'att1');
+        assert.equal(await admin.zScore(`${prefix}queue:reception`, 'c1'), queueScore(9, c.arrivedAt));
+        const pttl = await admin.pTTL(`${prefix}lease:controller`);
+        assert.ok(pttl > 0 && pttl <= 5000, `lease has a TTL (${pttl})`);
+        const [entry] = await admin.xRange(`${prefix}log`, '-', '+');
+        assert.match(entry?.id ?? '', /^5000-\d+$/);
+      });
+
+      it('given a foreign value under the prefix, when read, then a CorruptRecordError names the key', async () => {
+        await admin.hSet(`${prefix}attendant:att1`, { id: 'att1', state: 'sleeping' });
+        await assert.rejects(store.getAttendant('att1'), (err: unknown) => err instanceof CorruptRecordError && err.key === `${prefix}attendant:att1`);
+      });
+    });
+
+    describe('round trips', () => {
+      it('given a batch of many ops, when committed, then it takes one round trip', async () => {
+        const ops: StoreOp[] = [
+          { op: 'putAttendant', attendant: attendant('att1') },
+          { op: 'putCall', call: call('c1') },
+          { op: 'enqueue', group: 'reception', callId: 'c1', score: 1 },
+          { op: 'log', entry: { time: 1, operator: 'att1', action: 'x', numbers: [], result: 'ok' } },
+          { op: 'stats', scope: 'reception', intervalStart: 0, add: { a: 1, b: 2 } },
+        ];
+        const before = store.commandStats();
+        await store.commit(ops);
+        const after = store.commandStats();
+        assert.equal(after.roundTrips - before.roundTrips, 1);
+        assert.ok(after.commands - before.commands >= ops.length + 2);
+      });
+
+      it('given a claim with ops, when claimed (won or lost), then each attempt takes one round trip', async () => {
+        const ops: StoreOp[] = [{ op: 'putAttendant', attendant: attendant('att1', { state: 'ringing', currentCall: 'c1' }) }, { op: 'dequeue', group: 'reception', callId: 'c1' }];
+        const before = store.commandStats();
+        assert.equal(await store.claimCall('c1', 'att1', ops), true);
+        assert.equal(await store.claimCall('c1', 'att2', ops), false);
+        const after = store.commandStats();
+        assert.deepEqual({ roundTrips: after.roundTrips - before.roundTrips, commands: after.commands - before.commands }, { roundTrips: 2, commands: 2 });
+      });
+    });
+
+    describe('connection', () => {
+      let relay: Relay;
+      const target = new URL(url);
+
+      beforeEach(async () => {
+        relay = new Relay({ host: target.hostname, port: Number(target.port || 6379) });
+        await relay.start();
+      });
+
+      afterEach(async () => {
+        await relay.cut().catch(() => undefined);
+      });
+
+      it('given nothing answering at the URL, when connecting, then StoreUnavailableError after the allowed attempts', async () => {
+        await relay.cut();
+        await assert.rejects(
+          RedisStore.connect(`redis://127.0.0.1:${relay.port}`, prefix, { connectAttempts: 2, maxReconnectDelayMs: 20 }),
+          (err: unknown) => err instanceof StoreUnavailableError && err.code === 'store_unavailable',
+        );
+      });
+
+      it('given the connection drops, then commands fail fast without being queued, ping is false, and all works again once Redis is back', async () => {
+        const ups: boolean[] = [];
+        let onUp: (() => void) | undefined;
+        let onDown: (() => void) | undefined;
+        const relayed = await RedisStore.connect(`redis://127.0.0.1:${relay.port}`, prefix, {
+          maxReconnectDelayMs: 50,
+          onConnection: (up) => { ups.push(up); (up ? onUp : onDown)?.(); },
+        });
+        try {
+          const down = new Promise<void>((resolve) => { onDown = resolve; });
+          await relay.cut();
+          await down;
+
+          const started = performance.now();
+          await assert.rejects(relayed.getAttendant('att1'), StoreUnavailableError);
+          await assert.rejects(relayed.commit([{ op: 'putAttendant', attendant: attendant('att1') }]), StoreUnavailableError);
+          assert.equal(await relayed.ping(), false);
+          assert.ok(performance.now() - started < 500, 'fails fast instead of waiting for a reconnect');
+
+          const up = new Promise<void>((resolve) => { onUp = resolve; });
+          await relay.start(relay.port);
+          await up;
+          assert.equal(await relayed.ping(), true);
+          assert.equal(await relayed.getAttendant('att1'), null, 'the refused commit was not replayed on reconnect');
+          await relayed.commit([{ op: 'putAttendant', attendant: attendant('att1') }]);
+          assert.deepEqual(await store.getAttendant('att1'), attendant('att1') satisfies AttendantRecord);
+          assert.deepEqual(ups, [true, false, true]);
+        } finally {
+          await relayed.close();
+        }
+      });
+    });
+  });
+}
