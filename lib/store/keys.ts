@@ -67,6 +67,15 @@ export function checkId(what: string, id: string): string {
   return id;
 }
 
+// A statistics scope names what is counted: `group:<id>`, `class:<id>`, `attendant:<id>` or a bare id.
+// At most one ':' and neither part may hold another, so `stats:<kind>:<id>:<interval>` stays unambiguous.
+const SAFE_SCOPE = /^(?:[a-z]{1,32}:)?[^\s:\p{Cc}]{1,200}$/u;
+
+export function checkScope(scope: string): string {
+  if (typeof scope !== 'string' || !SAFE_SCOPE.test(scope)) throw new InvalidStoreIdError('stats scope', String(scope));
+  return scope;
+}
+
 export const DEFAULT_PREFIX = 'att:';
 
 export interface StoreKeys {
@@ -133,9 +142,9 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     queuePrefix: `${p}queue:`,
     claim: (callId) => `${p}claim:${checkId('call', callId)}`,
     log: `${p}log`,
-    stats: (scope, intervalStart) => `${p}stats:${checkId('stats scope', scope)}:${checkInterval(intervalStart)}`,
-    statsIndex: (scope) => `${p}stats:${checkId('stats scope', scope)}:index`,
-    statsPrefix: (scope) => `${p}stats:${checkId('stats scope', scope)}:`,
+    stats: (scope, intervalStart) => `${p}stats:${checkScope(scope)}:${checkInterval(intervalStart)}`,
+    statsIndex: (scope) => `${p}stats:${checkScope(scope)}:index`,
+    statsPrefix: (scope) => `${p}stats:${checkScope(scope)}:`,
     doc: (kind, id) => `${p}doc:${checkId('document kind', kind)}:${checkId('document', id)}`,
     docs: (kind) => `${p}docs:${checkId('document kind', kind)}`,
     docPrefix: (kind) => `${p}doc:${checkId('document kind', kind)}:`,
@@ -387,7 +396,7 @@ export function prepareOp(op: StoreOp): PreparedOp {
       return { op: 'log', entry: stored, hash };
     }
     case 'stats': {
-      checkId('stats scope', op.scope);
+      checkScope(op.scope);
       checkInterval(op.intervalStart);
       if (typeof op.add !== 'object' || op.add === null) throw new InvalidStoreOpError('stats.add must be an object of counters');
       const add: Array<[string, number]> = [];

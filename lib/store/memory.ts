@@ -4,7 +4,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogQuery } from '../domain/model.ts';
 import type { Snapshot, StatsInterval, Store, StoreOp } from './store.ts';
 import {
-  checkId, checkLeaseTtl, checkLogQuery, checkRange, decodeDoc, prepareOps, StoreUnavailableError,
+  checkId, checkScope, checkLeaseTtl, checkLogQuery, checkRange, decodeDoc, prepareOps, StoreUnavailableError,
 } from './keys.ts';
 import type { PreparedOp } from './keys.ts';
 
@@ -145,7 +145,7 @@ export class MemoryStore implements Store {
 
   async stats(scope: string, from: number, to: number): Promise<StatsInterval[]> {
     this.open();
-    checkId('stats scope', scope);
+    checkScope(scope);
     checkRange('stats', from, to);
     const intervals = this.counters.get(scope);
     if (!intervals) return [];

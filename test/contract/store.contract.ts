@@ -523,6 +523,18 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         assert.deepEqual(await store.stats('sales', T0, T0 + 3 * q), [{ intervalStart: T0 + q, counters: { offered: 9 } }]);
         assert.deepEqual(await store.stats('night', 0, Number.POSITIVE_INFINITY), []);
       });
+
+      it('given kind-qualified scopes, when counted, then group:a, class:a and attendant:a stay apart and a scope with two colons is refused', async () => {
+        await store.commit([
+          { op: 'stats', scope: 'group:a', intervalStart: T0, add: { offered: 1 } },
+          { op: 'stats', scope: 'class:a', intervalStart: T0, add: { offered: 2 } },
+          { op: 'stats', scope: 'attendant:a', intervalStart: T0, add: { answered: 3 } },
+        ]);
+        assert.deepEqual(await store.stats('group:a', T0, T0), [{ intervalStart: T0, counters: { offered: 1 } }]);
+        assert.deepEqual(await store.stats('class:a', T0, T0), [{ intervalStart: T0, counters: { offered: 2 } }]);
+        assert.deepEqual(await store.stats('attendant:a', T0, T0), [{ intervalStart: T0, counters: { answered: 3 } }]);
+        await assert.rejects(store.commit([{ op: 'stats', scope: 'group:a:index', intervalStart: T0, add: { offered: 1 } }]));
+      });
     });
 
     describe('documents', () => {
