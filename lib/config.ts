@@ -140,6 +140,29 @@ const configSchema = z.object({
   classes: z.array(callClassSchema).default(DEFAULT_CLASSES),
   attendants: z.array(attendantSchema).min(1),
   groups: z.array(groupSchema).min(1),
+  // the number library: name, number, short code (dialled in transfers), department, location
+  directory: z.object({
+    // CSV (name,number,shortCode,department,location with a header line) or YAML list, relative to the config file
+    file: z.string().min(1).optional(),
+    entries: z.array(z.object({
+      name: z.string().min(1),
+      number: z.string().regex(/^[0-9*#+]{1,32}$/),
+      shortCode: z.string().regex(/^[0-9]{1,8}$/).optional(),
+      department: z.string().optional(),
+      location: z.string().optional(),
+    }).strict()).default([]),
+  }).strict().default({ entries: [] }),
+  // people who log in to the console and the API; passwords only as scrypt hashes
+  users: z.array(z.object({
+    name: id,
+    role: z.enum(['operator', 'supervisor', 'admin']),
+    // scrypt$<salt hex>$<hash hex>: `attendant hash-password` makes one
+    passwordHash: z.string().regex(/^scrypt\$[0-9a-f]{16,}\$[0-9a-f]{32,}$/, 'must be scrypt$<salt>$<hash> (attendant hash-password)'),
+    // the attendant position this user works at (operators)
+    attendant: id.optional(),
+  }).strict()).default([]),
+  // keys for integrations (header x-api-key); stored as sha256 hex of the key
+  apiKeys: z.array(z.object({ name: id, role: z.enum(['operator', 'supervisor', 'admin']), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict()).default([]),
   // what the console's BLF grid shows: extensions (by hint) and trunks (by PJSIP endpoint), fed by AMI
   supervision: z.object({
     extensions: z.array(z.object({
@@ -207,6 +230,13 @@ function checkReferences(cfg: Config): string[] {
       problems.push(`groups[${i}].schedule.otherwise: the table has no "${g.schedule.otherwise}" destination`);
     }
   });
+  const dupUsers = duplicates(cfg.users.map((u) => u.name));
+  cfg.users.forEach((u, i) => {
+    if (dupUsers.has(u.name)) problems.push(`users[${i}].name: duplicate user "${u.name}"`);
+    if (u.attendant !== undefined && !attendantIds.has(u.attendant)) problems.push(`users[${i}].attendant: unknown attendant "${u.attendant}"`);
+  });
+  const dupCodes = duplicates(cfg.directory.entries.flatMap((e) => (e.shortCode ? [e.shortCode] : [])));
+  cfg.directory.entries.forEach((e, i) => { if (e.shortCode && dupCodes.has(e.shortCode)) problems.push(`directory.entries[${i}].shortCode: short code "${e.shortCode}" used twice`); });
   return problems;
 }
 
