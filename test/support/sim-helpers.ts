@@ -1,0 +1,124 @@
+// Test helpers for the ARI simulator: a raw event-WebSocket recorder, REST calls with credentials,
+// and a settle() that waits for the simulator's pending work and the socket to catch up (no sleeps).
+import { WebSocket } from 'ws';
+import type { Simulator } from '../../lib/sim/index.ts';
+
+export const SIM_USER = 'asterisk';
+export const SIM_PASSWORD = 'sim-secret';
+
+export type AriEvent = Record<string, unknown> & { type: string };
+
+/** the events one app receives, in order */
+export class EventRecorder {
+  readonly events: AriEvent[] = [];
+  private readonly waiters: Array<() => void> = [];
+  closed = false;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      this.events.push(JSON.parse(String(data)) as AriEvent);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    ws.on('close', () => {
+      this.closed = true;
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  static async connect(url: string): Promise<EventRecorder> {
+    const ws = new WebSocket(url);
+    const rec = new EventRecorder(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`WebSocket refused: ${res.statusCode}`)));
+    });
+    return rec;
+  }
+
+  /** everything received so far, emptying the buffer */
+  take(): AriEvent[] {
+    return this.events.splice(0);
+  }
+
+  /** wait (bounded) until an event matches */
+  async waitFor(what: string, match: (e: AriEvent) => boolean, timeoutMs = 2000): Promise<AriEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.find(match);
+      if (found) return found;
+      if (this.closed) throw new Error(`socket closed while waiting for ${what}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+      });
+    }
+  }
+
+  /** wait (bounded) until the server closed the socket */
+  async waitClosed(timeoutMs = 2000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('socket still open');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+      });
+    }
+  }
+
+  /** a ping's pong comes back after every frame the server sent before it */
+  async sync(): Promise<void> {
+    if (this.closed) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no pong')), 2000);
+      this.ws.once('pong', () => { clearTimeout(timer); resolve(); });
+      this.ws.ping();
+    });
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** let the simulator finish what follows a request, then let the socket deliver it */
+export async function settle(sim: Simulator, ...recorders: EventRecorder[]): Promise<void> {
+  await sim.idle();
+  for (const r of recorders) await r.sync();
+}
+
+export interface AriAnswer {
+  status: number;
+  body: unknown;
+}
+
+/** one ARI REST call with basic auth; `path` is relative to /ari */
+export async function ariCall(sim: Simulator, method: string, path: string, body?: unknown, auth = `${SIM_USER}:${SIM_PASSWORD}`): Promise<AriAnswer> {
+  const res = await fetch(`${sim.ariUrl}${path}`, {
+    method,
+    headers: { Authorization: `Basic ${Buffer.from(auth).toString('base64')}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+}
+
+/** one /sim control call */
+export async function controlCall(sim: Simulator, method: string, path: string, body?: unknown): Promise<AriAnswer> {
+  const res = await fetch(`${sim.url}${path}`, {
+    method,
+    ...(body !== undefined ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+}
+
+/** the channel object of an event, when it has one */
+export function channelOf(e: AriEvent): { id: string; name: string; state: string } | undefined {
+  const c = (e.channel ?? e.peer) as { id: string; name: string; state: string } | undefined;
+  return c;
+}
