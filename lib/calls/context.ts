@@ -1,0 +1,28 @@
+// What every call flow gets: configuration, the ARI port, the ledger (state + store), time, logging.
+import type { Logger } from 'pino';
+import type { AriPort } from '../asterisk/port.ts';
+import type { Config, GroupConfig, AttendantConfig } from '../config.ts';
+import type { TimeSource } from '../domain/clock.ts';
+import type { Ledger } from './ledger.ts';
+
+export interface CallContext {
+  config: Config;
+  ari: AriPort;
+  ledger: Ledger;
+  time: TimeSource;
+  log: Logger;
+  /** seeded where runs must repeat (random hunting) */
+  random: () => number;
+  groupConfig(id: string): GroupConfig | undefined;
+  attendantConfig(id: string): AttendantConfig | undefined;
+  /** run after every change that may let a waiting call be presented */
+  requestDispatch(): void;
+}
+
+/** Fire an ARI command whose failure must not stop the flow (the channel may already be gone). */
+export function bestEffort(ctx: CallContext, what: string, p: Promise<unknown>, ids: Record<string, string | undefined> = {}): void {
+  p.catch((err: Error & { status?: number }) => {
+    if (err.status === 404) ctx.log.debug({ ...ids, what }, 'already gone');
+    else ctx.log.warn({ ...ids, what, err: err.message }, 'ARI command failed');
+  });
+}

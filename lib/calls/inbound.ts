@@ -1,0 +1,334 @@
+// A call the dialplan hands to Stasis(attendant,<class>,<group>): route it by the group's
+// distribution table, let it wait (music in the group's holding bridge, or ringback), overflow it,
+// connect it to the attendant who answers, and release both sides when either hangs up.
+import type { ChannelInfo } from '../asterisk/port.ts';
+import type { Destination } from '../config.ts';
+import type { TimerHandle } from '../domain/clock.ts';
+import type { CallRecord } from '../domain/model.ts';
+import { resolveClass } from '../domain/presentation.ts';
+import { followRoute, overflowDecision, overflowDue } from '../domain/table.ts';
+import { groupMembers } from '../domain/group.ts';
+import type { AttendantDesk } from './attendants.ts';
+import { bestEffort, type CallContext } from './context.ts';
+import type { Batch } from './ledger.ts';
+import type { CallBridging, Presenter } from './presenter.ts';
+import { SerialRunner } from './serial.ts';
+
+/** dialplan contexts the controller sends calls to (dialplan/extensions_attendant.conf defines them) */
+export const VOICEMAIL_CONTEXT = 'attendant-voicemail';
+export const ANNOUNCEMENT_CONTEXT = 'attendant-announcement';
+
+export type CallEndReason = 'abandoned' | 'completed' | 'diverted' | 'fallback' | 'lost';
+
+export class Inbound implements CallBridging {
+  readonly serial = new SerialRunner();
+  private readonly overflowTimers = new Map<string, TimerHandle>();
+  private readonly waitBridges = new Map<string, Promise<string>>();
+  /** observers of finished calls (statistics) */
+  onCallEnded?: (call: CallRecord, b: Batch) => void;
+
+  constructor(private readonly ctx: CallContext, private readonly desk: AttendantDesk, private readonly presenter: Presenter) {
+    presenter.bridging = this;
+  }
+
+  /** StasisStart of a caller: args are [class, target group]. */
+  arrive(channel: ChannelInfo, args: string[]): void {
+    const { ctx } = this;
+    if (ctx.ledger.calls.has(channel.id)) return; // replayed event after a reconnect
+    const now = ctx.time.now();
+    const cls = resolveClass(ctx.config.classes, args[0] ?? 'external');
+    const requested = args[1] ?? '';
+    const start = ctx.groupConfig(requested) ? requested : ctx.config.groups[0]!.id;
+    if (start !== requested) ctx.log.warn({ callId: channel.id, target: requested, group: start }, 'unknown target group, using the first group');
+    const route = followRoute(start, (gid) => {
+      const g = ctx.groupConfig(gid);
+      const rec = ctx.ledger.groups.get(gid);
+      if (!g) return undefined;
+      return { group: g, record: rec ?? {}, members: groupMembers(g.members, ctx.ledger.attendants), queueLength: ctx.ledger.queues.get(gid)?.length ?? 0 };
+    }, now);
+
+    const call: CallRecord = {
+      id: channel.id, callClass: cls.id, priority: cls.priority, group: route.kind === 'queue' ? route.group : start, alsoGroups: [],
+      state: 'waiting', callerNumber: channel.caller.number, callerName: channel.caller.name, target: requested,
+      arrivedAt: now, ringingLegs: [], refusedBy: [],
+    };
+    const b = ctx.ledger.batch();
+    b.log({ time: now, operator: 'system', action: 'arrive', callId: call.id, numbers: [call.callerNumber], result: route.kind === 'queue' ? `queue:${route.group}` : `divert:${route.reason}`, detail: { class: cls.id, mode: route.mode } });
+    ctx.log.info({ callId: call.id, class: cls.id, group: call.group, route: route.kind, reason: route.reason, mode: route.mode }, 'call arrived');
+
+    if (route.kind === 'divert') {
+      this.onCallEnded?.({ ...call, state: 'ended', endedAt: now, endReason: `divert:${route.reason}` }, b);
+      void ctx.ledger.commit(b);
+      void this.serial.run(call.id, () => this.sendTo(call, route.destination, route.reason));
+      return;
+    }
+
+    b.putCall(call);
+    b.enqueue(call.group, call);
+    this.checkOverflowOnArrival(b, call);
+    void ctx.ledger.commit(b);
+    void this.serial.run(call.id, () => this.startWaiting(call));
+    this.armOverflowTimer(ctx.ledger.calls.get(call.id)!);
+    this.presenter.requestDispatch();
+  }
+
+  /** music in the group's holding bridge, or ringback while the caller is not answered */
+  private async startWaiting(call: CallRecord): Promise<void> {
+    const { ctx } = this;
+    const g = ctx.groupConfig(call.group);
+    try {
+      if (g?.waiting === 'ringback') {
+        await ctx.ari.ring(call.id);
+      } else {
+        await ctx.ari.answer(call.id);
+        const bridge = await this.waitBridge(call.group);
+        await this.addToWaitBridge(bridge, call);
+      }
+    } catch (err) {
+      this.ariFailed(call.id, 'start waiting', err);
+    }
+  }
+
+  private async addToWaitBridge(bridge: string, call: CallRecord): Promise<void> {
+    const { ctx } = this;
+    try {
+      await ctx.ari.addChannel(bridge, [call.id], 'participant');
+    } catch (err) {
+      // the bridge vanished (Asterisk restarted): make it again once
+      if ((err as { status?: number }).status !== 404 || !ctx.ledger.calls.has(call.id)) throw err;
+      this.waitBridges.delete(call.group);
+      await ctx.ari.addChannel(await this.waitBridge(call.group), [call.id], 'participant');
+    }
+    const current = ctx.ledger.calls.get(call.id);
+    if (current && current.waitBridge !== bridge) {
+      const b = ctx.ledger.batch().putCall({ ...current, waitBridge: bridge });
+      await ctx.ledger.commit(b);
+    }
+  }
+
+  /** one holding bridge per group, with the group's music, made once */
+  private waitBridge(groupId: string): Promise<string> {
+    let p = this.waitBridges.get(groupId);
+    if (!p) {
+      const { ctx } = this;
+      const g = ctx.groupConfig(groupId);
+      const music = g && g.waiting !== 'ringback' ? g.waiting.music : 'default';
+      p = (async () => {
+        const bridge = await ctx.ari.createBridge('holding', `wait-${groupId}`, `attendant-wait-${groupId}`);
+        await ctx.ari.bridgeStartMoh(bridge.id, music);
+        return bridge.id;
+      })();
+      p.catch(() => this.waitBridges.delete(groupId));
+      this.waitBridges.set(groupId, p);
+    }
+    return p;
+  }
+
+  /** forget wait bridges (Asterisk restarted or reconnected): they are made again when needed */
+  resetBridges(): void {
+    this.waitBridges.clear();
+  }
+
+  /** The attendant answered: caller and attendant leg into one mixing bridge. */
+  connect(call: CallRecord, leg: string): Promise<boolean> {
+    const { ctx } = this;
+    let ok = false;
+    return this.serial.run(call.id, async () => {
+      const current = ctx.ledger.calls.get(call.id);
+      if (!current || current.state !== 'talking' || current.leg !== leg) {
+        bestEffort(ctx, 'hang up leg of a call that ended', ctx.ari.hangup(leg), { leg });
+        return;
+      }
+      const g = ctx.groupConfig(current.group);
+      try {
+        const bridgeId = `call-${call.id}`;
+        const make = ctx.ari.createBridge('mixing', bridgeId, bridgeId);
+        const freeCaller = g?.waiting === 'ringback'
+          ? ctx.ari.ringStop(call.id).then(() => ctx.ari.answer(call.id))
+          : current.waitBridge ? ctx.ari.removeChannel(current.waitBridge, [call.id]).catch(() => undefined) : Promise.resolve();
+        await Promise.all([make, freeCaller]);
+        await ctx.ari.addChannel(bridgeId, [call.id, leg]);
+        const now = ctx.ledger.calls.get(call.id);
+        if (now) {
+          const next = { ...now, talkBridge: bridgeId };
+          delete next.waitBridge;
+          await ctx.ledger.commit(ctx.ledger.batch().putCall(next));
+        }
+        ok = true;
+      } catch (err) {
+        this.ariFailed(call.id, 'connect', err);
+      }
+    }).then(() => ok);
+  }
+
+  /** StasisEnd of the caller. */
+  callerLeft(callId: string): void {
+    const call = this.ctx.ledger.calls.get(callId);
+    if (!call || call.state === 'ended') return;
+    const reason: CallEndReason = call.state === 'waiting' || call.state === 'ringing' ? 'abandoned' : 'completed';
+    this.ctx.log.info({ callId, state: call.state, reason }, reason === 'abandoned' ? 'caller abandoned' : 'caller hung up');
+    this.finish(callId, reason, 'caller hung up');
+  }
+
+  /** StasisEnd of an attendant's answered leg: the attendant hung up, the caller is released. */
+  attendantLeft(leg: string): void {
+    const call = [...this.ctx.ledger.calls.values()].find((c) => c.leg === leg && c.state !== 'ended');
+    if (!call) return;
+    bestEffort(this.ctx, 'hang up caller after attendant', this.ctx.ari.hangup(call.id), { callId: call.id });
+    this.finish(call.id, 'completed', 'attendant hung up');
+  }
+
+  /** Close a call: stop presentations, free the attendant, leave the queues, end it in the store. */
+  finish(callId: string, reason: CallEndReason, detail: string): void {
+    const { ctx } = this;
+    const call = ctx.ledger.calls.get(callId);
+    if (!call) return;
+    const now = ctx.time.now();
+    this.overflowTimers.get(callId)?.cancel();
+    this.overflowTimers.delete(callId);
+    const b = ctx.ledger.batch();
+    this.presenter.stopPresentations(b, call, detail);
+    if (call.leg) {
+      if (call.attendant) this.desk.apply(b, call.attendant, { type: 'callEnded', callId }, { callId });
+      if (reason !== 'completed' || detail !== 'attendant hung up') bestEffort(ctx, 'hang up attendant leg', ctx.ari.hangup(call.leg), { leg: call.leg });
+    }
+    for (const g of [call.group, ...call.alsoGroups]) b.dequeue(g, callId);
+    const ended: CallRecord = { ...call, state: 'ended', endedAt: now, endReason: reason, ringingLegs: [] };
+    b.log({ time: now, operator: call.attendant ?? 'system', action: 'end', callId, numbers: [call.callerNumber], result: reason, detail: { detail } });
+    this.onCallEnded?.(ended, b);
+    b.deleteCall(ended);
+    if (call.talkBridge) bestEffort(ctx, 'destroy call bridge', ctx.ari.destroyBridge(call.talkBridge), { callId });
+    void ctx.ledger.commit(b).then(() => {
+      const touched = b.changes.flatMap((c) => (c.kind === 'attendant' ? [c.attendant] : []));
+      this.desk.publishDeviceStates(touched);
+    });
+    this.presenter.requestDispatch();
+  }
+
+  // ----- overflow --------------------------------------------------------------------------
+
+  private checkOverflowOnArrival(b: Batch, call: CallRecord): void {
+    const g = this.ctx.groupConfig(call.group);
+    if (!g?.overflow) return;
+    const queue = this.ctx.ledger.queueOf(call.group);
+    const oldest = queue.length ? this.ctx.ledger.calls.get(queue[0]!) : undefined;
+    const now = this.ctx.time.now();
+    const d = overflowDecision({ group: g, queueLength: queue.length, oldestWaitMs: oldest ? now - oldest.arrivedAt : 0, callWaitMs: 0 });
+    if (d.overflow && d.to && d.reason === 'queue-length') this.overflow(b, call, d.to, d.mutualHelp ?? false, d.reason);
+  }
+
+  private armOverflowTimer(call: CallRecord): void {
+    const g = this.ctx.groupConfig(call.group);
+    if (!g || call.overflowedFrom) return;
+    const due = overflowDue(g, call.arrivedAt);
+    if (due === undefined) return;
+    this.overflowTimers.set(call.id, this.ctx.time.schedule(Math.max(0, due - this.ctx.time.now()), () => {
+      this.overflowTimers.delete(call.id);
+      const current = this.ctx.ledger.calls.get(call.id);
+      // re-check: it may have been answered or left meanwhile
+      if (!current || current.overflowedFrom || (current.state !== 'waiting' && current.state !== 'ringing')) return;
+      const b = this.ctx.ledger.batch();
+      this.overflow(b, current, g.overflow!.to, g.overflow!.mutualHelp, 'wait');
+      void this.ctx.ledger.commit(b);
+      this.presenter.requestDispatch();
+    }));
+  }
+
+  /**
+   * Move a call to the overflow group. With mutual help it stays in its own queue too, so both
+   * groups' attendants see it and whoever is free first takes it.
+   */
+  private overflow(b: Batch, call: CallRecord, to: string, mutualHelp: boolean, reason: string): void {
+    const { ctx } = this;
+    const now = ctx.time.now();
+    const moved: CallRecord = mutualHelp
+      ? { ...call, alsoGroups: [...new Set([...call.alsoGroups, to])], overflowedFrom: call.group }
+      : { ...call, group: to, overflowedFrom: call.group };
+    if (!mutualHelp) {
+      // the visit to the first group ends here (counted as overflowed out); the next visit starts
+      this.onCallEnded?.({ ...call, state: 'ended', endedAt: now, endReason: 'overflowed' }, b);
+      b.dequeue(call.group, call.id);
+      if (call.state === 'ringing') this.presenter.stopPresentations(b, call, 'overflow');
+      moved.state = 'waiting';
+      moved.ringingLegs = [];
+      delete moved.attendant;
+    }
+    b.putCall(moved);
+    b.enqueue(to, moved);
+    b.log({ time: now, operator: 'system', action: 'overflow', callId: call.id, numbers: [call.callerNumber], result: to, detail: { from: call.group, reason, mutualHelp: String(mutualHelp) } });
+    ctx.log.info({ callId: call.id, from: call.group, to, reason, mutualHelp }, 'overflow');
+  }
+
+  // ----- leaving the attendants ---------------------------------------------------------------
+
+  /** Send a caller out of Stasis to a destination of the table (night service, extension...). */
+  private async sendTo(call: CallRecord, dest: Destination, reason: string): Promise<void> {
+    const { ctx } = this;
+    try {
+      switch (dest.type) {
+        case 'extension':
+          await ctx.ari.continueInDialplan(call.id, { context: dest.context ?? ctx.config.asterisk.context, extension: dest.number, priority: 1 });
+          break;
+        case 'voicemail':
+          await ctx.ari.continueInDialplan(call.id, { context: dest.context ?? VOICEMAIL_CONTEXT, extension: dest.mailbox, priority: 1 });
+          break;
+        case 'announcement':
+          await ctx.ari.setVariable(call.id, 'ATTENDANT_SOUND', dest.sound);
+          await ctx.ari.continueInDialplan(call.id, { context: ANNOUNCEMENT_CONTEXT, extension: 's', priority: 1 });
+          break;
+        case 'dialplan':
+          await ctx.ari.continueInDialplan(call.id, { context: dest.context, extension: dest.extension, priority: dest.priority });
+          break;
+        case 'group':
+          throw new Error('a group destination is a queue, not a diversion');
+      }
+      ctx.log.info({ callId: call.id, destination: dest, reason }, 'diverted');
+    } catch (err) {
+      ctx.log.error({ callId: call.id, destination: dest, reason, err: (err as Error).message }, 'divert failed; hanging up is the last resort');
+      bestEffort(ctx, 'hang up undeliverable caller', ctx.ari.hangup(call.id), { callId: call.id });
+    }
+  }
+
+  /** Route a waiting caller to the group's fallback (presentation keeps failing, ARI errors). */
+  divertToFallback(call: CallRecord, reason: string): void {
+    const { ctx } = this;
+    const g = ctx.groupConfig(call.group);
+    const dest = g?.fallback ?? g?.table.night;
+    if (!dest || dest.type === 'group') {
+      ctx.log.error({ callId: call.id, reason }, 'no fallback destination configured; the call keeps waiting');
+      return;
+    }
+    ctx.log.warn({ callId: call.id, reason, destination: dest }, 'sending the caller to the fallback');
+    this.finish(call.id, 'fallback', reason);
+    void this.serial.run(call.id, async () => {
+      if (g?.waiting !== 'ringback' && call.waitBridge) await ctx.ari.removeChannel(call.waitBridge, [call.id]).catch(() => undefined);
+      await this.sendTo(call, dest, reason);
+    });
+  }
+
+  /** An ARI step for this caller failed: log it and route the caller to safety. */
+  private ariFailed(callId: string, step: string, err: unknown): void {
+    const { ctx } = this;
+    const e = err as Error & { status?: number };
+    const call = ctx.ledger.calls.get(callId);
+    if (!call || call.state === 'ended') return;
+    if (e.status === 404) {
+      // the caller's channel is gone: it hung up while we worked
+      ctx.log.info({ callId, step }, 'caller channel gone');
+      this.finish(callId, call.state === 'talking' ? 'completed' : 'abandoned', 'channel gone');
+      return;
+    }
+    ctx.log.error({ callId, step, err: e.message }, 'ARI step failed');
+    this.divertToFallback(call, `${step} failed`);
+  }
+
+  /** overflow timers again after a restart */
+  rearm(): void {
+    for (const c of this.ctx.ledger.calls.values()) if (c.state === 'waiting' || c.state === 'ringing') this.armOverflowTimer(c);
+  }
+
+  stop(): void {
+    for (const t of this.overflowTimers.values()) t.cancel();
+    this.overflowTimers.clear();
+  }
+}

@@ -1,0 +1,203 @@
+// The controller's working state: attendants, groups, calls and queues in memory (decisions are
+// made synchronously on it, so two decisions can never interleave), written through to the store
+// in atomic batches. While the store is unreachable, batches wait in order and are retried.
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { AttendantRecord, CallRecord, GroupRecord, LogEntryInput } from '../domain/model.ts';
+import { queueScore } from '../domain/presentation.ts';
+import type { Snapshot, Store, StoreOp } from '../store/store.ts';
+import type { TimeSource } from '../domain/clock.ts';
+
+export type Change =
+  | { kind: 'attendant'; attendant: AttendantRecord }
+  | { kind: 'group'; group: GroupRecord }
+  | { kind: 'call'; call: CallRecord }
+  | { kind: 'queue'; group: string; callIds: string[] };
+
+/** A set of changes decided together: applied to memory at once, committed to the store as one batch. */
+export class Batch {
+  readonly ops: StoreOp[] = [];
+  readonly changes: Change[] = [];
+  private readonly touchedQueues = new Set<string>();
+
+  constructor(private readonly ledger: Ledger) {}
+
+  putAttendant(a: AttendantRecord): this {
+    this.ledger.attendants.set(a.id, a);
+    this.ops.push({ op: 'putAttendant', attendant: a });
+    this.changes.push({ kind: 'attendant', attendant: a });
+    return this;
+  }
+
+  putGroup(g: GroupRecord): this {
+    this.ledger.groups.set(g.id, g);
+    this.ops.push({ op: 'putGroup', group: g });
+    this.changes.push({ kind: 'group', group: g });
+    return this;
+  }
+
+  putCall(c: CallRecord): this {
+    this.ledger.calls.set(c.id, c);
+    this.ops.push({ op: 'putCall', call: c });
+    this.changes.push({ kind: 'call', call: c });
+    return this;
+  }
+
+  deleteCall(c: CallRecord): this {
+    this.ledger.calls.delete(c.id);
+    this.ops.push({ op: 'deleteCall', callId: c.id });
+    this.changes.push({ kind: 'call', call: c });
+    return this;
+  }
+
+  enqueue(group: string, call: CallRecord): this {
+    const q = this.ledger.queueOf(group);
+    if (!q.includes(call.id)) {
+      const score = queueScore(call.priority, call.arrivedAt);
+      const calls = this.ledger.calls;
+      // keep the in-memory queue sorted exactly as the store's sorted set is
+      let i = q.length;
+      while (i > 0) {
+        const prev = calls.get(q[i - 1]!);
+        if (!prev || queueScore(prev.priority, prev.arrivedAt) <= score) break;
+        i--;
+      }
+      q.splice(i, 0, call.id);
+      this.ops.push({ op: 'enqueue', group, callId: call.id, score });
+      this.touchedQueues.add(group);
+    }
+    return this;
+  }
+
+  dequeue(group: string, callId: string): this {
+    const q = this.ledger.queueOf(group);
+    const i = q.indexOf(callId);
+    if (i >= 0) {
+      q.splice(i, 1);
+      this.ops.push({ op: 'dequeue', group, callId });
+      this.touchedQueues.add(group);
+    }
+    return this;
+  }
+
+  log(entry: LogEntryInput): this {
+    this.ops.push({ op: 'log', entry });
+    return this;
+  }
+
+  stats(scope: string, intervalStart: number, add: Record<string, number>): this {
+    this.ops.push({ op: 'stats', scope, intervalStart, add });
+    return this;
+  }
+
+  /** queue changes are published once per batch, after the records */
+  finish(): Change[] {
+    for (const g of this.touchedQueues) this.changes.push({ kind: 'queue', group: g, callIds: [...this.ledger.queueOf(g)] });
+    return this.changes;
+  }
+}
+
+export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolean] }> {
+  readonly attendants = new Map<string, AttendantRecord>();
+  readonly groups = new Map<string, GroupRecord>();
+  readonly calls = new Map<string, CallRecord>();
+  readonly queues = new Map<string, string[]>();
+  private pending: StoreOp[][] = [];
+  private flushing: Promise<void> | undefined;
+  private storeUp = true;
+  private retryDelay = 100;
+
+  constructor(private readonly store: Store, private readonly time: TimeSource, private readonly log: Logger) {
+    super();
+  }
+
+  load(s: Snapshot): void {
+    for (const a of s.attendants) this.attendants.set(a.id, a);
+    for (const g of s.groups) this.groups.set(g.id, g);
+    for (const c of s.calls) this.calls.set(c.id, c);
+    for (const [g, ids] of Object.entries(s.queues)) this.queues.set(g, ids.filter((id) => this.calls.has(id)));
+  }
+
+  queueOf(group: string): string[] {
+    let q = this.queues.get(group);
+    if (!q) this.queues.set(group, (q = []));
+    return q;
+  }
+
+  batch(): Batch {
+    return new Batch(this);
+  }
+
+  /**
+   * Write a batch to the store, then publish its changes. Resolves once written, or once queued for
+   * retry when the store is down: calls keep being served from memory meanwhile.
+   */
+  async commit(b: Batch): Promise<void> {
+    const changes = b.finish();
+    if (b.ops.length) {
+      this.pending.push(b.ops);
+      await this.flush();
+    }
+    for (const c of changes) this.emit('change', c);
+  }
+
+  /**
+   * The hand-over: the batch is written only if the store gives this call to this attendant
+   * (a second controller can never take the same call). While the store is down, memory decides.
+   */
+  async claim(callId: string, attendantId: string, b: Batch): Promise<boolean> {
+    const changes = b.finish();
+    await this.flush();
+    let won = true;
+    if (this.pending.length) {
+      this.pending.push(b.ops);
+    } else {
+      try {
+        won = await this.store.claimCall(callId, attendantId, b.ops);
+      } catch (err) {
+        this.log.error({ err: (err as Error).message, callId }, 'store claim failed; queued for retry');
+        this.pending.push(b.ops);
+        void this.flush();
+      }
+    }
+    if (won) for (const c of changes) this.emit('change', c);
+    return won;
+  }
+
+  get storeAvailable(): boolean {
+    return this.storeUp;
+  }
+
+  /** batches not yet written */
+  get backlog(): number {
+    return this.pending.length;
+  }
+
+  private flush(): Promise<void> {
+    if (!this.flushing) {
+      this.flushing = this.drain().finally(() => { this.flushing = undefined; });
+    }
+    return this.flushing;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length) {
+      // everything waiting goes in one atomic write: fewer round trips under load
+      const ops = this.pending.flat();
+      const count = this.pending.length;
+      try {
+        await this.store.commit(ops);
+        this.pending.splice(0, count);
+        this.retryDelay = 100;
+        if (!this.storeUp) { this.storeUp = true; this.emit('storeState', true); this.log.info('store writes resumed'); }
+      } catch (err) {
+        if (this.storeUp) { this.storeUp = false; this.emit('storeState', false); }
+        this.log.error({ err: (err as Error).message, backlog: this.pending.length }, 'store write failed; retrying');
+        const delay = this.retryDelay;
+        this.retryDelay = Math.min(this.retryDelay * 2, 5000);
+        this.time.schedule(delay, () => { void this.flush(); });
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,308 @@
+// Presentation: choose who rings for each waiting call (hunting), ring the attendant's set by
+// originating a leg into the app, and handle what the set does: answer (the hand-over), no answer
+// within the ring timeout, busy, offline; the absent timer stops a presentation too.
+import { huntWithRetry } from '../domain/group.ts';
+import { nextToPresent, presentationDelay, resolveClass, type PresentCandidate } from '../domain/presentation.ts';
+import type { TimerHandle } from '../domain/clock.ts';
+import type { CallRecord } from '../domain/model.ts';
+import type { AttendantDesk } from './attendants.ts';
+import { bestEffort, type CallContext } from './context.ts';
+import type { Batch } from './ledger.ts';
+
+/** first appArgs word of a leg the controller originates to present a call */
+export const PRESENT_ARG = '@present';
+
+/** Q.850 causes seen on unanswered legs */
+const CAUSE_NO_ANSWER = 19;
+const CAUSE_BUSY = 17;
+const CAUSE_ABSENT = 20;
+
+interface Presentation {
+  leg: string;
+  callId: string;
+  attendant: string;
+  ringTimer?: TimerHandle;
+  /** the controller already hung it up or accounted for it: ignore its late events */
+  closed: boolean;
+  answered: boolean;
+}
+
+export interface CallBridging {
+  /** connect the caller with the attendant's answered leg; resolves false when it failed */
+  connect(call: CallRecord, leg: string): Promise<boolean>;
+  /** originate failed repeatedly or nobody can ever take it: send the caller to the group's fallback */
+  divertToFallback(call: CallRecord, reason: string): void;
+}
+
+export class Presenter {
+  private readonly presentations = new Map<string, Presentation>();
+  private readonly originateFailures = new Map<string, number>();
+  private legSeq = 0;
+  private dispatchQueued = false;
+  private recheck: { at: number; timer: TimerHandle } | undefined;
+  bridging!: CallBridging;
+
+  constructor(private readonly ctx: CallContext, private readonly desk: AttendantDesk) {
+    desk.onAbsentTimer = (id) => this.absentTimerFired(id);
+  }
+
+  /** Coalesce dispatch requests made in one turn into one pass. */
+  requestDispatch(): void {
+    if (this.dispatchQueued) return;
+    this.dispatchQueued = true;
+    queueMicrotask(() => {
+      this.dispatchQueued = false;
+      this.dispatch();
+    });
+  }
+
+  /** Present every waiting call that an idle attendant can take, in queue order per group. */
+  dispatch(): void {
+    const { ctx } = this;
+    const { ledger } = ctx;
+    const now = ctx.time.now();
+    let recheckAt: number | undefined;
+    for (const group of ctx.config.groups) {
+      const queue = ledger.queues.get(group.id);
+      if (!queue?.length) continue;
+      const candidates = new Map<string, PresentCandidate>();
+      for (const id of queue) {
+        const c = ledger.calls.get(id);
+        if (c) candidates.set(id, { arrivedAt: c.arrivedAt, delayMs: presentationDelay(resolveClass(ctx.config.classes, c.callClass)), state: c.state });
+      }
+      const group_ = ledger.groups.get(group.id);
+      let rrCursor = group_?.rrCursor ?? -1;
+      for (;;) {
+        const next = nextToPresent(queue, candidates, now);
+        if (next.recheckAt !== undefined && (recheckAt === undefined || next.recheckAt < recheckAt)) recheckAt = next.recheckAt;
+        if (!next.callId) break;
+        const call = ledger.calls.get(next.callId)!;
+        const result = huntWithRetry({
+          strategy: group.strategy, members: group.members, attendants: ledger.attendants, rrCursor,
+          exclude: new Set(call.refusedBy), random: ctx.random, group: group.id,
+        });
+        if (!result.targets.length) break;
+        rrCursor = result.rrCursor;
+        this.present(call, group.id, result.targets, result.exclusionsCleared, rrCursor);
+        candidates.set(call.id, { ...candidates.get(call.id)!, state: 'ringing' });
+      }
+    }
+    this.scheduleRecheck(recheckAt);
+  }
+
+  private scheduleRecheck(at: number | undefined): void {
+    if (at === undefined || (this.recheck && this.recheck.at <= at)) return;
+    this.recheck?.timer.cancel();
+    const timer = this.ctx.time.schedule(at - this.ctx.time.now(), () => { this.recheck = undefined; this.requestDispatch(); });
+    this.recheck = { at, timer };
+  }
+
+  /** Decide synchronously (so no other decision sees the attendants idle), then store, then ring. */
+  private present(call: CallRecord, groupId: string, targets: string[], clearRefusals: boolean, rrCursor: number): void {
+    const { ctx } = this;
+    const now = ctx.time.now();
+    const b = ctx.ledger.batch();
+    const legs: Presentation[] = [];
+    for (const attendant of targets) {
+      const leg = `${call.id}-p${++this.legSeq}`;
+      const res = this.desk.apply(b, attendant, { type: 'present', callId: call.id, leg }, { callId: call.id });
+      if (res instanceof Error) continue;
+      legs.push({ leg, callId: call.id, attendant, closed: false, answered: false });
+    }
+    if (!legs.length) return;
+    const next: CallRecord = {
+      ...call,
+      state: 'ringing',
+      presentedAt: call.presentedAt ?? now,
+      ringingLegs: [...call.ringingLegs, ...legs.map((l) => l.leg)],
+      refusedBy: clearRefusals ? [] : call.refusedBy,
+      ...(legs.length === 1 ? { attendant: legs[0]!.attendant } : {}),
+    };
+    b.putCall(next);
+    const grec = ctx.ledger.groups.get(groupId);
+    if (grec && grec.rrCursor !== rrCursor) b.putGroup({ ...grec, rrCursor });
+    b.log({ time: now, operator: 'system', action: 'present', callId: call.id, numbers: [call.callerNumber], result: legs.map((l) => l.attendant).join(','), detail: { group: groupId } });
+    for (const p of legs) this.presentations.set(p.leg, p);
+    ctx.log.info({ callId: call.id, group: groupId, attendants: legs.map((l) => l.attendant), class: call.callClass }, 'present');
+    const ringTimeoutMs = (ctx.groupConfig(groupId)?.ringTimeout ?? 15) * 1000;
+    for (const p of legs) {
+      // the controller's own timer decides the ring timeout; Asterisk's originate timeout is only a backstop
+      p.ringTimer = ctx.time.schedule(ringTimeoutMs, () => this.ringTimedOut(p.leg));
+    }
+    void ctx.ledger.commit(b).then(() => {
+      this.desk.publishDeviceStates(legs.map((l) => ctx.ledger.attendants.get(l.attendant)!).filter(Boolean));
+      for (const p of legs) void this.originate(p, next, ringTimeoutMs);
+    });
+  }
+
+  private async originate(p: Presentation, call: CallRecord, ringTimeoutMs: number): Promise<void> {
+    const { ctx } = this;
+    const acfg = ctx.attendantConfig(p.attendant);
+    const device = ctx.ledger.attendants.get(p.attendant)?.device ?? acfg?.device;
+    if (!device || p.closed) return;
+    const variables: Record<string, string> = {};
+    if (acfg?.autoAnswer) {
+      // intercom presentation: the set answers by itself on these headers (Polycom/Yealink/Snom variants)
+      variables['PJSIP_HEADER(add,Call-Info)'] = ';answer-after=0';
+      variables['PJSIP_HEADER(add,Alert-Info)'] = 'info=alert-autoanswer';
+    }
+    const callerId = call.callerName ? `"${call.callerName.replace(/"/g, '')}" <${call.callerNumber}>` : call.callerNumber;
+    try {
+      await ctx.ari.originate({
+        endpoint: device, channelId: p.leg, appArgs: [PRESENT_ARG, call.id, p.attendant], callerId,
+        timeout: Math.ceil(ringTimeoutMs / 1000) + 5, ...(Object.keys(variables).length ? { variables } : {}),
+      });
+      this.originateFailures.delete(call.id);
+    } catch (err) {
+      ctx.log.warn({ callId: call.id, attendant: p.attendant, leg: p.leg, err: (err as Error).message }, 'originate failed');
+      const failures = (this.originateFailures.get(call.id) ?? 0) + 1;
+      this.originateFailures.set(call.id, failures);
+      this.legEnded(p.leg, 'failed');
+      // a caller is never left waiting on a broken path: after three failed presentations, the fallback
+      const current = ctx.ledger.calls.get(call.id);
+      if (failures >= 3 && current && (current.state === 'waiting' || current.state === 'ringing')) {
+        this.originateFailures.delete(call.id);
+        this.bridging.divertToFallback(current, 'presentation failed');
+      }
+    }
+  }
+
+  private ringTimedOut(leg: string): void {
+    const p = this.presentations.get(leg);
+    if (!p || p.closed || p.answered) return;
+    this.ctx.log.info({ callId: p.callId, attendant: p.attendant, leg }, 'ring timeout');
+    bestEffort(this.ctx, 'hang up unanswered leg', this.ctx.ari.hangup(leg, 'no_answer'), { leg });
+    this.legEnded(leg, 'no-answer');
+  }
+
+  /** The attendant did not answer for absentAfter: stop its ringing presentation too. */
+  private absentTimerFired(attendantId: string): void {
+    const { ctx } = this;
+    const a = ctx.ledger.attendants.get(attendantId);
+    if (!a) return;
+    const ringingLeg = a.state === 'ringing' ? a.currentLeg : undefined;
+    if (ringingLeg) {
+      bestEffort(ctx, 'hang up leg of absent attendant', ctx.ari.hangup(ringingLeg, 'no_answer'), { leg: ringingLeg });
+      this.legEnded(ringingLeg, 'no-answer');
+    }
+    const b = ctx.ledger.batch();
+    const res = this.desk.apply(b, attendantId, { type: 'markAbsent', absentAfterMs: ctx.config.timers.absentAfter * 1000 });
+    if (res instanceof Error) return;
+    void ctx.ledger.commit(b).then(() => this.desk.publishDeviceStates([res]));
+  }
+
+  /**
+   * A presentation ended without being answered (ring timeout, busy, offline, originate failure,
+   * or the set declined). The attendant goes back to idle (or unplugged when offline), the call
+   * back to waiting, and it is presented again.
+   */
+  legEnded(leg: string, why: 'no-answer' | 'busy' | 'offline' | 'failed' | 'declined'): void {
+    const { ctx } = this;
+    const p = this.presentations.get(leg);
+    if (!p || p.closed || p.answered) return;
+    p.closed = true;
+    p.ringTimer?.cancel();
+    this.presentations.delete(leg);
+    const b = ctx.ledger.batch();
+    const att = this.desk.apply(b, p.attendant, why === 'no-answer' || why === 'declined' ? { type: 'noAnswer', callId: p.callId } : { type: 'callEnded', callId: p.callId }, { callId: p.callId });
+    if (why === 'offline') this.desk.apply(b, p.attendant, { type: 'offline' });
+    const call = ctx.ledger.calls.get(p.callId);
+    if (call && call.state === 'ringing') {
+      const ringingLegs = call.ringingLegs.filter((l) => l !== leg);
+      const next: CallRecord = {
+        ...call,
+        ringingLegs,
+        state: ringingLegs.length ? 'ringing' : 'waiting',
+        refusedBy: call.refusedBy.includes(p.attendant) ? call.refusedBy : [...call.refusedBy, p.attendant],
+      };
+      if (!ringingLegs.length) delete next.attendant;
+      b.putCall(next);
+      b.log({ time: ctx.time.now(), operator: p.attendant, action: 'presentation-ended', callId: p.callId, numbers: [call.callerNumber], result: why });
+    }
+    ctx.log.info({ callId: p.callId, attendant: p.attendant, leg, why }, 'presentation ended');
+    void ctx.ledger.commit(b).then(() => {
+      const a = ctx.ledger.attendants.get(p.attendant);
+      if (a && !(att instanceof Error)) this.desk.publishDeviceStates([a]);
+    });
+    this.requestDispatch();
+  }
+
+  /** ChannelDestroyed of a leg that never entered Stasis: map the cause. */
+  legDestroyed(leg: string, cause: number): void {
+    if (!this.presentations.has(leg)) return;
+    this.legEnded(leg, cause === CAUSE_BUSY ? 'busy' : cause === CAUSE_ABSENT ? 'offline' : cause === CAUSE_NO_ANSWER ? 'no-answer' : 'declined');
+  }
+
+  isPresentationLeg(leg: string): boolean {
+    return this.presentations.has(leg);
+  }
+
+  /**
+   * StasisStart of a presentation leg: the set answered. First answer wins (the hand-over is
+   * atomic in the store too); the other legs of a ring-all stop in this same turn.
+   */
+  legAnswered(leg: string, callId: string, attendantId: string): void {
+    const { ctx } = this;
+    const p = this.presentations.get(leg);
+    const call = ctx.ledger.calls.get(callId);
+    if (!p || p.closed || !call || call.state !== 'ringing') {
+      // late answer: the call was taken, abandoned, or this leg was already given up
+      ctx.log.info({ callId, attendant: attendantId, leg }, 'late answer, releasing the set');
+      bestEffort(ctx, 'hang up late leg', ctx.ari.hangup(leg), { leg });
+      if (p) { p.closed = true; p.ringTimer?.cancel(); this.presentations.delete(leg); }
+      return;
+    }
+    p.answered = true;
+    p.ringTimer?.cancel();
+    this.presentations.delete(leg);
+    const now = ctx.time.now();
+    const b = ctx.ledger.batch();
+    // the others lost the race, they did not refuse: no absent penalty
+    for (const other of call.ringingLegs) {
+      if (other === leg) continue;
+      const op = this.presentations.get(other);
+      if (!op) continue;
+      op.closed = true;
+      op.ringTimer?.cancel();
+      this.presentations.delete(other);
+      bestEffort(ctx, 'stop other ring-all leg', ctx.ari.hangup(other), { leg: other });
+      this.desk.apply(b, op.attendant, { type: 'callEnded', callId }, { callId });
+    }
+    const att = this.desk.apply(b, attendantId, { type: 'answer', callId, leg }, { callId });
+    const next: CallRecord = { ...call, state: 'talking', attendant: attendantId, leg, answeredAt: now, ringingLegs: [], refusedBy: [] };
+    for (const g of [call.group, ...call.alsoGroups]) b.dequeue(g, callId);
+    b.putCall(next);
+    b.log({ time: now, operator: attendantId, action: 'answer', callId, numbers: [call.callerNumber], result: 'ok', detail: { waitedMs: String(now - call.arrivedAt) } });
+    ctx.log.info({ callId, attendant: attendantId, leg, waitedMs: now - call.arrivedAt }, 'answered');
+    const touched = b.changes.flatMap((c) => (c.kind === 'attendant' ? [c.attendant.id] : []));
+    void ctx.ledger.claim(callId, attendantId, b).then((won) => {
+      this.desk.publishDeviceStates(touched.map((id) => ctx.ledger.attendants.get(id)!).filter(Boolean));
+      if (!won) {
+        ctx.log.error({ callId, attendant: attendantId }, 'hand-over refused by the store: another controller holds the call');
+        bestEffort(ctx, 'hang up refused leg', ctx.ari.hangup(leg), { leg });
+        return;
+      }
+      void this.bridging.connect(next, leg);
+    });
+    if (att instanceof Error) ctx.log.warn({ callId, attendant: attendantId, err: att.message }, 'answer on an attendant in an unexpected state');
+    this.originateFailures.delete(callId);
+  }
+
+  /** Stop every presentation of a call (the caller hung up, or the call left the group). */
+  stopPresentations(b: Batch, call: CallRecord, reason: string): void {
+    for (const leg of call.ringingLegs) {
+      const p = this.presentations.get(leg);
+      if (!p) continue;
+      p.closed = true;
+      p.ringTimer?.cancel();
+      this.presentations.delete(leg);
+      bestEffort(this.ctx, `hang up leg (${reason})`, this.ctx.ari.hangup(leg), { leg });
+      this.desk.apply(b, p.attendant, { type: 'callEnded', callId: call.id }, { callId: call.id });
+    }
+  }
+
+  stop(): void {
+    for (const p of this.presentations.values()) p.ringTimer?.cancel();
+    this.recheck?.timer.cancel();
+  }
+}

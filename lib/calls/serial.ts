@@ -1,0 +1,23 @@
+// ARI commands on one caller run one after another (answer, then bridge, then ...), while
+// different calls proceed in parallel. A failing step never blocks the steps queued behind it.
+export class SerialRunner {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  run(key: string, fn: () => Promise<void>): Promise<void> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key); });
+    return next;
+  }
+
+  /** steps still queued or running */
+  get active(): number {
+    return this.tails.size;
+  }
+
+  async idle(): Promise<void> {
+    while (this.tails.size) await Promise.all([...this.tails.values()]);
+  }
+}

@@ -1,0 +1,67 @@
+// `attendant`: run the controller, check a configuration, or use the traffic tools.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfigFile } from '../config.ts';
+import { createLogger } from '../log.ts';
+import { startController } from '../controller.ts';
+
+const USAGE = `usage:
+  attendant [run] --config <file>        run the controller (or ATTENDANT_CONFIG)
+  attendant check-config --config <file> validate a configuration and exit
+  attendant erlang b|c ...               Erlang B / C dimensioning (attendant erlang --help)`;
+
+function configPath(argv: string[]): string | undefined {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } }, allowPositionals: true, strict: false });
+  return (typeof values.config === 'string' ? values.config : undefined) ?? process.env.ATTENDANT_CONFIG;
+}
+
+function loadOrExit(argv: string[]) {
+  const path = configPath(argv);
+  if (!path) {
+    process.stderr.write(`attendant: no configuration: pass --config <file> or set ATTENDANT_CONFIG\n${USAGE}\n`);
+    process.exit(2);
+  }
+  try {
+    return loadConfigFile(path);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`attendant: ${path}: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'erlang': {
+      const { runErlangCommand } = await import('./erlang.ts');
+      const r = runErlangCommand(rest);
+      process.stdout.write(r.stdout);
+      process.exitCode = r.exitCode;
+      return;
+    }
+    case 'check-config': {
+      const cfg = loadOrExit(rest);
+      process.stdout.write(`ok: ${cfg.attendants.length} attendants, ${cfg.groups.length} groups\n`);
+      return;
+    }
+    case '--help':
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default: {
+      const args = cmd === 'run' ? rest : argv;
+      const cfg = loadOrExit(args);
+      const log = createLogger(cfg.log.level);
+      const controller = await startController(cfg, { log });
+      const shutdown = async (sig: string) => {
+        log.info({ sig }, 'stopping');
+        await controller.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// `npm run demo`: the ARI simulator with simulated callers and attendant sets, the controller on
+// config/example.yaml, and the console on a local port. Steady traffic so a newcomer sees calls
+// arrive, wait, ring, get answered, abandon and overflow.
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { loadConfigFile } from './config.ts';
+import { startController } from './controller.ts';
+import { createLogger } from './log.ts';
+import { startSimulator } from './sim/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    config: { type: 'string', default: fileURLToPath(new URL('../config/example.yaml', import.meta.url)) },
+    'sim-port': { type: 'string', default: '8088' },
+    port: { type: 'string', default: '8080' },
+    rate: { type: 'string', default: '6' },
+    seed: { type: 'string', default: '1' },
+    'log-level': { type: 'string', default: 'warn' },
+    duration: { type: 'string' },
+  },
+});
+
+const seed = Number(values.seed);
+let state = seed >>> 0;
+// mulberry32: the demo's traffic repeats for a given seed
+const random = () => {
+  state = (state + 0x6d2b79f5) >>> 0;
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+const file = loadConfigFile(values.config!, process.env);
+const sim = await startSimulator({ port: Number(values['sim-port']), host: '127.0.0.1', user: file.asterisk.ari.user, password: file.asterisk.ari.password, seed });
+const config = { ...file, asterisk: { ...file.asterisk, ari: { ...file.asterisk.ari, url: sim.url } }, http: { ...file.http, port: Number(values.port) } };
+
+// attendant sets answer after a few seconds and talk for a while; one stays manual for the console
+for (const [i, a] of config.attendants.entries()) {
+  sim.setEndpoint(a.device, i === 0 ? { kind: 'manual' } : { kind: 'hangupAfter', answerAfterMs: 2_000 + i * 1_500, hangupAfterMs: 15_000 + i * 5_000 });
+}
+sim.setEndpoint('PJSIP/pstn', { kind: 'answer', afterMs: 0 });
+for (const ext of ['PJSIP/200', 'PJSIP/201', 'PJSIP/202', 'PJSIP/2000', 'PJSIP/bell']) sim.setEndpoint(ext, { kind: 'answer', afterMs: 3_000 });
+
+const log = createLogger(values['log-level']!);
+const controller = await startController(config, { log, autoLogin: true, random });
+const sb = controller.switchboard;
+
+const stamp = () => new Date().toISOString().slice(11, 19);
+sb.onChange((c) => {
+  if (c.kind === 'attendant') console.log(`${stamp()}  attendant ${c.attendant.id.padEnd(6)} ${c.attendant.state}${c.attendant.currentCall ? `  (call ${c.attendant.currentCall})` : ''}`);
+  else if (c.kind === 'call') console.log(`${stamp()}  call ${c.call.id.padEnd(16)} ${c.call.state.padEnd(8)} ${c.call.callClass.padEnd(9)} group ${c.call.group}${c.call.attendant ? `  → ${c.call.attendant}` : ''}`);
+  else if (c.kind === 'queue') console.log(`${stamp()}  queue ${c.group}: ${c.callIds.length} waiting`);
+});
+
+console.log(`
+Attendant demo
+  console      http://127.0.0.1:${controller.httpPort}/        (health: /healthz)
+  ARI sim      ${sim.url}/ari/  (user ${config.asterisk.ari.user})   control API: ${sim.url}/sim/
+  traffic      one call every ~${values.rate} s; ${config.attendants[0]!.id} (${config.attendants[0]!.device}) is left for you to answer:
+               curl -X POST ${sim.url}/sim/channels/<leg id>/answer   (legs: curl ${sim.url}/sim/channels)
+  Ctrl-C stops everything.
+`);
+
+const classes = ['external', 'external', 'external', 'internal', 'internal', 'urgent'];
+const meanGapMs = Number(values.rate) * 1000;
+let timer: NodeJS.Timeout | undefined;
+let n = 0;
+const placeNext = () => {
+  const cls = classes[Math.floor(random() * classes.length)]!;
+  const number = `01${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
+  const id = sim.placeCall({ from: 'PJSIP/pstn', callerNumber: number, callerName: `Caller ${++n}`, context: 'from-pstn', exten: '0', appArgs: [cls, 'operators'] });
+  // about one caller in six gives up after 20 to 60 s if nobody answered
+  if (random() < 1 / 6) setTimeout(() => { if (sb.ledger.calls.get(id)?.state === 'waiting') sim.hangupCaller(id); }, 20_000 + random() * 40_000).unref();
+  // Poisson arrivals: exponential gaps
+  timer = setTimeout(placeNext, -Math.log(1 - random()) * meanGapMs);
+};
+timer = setTimeout(placeNext, 500);
+
+const stop = async () => {
+  if (timer) clearTimeout(timer);
+  await controller.stop();
+  await sim.stop();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());
+if (values.duration) setTimeout(() => void stop(), Number(values.duration) * 1000);

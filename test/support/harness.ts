@@ -1,0 +1,154 @@
+// Integration harness: the ARI simulator and the controller in one process, talking over real
+// loopback sockets through ari-client, with the real Redis (REDIS_URL) under a random key prefix.
+// Time is ManualTime shared by both, so a 15 s ring timeout or the 80 s absent timer never waits.
+import { randomUUID } from 'node:crypto';
+import { createClient } from 'redis';
+import { ManualTime } from '../../lib/clock.ts';
+import { parseConfig, type Config, type ConfigInput } from '../../lib/config.ts';
+import { startController, type Controller } from '../../lib/controller.ts';
+import { silentLogger, createLogger } from '../../lib/log.ts';
+import { createStore } from '../../lib/store/index.ts';
+import type { Store } from '../../lib/store/store.ts';
+import { startSimulator, type Simulator, type Behaviour } from '../../lib/sim/index.ts';
+
+export const ARI_USER = 'attendant';
+export const ARI_PASSWORD = 'test-ari-secret';
+
+/** mulberry32: a seeded uniform generator so random hunting repeats */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface HarnessOptions {
+  /** the configuration without asterisk/redis/http (filled in) */
+  config: Omit<ConfigInput, 'asterisk' | 'redis' | 'http'> & { asterisk?: Partial<ConfigInput['asterisk']> };
+  /** behaviour per endpoint; attendant devices default to manual (ring until answered by the test) */
+  endpoints?: Record<string, Behaviour>;
+  /** log in every attendant at start */
+  login?: boolean;
+  start?: number;
+  /** use the memory store instead of Redis */
+  memory?: boolean;
+}
+
+export class Harness {
+  private constructor(
+    readonly time: ManualTime,
+    readonly sim: Simulator,
+    readonly controller: Controller,
+    readonly store: Store,
+    readonly config: Config,
+    private readonly cleanup: () => Promise<void>,
+  ) {}
+
+  static async start(opts: HarnessOptions): Promise<Harness> {
+    const time = new ManualTime(opts.start ?? Date.UTC(2026, 0, 5, 9, 0, 0)); // a Monday, 10:00 in Paris
+    const sim = await startSimulator({ port: 0, user: ARI_USER, password: ARI_PASSWORD, time, seed: 7 });
+    const raw = {
+      ...opts.config,
+      asterisk: { ari: { url: sim.url, user: ARI_USER, password: ARI_PASSWORD, app: 'attendant' }, ...(opts.config.asterisk ?? {}) },
+      http: { host: '127.0.0.1', port: 0 },
+      log: { level: process.env.TEST_LOG ?? 'silent' },
+    };
+    const config = parseConfig(raw);
+    for (const a of config.attendants) sim.setEndpoint(a.device, opts.endpoints?.[a.device] ?? { kind: 'manual' });
+    for (const [name, b] of Object.entries(opts.endpoints ?? {})) sim.setEndpoint(name, b);
+    sim.setEndpoint('PJSIP/pstn', { kind: 'answer', afterMs: 0 });
+
+    const prefix = `itest:${randomUUID()}:`;
+    const url = process.env.REDIS_URL;
+    const store = await createStore(url && !opts.memory ? { url, prefix } : { prefix }, time);
+    const log = process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger();
+    const controller = await startController(config, { log, time, store, random: seeded(42), autoLogin: opts.login ?? true });
+    const cleanup = async () => {
+      await controller.stop();
+      await store.close();
+      await sim.stop();
+      if (url && !opts.memory) await deleteKeys(url, prefix);
+    };
+    return new Harness(time, sim, controller, store, config, cleanup);
+  }
+
+  get switchboard() {
+    return this.controller.switchboard;
+  }
+
+  /** an external caller dials the switchboard: Stasis(attendant,<class>,<group>) */
+  call(opts: { class?: string; group?: string; number?: string; name?: string } = {}): string {
+    return this.sim.placeCall({
+      from: 'PJSIP/pstn', callerNumber: opts.number ?? '0155501234', callerName: opts.name ?? 'Caller',
+      context: 'from-pstn', exten: '0', appArgs: [opts.class ?? 'external', opts.group ?? 'operators'],
+    });
+  }
+
+  /** legs ringing at an attendant's device (not answered, not gone) */
+  ringing(device: string): string[] {
+    return this.sim.channels().filter((c) => c.endpoint === device && c.state === 'Ringing' && !c.hungUp).map((c) => c.id);
+  }
+
+  attendant(id: string) {
+    return this.switchboard.ledger.attendants.get(id)!;
+  }
+
+  callRecord(id: string) {
+    return this.switchboard.ledger.calls.get(id);
+  }
+
+  queue(group: string): string[] {
+    return [...(this.switchboard.ledger.queues.get(group) ?? [])];
+  }
+
+  /** move fake time on, then let the network catch up */
+  async advance(ms: number): Promise<void> {
+    this.time.advance(ms);
+    await this.settle();
+  }
+
+  /** let in-flight requests and events finish (real time, bounded) */
+  async settle(rounds = 3): Promise<void> {
+    for (let i = 0; i < rounds; i++) {
+      await new Promise((r) => setTimeout(r, 15));
+      await this.switchboard.settle();
+    }
+  }
+
+  /** wait (real time, bounded) until the condition holds */
+  async until(what: string, cond: () => boolean, timeoutMs = 4000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!cond()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /** the test answers the set ringing at `device` */
+  async answer(device: string): Promise<string> {
+    await this.until(`${device} rings`, () => this.ringing(device).length > 0);
+    const leg = this.ringing(device)[0]!;
+    this.sim.answerChannel(leg);
+    return leg;
+  }
+
+  async stop(): Promise<void> {
+    await this.cleanup();
+  }
+}
+
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const client = createClient({ url });
+  await client.connect();
+  try {
+    const keys: string[] = [];
+    for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) keys.push(...(Array.isArray(batch) ? batch : [batch]));
+    if (keys.length) await client.unlink(keys);
+  } finally {
+    await client.close();
+  }
+}
