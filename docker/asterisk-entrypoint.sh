@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Entrypoint of the Asterisk container of docker/compose.yml: renders the Attendant
+# configuration into /etc/asterisk, then hands over to the image's own entrypoint.
+#
+# Asterisk does not expand environment variables in its .conf files, so every secret in
+# asterisk-conf/ is a placeholder ${NAME} (the syntax envsubst understands). This script
+# replaces exactly the names of PLACEHOLDERS below, and nothing else: the dialplan's own
+# ${VARIABLES} are never touched (dialplan files are copied as they are). It uses bash
+# rather than envsubst because slim images rarely ship gettext, and because a value must be
+# escaped for Asterisk (";" starts a comment there). It refuses to start when a value is
+# unset, empty, still CHANGE_ME or spans lines, and when a conf file keeps a placeholder
+# this list does not know.
+#
+# Paths can be moved for a dry run:
+#   ATTENDANT_CONF_SRC, ATTENDANT_DIALPLAN_SRC (inputs), ASTERISK_CONF_DIR (output),
+#   ATTENDANT_NEXT_ENTRYPOINT (what runs "$@" afterwards; the andrius/asterisk one by default).
+set -euo pipefail
+
+CONF_SRC="${ATTENDANT_CONF_SRC:-/opt/attendant/asterisk-conf}"
+DIALPLAN_SRC="${ATTENDANT_DIALPLAN_SRC:-/opt/attendant/dialplan}"
+DEST="${ASTERISK_CONF_DIR:-/etc/asterisk}"
+NEXT="${ATTENDANT_NEXT_ENTRYPOINT:-/usr/local/bin/entrypoint.sh}"
+
+PLACEHOLDERS=(
+  ATTENDANT_ARI_PASSWORD
+  ATTENDANT_AMI_PASSWORD
+  ATTENDANT_SIP_ATT1_PASSWORD
+  ATTENDANT_SIP_ATT2_PASSWORD
+  ATTENDANT_SIP_ATT3_PASSWORD
+  ATTENDANT_SIP_ATT4_PASSWORD
+  ATTENDANT_SIP_BELL_PASSWORD
+  ATTENDANT_SIP_DEMO_PASSWORD
+  ATTENDANT_TRUNK_USER
+  ATTENDANT_TRUNK_PASSWORD
+  ATTENDANT_VM_PIN_2000
+)
+
+fail() {
+  echo "attendant-entrypoint: $*" >&2
+  exit 1
+}
+
+for name in "${PLACEHOLDERS[@]}"; do
+  value="${!name-}"
+  [ -n "$value" ] || fail "$name is not set: put it in docker/.env (see docker/.env.example)"
+  [ "$value" != "CHANGE_ME" ] || fail "$name is still CHANGE_ME in docker/.env"
+  case "$value" in
+    *$'\n'* | *$'\r'*) fail "$name spans several lines" ;;
+  esac
+done
+
+[ -d "$CONF_SRC" ] || fail "no Asterisk configuration at $CONF_SRC (mount ../asterisk-conf)"
+[ -d "$DIALPLAN_SRC" ] || fail "no dialplan at $DIALPLAN_SRC (mount ../dialplan)"
+mkdir -p "$DEST"
+# the rendered files hold secrets: not world-readable
+umask 027
+
+# render <source> <target>: the placeholders replaced, ";" escaped as "\;"
+render() {
+  local content name value
+  content="$(cat "$1"; printf x)"
+  content="${content%x}"
+  for name in "${PLACEHOLDERS[@]}"; do
+    value="${!name}"
+    value="${value//;/\\;}"
+    content="${content//"\${$name}"/"$value"}"
+  done
+  if [[ "$content" =~ \$\{(ATTENDANT_[A-Z0-9_]*)\} ]]; then
+    fail "$1 uses \${${BASH_REMATCH[1]}}, which this entrypoint does not know: add it to PLACEHOLDERS, docker/.env.example and compose.yml"
+  fi
+  printf '%s' "$content" > "$2"
+}
+
+shopt -s nullglob
+for src in "$CONF_SRC"/*.conf; do
+  render "$src" "$DEST/$(basename "$src")"
+done
+for src in "$DIALPLAN_SRC"/*.conf; do
+  cp "$src" "$DEST/$(basename "$src")"
+done
+
+if [ "$(id -u)" = "0" ] && id asterisk >/dev/null 2>&1; then
+  chown asterisk:asterisk "$DEST"/*.conf
+fi
+echo "attendant-entrypoint: configuration rendered into $DEST" >&2
+
+if [ -x "$NEXT" ]; then
+  exec "$NEXT" "$@"
+fi
+exec "$@"
