@@ -1,0 +1,105 @@
+// Who is calling: a logged-in user (opaque bearer token) or an integration (x-api-key).
+// Tokens live in this process's memory only: a restart logs every console out (they log in again).
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../domain/clock.ts';
+import { sameDigest, sha256Hex, verifyPassword } from './passwords.ts';
+
+export const ROLES = ['operator', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const RANK: Readonly<Record<Role, number>> = { operator: 1, supervisor: 2, admin: 3 };
+
+/** admin can do what a supervisor can, a supervisor what an operator can */
+export function hasRole(role: Role, needed: Role): boolean {
+  return RANK[role] >= RANK[needed];
+}
+
+export interface Principal {
+  kind: 'user' | 'apiKey';
+  /** user or key name */
+  name: string;
+  role: Role;
+  /** the attendant position this session works at (users: from the configuration, or taken over at a shift change) */
+  attendant?: string;
+  /** sha256 of the token (sessions only): identifies the session without keeping the token around */
+  sessionId?: string;
+  expiresAt?: number;
+}
+
+interface Session {
+  principal: Principal;
+  expiresAt: number;
+}
+
+export interface SessionEvents {
+  /** a session ended (logout, shift change, expiry): its WebSockets close */
+  ended: [sessionId: string];
+}
+
+export const DEFAULT_TOKEN_TTL_MS = 12 * 3600_000;
+
+export class Sessions extends EventEmitter<SessionEvents> {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(private readonly config: Config, private readonly clock: Clock, private readonly ttlMs = DEFAULT_TOKEN_TTL_MS) {
+    super();
+  }
+
+  /** the configured user whose name and password match, or undefined (always costs one scrypt) */
+  async checkPassword(name: string, password: string): Promise<Config['users'][number] | undefined> {
+    const user = this.config.users.find((u) => u.name === name);
+    const ok = await verifyPassword(password, user?.passwordHash);
+    return ok ? user : undefined;
+  }
+
+  /** A new session; the token is returned once and only its digest is kept. */
+  open(user: { name: string; role: Role; attendant?: string }): { token: string; principal: Principal } {
+    this.sweep();
+    const token = randomBytes(32).toString('base64url');
+    const sessionId = sha256Hex(token);
+    const expiresAt = this.clock.now() + this.ttlMs;
+    const principal: Principal = {
+      kind: 'user', name: user.name, role: user.role, sessionId, expiresAt,
+      ...(user.attendant !== undefined ? { attendant: user.attendant } : {}),
+    };
+    this.sessions.set(sessionId, { principal, expiresAt });
+    return { token, principal };
+  }
+
+  /** The principal of a live token, or undefined (unknown, malformed or expired). */
+  fromToken(token: string): Principal | undefined {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+    const id = sha256Hex(token);
+    const s = this.sessions.get(id);
+    if (!s) return undefined;
+    if (s.expiresAt <= this.clock.now()) {
+      this.end(id);
+      return undefined;
+    }
+    return s.principal;
+  }
+
+  fromApiKey(key: string): Principal | undefined {
+    if (key.length === 0 || key.length > 512) return undefined;
+    const digest = sha256Hex(key);
+    // compare with every key (no early exit) so the time does not tell which prefix matched
+    let found: Config['apiKeys'][number] | undefined;
+    for (const k of this.config.apiKeys) if (sameDigest(digest, k.sha256)) found = k;
+    return found ? { kind: 'apiKey', name: found.name, role: found.role } : undefined;
+  }
+
+  end(sessionId: string): void {
+    if (this.sessions.delete(sessionId)) this.emit('ended', sessionId);
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  private sweep(): void {
+    const now = this.clock.now();
+    for (const [id, s] of this.sessions) if (s.expiresAt <= now) this.end(id);
+  }
+}

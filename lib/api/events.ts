@@ -1,0 +1,283 @@
+// The live feed: every published change of calls, queues, attendants, groups and supervised
+// devices, numbered, kept for the last `capacity` events so a reconnecting console can catch up.
+//
+// Protocol (WebSocket at /api/events, JSON text frames):
+//  authenticate with `?token=<token>` (or x-api-key / Authorization on the upgrade request), or
+//  with a first message {type:'auth', token, since?, epoch?} within 5 s.
+//  server → client
+//   {type:'hello', epoch, seq, now, user}            once authenticated
+//   {type:'snapshot', epoch, seq, now, data}         the whole state, on connect or when resuming is impossible
+//   {type:'resumed', epoch, since, seq, now}         `since` was still in the buffer: the missed events follow
+//   {type:'event', seq, kind, at, data}              one change; seq grows by one per event
+//   {type:'pong', now} · {type:'error', error}
+//  client → server: {type:'auth', ...} · {type:'ping'} · {type:'snapshot'} (ask for a fresh one)
+//  `epoch` names this process's numbering: after a controller restart the epoch differs and
+//  a client resuming with the old one gets a snapshot.
+import type { IncomingMessage, Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Switchboard } from '../calls/switchboard.ts';
+import type { Change } from '../calls/ledger.ts';
+import type { TimeSource } from '../domain/clock.ts';
+import type { BlfChange } from '../supervision/blf.ts';
+import type { Principal, Sessions } from './auth/sessions.ts';
+import type { SupervisionSource, Views } from './views.ts';
+
+export const EVENT_KINDS = ['call', 'queue', 'attendant', 'group', 'device'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export interface ApiEvent {
+  seq: number;
+  kind: EventKind;
+  /** server time of the event (ms epoch): consoles also use it to keep their clock offset */
+  at: number;
+  data: unknown;
+}
+
+export interface SnapshotMessage {
+  type: 'snapshot';
+  epoch: string;
+  seq: number;
+  now: number;
+  data: {
+    attendants: ReturnType<Views['allAttendants']>;
+    groups: ReturnType<Views['allGroups']>;
+    calls: ReturnType<Views['allCalls']>;
+    supervision: ReturnType<Views['supervisionView']>;
+    classes: ReturnType<Views['classList']>;
+  };
+}
+
+export class EventHub {
+  /** this process's numbering of events */
+  readonly epoch = randomUUID().slice(0, 8);
+  private seq = 0;
+  private readonly buffer: ApiEvent[] = [];
+  private readonly listeners = new Set<(e: ApiEvent, frame: string) => void>();
+
+  constructor(
+    private readonly views: Views,
+    private readonly time: TimeSource,
+    switchboard: Switchboard,
+    supervision: SupervisionSource | undefined,
+    readonly capacity = 1000,
+  ) {
+    switchboard.onChange((c) => this.fromChange(c));
+    supervision?.on('change', (c: BlfChange) => this.publish('device', c));
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** the events after `since`, or undefined when some of them are no longer kept (or `since` is from the future) */
+  since(since: number): ApiEvent[] | undefined {
+    if (!Number.isSafeInteger(since) || since < 0 || since > this.seq) return undefined;
+    if (since === this.seq) return [];
+    const first = this.buffer[0];
+    if (!first || first.seq > since + 1) return undefined;
+    return this.buffer.slice(since + 1 - first.seq);
+  }
+
+  snapshot(): SnapshotMessage {
+    return {
+      type: 'snapshot', epoch: this.epoch, seq: this.seq, now: this.time.now(),
+      data: {
+        attendants: this.views.allAttendants(),
+        groups: this.views.allGroups(),
+        calls: this.views.allCalls(),
+        supervision: this.views.supervisionView(),
+        classes: this.views.classList(),
+      },
+    };
+  }
+
+  subscribe(fn: (e: ApiEvent, frame: string) => void): () => void {
+    this.listeners.add(fn);
+    return () => { this.listeners.delete(fn); };
+  }
+
+  publish(kind: EventKind, data: unknown): ApiEvent {
+    const e: ApiEvent = { seq: ++this.seq, kind, at: this.time.now(), data };
+    this.buffer.push(e);
+    if (this.buffer.length > this.capacity) this.buffer.splice(0, this.buffer.length - this.capacity);
+    const frame = eventFrame(e);
+    for (const fn of this.listeners) fn(e, frame);
+    return e;
+  }
+
+  private fromChange(c: Change): void {
+    switch (c.kind) {
+      case 'attendant': this.publish('attendant', this.views.attendant(c.attendant)); break;
+      case 'group': this.publish('group', this.views.group(c.group)); break;
+      case 'call': this.publish('call', this.views.call(c.call)); break;
+      case 'queue': this.publish('queue', { group: c.group, callIds: c.callIds }); break;
+    }
+  }
+}
+
+export function eventFrame(e: ApiEvent): string {
+  return JSON.stringify({ type: 'event', seq: e.seq, kind: e.kind, at: e.at, data: e.data });
+}
+
+export interface EventsDeps {
+  hub: EventHub;
+  sessions: Sessions;
+  time: TimeSource;
+  log: Logger;
+  /** origins allowed besides the page's own (browsers send Origin on WebSocket upgrades) */
+  corsOrigins: readonly string[];
+}
+
+export interface EventsHandle {
+  /** connected and authenticated clients */
+  readonly clients: number;
+  close(): void;
+}
+
+export const AUTH_TIMEOUT_MS = 5_000;
+/** a client this far behind is cut off; it reconnects with since=<seq> */
+const MAX_BUFFERED_BYTES = 1_000_000;
+
+interface Resume { since?: number; epoch?: string }
+
+function parseResume(since: unknown, epoch: unknown): Resume {
+  const out: Resume = {};
+  const n = typeof since === 'number' ? since : typeof since === 'string' && /^\d{1,15}$/.test(since) ? Number(since) : undefined;
+  if (n !== undefined && Number.isSafeInteger(n)) out.since = n;
+  if (typeof epoch === 'string' && /^[0-9a-f-]{1,36}$/.test(epoch)) out.epoch = epoch;
+  return out;
+}
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+  const body = JSON.stringify({ error: { code: status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'not_found', message: reason } });
+  socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\n`
+    + `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+/** Browsers send Origin: accept the page's own host and configured origins; other clients send none. */
+function originAllowed(req: IncomingMessage, allowed: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** Serve the live feed on `server` at /api/events. */
+export function attachEvents(server: Server, deps: EventsDeps): EventsHandle {
+  const { hub, sessions, time, log } = deps;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const live = new Map<WebSocket, Principal>();
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  const credentialsOf = (req: IncomingMessage, url: URL): Principal | undefined | 'bad' => {
+    const token = url.searchParams.get('token') ?? bearer(req.headers.authorization);
+    const key = req.headers['x-api-key'];
+    if (token !== null && token !== undefined) return sessions.fromToken(token) ?? 'bad';
+    if (typeof key === 'string') return sessions.fromApiKey(key) ?? 'bad';
+    return undefined;
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    let url: URL;
+    try { url = new URL(req.url ?? '/', 'http://localhost'); } catch { rejectUpgrade(socket, 404, 'no such endpoint'); return; }
+    if (url.pathname !== '/api/events') { rejectUpgrade(socket, 404, 'no such endpoint'); return; }
+    if (!originAllowed(req, deps.corsOrigins)) { rejectUpgrade(socket, 403, 'origin not allowed'); return; }
+    const who = credentialsOf(req, url);
+    if (who === 'bad') { rejectUpgrade(socket, 401, 'invalid or expired token'); return; }
+    const resume = parseResume(url.searchParams.get('since'), url.searchParams.get('epoch'));
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, who, resume));
+  };
+  server.on('upgrade', onUpgrade);
+
+  const send = (ws: WebSocket, msg: unknown) => {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
+  };
+
+  const start = (ws: WebSocket, principal: Principal, resume: Resume) => {
+    live.set(ws, principal);
+    send(ws, { type: 'hello', epoch: hub.epoch, seq: hub.lastSeq, now: time.now(), user: { name: principal.name, role: principal.role, ...(principal.attendant ? { attendant: principal.attendant } : {}) } });
+    const missed = resume.since !== undefined && (resume.epoch === undefined || resume.epoch === hub.epoch) ? hub.since(resume.since) : undefined;
+    if (missed) {
+      send(ws, { type: 'resumed', epoch: hub.epoch, since: resume.since, seq: hub.lastSeq, now: time.now() });
+      for (const e of missed) send(ws, eventFrame(e));
+    } else {
+      send(ws, hub.snapshot());
+    }
+    log.debug({ user: principal.name, resumed: missed !== undefined, replayed: missed?.length ?? 0 }, 'event stream opened');
+  };
+
+  const accept = (ws: WebSocket, who: Principal | undefined, resume: Resume) => {
+    alive.set(ws, true);
+    ws.on('pong', () => alive.set(ws, true));
+    let authTimer = who ? undefined : time.schedule(AUTH_TIMEOUT_MS, () => { if (!live.has(ws)) ws.close(4401, 'authentication timeout'); });
+    ws.on('message', (raw: RawData, isBinary: boolean) => {
+      let msg: unknown;
+      try { msg = isBinary ? undefined : JSON.parse(raw.toString()); } catch { msg = undefined; }
+      const type = typeof msg === 'object' && msg !== null ? (msg as { type?: unknown }).type : undefined;
+      if (!live.has(ws)) {
+        const m = (msg ?? {}) as { token?: unknown; apiKey?: unknown; since?: unknown; epoch?: unknown };
+        const principal = type === 'auth'
+          ? typeof m.token === 'string' ? sessions.fromToken(m.token) : typeof m.apiKey === 'string' ? sessions.fromApiKey(m.apiKey) : undefined
+          : undefined;
+        authTimer?.cancel();
+        authTimer = undefined;
+        if (!principal) { ws.close(4401, type === 'auth' ? 'invalid or expired token' : 'authenticate first'); return; }
+        start(ws, principal, { ...resume, ...parseResume(m.since, m.epoch) });
+        return;
+      }
+      if (type === 'ping') send(ws, { type: 'pong', now: time.now() });
+      else if (type === 'snapshot') send(ws, hub.snapshot());
+      else send(ws, { type: 'error', error: { code: 'invalid_message', message: 'expected {"type":"ping"} or {"type":"snapshot"}' } });
+    });
+    ws.on('close', () => { authTimer?.cancel(); live.delete(ws); });
+    ws.on('error', (err) => log.debug({ err: err.message }, 'event stream error'));
+    if (who) start(ws, who, resume);
+  };
+
+  const unsubscribe = hub.subscribe((_e, frame) => {
+    for (const [ws] of live) {
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) { ws.close(1013, 'too far behind: reconnect with since'); continue; }
+      send(ws, frame);
+    }
+  });
+
+  const onEnded = (sessionId: string) => {
+    for (const [ws, p] of live) if (p.sessionId === sessionId) ws.close(4000, 'session ended');
+  };
+  sessions.on('ended', onEnded);
+
+  // liveness: a client that does not answer two pings in a row is dropped
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) { ws.terminate(); continue; }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, 30_000);
+  heartbeat.unref();
+
+  return {
+    get clients() { return live.size; },
+    close() {
+      clearInterval(heartbeat);
+      unsubscribe();
+      sessions.off('ended', onEnded);
+      server.off('upgrade', onUpgrade);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const m = /^Bearer ([^\s]+)$/i.exec(header ?? '');
+  return m?.[1];
+}

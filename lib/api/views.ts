@@ -1,0 +1,119 @@
+// What the API shows of the working state: the stored records with the names and settings an
+// operator reads them by. The REST resources and the WebSocket use the same views.
+import type { Config, Mode } from '../config.ts';
+import { MODES } from '../config.ts';
+import type { Switchboard } from '../calls/switchboard.ts';
+import { deviceStateFor, type AttendantDeviceState } from '../domain/attendant.ts';
+import type { AttendantRecord, CallRecord, GroupRecord } from '../domain/model.ts';
+import { BlfGrid } from '../supervision/blf.ts';
+import type { BlfChange, BlfSnapshot } from '../supervision/blf.ts';
+
+export interface AttendantView extends AttendantRecord {
+  name: string;
+  extension?: string;
+  /** the custom device state published as Stasis:<id> (what a BLF key shows) */
+  deviceState: AttendantDeviceState;
+}
+
+export interface GroupView extends GroupRecord {
+  name: string;
+  members: string[];
+  strategy: string;
+  /** modes the distribution table has a destination for (day always) */
+  modes: Mode[];
+  /** waiting call ids in serving order */
+  queue: string[];
+}
+
+export interface CallView extends CallRecord {
+  className: string;
+  /** the call has ended and left the switchboard (sent once on the WebSocket) */
+  removed: boolean;
+}
+
+export interface SupervisionView extends BlfSnapshot {
+  /** a live feed (AMI) stands behind the lamps; false: the states are unknown or stale */
+  connected: boolean;
+  source: 'ami' | 'none';
+  resyncedAt?: number;
+}
+
+/** The supervision seam: lib/supervision/service.ts SupervisionService fits it. */
+export interface SupervisionSource {
+  snapshot(): BlfSnapshot & { connected: boolean; resyncedAt?: number };
+  on(event: 'change', listener: (change: BlfChange) => void): unknown;
+}
+
+export class Views {
+  private readonly attendants: Map<string, Config['attendants'][number]>;
+  private readonly groups: Map<string, Config['groups'][number]>;
+  private readonly classes: Map<string, Config['classes'][number]>;
+  /** the lamps as configured, all unknown: shown until a supervision feed is wired */
+  private readonly staticGrid: BlfSnapshot;
+
+  constructor(private readonly config: Config, private readonly switchboard: Switchboard, private readonly supervision: SupervisionSource | undefined, now: number) {
+    this.attendants = new Map(config.attendants.map((a) => [a.id, a]));
+    this.groups = new Map(config.groups.map((g) => [g.id, g]));
+    this.classes = new Map(config.classes.map((c) => [c.id, c]));
+    this.staticGrid = new BlfGrid(config.supervision, now).snapshot();
+  }
+
+  attendant(a: AttendantRecord): AttendantView {
+    const cfg = this.attendants.get(a.id);
+    return {
+      ...a,
+      name: cfg?.name ?? a.id,
+      ...(cfg?.extension !== undefined ? { extension: cfg.extension } : {}),
+      deviceState: deviceStateFor(a.state),
+    };
+  }
+
+  group(g: GroupRecord): GroupView {
+    const cfg = this.groups.get(g.id);
+    const modes = MODES.filter((m) => m === 'day' || cfg?.table[m] !== undefined);
+    return {
+      ...g,
+      name: cfg?.name ?? g.id,
+      members: [...(cfg?.members ?? [])],
+      strategy: cfg?.strategy ?? 'longest-idle',
+      modes,
+      queue: [...(this.switchboard.ledger.queues.get(g.id) ?? [])],
+    };
+  }
+
+  call(c: CallRecord): CallView {
+    return {
+      ...c,
+      className: this.classes.get(c.callClass)?.name ?? c.callClass,
+      removed: c.state === 'ended' || !this.switchboard.ledger.calls.has(c.id),
+    };
+  }
+
+  allAttendants(): AttendantView[] {
+    return this.config.attendants.flatMap((cfg) => {
+      const rec = this.switchboard.ledger.attendants.get(cfg.id);
+      return rec ? [this.attendant(rec)] : [];
+    });
+  }
+
+  allGroups(): GroupView[] {
+    return this.config.groups.flatMap((cfg) => {
+      const rec = this.switchboard.ledger.groups.get(cfg.id);
+      return rec ? [this.group(rec)] : [];
+    });
+  }
+
+  allCalls(): CallView[] {
+    return [...this.switchboard.ledger.calls.values()].sort((a, b) => a.arrivedAt - b.arrivedAt).map((c) => this.call(c));
+  }
+
+  supervisionView(): SupervisionView {
+    if (!this.supervision) return { ...this.staticGrid, connected: false, source: 'none' };
+    const s = this.supervision.snapshot();
+    return { extensions: s.extensions, trunks: s.trunks, connected: s.connected, source: 'ami', ...(s.resyncedAt !== undefined ? { resyncedAt: s.resyncedAt } : {}) };
+  }
+
+  classList(): Array<{ id: string; name: string; priority: number }> {
+    return this.config.classes.map((c) => ({ id: c.id, name: c.name ?? c.id, priority: c.priority }));
+  }
+}

@@ -1,0 +1,369 @@
+// The attendant console: login, the live feed, the console view and its keys, the log and
+// statistics views. No framework: the state is re-rendered (coalesced per frame) on every change.
+import { Api } from './api.js';
+import { $, h, replace } from './dom.js';
+import { LiveFeed } from './live.js';
+import { ConsoleState } from './state.js';
+import { renderAttendants, renderBlf, renderCurrent, renderGroups, renderPosition, renderQueue, renderSlots, renderStatus, tick } from './console.js';
+import { openLog, setupLog } from './log.js';
+import { openStats, setupStats } from './stats.js';
+
+const api = new Api();
+const app = {
+  api,
+  state: new ConsoleState(),
+  user: undefined,
+  isSupervisor: false,
+  feed: undefined,
+  link: 'offline',
+  view: 'console',
+  /** 'transfer' | 'consult' | 'conference' armed by its key, run by Enter in the number field */
+  pendingOp: undefined,
+  selectedGroup: undefined,
+  selectedPosition: undefined,
+};
+
+// ----- messages ------------------------------------------------------------------------------
+
+function say(text, kind = 'ok') {
+  const el = $('message');
+  el.className = `message ${kind}`;
+  el.textContent = text;
+}
+
+async function act(label, fn) {
+  try {
+    const r = await fn();
+    say(label);
+    return r;
+  } catch (err) {
+    say(`${label}: ${err.message}`, 'error');
+    return undefined;
+  }
+}
+
+// ----- rendering -----------------------------------------------------------------------------
+
+let frame = 0;
+function render() {
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    if (!app.user) return;
+    renderPosition(app);
+    renderQueue(app, { onAnswer: answer });
+    renderSlots(app, { onRetrieve: retrieve });
+    renderCurrent(app);
+    renderGroups(app, { onMode: setMode, onSelect: (id) => { app.selectedGroup = id; render(); } });
+    renderAttendants(app, { onSelect: (id) => { app.selectedPosition = id; render(); }, onMonitor: monitor });
+    renderBlf(app, { onLamp: (number) => { $('target').value = number; $('target').focus(); } });
+    renderStatus(app, app.link);
+    tick(app);
+  });
+}
+
+function setLink(status) {
+  app.link = status;
+  const el = $('link-state');
+  el.className = `link-state ${status === 'live' ? 'live' : status === 'offline' ? '' : 'connecting'}`;
+  el.textContent = `● ${status}`;
+  render();
+}
+
+// ----- live feed -----------------------------------------------------------------------------
+
+function onMessage(msg) {
+  const { state } = app;
+  switch (msg.type) {
+    case 'hello':
+    case 'resumed':
+    case 'pong':
+      state.syncClock(msg.now);
+      break;
+    case 'snapshot':
+      state.loadSnapshot(msg);
+      if (!app.selectedGroup) app.selectedGroup = firstNightGroup();
+      break;
+    case 'event':
+      state.apply(msg);
+      break;
+    default:
+      break;
+  }
+  render();
+}
+
+function firstNightGroup() {
+  const mine = app.user.attendant ? app.state.attendants.get(app.user.attendant)?.groups ?? [] : [];
+  const groups = [...app.state.groups.values()];
+  return (groups.find((g) => mine.includes(g.id) && g.modes.includes('night')) ?? groups.find((g) => g.modes.includes('night')) ?? groups[0])?.id;
+}
+
+// ----- session -------------------------------------------------------------------------------
+
+function showLogin(error = '') {
+  app.feed?.stop();
+  app.feed = undefined;
+  app.user = undefined;
+  api.setToken('');
+  $('app-view').hidden = true;
+  $('login-view').hidden = false;
+  $('login-error').textContent = error;
+  $('login-password').value = '';
+  $('login-name').focus();
+}
+
+function startConsole(user) {
+  app.user = user;
+  app.isSupervisor = user.role === 'supervisor' || user.role === 'admin';
+  app.state = new ConsoleState();
+  $('who').textContent = `${user.name} · ${user.role}`;
+  $('btn-shift').hidden = !user.attendant;
+  for (const el of document.querySelectorAll('[data-role="supervisor"]')) el.hidden = !app.isSupervisor;
+  $('login-view').hidden = true;
+  $('app-view').hidden = false;
+  showView('console');
+  app.feed = new LiveFeed({
+    token: api.token,
+    onMessage,
+    onStatus: setLink,
+    onRejected: () => showLogin('Your session has ended: log in again.'),
+  });
+  app.feed.start();
+}
+
+async function login(ev) {
+  ev.preventDefault();
+  const name = $('login-name').value.trim();
+  const password = $('login-password').value;
+  $('login-error').textContent = '';
+  $('login-submit').disabled = true;
+  try {
+    const r = await api.post('/api/session/login', { name, password });
+    api.setToken(r.token);
+    startConsole(r.user);
+  } catch (err) {
+    $('login-error').textContent = err.status === 429 ? 'Too many attempts: wait a minute.' : err.status === 401 ? 'Wrong name or password.' : err.message;
+  } finally {
+    $('login-submit').disabled = false;
+  }
+}
+
+async function logout() {
+  await api.post('/api/session/logout').catch(() => undefined);
+  showLogin();
+}
+
+async function shiftChange(ev) {
+  ev.preventDefault();
+  $('shift-error').textContent = '';
+  try {
+    const r = await api.post('/api/session/shift-change', { name: $('shift-name').value.trim(), password: $('shift-password').value });
+    $('shift-dialog').close();
+    app.feed?.stop();
+    api.setToken(r.token);
+    startConsole(r.user);
+    say(`Shift change: ${r.user.name} at ${r.user.attendant}`);
+  } catch (err) {
+    $('shift-error').textContent = err.message;
+  } finally {
+    $('shift-password').value = '';
+  }
+}
+
+// ----- operations ----------------------------------------------------------------------------
+
+const position = () => app.user?.attendant;
+const current = () => (position() ? app.state.currentCall(position()) : undefined);
+const enc = encodeURIComponent;
+
+function answer(callId) {
+  return act('Answer', () => api.post(`/api/calls/${enc(callId)}/answer`));
+}
+
+function answerNext() {
+  return act('Answer next', () => api.post('/api/calls/answer-next'));
+}
+
+function retrieve(call) {
+  if (call.slot === undefined) return undefined;
+  const path = call.state === 'parked' ? `/api/park/${call.slot}/pickup` : `/api/hold/${call.slot}/retrieve`;
+  return act(call.state === 'parked' ? 'Pick up' : 'Retrieve', () => api.post(path));
+}
+
+function monitor(callId) {
+  return act('Monitor', () => api.post(`/api/calls/${enc(callId)}/monitor`, { mode: 'listen' }));
+}
+
+async function setMode(groupId, mode) {
+  if (!app.isSupervisor) return;
+  const name = app.state.groups.get(groupId)?.name ?? groupId;
+  await act(mode ? `${name}: ${mode}` : `${name}: follows the schedule`,
+    () => (mode ? api.put(`/api/groups/${enc(groupId)}/override`, { mode }) : api.del(`/api/groups/${enc(groupId)}/override`)));
+}
+
+/** a key of the call panel */
+async function operate(op) {
+  if (op === 'answer-next') return answerNext();
+  if (op === 'monitor') {
+    const a = app.selectedPosition ? app.state.attendants.get(app.selectedPosition) : undefined;
+    return a?.currentCall ? monitor(a.currentCall) : say('Select a position on a call to monitor', 'error');
+  }
+  const call = current();
+  if (!call) return say('No current call', 'error');
+  const target = $('target').value.trim();
+  const path = `/api/calls/${enc(call.id)}/${op}`;
+  switch (op) {
+    case 'transfer':
+    case 'consult':
+      if (!target) {
+        app.pendingOp = op;
+        $('target-hint').textContent = `Enter: ${op}`;
+        $('target').focus();
+        render();
+        return undefined;
+      }
+      app.pendingOp = undefined;
+      $('target-hint').textContent = '';
+      return act(`${op === 'transfer' ? 'Transfer' : 'Consult'} ${target}`, () => api.post(path, { target }));
+    case 'conference':
+      return act('Three-way', () => api.post(path, target ? { target } : {}));
+    case 'hold':
+    case 'park': {
+      const r = await act(op === 'hold' ? 'Hold' : 'Park', () => api.post(path));
+      if (r?.slot !== undefined) say(`${op === 'hold' ? 'Held' : 'Parked'} in slot ${r.slot}`);
+      return r;
+    }
+    default:
+      return act(op[0].toUpperCase() + op.slice(1), () => api.post(path));
+  }
+}
+
+async function positionKey(action, extra = {}) {
+  const id = position();
+  if (!id) return;
+  await act(action === 'dnd' ? `Do not disturb ${extra.on ? 'on' : 'off'}` : `Position ${action}`,
+    () => api.put(`/api/attendants/${enc(id)}/state`, { action, ...extra }));
+}
+
+// ----- directory -----------------------------------------------------------------------------
+
+let searchTimer = 0;
+function searchDirectory() {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(async () => {
+    const q = $('dir-search').value.trim();
+    if (!q) { replace($('dir-results')); return; }
+    try {
+      const { entries } = await api.get(`/api/directory?q=${enc(q)}&limit=50`);
+      replace($('dir-results'), entries.length === 0
+        ? h('tr', {}, h('td', { colspan: '5', class: 'muted' }, 'No match'))
+        : entries.map((e) => h('tr', { class: 'dir-row', dataset: { number: e.number }, onclick: () => { $('target').value = e.number; } },
+          h('td', {}, e.name),
+          h('td', { class: 'num' }, e.number),
+          h('td', { class: 'num' }, e.shortCode ?? ''),
+          h('td', { class: 'muted' }, [e.department, e.location].filter(Boolean).join(' · ')),
+          h('td', {}, h('span', { class: 'row-buttons' },
+            h('button', { class: 'btn btn-small', type: 'button', onclick: (ev) => { ev.stopPropagation(); $('target').value = e.number; void operate('transfer'); } }, 'Transfer'),
+            h('button', { class: 'btn btn-small', type: 'button', onclick: (ev) => { ev.stopPropagation(); $('target').value = e.number; void operate('consult'); } }, 'Consult'))))));
+    } catch (err) {
+      replace($('dir-results'), h('tr', {}, h('td', { colspan: '5', class: 'form-error' }, err.message)));
+    }
+  }, 180);
+}
+
+// ----- views and keys ------------------------------------------------------------------------
+
+function showView(view) {
+  app.view = view;
+  for (const tab of document.querySelectorAll('.tab')) tab.classList.toggle('active', tab.dataset.view === view);
+  $('view-console').hidden = view !== 'console';
+  $('view-log').hidden = view !== 'log';
+  $('view-stats').hidden = view !== 'stats';
+  if (view === 'log') openLog(app);
+  if (view === 'stats') openStats(app);
+}
+
+const KEY_OPS = { t: 'transfer', c: 'consult', k: 'complete', x: 'cancel', 3: 'conference', h: 'hold', p: 'park', m: 'monitor' };
+
+function onKey(ev) {
+  if (!app.user || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  if (document.querySelector('dialog[open]')) return;
+  const el = ev.target;
+  const typing = el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement;
+  if (typing) {
+    if (ev.key === 'Escape') { el.blur(); app.pendingOp = undefined; $('target-hint').textContent = ''; render(); ev.preventDefault(); }
+    else if (ev.key === 'Enter' && el.id === 'target' && app.pendingOp) { ev.preventDefault(); void operate(app.pendingOp); }
+    return;
+  }
+  if (app.view !== 'console' && ev.key !== '?') return;
+  // Space and Enter on a focused button press that button (keyboard users tab through them)
+  if ((ev.key === ' ' || ev.key === 'Enter') && el instanceof Element && el.closest('button, a, summary')) return;
+  const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
+  let handled = true;
+  if (key === ' ' || key === 'Enter') void answerNext();
+  else if (key === 'Escape') void operate('hangup');
+  else if (KEY_OPS[key]) {
+    if (key === 'm' && !app.isSupervisor) handled = false;
+    else void operate(KEY_OPS[key]);
+  } else if (key === 'r') {
+    const held = app.state.slots(position()).find((c) => c.state === 'held');
+    if (held) void retrieve(held); else say('No held call', 'error');
+  } else if (key === 'n' && app.isSupervisor) {
+    const g = app.state.groups.get(app.selectedGroup ?? firstNightGroup());
+    if (g) void setMode(g.id, g.mode === 'night' ? 'day' : 'night');
+  } else if (key === 'b') void positionKey('back');
+  else if (key === 'd') {
+    const me = app.state.attendants.get(position());
+    if (me) void positionKey('dnd', { on: me.state !== 'dnd' });
+  } else if (key === '/') $('dir-search').focus();
+  else if (key === '?') $('help-dialog').showModal();
+  else handled = false;
+  if (handled) ev.preventDefault();
+}
+
+// ----- start ---------------------------------------------------------------------------------
+
+function wire() {
+  $('login-form').addEventListener('submit', login);
+  $('btn-logout').addEventListener('click', () => void logout());
+  $('btn-help').addEventListener('click', () => $('help-dialog').showModal());
+  $('btn-shift').addEventListener('click', () => { $('shift-error').textContent = ''; $('shift-dialog').showModal(); $('shift-name').focus(); });
+  $('shift-cancel').addEventListener('click', () => $('shift-dialog').close());
+  $('shift-form').addEventListener('submit', shiftChange);
+  $('btn-position-login').addEventListener('click', (ev) => void positionKey(ev.currentTarget.dataset.action ?? 'login'));
+  $('btn-back').addEventListener('click', () => void positionKey('back'));
+  $('btn-dnd').addEventListener('click', () => {
+    const me = app.state.attendants.get(position());
+    if (me) void positionKey('dnd', { on: me.state !== 'dnd' });
+  });
+  for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => showView(tab.dataset.view));
+  for (const key of document.querySelectorAll('#keys .key')) key.addEventListener('click', () => void operate(key.dataset.op));
+  $('dir-search').addEventListener('input', searchDirectory);
+  document.addEventListener('keydown', onKey);
+  // a button clicked with the mouse gives the keyboard back to the shortcuts
+  document.addEventListener('click', (ev) => {
+    const b = ev.detail > 0 && ev.target instanceof Element ? ev.target.closest('button') : null;
+    if (b && !b.closest('dialog') && document.activeElement === b) b.blur();
+  });
+  setupLog(app);
+  setupStats(app);
+  setInterval(() => { if (app.user) tick(app); }, 1000);
+  api.onUnauthorized = () => showLogin('Your session has ended: log in again.');
+}
+
+async function boot() {
+  wire();
+  if (api.token) {
+    try {
+      const { user } = await api.get('/api/session');
+      startConsole(user);
+      return;
+    } catch {
+      api.setToken('');
+    }
+  }
+  showLogin();
+}
+
+void boot();

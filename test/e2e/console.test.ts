@@ -1,0 +1,203 @@
+// The attendant console in a real Chromium against the real controller + ARI simulator + Redis:
+// an operator logs in, sees a call arrive, answers it from the set, and the panel follows live;
+// a supervisor switches the group to night and the next call goes to the night destination.
+// Screenshots land in test/e2e/artifacts/ (git-ignored).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { Harness } from '../support/harness.ts';
+import { PASSWORDS, apiConfig, type UserName } from '../api/support.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+
+/** what a page reported that a person would call broken: script errors, CSP refusals */
+function watchErrors(page: Page, into: string[]): void {
+  page.on('pageerror', (err) => into.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    // a refused operation answers 4xx, which Chromium reports as a failed resource: that is the console's normal way to show it
+    if (msg.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) into.push(`console: ${msg.text()}`);
+  });
+}
+
+async function logIn(page: Page, base: string, user: UserName): Promise<void> {
+  await page.goto(base);
+  await page.locator('#login-name').fill(user);
+  await page.locator('#login-password').fill(PASSWORDS[user]);
+  await page.locator('#login-submit').click();
+  await page.locator('#app-view').waitFor({ state: 'visible' });
+  await page.locator('#link-state', { hasText: 'live' }).waitFor();
+}
+
+/** a morning of calls, some answered and some abandoned, so the statistics have something to draw */
+async function someTraffic(h: Harness): Promise<void> {
+  for (let i = 0; i < 4; i++) {
+    const answered = h.call({ number: `014000000${i}` });
+    await h.until('att1 rings', () => h.attendant('att1').state === 'ringing');
+    await h.advance(2_000 + i * 3_000);
+    await h.answer('PJSIP/att1');
+    await h.until('talking', () => h.callRecord(answered)?.state === 'talking');
+    if (i % 2 === 0) {
+      const gaveUp = h.call({ number: `015000000${i}` });
+      await h.until('presented to att2', () => h.attendant('att2').state === 'ringing');
+      await h.advance(8_000);
+      h.sim.hangupCaller(gaveUp);
+      await h.until('abandoned', () => !h.callRecord(gaveUp));
+    }
+    await h.advance(90_000 + i * 30_000);
+    h.sim.hangupCaller(answered);
+    await h.until('ended', () => !h.callRecord(answered));
+    await h.advance(15 * 60_000);
+  }
+}
+
+describe('attendant console in Chromium', function () {
+  this.timeout(60_000);
+  let context: BrowserContext | undefined;
+  let profile: string | undefined;
+  let h: Harness | undefined;
+  let errors: string[] = [];
+  const pages: Page[] = [];
+
+  async function newPage(): Promise<Page> {
+    const page = await context!.newPage();
+    watchErrors(page, errors);
+    pages.push(page);
+    return page;
+  }
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`      (skipped: no Chromium at ${CHROMIUM}; install it with apt-get install chromium)`);
+      this.skip();
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    profile = mkdtempSync(join(tmpdir(), 'attendant-e2e-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 800 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  after(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  afterEach(async () => {
+    for (const p of pages.splice(0)) await p.close();
+    errors = [];
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('given an operator logged in, when a call arrives and the set answers it, then the queue and the call panel follow live without a reload', async () => {
+    h = await Harness.start({ config: apiConfig() });
+    const base = `http://127.0.0.1:${h.controller.httpPort}/`;
+    const page = await newPage();
+    await page.goto(base);
+    await page.locator('#login-form').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, '01-login.png') });
+    await logIn(page, base, 'alice');
+    await page.locator('#position-state', { hasText: 'idle' }).waitFor();
+    await page.evaluate(() => { (window as unknown as { loadedOnce: boolean }).loadedOnce = true; });
+    await page.screenshot({ path: join(ARTIFACTS, '02-console-idle.png') });
+
+    // att2 in do not disturb and att1 ringing with the first call: the second one waits
+    await h.switchboard.attendantAction('att2', { type: 'dnd', on: true });
+    const caller = h.call({ number: '0155501234', name: 'Dupont Marie' });
+    await page.locator('#queue-list .call-row', { hasText: '0155501234' }).waitFor();
+    await h.until('att1 rings', () => h!.attendant('att1').state === 'ringing');
+    h.call({ number: '0611223344', name: 'Martin Paul', class: 'urgent' });
+    await page.locator('#queue-list .call-row', { hasText: '0611223344' }).waitFor();
+    await page.locator('#current-state', { hasText: 'ringing' }).waitFor();
+    assert.equal(await page.locator('#current-number').textContent(), '0155501234');
+    // the waiting time ticks in the browser from the controller's clock
+    await page.waitForFunction(() => /^0:0[1-9]$/.test(document.querySelector('#queue-list .call-row .call-wait')?.textContent ?? ''));
+    await page.screenshot({ path: join(ARTIFACTS, '03-call-waiting.png') });
+
+    await h.answer('PJSIP/att1');
+    await page.locator('#current-state', { hasText: 'talking' }).waitFor();
+    assert.equal(await page.locator('#current-number').textContent(), '0155501234');
+    assert.equal(await page.locator('#current-name').textContent(), 'Dupont Marie');
+    await page.locator('#position-state', { hasText: 'busy' }).waitFor();
+    await page.locator('#queue-list .call-row', { hasText: '0155501234' }).waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce), true, 'no reload happened');
+    await page.locator('#dir-search').fill('acc');
+    await page.locator('#dir-results tr', { hasText: 'Accounts' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, '04-call-answered.png') });
+
+    // T with an empty number field arms the transfer; typing the number and Enter sends it to the API
+    await page.locator('#current-number').click();
+    await page.keyboard.press('t');
+    await page.locator('#target-hint', { hasText: 'Enter: transfer' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'target');
+    await page.keyboard.type('201');
+    await page.keyboard.press('Enter');
+    // the switchboard's answer shows in the message line (a refusal while Operations are not wired)
+    await page.locator('#message', { hasText: 'Transfer 201' }).waitFor();
+
+    // the caller hangs up: the position is free and the call that waited is presented next
+    h.sim.hangupCaller(caller);
+    await page.locator('#current-number', { hasText: '0611223344' }).waitFor();
+    await page.locator('#current-state', { hasText: 'ringing' }).waitFor();
+    await page.locator('#queue-list .call-row', { hasText: 'rings Alice' }).waitFor();
+    assert.deepEqual(errors, []);
+  });
+
+  it('given a supervisor, when they switch the operators group to night, then the console shows it and the next call goes to the night destination', async () => {
+    h = await Harness.start({ config: apiConfig() });
+    await someTraffic(h);
+    const base = `http://127.0.0.1:${h.controller.httpPort}/`;
+    const operator = await newPage();
+    const supervisor = await newPage();
+    await logIn(operator, base, 'alice');
+    await logIn(supervisor, base, 'sam');
+
+    // operators see no mode keys; supervisors do
+    assert.equal(await operator.locator('[data-group="operators"] button[data-mode="night"]').count(), 0);
+    await supervisor.locator('[data-group="operators"] button[data-mode="night"]').click();
+    await supervisor.locator('[data-group="operators"] [data-role="mode"]', { hasText: 'night' }).waitFor();
+    await operator.locator('[data-group="operators"] [data-role="mode"]', { hasText: 'night' }).waitFor();
+    assert.equal(h.switchboard.ledger.groups.get('operators')?.override, 'night');
+    await supervisor.screenshot({ path: join(ARTIFACTS, '05-supervisor-night.png') });
+
+    const caller = h.call({ number: '0299900000', name: 'Late caller' });
+    await h.until('the call is sent to the night destination', () => h!.sim.continued().some((c) => c.channelId === caller));
+    const where = h.sim.continued().find((c) => c.channelId === caller)!;
+    assert.equal(where.extension, '2000');
+    assert.equal(h.ringing('PJSIP/att1').length, 0);
+
+    // the action log shows the diversion
+    await supervisor.locator('.tab[data-view="log"]').click();
+    await supervisor.locator('#log-rows tr', { hasText: '0299900000' }).waitFor();
+    assert.match(await supervisor.locator('#log-rows tr', { hasText: '0299900000' }).first().textContent() ?? '', /divert/);
+    await supervisor.screenshot({ path: join(ARTIFACTS, '06-log.png') });
+
+    // N is the supervisor's night toggle: back to day
+    await supervisor.locator('.tab[data-view="console"]').click();
+    await supervisor.locator('[data-group="operators"] .group-head .name').click();
+    await supervisor.keyboard.press('n');
+    await supervisor.screenshot({ path: join(ARTIFACTS, '06b-after-n.png') });
+    await supervisor.locator('[data-group="operators"] [data-role="mode"]', { hasText: 'day' }).waitFor();
+
+    await supervisor.locator('.tab[data-view="stats"]').click();
+    await supervisor.locator('#stats-tiles .tile').first().waitFor();
+    await supervisor.locator('#erlang-c button[type="submit"]').click();
+    await supervisor.locator('#erlang-c-out', { hasText: 'attendants' }).waitFor();
+    await supervisor.locator('#erlang-b button[type="submit"]').click();
+    await supervisor.locator('#erlang-b-out', { hasText: 'blocking' }).waitFor();
+    await supervisor.screenshot({ path: join(ARTIFACTS, '07-stats.png') });
+
+    await supervisor.locator('.tab[data-view="console"]').click();
+    await supervisor.keyboard.press('?');
+    await supervisor.locator('#help-dialog').waitFor({ state: 'visible' });
+    await supervisor.screenshot({ path: join(ARTIFACTS, '08-help.png') });
+    assert.deepEqual(errors, []);
+  });
+});
