@@ -9,6 +9,9 @@ import { realTime } from './clock.ts';
 import { createStore } from './store/index.ts';
 import type { Store } from './store/store.ts';
 import { Switchboard } from './calls/switchboard.ts';
+import { connectAmi } from './asterisk/ami.ts';
+import type { AmiPort } from './supervision/ami-port.ts';
+import { SupervisionService } from './supervision/service.ts';
 import { apiDeps, attachEvents, createApp, pendingOperations } from './api/index.ts';
 
 export interface Controller {
@@ -46,13 +49,25 @@ export async function startController(config: Config, opts: ControllerOptions): 
     }
   }
 
-  // the REST API, the console and the live feed; Operations and supervision are seams:
-  // switchboard.operations and the AMI SupervisionService take the stand-in's place when they land
+  // BLF grid from AMI when configured; the controller serves calls without it
+  let ami: AmiPort | undefined;
+  let supervision: SupervisionService | undefined;
+  if (config.asterisk.ami) {
+    const a = config.asterisk.ami;
+    ami = await connectAmi({ host: a.host, port: a.port, user: a.user, password: a.password }, log);
+    supervision = new SupervisionService(ami, config.supervision, { clock: time, log });
+    await supervision.start();
+  }
+
+  // the REST API, the console and the live feed; Operations is a seam:
+  // switchboard.operations takes the stand-in's place when it lands
   const api = apiDeps({
     switchboard, store, config, log, time,
     operations: pendingOperations(config),
+    ...(supervision ? { supervision } : {}),
     health: {
       ariConnected: () => ari.isConnected(),
+      ...(ami ? { amiConnected: () => ami.isConnected() } : {}),
       storePing: () => store.ping(),
       storeBacklog: () => switchboard.ledger.backlog,
     },
@@ -73,6 +88,8 @@ export async function startController(config: Config, opts: ControllerOptions): 
       events.close();
       await new Promise<void>((r) => { http.close(() => r()); http.closeAllConnections?.(); });
       await switchboard.stop();
+      supervision?.stop();
+      await ami?.close();
       await ari.close();
       if (!opts.store) await store.close();
     },

@@ -56,6 +56,7 @@ sb.onChange((c) => {
 console.log(`
 Attendant demo
   console      http://127.0.0.1:${controller.httpPort}/        (health: /healthz)
+  login        alice / operator-demo (operator at att1), sam / supervisor-demo (supervisor)
   ARI sim      ${sim.url}/ari/  (user ${config.asterisk.ari.user})   control API: ${sim.url}/sim/
   traffic      one call every ~${values.rate} s; ${config.attendants[0]!.id} (${config.attendants[0]!.device}) is left for you to answer:
                curl -X POST ${sim.url}/sim/channels/<leg id>/answer   (legs: curl ${sim.url}/sim/channels)

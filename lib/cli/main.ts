@@ -7,7 +7,8 @@ import { startController } from '../controller.ts';
 const USAGE = `usage:
   attendant [run] --config <file>        run the controller (or ATTENDANT_CONFIG)
   attendant check-config --config <file> validate a configuration and exit
-  attendant erlang b|c ...               Erlang B / C dimensioning (attendant erlang --help)`;
+  attendant erlang b|c ...               Erlang B / C dimensioning (attendant erlang --help)
+  attendant hash-password --stdin        make a scrypt passwordHash for users[] in the configuration`;
 
 function configPath(argv: string[]): string | undefined {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } }, allowPositionals: true, strict: false });
@@ -37,6 +38,13 @@ export async function main(argv: string[]): Promise<void> {
     case 'erlang': {
       const { runErlangCommand } = await import('./erlang.ts');
       const r = runErlangCommand(rest);
+      process.stdout.write(r.stdout);
+      process.exitCode = r.exitCode;
+      return;
+    }
+    case 'hash-password': {
+      const { runHashPassword } = await import('./users.ts');
+      const r = await runHashPassword(rest);
       process.stdout.write(r.stdout);
       process.exitCode = r.exitCode;
       return;
