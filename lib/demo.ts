@@ -7,6 +7,7 @@ import { loadConfigFile } from './config.ts';
 import { startController } from './controller.ts';
 import { createLogger } from './log.ts';
 import { startSimulator } from './sim/index.ts';
+import { seededRandom } from './random.ts';
 
 const { values } = parseArgs({
   options: {
@@ -21,15 +22,7 @@ const { values } = parseArgs({
 });
 
 const seed = Number(values.seed);
-let state = seed >>> 0;
-// mulberry32: the demo's traffic repeats for a given seed
-const random = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const random = seededRandom(seed);
 
 const file = loadConfigFile(values.config!, process.env);
 const sim = await startSimulator({ port: Number(values['sim-port']), host: '127.0.0.1', user: file.asterisk.ari.user, password: file.asterisk.ari.password, seed });

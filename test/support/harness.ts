@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { ManualTime } from '../../lib/clock.ts';
+import { seededRandom } from '../../lib/random.ts';
 import { parseConfig, type Config, type ConfigInput } from '../../lib/config.ts';
 import { startController, type Controller } from '../../lib/controller.ts';
 import { silentLogger, createLogger } from '../../lib/log.ts';
@@ -14,17 +15,8 @@ import { startSimulator, type Simulator, type Behaviour } from '../../lib/sim/in
 export const ARI_USER = 'attendant';
 export const ARI_PASSWORD = 'test-ari-secret';
 
-/** mulberry32: a seeded uniform generator so random hunting repeats */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** a seeded uniform generator so random hunting repeats */
+export const seeded = seededRandom;
 
 export interface HarnessOptions {
   /** the configuration without asterisk/redis/http (filled in) */

@@ -1,19 +1,13 @@
 // A small seeded PRNG (mulberry32) so that ids, delays and RTP figures repeat from run to run.
 
+import { seededRandom } from '../../random.ts';
+
 export class Prng {
-  private state: number;
+  /** uniform in [0, 1) */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** uniform in [0, 1) */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
 
   /** integer in [min, max] */

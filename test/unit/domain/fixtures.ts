@@ -1,4 +1,5 @@
 // Hand-made records and fixed times for the domain tests.
+import { seededRandom } from '../../../lib/random.ts';
 import assert from 'node:assert/strict';
 import type { GroupConfig, Schedule } from '../../../lib/config.ts';
 import type { AttendantRecord } from '../../../lib/domain/model.ts';
@@ -58,16 +59,7 @@ export function parisOffice(fields: Partial<Schedule> = {}): Schedule {
 }
 
 /** Deterministic PRNG (mulberry32): the same seed gives the same sequence on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = seededRandom;
 
 /** Freeze a record and its arrays so any mutation by the code under test throws. */
 export function frozen<T extends object>(value: T): T {
