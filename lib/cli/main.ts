@@ -8,6 +8,7 @@ const USAGE = `usage:
   attendant [run] --config <file>        run the controller (or ATTENDANT_CONFIG)
   attendant check-config --config <file> validate a configuration and exit
   attendant erlang b|c ...               Erlang B / C dimensioning (attendant erlang --help)
+  attendant stats --config <file> --group <id> [--from T --to T --format text|csv|json]
   attendant hash-password --stdin        make a scrypt passwordHash for users[] in the configuration`;
 
 function configPath(argv: string[]): string | undefined {
@@ -40,6 +41,21 @@ export async function main(argv: string[]): Promise<void> {
       const r = runErlangCommand(rest);
       process.stdout.write(r.stdout);
       process.exitCode = r.exitCode;
+      return;
+    }
+    case 'stats': {
+      const cfg = loadOrExit(rest);
+      if (!cfg.redis.url) process.stderr.write('attendant stats: no redis.url configured: the in-memory store of a running controller cannot be read from here\n');
+      const { createStore } = await import('../store/index.ts');
+      const { runStatsCommand } = await import('./stats.ts');
+      const store = await createStore({ ...(cfg.redis.url ? { url: cfg.redis.url } : {}), prefix: cfg.redis.prefix }, { now: () => Date.now() });
+      try {
+        const r = await runStatsCommand(rest, store, Date.now());
+        process.stdout.write(r.stdout);
+        process.exitCode = r.exitCode;
+      } finally {
+        await store.close();
+      }
       return;
     }
     case 'hash-password': {
