@@ -12,7 +12,7 @@ import { Switchboard } from './calls/switchboard.ts';
 import { connectAmi } from './asterisk/ami.ts';
 import type { AmiPort } from './supervision/ami-port.ts';
 import { SupervisionService } from './supervision/service.ts';
-import { apiDeps, attachEvents, createApp, pendingOperations } from './api/index.ts';
+import { apiDeps, attachEvents, createApp } from './api/index.ts';
 
 export interface Controller {
   config: Config;
@@ -59,11 +59,10 @@ export async function startController(config: Config, opts: ControllerOptions): 
     await supervision.start();
   }
 
-  // the REST API, the console and the live feed; Operations is a seam:
-  // switchboard.operations takes the stand-in's place when it lands
+  // the REST API, the console and the live feed; the operators' commands are the switchboard's
   const api = apiDeps({
     switchboard, store, config, log, time,
-    operations: pendingOperations(config),
+    operations: switchboard.operations,
     ...(supervision ? { supervision } : {}),
     health: {
       ariConnected: () => ari.isConnected(),

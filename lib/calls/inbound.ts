@@ -18,7 +18,7 @@ import { SerialRunner } from './serial.ts';
 export const VOICEMAIL_CONTEXT = 'attendant-voicemail';
 export const ANNOUNCEMENT_CONTEXT = 'attendant-announcement';
 
-export type CallEndReason = 'abandoned' | 'completed' | 'diverted' | 'fallback' | 'lost';
+export type CallEndReason = 'abandoned' | 'completed' | 'completed-transfer' | 'diverted' | 'fallback' | 'lost';
 
 export class Inbound implements CallBridging {
   readonly serial = new SerialRunner();
@@ -143,7 +143,8 @@ export class Inbound implements CallBridging {
       try {
         const bridgeId = `call-${call.id}`;
         const make = ctx.ari.createBridge('mixing', bridgeId, bridgeId);
-        const freeCaller = g?.waiting === 'ringback'
+        // a held call (retrieve, recall) is answered and sits in its holding bridge: adding it moves it
+        const freeCaller = current.holdBridge ? Promise.resolve() : g?.waiting === 'ringback'
           ? ctx.ari.ringStop(call.id).then(() => ctx.ari.answer(call.id))
           : current.waitBridge ? ctx.ari.removeChannel(current.waitBridge, [call.id]).catch(() => undefined) : Promise.resolve();
         await Promise.all([make, freeCaller]);
@@ -152,6 +153,9 @@ export class Inbound implements CallBridging {
         if (now) {
           const next = { ...now, talkBridge: bridgeId };
           delete next.waitBridge;
+          // a retrieved call came from its holding bridge: that bridge is done
+          if (now.holdBridge) bestEffort(ctx, 'destroy hold bridge', ctx.ari.destroyBridge(now.holdBridge), { callId: call.id });
+          delete next.holdBridge;
           await ctx.ledger.commit(ctx.ledger.batch().putCall(next));
         }
         ok = true;
@@ -198,6 +202,8 @@ export class Inbound implements CallBridging {
     this.onCallEnded?.(ended, b);
     b.deleteCall(ended);
     if (call.talkBridge) bestEffort(ctx, 'destroy call bridge', ctx.ari.destroyBridge(call.talkBridge), { callId });
+    if (call.holdBridge) bestEffort(ctx, 'destroy hold bridge', ctx.ari.destroyBridge(call.holdBridge), { callId });
+    if (call.transferLeg) bestEffort(ctx, 'hang up transfer leg', ctx.ari.hangup(call.transferLeg), { leg: call.transferLeg });
     void ctx.ledger.commit(b).then(() => {
       const touched = b.changes.flatMap((c) => (c.kind === 'attendant' ? [c.attendant] : []));
       this.desk.publishDeviceStates(touched);
@@ -226,7 +232,7 @@ export class Inbound implements CallBridging {
       this.overflowTimers.delete(call.id);
       const current = this.ctx.ledger.calls.get(call.id);
       // re-check: it may have been answered or left meanwhile
-      if (!current || current.overflowedFrom || (current.state !== 'waiting' && current.state !== 'ringing')) return;
+      if (!current || current.overflowedFrom || current.slot !== undefined || current.parkSlot !== undefined || (current.state !== 'waiting' && current.state !== 'ringing')) return;
       const b = this.ctx.ledger.batch();
       this.overflow(b, current, g.overflow!.to, g.overflow!.mutualHelp, 'wait');
       void this.ctx.ledger.commit(b);

@@ -164,6 +164,16 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     return won;
   }
 
+  /** Give up the hand-over of a call (it went on hold): the next answer claims it again. */
+  async release(callId: string): Promise<void> {
+    await this.flush();
+    try {
+      await this.store.releaseCall(callId);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, callId }, 'store release failed');
+    }
+  }
+
   get storeAvailable(): boolean {
     return this.storeUp;
   }

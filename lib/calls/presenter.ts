@@ -25,6 +25,8 @@ interface Presentation {
   /** the controller already hung it up or accounted for it: ignore its late events */
   closed: boolean;
   answered: boolean;
+  /** what becomes of the call when this presentation goes unanswered (a retrieve or recall: back on hold) */
+  onUnanswered?: (b: Batch, call: CallRecord) => void;
 }
 
 export interface CallBridging {
@@ -97,8 +99,19 @@ export class Presenter {
     this.recheck = { at, timer };
   }
 
+  /**
+   * The operator picked this waiting call on the console: present it to this attendant only, on
+   * the same originate/answer path as a hunt. False when the attendant could not be presented to.
+   */
+  presentTo(call: CallRecord, attendantId: string, onUnanswered?: (b: Batch, call: CallRecord) => void): boolean {
+    const rrCursor = this.ctx.ledger.groups.get(call.group)?.rrCursor ?? -1;
+    const before = this.ctx.ledger.calls.get(call.id)?.ringingLegs.length ?? 0;
+    this.present(call, call.group, [attendantId], false, rrCursor, onUnanswered);
+    return (this.ctx.ledger.calls.get(call.id)?.ringingLegs.length ?? 0) > before;
+  }
+
   /** Decide synchronously (so no other decision sees the attendants idle), then store, then ring. */
-  private present(call: CallRecord, groupId: string, targets: string[], clearRefusals: boolean, rrCursor: number): void {
+  private present(call: CallRecord, groupId: string, targets: string[], clearRefusals: boolean, rrCursor: number, onUnanswered?: (b: Batch, call: CallRecord) => void): void {
     const { ctx } = this;
     const now = ctx.time.now();
     const b = ctx.ledger.batch();
@@ -107,7 +120,7 @@ export class Presenter {
       const leg = `${call.id}-p${++this.legSeq}`;
       const res = this.desk.apply(b, attendant, { type: 'present', callId: call.id, leg }, { callId: call.id });
       if (res instanceof Error) continue;
-      legs.push({ leg, callId: call.id, attendant, closed: false, answered: false });
+      legs.push({ leg, callId: call.id, attendant, closed: false, answered: false, ...(onUnanswered ? { onUnanswered } : {}) });
     }
     if (!legs.length) return;
     const next: CallRecord = {
@@ -209,14 +222,18 @@ export class Presenter {
     const call = ctx.ledger.calls.get(p.callId);
     if (call && call.state === 'ringing') {
       const ringingLegs = call.ringingLegs.filter((l) => l !== leg);
-      const next: CallRecord = {
-        ...call,
-        ringingLegs,
-        state: ringingLegs.length ? 'ringing' : 'waiting',
-        refusedBy: call.refusedBy.includes(p.attendant) ? call.refusedBy : [...call.refusedBy, p.attendant],
-      };
-      if (!ringingLegs.length) delete next.attendant;
-      b.putCall(next);
+      if (!ringingLegs.length && p.onUnanswered) {
+        p.onUnanswered(b, { ...call, ringingLegs });
+      } else {
+        const next: CallRecord = {
+          ...call,
+          ringingLegs,
+          state: ringingLegs.length ? 'ringing' : 'waiting',
+          refusedBy: call.refusedBy.includes(p.attendant) ? call.refusedBy : [...call.refusedBy, p.attendant],
+        };
+        if (!ringingLegs.length) delete next.attendant;
+        b.putCall(next);
+      }
       b.log({ time: ctx.time.now(), operator: p.attendant, action: 'presentation-ended', callId: p.callId, numbers: [call.callerNumber], result: why });
     }
     ctx.log.info({ callId: p.callId, attendant: p.attendant, leg, why }, 'presentation ended');
@@ -270,6 +287,10 @@ export class Presenter {
     }
     const att = this.desk.apply(b, attendantId, { type: 'answer', callId, leg }, { callId });
     const next: CallRecord = { ...call, state: 'talking', attendant: attendantId, leg, answeredAt: now, ringingLegs: [], refusedBy: [] };
+    // a held call that rang again (retrieve, recall) leaves its slot once answered
+    delete next.slot;
+    delete next.parkSlot;
+    delete next.heldAt;
     for (const g of [call.group, ...call.alsoGroups]) b.dequeue(g, callId);
     b.putCall(next);
     b.log({ time: now, operator: attendantId, action: 'answer', callId, numbers: [call.callerNumber], result: 'ok', detail: { waitedMs: String(now - call.arrivedAt) } });

@@ -16,6 +16,7 @@ import { PRESENT_ARG, Presenter } from './presenter.ts';
 import { DomainError } from '../domain/errors.ts';
 import { recordCallEnd } from './traffic-recorder.ts';
 import { effectiveMode } from '../domain/table.ts';
+import { SwitchboardOperations } from './operations.ts';
 
 export interface SwitchboardDeps {
   config: Config;
@@ -31,6 +32,8 @@ export class Switchboard {
   readonly desk: AttendantDesk;
   readonly presenter: Presenter;
   readonly inbound: Inbound;
+  /** the operators' commands (answer from the console, release, ...) */
+  readonly operations: SwitchboardOperations;
   private readonly ctx: CallContext;
   private started = false;
 
@@ -49,6 +52,7 @@ export class Switchboard {
     this.presenter = new Presenter(this.ctx, this.desk);
     this.inbound = new Inbound(this.ctx, this.desk, this.presenter);
     this.inbound.onCallEnded = (call, b) => recordCallEnd(call, b);
+    this.operations = new SwitchboardOperations({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound });
   }
 
   /** Subscribe to every published change (the API's WebSocket uses this). */
@@ -98,8 +102,8 @@ export class Switchboard {
         // presentations of a previous run: stop them, present again
         represented++;
         for (const leg of call.ringingLegs) if (live.has(leg)) void ari.hangup(leg).catch(() => undefined);
-        const next: CallRecord = { ...call, state: 'waiting', ringingLegs: [] };
-        delete next.attendant;
+        const next: CallRecord = { ...call, state: call.slot !== undefined ? 'held' : call.parkSlot !== undefined ? 'parked' : 'waiting', ringingLegs: [] };
+        if (call.slot === undefined && call.parkSlot === undefined) delete next.attendant;
         b.putCall(next);
       }
       if (call.state === 'talking' && call.leg && !live.has(call.leg)) {
@@ -116,6 +120,7 @@ export class Switchboard {
     this.desk.republishAll();
     this.desk.rearmAll();
     this.inbound.rearm();
+    this.operations.rearm();
     log.info({ why, closed, represented, live: live.size }, 'reconciled with Asterisk');
     this.presenter.requestDispatch();
   }
@@ -125,18 +130,22 @@ export class Switchboard {
     switch (e.type) {
       case 'StasisStart': {
         if (e.args[0] === PRESENT_ARG) this.presenter.legAnswered(e.channel.id, e.args[1] ?? '', e.args[2] ?? '');
-        else if (e.args[0]?.startsWith('@')) this.deps.log.debug({ channel: e.channel.id, args: e.args }, 'internal leg');
+        else if (e.args[0]?.startsWith('@')) {
+          if (!this.operations.internalLegAnswered(e.channel.id, e.args)) this.deps.log.debug({ channel: e.channel.id, args: e.args }, 'internal leg');
+        }
         else this.inbound.arrive(e.channel, e.args);
         break;
       }
       case 'StasisEnd': {
         const id = e.channel.id;
+        if (this.operations.channelLeft(id)) break;
         if (this.ledger.calls.has(id)) this.inbound.callerLeft(id);
         else this.inbound.attendantLeft(id);
         break;
       }
       case 'ChannelDestroyed':
         this.presenter.legDestroyed(e.channel.id, e.cause);
+        this.operations.legDestroyed(e.channel.id, e.cause);
         break;
       default:
         break;
@@ -186,6 +195,7 @@ export class Switchboard {
   async stop(): Promise<void> {
     this.started = false;
     this.presenter.stop();
+    this.operations.stop();
     this.inbound.stop();
     this.desk.stop();
     await this.settle();

@@ -88,6 +88,17 @@ export interface CallRecord {
   refusedBy: string[];
   overflowedFrom?: string;
   endReason?: string;
+  /** hold slot of the attendant (`attendant`) holding the call; kept while a retrieve or recall rings */
+  slot?: number;
+  /** shared park slot of a parked call (any position picks it up); `attendant` is who parked it */
+  parkSlot?: number;
+  /** ms epoch the call was put on hold or parked */
+  heldAt?: number;
+  /** the holding bridge (music) the caller waits in while held */
+  holdBridge?: string;
+  /** blind transfer in progress: the number rung, and the controller's leg ringing it */
+  transferTarget?: string;
+  transferLeg?: string;
 }
 
 /** One line of the operator action log. */

@@ -233,6 +233,12 @@ const callShape = {
   refusedBy: list,
   overflowedFrom: text.optional(),
   endReason: text.optional(),
+  slot: num.optional(),
+  heldAt: num.optional(),
+  parkSlot: num.optional(),
+  holdBridge: text.optional(),
+  transferTarget: text.optional(),
+  transferLeg: text.optional(),
 } satisfies Shape<CallRecord>;
 
 const logShape = {

@@ -1,5 +1,6 @@
 // Calls over HTTP: listing, and the operations' input checks, positions and roles. The operations
-// themselves are the switchboard's; until they land, the stand-in refuses them with 409.
+// themselves are the switchboard's (test/integration/operations.test.ts covers them over ARI); those
+// not implemented yet are refused with 409.
 import assert from 'node:assert/strict';
 import type { Harness } from '../support/harness.ts';
 import { startApiHarness, type Api, type ErrorReply } from './support.ts';
@@ -45,12 +46,23 @@ describe('API calls', function () {
     }
   });
 
-  it('given the operations are not wired yet, when alice answers or transfers with valid input, then 409 invalid_state and no state changes', async () => {
+  it('given alice ringing, when she picks the waiting call, asks for the next, or releases or transfers the call still ringing, then 409 invalid_state and no state changes', async () => {
     const before = JSON.stringify([...h.switchboard.ledger.calls.values()]);
     const answer = await api.as<ErrorReply>('alice', 'POST', `/api/calls/${waiting}/answer`);
     assert.deepEqual([answer.status, answer.body.error.code], [409, 'invalid_state']);
     assert.equal((await api.as('alice', 'POST', '/api/calls/answer-next')).status, 409);
+    const release = await api.as<ErrorReply>('alice', 'POST', `/api/calls/${ringing}/hangup`);
+    assert.deepEqual([release.status, release.body.error.code], [409, 'invalid_state']);
     assert.equal((await api.as('alice', 'POST', `/api/calls/${ringing}/transfer`, { target: '201' })).status, 409);
+    assert.equal(JSON.stringify([...h.switchboard.ledger.calls.values()]), before);
+  });
+
+  it('given a call presented to alice, when bob releases it, then 403 not_your_call; an unknown call is 404 unknown_call', async () => {
+    const before = JSON.stringify([...h.switchboard.ledger.calls.values()]);
+    const theirs = await api.as<ErrorReply>('bob', 'POST', `/api/calls/${ringing}/hangup`);
+    assert.deepEqual([theirs.status, theirs.body.error.code], [403, 'not_your_call']);
+    const unknown = await api.as<ErrorReply>('alice', 'POST', '/api/calls/1.999/hangup');
+    assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'unknown_call']);
     assert.equal(JSON.stringify([...h.switchboard.ledger.calls.values()]), before);
   });
 
@@ -87,7 +99,7 @@ describe('API calls', function () {
     assert.deepEqual([badHold.status, badHold.body.error.field], [400, 'params.slot']);
   });
 
-  it('given monitoring, when an operator asks, then 403; a supervisor reaches the operation (409 until it lands); a bad mode is 400', async () => {
+  it('given monitoring, when an operator asks, then 403; a supervisor reaches the operation (409: not available yet); a bad mode is 400', async () => {
     assert.equal((await api.as('alice', 'POST', `/api/calls/${ringing}/monitor`, { mode: 'listen' })).status, 403);
     const sup = await api.as<ErrorReply>('sam', 'POST', `/api/calls/${ringing}/monitor`, { mode: 'whisper' });
     assert.deepEqual([sup.status, sup.body.error.code], [409, 'invalid_state']);

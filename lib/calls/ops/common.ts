@@ -1,0 +1,47 @@
+// What every attendant operation needs, and the checks they all make before acting.
+import type { AttendantRecord, CallRecord } from '../../domain/model.ts';
+import type { AttendantDesk } from '../attendants.ts';
+import type { CallContext } from '../context.ts';
+import type { Inbound } from '../inbound.ts';
+import { OperationError } from '../operations-port.ts';
+import type { Presenter } from '../presenter.ts';
+
+export interface OpsDeps {
+  ctx: CallContext;
+  desk: AttendantDesk;
+  presenter: Presenter;
+  inbound: Inbound;
+}
+
+export function requireAttendant(o: OpsDeps, attendantId: string): AttendantRecord {
+  const a = o.ctx.ledger.attendants.get(attendantId);
+  if (!a) throw new OperationError('unknown_attendant', `unknown attendant "${attendantId}"`);
+  return a;
+}
+
+export function requireCall(o: OpsDeps, callId: string): CallRecord {
+  const c = o.ctx.ledger.calls.get(callId);
+  if (!c || c.state === 'ended') throw new OperationError('unknown_call', `unknown call "${callId}"`);
+  return c;
+}
+
+/** the call must be the acting attendant's own */
+export function requireOwnCall(o: OpsDeps, attendantId: string, callId: string): CallRecord {
+  requireAttendant(o, attendantId);
+  const c = requireCall(o, callId);
+  if (c.attendant !== attendantId) throw new OperationError('not_your_call', `call "${callId}" is not handled by "${attendantId}"`);
+  return c;
+}
+
+/** one action-log line for an operation, in its own batch */
+export async function logAction(o: OpsDeps, entry: { operator: string; action: string; call?: CallRecord; numbers?: string[]; result: string; detail?: Record<string, string> }): Promise<void> {
+  const { ctx } = o;
+  const b = ctx.ledger.batch().log({
+    time: ctx.time.now(), operator: entry.operator, action: entry.action,
+    ...(entry.call ? { callId: entry.call.id } : {}),
+    numbers: entry.numbers ?? (entry.call ? [entry.call.callerNumber] : []),
+    result: entry.result,
+    ...(entry.detail ? { detail: entry.detail } : {}),
+  });
+  await ctx.ledger.commit(b);
+}

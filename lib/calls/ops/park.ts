@@ -1,0 +1,124 @@
+// Park: the caller waits with music in a shared numbered slot any position can pick it up from.
+// Parked longer than `timers.park`, it recalls: it rings the attendant who parked it when idle,
+// else (or unanswered) it waits in the group's queue as class `recall`.
+import type { TimerHandle } from '../../domain/clock.ts';
+import type { CallRecord } from '../../domain/model.ts';
+import { resolveClass } from '../../domain/presentation.ts';
+import type { Batch } from '../ledger.ts';
+import { OperationError } from '../operations-port.ts';
+import { logAction, requireAttendant, requireOwnCall, type OpsDeps } from './common.ts';
+import { holdingFailed, toHoldingBridge } from './holding.ts';
+
+export const PARK_SLOTS = 20;
+
+export class ParkSlots {
+  private readonly timers = new Map<string, TimerHandle>();
+
+  constructor(private readonly o: OpsDeps) {}
+
+  private parked(): CallRecord[] {
+    return [...this.o.ctx.ledger.calls.values()].filter((c) => c.parkSlot !== undefined && c.state !== 'ended');
+  }
+
+  async park(attendantId: string, callId: string): Promise<{ slot: number }> {
+    const { ctx, desk } = this.o;
+    const call = requireOwnCall(this.o, attendantId, callId);
+    if (call.state !== 'talking' || !call.leg) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
+    const taken = new Set(this.parked().map((c) => c.parkSlot));
+    let slot = 1;
+    while (taken.has(slot)) slot++;
+    if (slot > PARK_SLOTS) throw new OperationError('slot_taken', `all ${PARK_SLOTS} park slots are taken`);
+    const now = ctx.time.now();
+    const holdBridge = `hold-${callId}`;
+    const parked: CallRecord = { ...call, state: 'parked', parkSlot: slot, heldAt: now, holdBridge };
+    delete parked.leg;
+    delete parked.talkBridge;
+    const b = ctx.ledger.batch().putCall(parked);
+    desk.apply(b, attendantId, { type: 'callEnded', callId }, { callId });
+    b.log({ time: now, operator: attendantId, action: 'park', callId, numbers: [call.callerNumber], result: 'ok', detail: { slot: String(slot) } });
+    await ctx.ledger.commit(b);
+    desk.publishDeviceStates([ctx.ledger.attendants.get(attendantId)!]);
+    await ctx.ledger.release(callId);
+    const failed = await toHoldingBridge(this.o, call, holdBridge);
+    if (failed !== undefined) throw holdingFailed(this.o, callId, 'park', failed);
+    this.armRecall(callId);
+    ctx.requestDispatch();
+    return { slot };
+  }
+
+  async pickup(attendantId: string, slot: number): Promise<string> {
+    const { ctx, desk } = this.o;
+    requireAttendant(this.o, attendantId);
+    const call = this.parked().find((c) => c.parkSlot === slot);
+    if (!call) throw new OperationError('slot_empty', `park slot ${slot} is empty`);
+    if (call.state !== 'parked') throw new OperationError('invalid_state', `call "${call.id}" is ${call.state}`);
+    if (ctx.ledger.attendants.get(attendantId)?.state === 'absent') {
+      const wb = ctx.ledger.batch();
+      desk.apply(wb, attendantId, { type: 'action' });
+      await ctx.ledger.commit(wb);
+    }
+    const a = ctx.ledger.attendants.get(attendantId)!;
+    if (a.state !== 'idle') throw new OperationError('invalid_state', `attendant "${attendantId}" is ${a.state}`);
+    const parker = call.attendant;
+    this.timers.get(call.id)?.cancel();
+    this.timers.delete(call.id);
+    // unanswered: back in its slot, with a fresh park timer
+    const ok = this.o.presenter.presentTo(call, attendantId, (b: Batch, c: CallRecord) => {
+      const back: CallRecord = { ...c, state: 'parked' };
+      if (parker) back.attendant = parker; else delete back.attendant;
+      b.putCall(back);
+      this.armRecall(c.id);
+    });
+    if (!ok) {
+      this.armRecall(call.id);
+      throw new OperationError('invalid_state', `cannot present to "${attendantId}"`);
+    }
+    await logAction(this.o, { operator: attendantId, action: 'pickup', call, result: 'presented', detail: { slot: String(slot) } });
+    return call.id;
+  }
+
+  private armRecall(callId: string): void {
+    const { ctx } = this.o;
+    this.timers.get(callId)?.cancel();
+    this.timers.set(callId, ctx.time.schedule(ctx.config.timers.park * 1000, () => {
+      this.timers.delete(callId);
+      const call = ctx.ledger.calls.get(callId);
+      if (call?.state !== 'parked') return;
+      const parker = call.attendant ? ctx.ledger.attendants.get(call.attendant) : undefined;
+      const b = ctx.ledger.batch();
+      b.log({ time: ctx.time.now(), operator: 'system', action: 'park-recall', callId, numbers: [call.callerNumber], result: parker?.state === 'idle' ? parker.id : `queue:${call.group}`, detail: { slot: String(call.parkSlot) } });
+      ctx.log.info({ callId, slot: call.parkSlot, attendant: call.attendant }, 'park recall');
+      if (parker?.state === 'idle') {
+        void ctx.ledger.commit(b);
+        if (this.o.presenter.presentTo(call, parker.id, (bb, c) => this.toQueue(bb, c))) return;
+        const qb = ctx.ledger.batch();
+        this.toQueue(qb, ctx.ledger.calls.get(callId) ?? call);
+        void ctx.ledger.commit(qb);
+      } else {
+        this.toQueue(b, call);
+        void ctx.ledger.commit(b);
+      }
+      ctx.requestDispatch();
+    }));
+  }
+
+  /** the slot is given up: the call waits in its group's queue as a recall, with its music */
+  private toQueue(b: Batch, call: CallRecord): void {
+    const cls = resolveClass(this.o.ctx.config.classes, 'recall');
+    const next: CallRecord = { ...call, state: 'waiting', callClass: cls.id, priority: cls.priority, ringingLegs: [], refusedBy: [] };
+    delete next.attendant;
+    delete next.parkSlot;
+    delete next.heldAt;
+    b.putCall(next);
+    b.enqueue(next.group, next);
+  }
+
+  rearm(): void {
+    for (const c of this.o.ctx.ledger.calls.values()) if (c.state === 'parked' && !this.timers.has(c.id)) this.armRecall(c.id);
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) t.cancel();
+    this.timers.clear();
+  }
+}
