@@ -5,6 +5,9 @@ import type { CallContext } from '../context.ts';
 import type { Inbound } from '../inbound.ts';
 import { OperationError } from '../operations-port.ts';
 import type { Presenter } from '../presenter.ts';
+import type { CallClassConfig } from '../../config.ts';
+import { resolveClass } from '../../domain/presentation.ts';
+import type { Batch } from '../ledger.ts';
 
 export interface OpsDeps {
   ctx: CallContext;
@@ -44,4 +47,14 @@ export async function logAction(o: OpsDeps, entry: { operator: string; action: s
     ...(entry.detail ? { detail: entry.detail } : {}),
   });
   await ctx.ledger.commit(b);
+}
+
+/** the call is given up by whoever should take it: it waits in its group's queue as class recall, with its music */
+export function requeueAsRecall(config: { classes: CallClassConfig[] }, b: Batch, call: CallRecord, clear: ReadonlyArray<keyof CallRecord>): void {
+  const cls = resolveClass(config.classes, 'recall');
+  const next: CallRecord = { ...call, state: 'waiting', callClass: cls.id, priority: cls.priority, ringingLegs: [], refusedBy: [] };
+  delete next.attendant;
+  for (const k of clear) delete next[k];
+  b.putCall(next);
+  b.enqueue(next.group, next);
 }

@@ -3,10 +3,10 @@
 // else (or unanswered) it waits in the group's queue as class `recall`.
 import type { TimerHandle } from '../../domain/clock.ts';
 import type { CallRecord } from '../../domain/model.ts';
-import { resolveClass } from '../../domain/presentation.ts';
 import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
 import { logAction, requireAttendant, requireOwnCall, type OpsDeps } from './common.ts';
+import { requeueAsRecall } from './common.ts';
 import { holdingFailed, toHoldingBridge } from './holding.ts';
 
 export const PARK_SLOTS = 20;
@@ -104,13 +104,7 @@ export class ParkSlots {
 
   /** the slot is given up: the call waits in its group's queue as a recall, with its music */
   private toQueue(b: Batch, call: CallRecord): void {
-    const cls = resolveClass(this.o.ctx.config.classes, 'recall');
-    const next: CallRecord = { ...call, state: 'waiting', callClass: cls.id, priority: cls.priority, ringingLegs: [], refusedBy: [] };
-    delete next.attendant;
-    delete next.parkSlot;
-    delete next.heldAt;
-    b.putCall(next);
-    b.enqueue(next.group, next);
+    requeueAsRecall(this.o.ctx.config, b, call, ['parkSlot', 'heldAt']);
   }
 
   rearm(): void {

@@ -7,11 +7,11 @@
 // as class `recall`.
 import type { TimerHandle } from '../../domain/clock.ts';
 import type { CallRecord } from '../../domain/model.ts';
-import { resolveClass } from '../../domain/presentation.ts';
 import { bestEffort } from '../context.ts';
 import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
 import { requireOwnCall, type OpsDeps } from './common.ts';
+import { requeueAsRecall } from './common.ts';
 import { holdingFailed, toHoldingBridge } from './holding.ts';
 
 export const TRANSFER_ARG = '@transfer';
@@ -176,13 +176,7 @@ export class Transfers {
 
   /** wait in the group's queue as a recall (the caller stays in its holding bridge with music) */
   private toQueue(b: Batch, call: CallRecord): void {
-    const cls = resolveClass(this.o.ctx.config.classes, 'recall');
-    const next: CallRecord = { ...call, state: 'waiting', callClass: cls.id, priority: cls.priority, ringingLegs: [], refusedBy: [] };
-    delete next.attendant;
-    delete next.transferTarget;
-    delete next.transferLeg;
-    b.putCall(next);
-    b.enqueue(next.group, next);
+    requeueAsRecall(this.o.ctx.config, b, call, ['transferTarget', 'transferLeg']);
   }
 
   stop(): void {
