@@ -33,7 +33,9 @@ export type AriEvent =
   | { type: 'Dial'; peer: ChannelInfo; dialstatus: string }
   | { type: 'DeviceStateChanged'; name: string; state: string }
   | { type: 'EndpointStateChange'; technology: string; resource: string; state: string }
-  | { type: 'BridgeDestroyed'; bridge: BridgeInfo };
+  | { type: 'BridgeDestroyed'; bridge: BridgeInfo }
+  /** a newer WebSocket took the app: this connection gets no more of its events */
+  | { type: 'ApplicationReplaced'; application: string };
 
 export type AriEventType = AriEvent['type'];
 
@@ -83,6 +85,8 @@ export interface AriPort {
   snoop(channelId: string, opts: { spy: 'none' | 'both' | 'out' | 'in'; whisper: 'none' | 'both' | 'out' | 'in'; appArgs?: string[]; snoopId?: string }): Promise<ChannelInfo>;
   getChannel(channelId: string): Promise<ChannelInfo>;
   listChannels(): Promise<ChannelInfo[]>;
+  /** when this Asterisk started (`/asterisk/info` status.startup_time): a change means it restarted */
+  startupTime(): Promise<string>;
 
   createBridge(type: 'mixing' | 'holding', name?: string, bridgeId?: string): Promise<BridgeInfo>;
   destroyBridge(bridgeId: string): Promise<void>;

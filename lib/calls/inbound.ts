@@ -18,12 +18,18 @@ import { SerialRunner } from './serial.ts';
 export const VOICEMAIL_CONTEXT = 'attendant-voicemail';
 export const ANNOUNCEMENT_CONTEXT = 'attendant-announcement';
 
+/** a divert Asterisk refuses is tried this many times, 1 s, 2 s, 4 s apart, before the caller is hung up */
+const DIVERT_ATTEMPTS = 4;
+const DIVERT_RETRY_MS = 1000;
+
 export type CallEndReason = 'abandoned' | 'completed' | 'completed-transfer' | 'diverted' | 'fallback' | 'lost';
 
 export class Inbound implements CallBridging {
   readonly serial = new SerialRunner();
   private readonly overflowTimers = new Map<string, TimerHandle>();
   private readonly waitBridges = new Map<string, Promise<string>>();
+  /** callers this run ended or is sending away whose channel may still be listed: never adopted again */
+  private readonly closing = new Set<string>();
   /** observers of finished calls (statistics) */
   onCallEnded?: (call: CallRecord, b: Batch) => void;
 
@@ -31,11 +37,11 @@ export class Inbound implements CallBridging {
     presenter.bridging = this;
   }
 
-  /** StasisStart of a caller: args are [class, target group]. */
-  arrive(channel: ChannelInfo, args: string[]): void {
+  /** StasisStart of a caller: args are [class, target group]. `arrivedAt` for a caller adopted after a restart. */
+  arrive(channel: ChannelInfo, args: string[], arrivedAt?: number): void {
     const { ctx } = this;
     if (ctx.ledger.calls.has(channel.id)) return; // replayed event after a reconnect
-    const now = ctx.time.now();
+    const now = arrivedAt ?? ctx.time.now();
     const cls = resolveClass(ctx.config.classes, args[0] ?? 'external');
     const requested = args[1] ?? '';
     const start = ctx.groupConfig(requested) ? requested : ctx.config.groups[0]!.id;
@@ -57,6 +63,7 @@ export class Inbound implements CallBridging {
     ctx.log.info({ callId: call.id, class: cls.id, group: call.group, route: route.kind, reason: route.reason, mode: route.mode }, 'call arrived');
 
     if (route.kind === 'divert') {
+      this.markClosing(call.id);
       this.onCallEnded?.({ ...call, state: 'ended', endedAt: now, endReason: `divert:${route.reason}` }, b);
       void ctx.ledger.commit(b);
       void this.serial.run(call.id, () => this.sendTo(call, route.destination, route.reason));
@@ -70,6 +77,11 @@ export class Inbound implements CallBridging {
     void this.serial.run(call.id, () => this.startWaiting(call));
     this.armOverflowTimer(ctx.ledger.calls.get(call.id)!);
     this.presenter.requestDispatch();
+  }
+
+  /** a waiting caller found outside its holding bridge after a restart: back to the music */
+  resumeWaiting(call: CallRecord): void {
+    void this.serial.run(call.id, () => this.startWaiting(call));
   }
 
   /** music in the group's holding bridge, or ringback while the caller is not answered */
@@ -124,6 +136,27 @@ export class Inbound implements CallBridging {
     return p;
   }
 
+  /** ARI steps for this caller are queued or running */
+  isBusy(callId: string): boolean {
+    return this.serial.has(callId);
+  }
+
+  /** the call was ended (or diverted) by this run: its channel, if still listed, is on its way out */
+  isClosing(channelId: string): boolean {
+    return this.closing.has(channelId);
+  }
+
+  /** StasisEnd of a channel: it is gone for good */
+  forget(channelId: string): void {
+    this.closing.delete(channelId);
+  }
+
+  private markClosing(callId: string): void {
+    this.closing.add(callId);
+    // bounded: an end whose StasisEnd was missed must not leak forever
+    if (this.closing.size > 10_000) this.closing.delete(this.closing.values().next().value!);
+  }
+
   /** forget wait bridges (Asterisk restarted or reconnected): they are made again when needed */
   resetBridges(): void {
     this.waitBridges.clear();
@@ -166,12 +199,25 @@ export class Inbound implements CallBridging {
   }
 
   /** StasisEnd of the caller. */
-  callerLeft(callId: string): void {
+  callerLeft(callId: string, detail = 'caller hung up'): void {
     const call = this.ctx.ledger.calls.get(callId);
     if (!call || call.state === 'ended') return;
     const reason: CallEndReason = call.state === 'waiting' || call.state === 'ringing' ? 'abandoned' : 'completed';
     this.ctx.log.info({ callId, state: call.state, reason }, reason === 'abandoned' ? 'caller abandoned' : 'caller hung up');
-    this.finish(callId, reason, 'caller hung up');
+    this.finish(callId, reason, detail);
+  }
+
+  /**
+   * The caller's channel is gone and its StasisEnd was never seen (the controller was down or
+   * disconnected): it hung up meanwhile, or Asterisk restarted and the call was lost.
+   */
+  callerGone(callId: string, asteriskRestarted: boolean, why: string): void {
+    if (!asteriskRestarted) {
+      this.callerLeft(callId, `caller hung up (seen after ${why})`);
+      return;
+    }
+    this.ctx.log.warn({ callId }, 'call lost: Asterisk restarted');
+    this.finish(callId, 'lost', `Asterisk restarted (seen after ${why})`);
   }
 
   /** StasisEnd of an attendant's answered leg: the attendant hung up, the caller is released. */
@@ -187,6 +233,7 @@ export class Inbound implements CallBridging {
     const { ctx } = this;
     const call = ctx.ledger.calls.get(callId);
     if (!call) return;
+    this.markClosing(callId);
     const now = ctx.time.now();
     this.overflowTimers.get(callId)?.cancel();
     this.overflowTimers.delete(callId);
@@ -267,8 +314,11 @@ export class Inbound implements CallBridging {
 
   // ----- leaving the attendants ---------------------------------------------------------------
 
-  /** Send a caller out of Stasis to a destination of the table (night service, extension...). */
-  private async sendTo(call: CallRecord, dest: Destination, reason: string): Promise<void> {
+  /**
+   * Send a caller out of Stasis to a destination of the table (night service, extension...). Asterisk
+   * failing or slow for a while is retried with backoff; hanging up is the last resort.
+   */
+  private async sendTo(call: CallRecord, dest: Destination, reason: string, attempt = 1): Promise<void> {
     const { ctx } = this;
     try {
       switch (dest.type) {
@@ -290,7 +340,19 @@ export class Inbound implements CallBridging {
       }
       ctx.log.info({ callId: call.id, destination: dest, reason }, 'diverted');
     } catch (err) {
-      ctx.log.error({ callId: call.id, destination: dest, reason, err: (err as Error).message }, 'divert failed; hanging up is the last resort');
+      const e = err as Error & { status?: number };
+      // gone, or already out of Stasis (an earlier attempt that timed out went through after all)
+      if (e.status === 404 || /not in Stasis/i.test(e.message)) {
+        ctx.log.info({ callId: call.id, err: e.message }, 'caller no longer ours to divert');
+        return;
+      }
+      if (attempt < DIVERT_ATTEMPTS) {
+        const delayMs = DIVERT_RETRY_MS * 2 ** (attempt - 1);
+        ctx.log.warn({ callId: call.id, destination: dest, reason, attempt, retryInMs: delayMs, err: e.message }, 'divert failed; retrying');
+        ctx.time.schedule(delayMs, () => { void this.serial.run(call.id, () => this.sendTo(call, dest, reason, attempt + 1)); });
+        return;
+      }
+      ctx.log.error({ callId: call.id, destination: dest, reason, err: e.message }, 'divert failed; hanging up is the last resort');
       bestEffort(ctx, 'hang up undeliverable caller', ctx.ari.hangup(call.id), { callId: call.id });
     }
   }

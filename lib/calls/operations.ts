@@ -70,6 +70,17 @@ export class SwitchboardOperations implements Operations {
   rearm(): void {
     this.holds.rearm();
     this.parks.rearm();
+    this.transfers.rearm();
+  }
+
+  /** a transferred pair (caller and target in `xfer-<callId>`) found after a restart: watch it again */
+  watchTransferred(callId: string, leg: string, bridge: string): void {
+    this.transfers.watch(callId, leg, bridge);
+  }
+
+  /** a channel of a transferred pair the controller watches */
+  isTransferred(channelId: string): boolean {
+    return this.transfers.isWatched(channelId);
   }
 
   stop(): void {

@@ -6,17 +6,18 @@ import type { AriEvent, AriPort } from '../asterisk/port.ts';
 import type { Config } from '../config.ts';
 import type { TimeSource } from '../domain/clock.ts';
 import type { AttendantEvent } from '../domain/attendant.ts';
-import type { AttendantRecord, CallRecord, Mode } from '../domain/model.ts';
+import type { AttendantRecord, Mode } from '../domain/model.ts';
 import type { Store } from '../store/store.ts';
 import { AttendantDesk } from './attendants.ts';
 import type { CallContext } from './context.ts';
 import { Inbound } from './inbound.ts';
-import { Ledger, type Change } from './ledger.ts';
+import { Ledger, type Change, type LedgerOptions } from './ledger.ts';
 import { PRESENT_ARG, Presenter } from './presenter.ts';
 import { DomainError } from '../domain/errors.ts';
 import { recordCallEnd } from './traffic-recorder.ts';
 import { effectiveMode } from '../domain/table.ts';
 import { SwitchboardOperations } from './operations.ts';
+import { ASTERISK_DOC, Recovery } from './recovery.ts';
 
 export interface SwitchboardDeps {
   config: Config;
@@ -25,6 +26,8 @@ export interface SwitchboardDeps {
   time: TimeSource;
   log: Logger;
   random?: () => number;
+  /** the controller's lease: store writes are fenced by it */
+  lease?: LedgerOptions['lease'];
 }
 
 export class Switchboard {
@@ -34,12 +37,14 @@ export class Switchboard {
   readonly inbound: Inbound;
   /** the operators' commands (answer from the console, release, ...) */
   readonly operations: SwitchboardOperations;
+  /** reconciliation with Asterisk after a start, a reconnect or an Asterisk restart */
+  readonly recovery: Recovery;
   private readonly ctx: CallContext;
   private started = false;
 
   constructor(private readonly deps: SwitchboardDeps) {
     const { config, ari, store, time, log } = deps;
-    this.ledger = new Ledger(store, time, log);
+    this.ledger = new Ledger(store, time, log, deps.lease ? { lease: deps.lease } : {});
     const groups = new Map(config.groups.map((g) => [g.id, g]));
     const attendants = new Map(config.attendants.map((a) => [a.id, a]));
     this.ctx = {
@@ -53,6 +58,7 @@ export class Switchboard {
     this.inbound = new Inbound(this.ctx, this.desk, this.presenter);
     this.inbound.onCallEnded = (call, b) => recordCallEnd(call, b);
     this.operations = new SwitchboardOperations({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound });
+    this.recovery = new Recovery({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound, operations: this.operations });
   }
 
   /** Subscribe to every published change (the API's WebSocket uses this). */
@@ -64,65 +70,21 @@ export class Switchboard {
   async start(): Promise<void> {
     const { ari, store, log } = this.deps;
     this.ledger.load(await store.snapshot());
+    const known = await store.getDoc(ASTERISK_DOC.kind, ASTERISK_DOC.id);
+    this.recovery.remember(typeof known?.startupTime === 'string' ? known.startupTime : undefined);
     const seed = this.ledger.batch();
     this.desk.seed(seed);
     await this.ledger.commit(seed);
     ari.onEvent((e) => this.handle(e));
-    ari.onConnection((up) => { if (up) void this.reconcile('reconnect'); });
+    ari.onConnection((up) => { if (up && this.started) void this.reconcile('reconnect'); });
     this.started = true;
     await this.reconcile('start');
     log.info({ attendants: this.ledger.attendants.size, calls: this.ledger.calls.size }, 'switchboard started');
   }
 
-  /**
-   * Make the stored state agree with Asterisk after a start or a reconnect: calls whose caller is
-   * gone are closed (and counted), presentations that were ringing are given up and presented
-   * again, talking calls are left alone, timers are armed again.
-   */
-  async reconcile(why: string): Promise<void> {
-    const { ari, log } = this.deps;
-    let live: Set<string>;
-    try {
-      live = new Set((await ari.listChannels()).map((c) => c.id));
-    } catch (err) {
-      log.warn({ err: (err as Error).message, why }, 'cannot list channels; reconciling later');
-      return;
-    }
-    this.inbound.resetBridges();
-    const b = this.ledger.batch();
-    let closed = 0;
-    let represented = 0;
-    for (const call of [...this.ledger.calls.values()]) {
-      if (!live.has(call.id)) {
-        closed++;
-        this.inbound.finish(call.id, 'lost', `caller gone after ${why}`);
-        continue;
-      }
-      if (call.state === 'ringing' && !call.ringingLegs.some((l) => this.presenter.isPresentationLeg(l))) {
-        // presentations of a previous run: stop them, present again
-        represented++;
-        for (const leg of call.ringingLegs) if (live.has(leg)) void ari.hangup(leg).catch(() => undefined);
-        const next: CallRecord = { ...call, state: call.slot !== undefined ? 'held' : call.parkSlot !== undefined ? 'parked' : 'waiting', ringingLegs: [] };
-        if (call.slot === undefined && call.parkSlot === undefined) delete next.attendant;
-        b.putCall(next);
-      }
-      if (call.state === 'talking' && call.leg && !live.has(call.leg)) {
-        // the attendant's side vanished while we were away: release the caller
-        this.inbound.attendantLeft(call.leg);
-      }
-    }
-    for (const a of [...this.ledger.attendants.values()]) {
-      const call = a.currentCall ? this.ledger.calls.get(a.currentCall) : undefined;
-      const stale = a.state === 'ringing' ? !call || call.state !== 'ringing' || !call.ringingLegs.includes(a.currentLeg ?? '') : a.state === 'busy' && a.currentCall !== undefined && !call;
-      if (stale) this.desk.apply(b, a.id, { type: 'callEnded', ...(a.currentCall ? { callId: a.currentCall } : {}) });
-    }
-    await this.ledger.commit(b);
-    this.desk.republishAll();
-    this.desk.rearmAll();
-    this.inbound.rearm();
-    this.operations.rearm();
-    log.info({ why, closed, represented, live: live.size }, 'reconciled with Asterisk');
-    this.presenter.requestDispatch();
+  /** Make the state agree with Asterisk (see recovery.ts); one at a time, retried while Asterisk cannot answer. */
+  reconcile(why: string): Promise<void> {
+    return this.recovery.reconcile(why);
   }
 
   private handle(e: AriEvent): void {
@@ -138,6 +100,7 @@ export class Switchboard {
       }
       case 'StasisEnd': {
         const id = e.channel.id;
+        this.inbound.forget(id);
         if (this.operations.channelLeft(id)) break;
         if (this.ledger.calls.has(id)) this.inbound.callerLeft(id);
         else this.inbound.attendantLeft(id);
@@ -194,6 +157,7 @@ export class Switchboard {
 
   async stop(): Promise<void> {
     this.started = false;
+    this.recovery.stop();
     this.presenter.stop();
     this.operations.stop();
     this.inbound.stop();

@@ -5,6 +5,7 @@
 // when one side hangs up the other and the bridge go too). Busy, unreachable or no answer within
 // `timers.recall`: the call comes back to the same attendant when idle, else to the group's queue
 // as class `recall`.
+import { randomInt } from 'node:crypto';
 import type { TimerHandle } from '../../domain/clock.ts';
 import type { CallRecord } from '../../domain/model.ts';
 import { bestEffort } from '../context.ts';
@@ -26,7 +27,8 @@ interface Handoff {
 export class Transfers {
   private readonly timers = new Map<string, TimerHandle>();
   private readonly handoffs = new Map<string, Handoff>();
-  private seq = 0;
+  /** unique across runs, like presentation legs */
+  private seq = randomInt(2 ** 40);
 
   constructor(private readonly o: OpsDeps) {}
 
@@ -73,13 +75,7 @@ export class Transfers {
     if (!ctx.ledger.calls.has(callId)) return; // the caller hung up meanwhile
 
     const waitMs = ctx.config.timers.recall * 1000;
-    this.timers.set(callId, ctx.time.schedule(waitMs, () => {
-      this.timers.delete(callId);
-      const cur = ctx.ledger.calls.get(callId);
-      if (cur?.state !== 'transferring' || cur.transferLeg !== transferLeg) return;
-      bestEffort(ctx, 'hang up unanswered transfer leg', ctx.ari.hangup(transferLeg, 'no_answer'), { leg: transferLeg });
-      this.failed(callId, transferLeg, 'no-answer');
-    }));
+    this.armNoAnswer(callId, transferLeg);
     const callerId = call.callerName ? `"${call.callerName.replace(/"/g, '')}" <${call.callerNumber}>` : call.callerNumber;
     try {
       await ctx.ari.originate({ endpoint: `PJSIP/${number}`, channelId: transferLeg, appArgs: [TRANSFER_ARG, callId], callerId, timeout: Math.ceil(waitMs / 1000) + 5 });
@@ -87,6 +83,36 @@ export class Transfers {
       ctx.log.warn({ callId, target: number, err: (err as Error).message }, 'transfer originate failed');
       this.failed(callId, transferLeg, 'failed');
     }
+  }
+
+  /** the target has `timers.recall` to answer, then the call comes back */
+  private armNoAnswer(callId: string, transferLeg: string): void {
+    const { ctx } = this.o;
+    this.timers.get(callId)?.cancel();
+    this.timers.set(callId, ctx.time.schedule(ctx.config.timers.recall * 1000, () => {
+      this.timers.delete(callId);
+      const cur = ctx.ledger.calls.get(callId);
+      if (cur?.state !== 'transferring' || cur.transferLeg !== transferLeg) return;
+      bestEffort(ctx, 'hang up unanswered transfer leg', ctx.ari.hangup(transferLeg, 'no_answer'), { leg: transferLeg });
+      this.failed(callId, transferLeg, 'no-answer');
+    }));
+  }
+
+  /** after a restart: transfers still ringing get their no-answer timer again */
+  rearm(): void {
+    for (const c of this.o.ctx.ledger.calls.values()) {
+      if (c.state === 'transferring' && c.transferLeg && !this.timers.has(c.id)) this.armNoAnswer(c.id, c.transferLeg);
+    }
+  }
+
+  /** a transferred pair found in its bridge after a restart: watched again so either side leaving releases the other */
+  watch(callId: string, leg: string, bridge: string): void {
+    this.handoffs.set(callId, { peer: leg, bridge });
+    this.handoffs.set(leg, { peer: callId, bridge });
+  }
+
+  isWatched(channelId: string): boolean {
+    return this.handoffs.has(channelId);
   }
 
   /** StasisStart of a transfer leg: the target answered */
@@ -118,8 +144,7 @@ export class Transfers {
         return;
       }
       // the pair is on its own now: watched only to release the other side
-      this.handoffs.set(callId, { peer: leg, bridge });
-      this.handoffs.set(leg, { peer: callId, bridge });
+      this.watch(callId, leg, bridge);
       const done: CallRecord = { ...cur };
       delete done.transferLeg;
       const b = ctx.ledger.batch().putCall(done);
