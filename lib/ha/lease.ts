@@ -3,11 +3,17 @@
 // that says another holder has it is final (lost: stop at once); a store that does not answer is not
 // (the active keeps serving calls through a Redis outage and renews once Redis is back).
 import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { TimeSource, TimerHandle } from '../domain/clock.ts';
 import type { Store } from '../store/store.ts';
 
 export const LEASE_NAME = 'controller';
+
+/** this controller's id in the lease: `ha.nodeId`, else <hostname>-<pid> (a restarted container keeps its hostname) */
+export function nodeIdOf(config: { ha: { nodeId?: string | undefined } }): string {
+  return config.ha.nodeId ?? `${hostname()}-${process.pid}`.replace(/[\s:\p{Cc}]/gu, '-').slice(0, 200);
+}
 
 export interface LeaseOptions {
   store: Store;
