@@ -9,7 +9,7 @@ import { resolveClass } from '../domain/presentation.ts';
 import { followRoute, overflowDecision, overflowDue } from '../domain/table.ts';
 import { groupMembers } from '../domain/group.ts';
 import type { AttendantDesk } from './attendants.ts';
-import { bestEffort, type CallContext } from './context.ts';
+import { bestEffort, ensureBridge, type CallContext } from './context.ts';
 import type { Batch } from './ledger.ts';
 import type { CallBridging, Presenter } from './presenter.ts';
 import { SerialRunner } from './serial.ts';
@@ -126,9 +126,9 @@ export class Inbound implements CallBridging {
       const g = ctx.groupConfig(groupId);
       const music = g && g.waiting !== 'ringback' ? g.waiting.music : 'default';
       p = (async () => {
-        const bridge = await ctx.ari.createBridge('holding', `wait-${groupId}`, `attendant-wait-${groupId}`);
-        await ctx.ari.bridgeStartMoh(bridge.id, music);
-        return bridge.id;
+        const bridge = await ensureBridge(ctx, 'holding', `attendant-wait-${groupId}`, `wait-${groupId}`);
+        await ctx.ari.bridgeStartMoh(bridge, music);
+        return bridge;
       })();
       p.catch(() => this.waitBridges.delete(groupId));
       this.waitBridges.set(groupId, p);
@@ -175,7 +175,7 @@ export class Inbound implements CallBridging {
       const g = ctx.groupConfig(current.group);
       try {
         const bridgeId = `call-${call.id}`;
-        const make = ctx.ari.createBridge('mixing', bridgeId, bridgeId);
+        const make = ensureBridge(ctx, 'mixing', bridgeId);
         // a held call (retrieve, recall) is answered and sits in its holding bridge: adding it moves it
         const freeCaller = current.holdBridge ? Promise.resolve() : g?.waiting === 'ringback'
           ? ctx.ari.ringStop(call.id).then(() => ctx.ari.answer(call.id))

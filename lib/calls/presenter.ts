@@ -43,6 +43,7 @@ export class Presenter {
   /** leg ids must not repeat across runs: a restarted controller would mistake the old leg's late events for its own */
   private legSeq = randomInt(2 ** 40);
   private dispatchQueued = false;
+  private paused = false;
   private recheck: { at: number; timer: TimerHandle } | undefined;
   bridging!: CallBridging;
 
@@ -50,13 +51,23 @@ export class Presenter {
     desk.onAbsentTimer = (id) => this.absentTimerFired(id);
   }
 
+  /** While paused (a reconciliation in progress), requests are remembered and served on resume. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.requestDispatch();
+  }
+
   /** Coalesce dispatch requests made in one turn into one pass. */
   requestDispatch(): void {
-    if (this.dispatchQueued) return;
+    if (this.dispatchQueued || this.paused) return;
     this.dispatchQueued = true;
     queueMicrotask(() => {
       this.dispatchQueued = false;
-      this.dispatch();
+      if (!this.paused) this.dispatch();
     });
   }
 

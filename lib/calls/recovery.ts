@@ -99,19 +99,30 @@ export class Recovery {
   }
 
   private async run(why: string): Promise<void> {
-    const { ctx, desk, presenter, inbound, operations } = this.o;
-    let view: AsteriskView;
+    const { ctx, presenter } = this.o;
+    // nothing rings while the state is being made right: presentations of a previous run go first
+    presenter.pause();
     try {
-      view = await this.read();
-    } catch (err) {
-      // Asterisk booting or unreachable: try again with backoff (a reconnect also triggers one)
-      const delay = RETRY_MS[Math.min(this.failures++, RETRY_MS.length - 1)]!;
-      ctx.log.warn({ err: (err as Error).message, why, retryInMs: delay }, 'cannot read channels and bridges; reconciling later');
-      this.retry = ctx.time.schedule(delay, () => { void this.reconcile(why); });
-      return;
+      let view: AsteriskView;
+      try {
+        view = await this.read();
+      } catch (err) {
+        // Asterisk booting or unreachable: try again with backoff (a reconnect also triggers one)
+        const delay = RETRY_MS[Math.min(this.failures++, RETRY_MS.length - 1)]!;
+        ctx.log.warn({ err: (err as Error).message, why, retryInMs: delay }, 'cannot read channels and bridges; reconciling later');
+        this.retry = ctx.time.schedule(delay, () => { void this.reconcile(why); });
+        return;
+      }
+      if (this.stopped) return;
+      this.failures = 0;
+      await this.apply(view, why);
+    } finally {
+      presenter.resume();
     }
-    if (this.stopped) return;
-    this.failures = 0;
+  }
+
+  private async apply(view: AsteriskView, why: string): Promise<void> {
+    const { ctx, desk, presenter, inbound, operations } = this.o;
     const restarted = view.startup !== undefined && this.knownStartup !== undefined && view.startup !== this.knownStartup;
     const report: RecoveryReport = { why, asteriskRestarted: restarted, closed: 0, represented: 0, adopted: 0, orphans: 0, repaired: 0 };
     inbound.resetBridges();
@@ -168,7 +179,6 @@ export class Recovery {
     report.orphans += stale.length;
     ctx.log.info({ ...report, live: view.channels.size, bridges: view.bridges.size }, 'reconciled with Asterisk');
     this.onReconciled?.(report);
-    presenter.requestDispatch();
   }
 
   /** Put the sides of a surviving call back where they belong; 1 when something was repaired. */

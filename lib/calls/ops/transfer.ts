@@ -8,7 +8,7 @@
 import { randomInt } from 'node:crypto';
 import type { TimerHandle } from '../../domain/clock.ts';
 import type { CallRecord } from '../../domain/model.ts';
-import { bestEffort } from '../context.ts';
+import { bestEffort, ensureBridge } from '../context.ts';
 import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
 import { requireOwnCall, type OpsDeps } from './common.ts';
@@ -133,7 +133,7 @@ export class Transfers {
         return;
       }
       try {
-        await ctx.ari.createBridge('mixing', bridge, bridge);
+        await ensureBridge(ctx, 'mixing', bridge);
         await ctx.ari.addChannel(bridge, [callId, leg]);
       } catch (err) {
         ctx.log.error({ callId, err: (err as Error).message }, 'transfer bridge failed');
