@@ -267,7 +267,9 @@ export class Recovery {
 
     for (const ch of view.channels.values()) {
       if (referenced.has(ch.id) || transferred.has(ch.id) || operations.isTransferred(ch.id) || inbound.isClosing(ch.id)) continue;
-      if (LEG_ID.test(ch.id)) {
+      const legOf = LEG_ID.exec(ch.id)?.[1];
+      if (legOf !== undefined) {
+        if (inbound.isClosing(legOf)) continue; // its call's end releases it
         // a leg of a call that ended, or of a previous run: nobody will ever answer for it
         report.orphans++;
         bestEffort(ctx, 'hang up orphan leg', ctx.ari.hangup(ch.id), { leg: ch.id });
@@ -289,7 +291,7 @@ export class Recovery {
       if (!m) continue;
       const call = ctx.ledger.calls.get(m[2]!);
       const used = call && (m[1] === 'call' ? call.state === 'talking' : call.holdBridge === bridge.id);
-      if (used) continue;
+      if (used || inbound.isClosing(m[2]!)) continue;
       report.orphans++;
       bestEffort(ctx, 'destroy leftover bridge', ctx.ari.destroyBridge(bridge.id), { bridge: bridge.id });
     }

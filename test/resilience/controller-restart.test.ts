@@ -8,7 +8,7 @@ import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import type { Store } from '../../lib/store/store.ts';
 import { ChildController, until } from '../support/child-controller.ts';
-import { ARI, DEVICES, LegWatcher, assertEachCallEndedOnce, cleanPrefix, live, placeCall, seedLoggedIn, siteConfig, testPrefix } from './support.ts';
+import { ARI, DEVICES, LegWatcher, assertEachCallEndedOnce, cleanPrefix, live, placeCall, ringingLegsOf, seedLoggedIn, siteConfig, testPrefix } from './support.ts';
 
 const REDIS_URL = process.env.REDIS_URL;
 
@@ -43,7 +43,7 @@ describe('resilience: the controller is killed in the middle of traffic and star
     await cleanPrefix(REDIS_URL!, prefix);
   });
 
-  const ringingLegs = (callId: string) => sim.channels().filter((c) => c.id.startsWith(`${callId}-p`) && c.state === 'Ringing' && !c.hungUp).map((c) => c.id);
+  const ringingLegs = (callId: string) => ringingLegsOf(sim, callId);
   const deviceOf = (leg: string) => sim.channels().find((c) => c.id === leg)?.endpoint;
   const stored = async (callId: string) => store.getCall(callId);
 

@@ -56,9 +56,9 @@ export function placeCall(sim: Simulator, number: string): string {
   return sim.placeCall({ from: 'PJSIP/pstn', callerNumber: number, callerName: `Caller ${number}`, context: 'from-pstn', exten: '0', appArgs: ['external', 'operators'] });
 }
 
-/** legs ringing at a set */
-export function ringingAt(sim: Simulator, device: string): string[] {
-  return sim.channels().filter((c) => c.endpoint === device && c.state === 'Ringing' && !c.hungUp).map((c) => c.id);
+/** the presentation legs of a call ringing now */
+export function ringingLegsOf(sim: Simulator, callId: string): string[] {
+  return sim.channels().filter((c) => c.id.startsWith(`${callId}-p`) && c.state === 'Ringing' && !c.hungUp).map((c) => c.id);
 }
 
 export function live(sim: Simulator, id: string): boolean {

@@ -28,6 +28,10 @@ export interface HarnessOptions {
   start?: number;
   /** use the memory store instead of Redis */
   memory?: boolean;
+  /** this Redis instead of REDIS_URL (a test's own redis-server) */
+  redisUrl?: string;
+  /** ARI request timeouts on the shared manual time (tests of a slow Asterisk); default real time */
+  manualAriTimeouts?: boolean;
 }
 
 export class Harness {
@@ -55,10 +59,12 @@ export class Harness {
     sim.setEndpoint('PJSIP/pstn', { kind: 'answer', afterMs: 0 });
 
     const prefix = `itest:${randomUUID()}:`;
-    const url = process.env.REDIS_URL;
+    const url = opts.redisUrl ?? process.env.REDIS_URL;
     const store = await createStore(url && !opts.memory ? { url, prefix } : { prefix }, time);
     const log = process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger();
-    const controller = await startController(config, { log, time, store, random: seeded(42), autoLogin: opts.login ?? true });
+    const controller = await startController(config, {
+      log, time, store, random: seeded(42), autoLogin: opts.login ?? true, ...(opts.manualAriTimeouts ? { ariTime: time } : {}),
+    });
     const cleanup = async () => {
       await controller.stop();
       await store.close();
