@@ -124,7 +124,7 @@ export async function accounting(store: Store, calls: string[]): Promise<{ ends:
   const log = await store.queryLog({ limit: 10_000 });
   const ends: Record<string, string[]> = Object.fromEntries(calls.map((id) => [id, []]));
   for (const e of log) if (e.action === 'end' && e.callId && ends[e.callId]) ends[e.callId]!.push(e.result);
-  const stats = await store.stats('class:external', 0, Number.POSITIVE_INFINITY);
+  const stats = await store.stats('group:operators', 0, Number.POSITIVE_INFINITY);
   const sum = (k: string) => stats.reduce((n, s) => n + (s.counters[k] ?? 0), 0);
   return { ends, offered: sum('offered'), outcomes: { answered: sum('answered'), abandoned: sum('abandoned'), lost: sum('lost'), night: sum('night'), overflowOut: sum('overflowOut') } };
 }

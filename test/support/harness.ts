@@ -32,6 +32,8 @@ export interface HarnessOptions {
   redisUrl?: string;
   /** ARI request timeouts on the shared manual time (tests of a slow Asterisk); default real time */
   manualAriTimeouts?: boolean;
+  /** asterisk.ari.requestTimeout, seconds */
+  ariRequestTimeout?: number;
 }
 
 export class Harness {
@@ -49,7 +51,10 @@ export class Harness {
     const sim = await startSimulator({ port: 0, user: ARI_USER, password: ARI_PASSWORD, time, seed: 7 });
     const raw = {
       ...opts.config,
-      asterisk: { ari: { url: sim.url, user: ARI_USER, password: ARI_PASSWORD, app: 'attendant' }, ...(opts.config.asterisk ?? {}) },
+      asterisk: {
+        ari: { url: sim.url, user: ARI_USER, password: ARI_PASSWORD, app: 'attendant', ...(opts.ariRequestTimeout ? { requestTimeout: opts.ariRequestTimeout } : {}) },
+        ...(opts.config.asterisk ?? {}),
+      },
       http: { host: '127.0.0.1', port: 0 },
       log: { level: process.env.TEST_LOG ?? 'silent' },
     };
