@@ -76,7 +76,9 @@ export async function startController(config: Config, opts: ControllerOptions): 
     opts.onFenced?.(why);
   };
   lease.on('lost', (other) => fence(`lease held by ${other ?? 'another controller'}`));
+  // after a store outage (Redis restarted, maybe empty), the store is rewritten from memory
   lease.on('restored', () => { void switchboard.ledger.resync(); });
+  store.onConnection?.((up) => { if (up && !fenced) void switchboard.ledger.resync(); });
   switchboard.ledger.on('fenced', (holder) => fence(`store refused a write: lease held by ${holder}`));
   ari.onEvent((e) => { if (e.type === 'ApplicationReplaced') fence('the Stasis app was taken by a newer connection'); });
   await switchboard.start();

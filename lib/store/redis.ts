@@ -323,7 +323,12 @@ export class RedisStore implements Store {
     private readonly client: Client,
     readonly keys: StoreKeys,
     private readonly commandTimeoutMs: number,
+    private readonly connectionListeners: Array<(up: boolean) => void>,
   ) {}
+
+  onConnection(listener: (up: boolean) => void): void {
+    this.connectionListeners.push(listener);
+  }
 
   /**
    * Connect and load the scripts. Connection policy, chosen for a controller that must never hang on its store:
@@ -342,6 +347,11 @@ export class RedisStore implements Store {
     const maxDelay = opts.maxReconnectDelayMs ?? 2000;
     let everReady = false;
     let up = false;
+    const listeners: Array<(up: boolean) => void> = [];
+    const tell = (state: boolean) => {
+      opts.onConnection?.(state);
+      for (const l of listeners) l(state);
+    };
     const client = createClient({
       url,
       disableOfflineQueue: true,
@@ -355,22 +365,22 @@ export class RedisStore implements Store {
       },
     });
     client.on('error', (err: Error) => {
-      if (up) { up = false; opts.onConnection?.(false); }
+      if (up) { up = false; tell(false); }
       opts.onError?.(err);
     });
     client.on('ready', () => {
       everReady = true;
-      if (!up) { up = true; opts.onConnection?.(true); }
+      if (!up) { up = true; tell(true); }
     });
     client.on('end', () => {
-      if (up) { up = false; opts.onConnection?.(false); }
+      if (up) { up = false; tell(false); }
     });
     try {
       await client.connect();
     } catch (err) {
       throw new StoreUnavailableError(`cannot connect to redis at ${redactUrl(url)} after ${attempts} attempt(s): ${(err as Error).message}`, { cause: err });
     }
-    const store = new RedisStore(client, keys, opts.commandTimeoutMs ?? 5000);
+    const store = new RedisStore(client, keys, opts.commandTimeoutMs ?? 5000, listeners);
     await store.loadScripts();
     return store;
   }

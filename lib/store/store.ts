@@ -81,6 +81,8 @@ export interface Store {
 
   /** true when the backing service answers */
   ping(): Promise<boolean>;
+  /** told when the connection to the backing service comes back (true) or drops (false); memory never does */
+  onConnection?(listener: (up: boolean) => void): void;
   close(): Promise<void>;
 }
 
