@@ -1,5 +1,5 @@
 // The controller lease (`<prefix>lease:controller`): only its holder consumes the Stasis app. The
-// holder renews it every ttl/3; a standby asks for it every ttl/10 and takes it once it lapses. A store
+// holder renews it every ttl/3; a standby asks for it every ttl/20 and takes it once it lapses. A store
 // that says another holder has it is final (lost: stop at once); a store that does not answer is not
 // (the active keeps serving calls through a Redis outage and renews once Redis is back).
 import { EventEmitter } from 'node:events';
@@ -64,7 +64,8 @@ export class LeaseKeeper extends EventEmitter<{ lost: [string | null]; restored:
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'standby: cannot reach the store for the lease');
       }
-      await this.sleep(Math.max(50, Math.round(ttlMs / 10)));
+      // a short poll: the lease may lapse up to ttl after the active died, the standby follows within ttl/20
+      await this.sleep(Math.max(50, Math.round(ttlMs / 20)));
     }
     return false;
   }
