@@ -3,49 +3,19 @@
 // child process is used rather than an in-process controller left unstopped: an abandoned in-process
 // controller would keep its timers and sockets and go on reacting to events, which a killed one cannot.
 import assert from 'node:assert/strict';
-import { realTime } from '../../lib/clock.ts';
-import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
-import { createStore } from '../../lib/store/index.ts';
-import type { Store } from '../../lib/store/store.ts';
 import { ChildController, until } from '../support/child-controller.ts';
-import { ARI, DEVICES, LegWatcher, assertEachCallEndedOnce, cleanPrefix, live, placeCall, ringingLegsOf, seedLoggedIn, siteConfig, testPrefix } from './support.ts';
+import { assertEachCallEndedOnce, live, placeCall, ringingLegsOf, siteConfig, useChildSite } from './support.ts';
 
 const REDIS_URL = process.env.REDIS_URL;
 
 describe('resilience: the controller is killed in the middle of traffic and started again', function () {
   this.timeout(120_000);
-  let sim: Simulator;
-  let store: Store;
-  let prefix: string;
-  let watcher: LegWatcher;
-  const children: ChildController[] = [];
+  const site = useChildSite(REDIS_URL, 11);
+  const { children } = site;
 
-  before(function () {
-    if (!REDIS_URL) this.skip();
-  });
-
-  beforeEach(async () => {
-    sim = await startSimulator({ port: 0, user: ARI.user, password: ARI.password, seed: 11 });
-    for (const d of DEVICES) sim.setEndpoint(d, { kind: 'manual' });
-    sim.setEndpoint('PJSIP/pstn', { kind: 'answer', afterMs: 0 });
-    prefix = testPrefix();
-    store = await createStore({ url: REDIS_URL!, prefix }, realTime);
-    await seedLoggedIn(store, Date.now());
-    watcher = await LegWatcher.start(sim);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') for (const c of children) process.stderr.write(`--- ${c.name} ---\n${c.logs.slice(-20_000)}\n`);
-    for (const c of children.splice(0)) await c.dispose();
-    watcher.close();
-    await sim.stop();
-    await store.close();
-    await cleanPrefix(REDIS_URL!, prefix);
-  });
-
-  const ringingLegs = (callId: string) => ringingLegsOf(sim, callId);
-  const deviceOf = (leg: string) => sim.channels().find((c) => c.id === leg)?.endpoint;
-  const stored = async (callId: string) => store.getCall(callId);
+  const ringingLegs = (callId: string) => ringingLegsOf(site.sim, callId);
+  const deviceOf = (leg: string) => site.sim.channels().find((c) => c.id === leg)?.endpoint;
+  const stored = async (callId: string) => site.store.getCall(callId);
 
   async function ringingLeg(callId: string): Promise<string> {
     await until(`${callId} rings`, () => ringingLegs(callId).length > 0);
@@ -56,39 +26,39 @@ describe('resilience: the controller is killed in the middle of traffic and star
 
   async function answered(callId: string): Promise<string> {
     const leg = await ringingLeg(callId);
-    sim.answerChannel(leg);
+    site.sim.answerChannel(leg);
     await until(`${callId} talking`, async () => (await stored(callId))?.talkBridge !== undefined);
     return leg;
   }
 
   it('given calls waiting, ringing and talking, when the controller is killed and restarted, then order, conversations and presentations hold and every call ends exactly once', async () => {
-    const config = siteConfig({ ariUrl: sim.url, redisUrl: REDIS_URL!, prefix, nodeId: 'node-a' });
+    const config = siteConfig({ ariUrl: site.sim.url, redisUrl: REDIS_URL!, prefix: site.prefix, nodeId: 'node-a' });
     const first = await ChildController.start('first', config);
     children.push(first);
     await first.waitRole('active');
 
-    const c1 = placeCall(sim, '0100000001');
+    const c1 = placeCall(site.sim, '0100000001');
     const leg1 = await answered(c1);
-    const c2 = placeCall(sim, '0100000002');
+    const c2 = placeCall(site.sim, '0100000002');
     const leg2 = await answered(c2);
-    const c3 = placeCall(sim, '0100000003');
+    const c3 = placeCall(site.sim, '0100000003');
     const oldLeg3 = await ringingLeg(c3);
     const waiting: string[] = [];
     for (const n of ['4', '5', '6']) {
-      const id = placeCall(sim, `010000000${n}`);
+      const id = placeCall(site.sim, `010000000${n}`);
       waiting.push(id);
-      await until(`${id} queued`, async () => (await store.queue('operators')).includes(id));
+      await until(`${id} queued`, async () => (await site.store.queue('operators')).includes(id));
     }
     await until('c3 ringing in the store', async () => (await stored(c3))?.state === 'ringing');
     const [c4, c5, c6] = waiting as [string, string, string];
-    const bridgesBefore = sim.bridges().filter((b) => b.id === `call-${c1}` || b.id === `call-${c2}`).map((b) => ({ id: b.id, channels: [...b.channels].sort() }));
+    const bridgesBefore = site.sim.bridges().filter((b) => b.id === `call-${c1}` || b.id === `call-${c2}`).map((b) => ({ id: b.id, channels: [...b.channels].sort() }));
     assert.equal(bridgesBefore.length, 2);
 
-    // killed just as one more caller arrives: its arrival may or may not have reached the store
-    const c7 = placeCall(sim, '0100000007');
+    // killed just as one more caller arrives: its arrival may or may not have reached the site.store
+    const c7 = placeCall(site.sim, '0100000007');
     await first.kill();
     // while nobody listens, a waiting caller gives up: its StasisEnd is never seen
-    sim.hangupCaller(c5);
+    site.sim.hangupCaller(c5);
 
     const second = await ChildController.start('second', config);
     children.push(second);
@@ -97,32 +67,32 @@ describe('resilience: the controller is killed in the middle of traffic and star
     // the ringing presentation is given up and made again, to the attendant now free
     const newLeg3 = await ringingLeg(c3);
     assert.notEqual(newLeg3, oldLeg3);
-    assert.equal(live(sim, oldLeg3), false, 'the old leg was hung up');
+    assert.equal(live(site.sim, oldLeg3), false, 'the old leg was hung up');
     assert.equal(deviceOf(newLeg3), deviceOf(oldLeg3));
     // talking calls are untouched: same bridges, same members, both sides still up
-    const bridgesAfter = sim.bridges().filter((b) => b.id === `call-${c1}` || b.id === `call-${c2}`).map((b) => ({ id: b.id, channels: [...b.channels].sort() }));
+    const bridgesAfter = site.sim.bridges().filter((b) => b.id === `call-${c1}` || b.id === `call-${c2}`).map((b) => ({ id: b.id, channels: [...b.channels].sort() }));
     assert.deepEqual(bridgesAfter, bridgesBefore);
-    for (const ch of [c1, leg1, c2, leg2]) assert.equal(live(sim, ch), true, `${ch} still up`);
+    for (const ch of [c1, leg1, c2, leg2]) assert.equal(live(site.sim, ch), true, `${ch} still up`);
     assert.deepEqual([(await stored(c1))?.state, (await stored(c2))?.state], ['talking', 'talking']);
     // the caller who left meanwhile is accounted; the others wait in arrival order (the last one adopted if it was never stored)
-    await until('the queue is reconciled', async () => (await store.queue('operators')).join() === [c3, c4, c6, c7].join());
+    await until('the queue is reconciled', async () => (await site.store.queue('operators')).join() === [c3, c4, c6, c7].join());
 
     // serve the rest: each freed attendant gets the next call in arrival order
-    sim.answerChannel(newLeg3);
+    site.sim.answerChannel(newLeg3);
     await until('c3 talking', async () => (await stored(c3))?.talkBridge !== undefined);
     const servedAfterRestart = [c3];
     for (const [done, next] of [[c1, c4], [c2, c6], [c3, c7]] as const) {
-      sim.hangupCaller(done);
+      site.sim.hangupCaller(done);
       await answered(next);
       servedAfterRestart.push(next);
     }
     assert.deepEqual(servedAfterRestart, [c3, c4, c6, c7]);
-    for (const id of [c4, c6, c7]) sim.hangupCaller(id);
-    await until('every call ended', async () => (await store.listCalls()).length === 0);
+    for (const id of [c4, c6, c7]) site.sim.hangupCaller(id);
+    await until('every call ended', async () => (await site.store.listCalls()).length === 0);
 
-    assert.deepEqual(await watcher.presentedTwice(), [], `no call rang at two sets at once: ${watcher.timeline(c3).join('; ')}`);
-    const ends = await assertEachCallEndedOnce(store, [c1, c2, c3, c4, c5, c6, c7]);
+    assert.deepEqual(await site.watcher.presentedTwice(), [], `no call rang at two sets at once: ${site.watcher.timeline(c3).join('; ')}`);
+    const ends = await assertEachCallEndedOnce(site.store, [c1, c2, c3, c4, c5, c6, c7]);
     assert.deepEqual(ends, { [c1]: 'completed', [c2]: 'completed', [c3]: 'completed', [c4]: 'completed', [c5]: 'abandoned', [c6]: 'completed', [c7]: 'completed' });
-    for (const a of await store.listAttendants()) assert.equal(a.state, 'idle', `${a.id} idle at the end`);
+    for (const a of await site.store.listAttendants()) assert.equal(a.state, 'idle', `${a.id} idle at the end`);
   });
 });

@@ -40,6 +40,18 @@ describe('resilience: Redis restarts', function () {
     await hh.until(`${callId} talking`, () => hh.callRecord(callId)?.talkBridge !== undefined);
   }
 
+  /** our own redis-server and a controller on it, with one call talking and one ringing */
+  async function talkingAndRinging(persistent: boolean): Promise<{ hh: Harness; c1: string; c2: string }> {
+    redis = await RedisServer.start({ persistent });
+    h = await Harness.start({ config: config(), redisUrl: redis.url });
+    const c1 = h.call({ number: '0100000001' });
+    await answer(h, c1);
+    const c2 = h.call({ number: '0100000002' });
+    const hh = h;
+    await hh.until('c2 rings', () => ringingLegsOf(hh.sim, c2).length === 1);
+    return { hh, c1, c2 };
+  }
+
   /** the ledger retries on the manual clock: move it on (1 s steps, no timer of the test is that short) until written */
   async function untilWritten(hh: Harness): Promise<void> {
     for (let i = 0; i < 120 && (hh.switchboard.ledger.backlog > 0 || !(await hh.store.ping())); i++) {
@@ -59,18 +71,12 @@ describe('resilience: Redis restarts', function () {
   }
 
   it('given calls in progress, when Redis is killed and comes back with its append-only file, then calls go on, writes are retried, and each call is counted once', async () => {
-    redis = await RedisServer.start({ persistent: true });
-    h = await Harness.start({ config: config(), redisUrl: redis.url });
-    const hh = h;
-    const c1 = hh.call({ number: '0100000001' });
-    await answer(hh, c1);
-    const c2 = hh.call({ number: '0100000002' });
-    await hh.until('c2 rings', () => ringingLegsOf(hh.sim, c2).length === 1);
+    const { hh, c1, c2 } = await talkingAndRinging(true);
     const c3 = hh.call({ number: '0100000003' });
     await hh.until('c3 waits', () => hh.callRecord(c3)?.waitBridge !== undefined);
     await hh.settle();
 
-    await redis.kill();
+    await redis!.kill();
     // the controller keeps serving what it knows: an answer, a hang-up, a new caller presented and answered
     hh.sim.answerChannel(ringingLegsOf(hh.sim, c2)[0]!);
     await hh.until('c2 talking', () => hh.callRecord(c2)?.talkBridge !== undefined);
@@ -83,7 +89,7 @@ describe('resilience: Redis restarts', function () {
     assert.equal(health.status, 'degraded');
     assert.ok(health.storeBacklog > 0);
 
-    await redis.restart();
+    await redis!.restart();
     await untilWritten(hh);
     await assertStoreMatchesMemory(hh);
 
@@ -97,16 +103,10 @@ describe('resilience: Redis restarts', function () {
   });
 
   it('given a Redis that restarts empty (no persistence), when it is back, then the controller writes its whole working state again', async () => {
-    redis = await RedisServer.start({ persistent: false });
-    h = await Harness.start({ config: config(), redisUrl: redis.url });
-    const hh = h;
-    const c1 = hh.call({ number: '0100000001' });
-    await answer(hh, c1);
-    const c2 = hh.call({ number: '0100000002' });
-    await hh.until('c2 rings', () => ringingLegsOf(hh.sim, c2).length === 1);
+    const { hh } = await talkingAndRinging(false);
     await hh.settle();
 
-    await redis.restart();
+    await redis!.restart();
     // the reconnect is noticed and memory is written back (a failed first try is retried on the manual clock)
     for (let i = 0; i < 100 && (await hh.store.listCalls().catch(() => [])).length < 2; i++) {
       hh.time.advance(500);

@@ -4,8 +4,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { applyAttendantEventOrThrow, newAttendant } from '../../lib/domain/attendant.ts';
-import type { Simulator } from '../../lib/sim/index.ts';
+import { realTime } from '../../lib/clock.ts';
+import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
+import { createStore } from '../../lib/store/index.ts';
 import type { Store } from '../../lib/store/store.ts';
+import type { ChildController } from '../support/child-controller.ts';
 import { EventRecorder } from '../support/sim-helpers.ts';
 import { deletePrefix } from '../contract/redis-keys.ts';
 
@@ -136,4 +139,42 @@ export async function assertEachCallEndedOnce(store: Store, calls: string[]): Pr
   assert.equal(offered, calls.length, 'offered once per call');
   assert.equal(outcomes.answered! + outcomes.abandoned! + outcomes.lost! + outcomes.night!, calls.length, `one outcome per call: ${JSON.stringify(outcomes)}`);
   return Object.fromEntries(Object.entries(ends).map(([id, r]) => [id, r[0]!]));
+}
+
+/**
+ * The fixture of the tests with controller processes (mocha hooks): a real-time simulator with manual
+ * sets, a Redis prefix of the test's own with the attendants logged in, a leg watcher, and the child
+ * processes to dispose of (their logs printed when the test failed).
+ */
+export interface ChildSite {
+  sim: Simulator;
+  store: Store;
+  prefix: string;
+  watcher: LegWatcher;
+  children: ChildController[];
+}
+
+export function useChildSite(redisUrl: string | undefined, seed: number): ChildSite {
+  const site = { children: [] as ChildController[] } as unknown as ChildSite;
+  before(function () {
+    if (!redisUrl) this.skip();
+  });
+  beforeEach(async () => {
+    site.sim = await startSimulator({ port: 0, user: ARI.user, password: ARI.password, seed });
+    for (const d of DEVICES) site.sim.setEndpoint(d, { kind: 'manual' });
+    site.sim.setEndpoint('PJSIP/pstn', { kind: 'answer', afterMs: 0 });
+    site.prefix = testPrefix();
+    site.store = await createStore({ url: redisUrl!, prefix: site.prefix }, realTime);
+    await seedLoggedIn(site.store, Date.now());
+    site.watcher = await LegWatcher.start(site.sim);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') for (const c of site.children) process.stderr.write(`--- ${c.name} ---\n${c.logs.slice(-20_000)}\n`);
+    for (const c of site.children.splice(0)) await c.dispose();
+    site.watcher.close();
+    await site.sim.stop();
+    await site.store.close();
+    await cleanPrefix(redisUrl!, site.prefix);
+  });
+  return site;
 }
