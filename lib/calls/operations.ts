@@ -1,6 +1,9 @@
 // The attendant operations (the Operations port) on the switchboard's flows. Each family lives in
-// lib/calls/ops; those not implemented yet are refused with OperationError('invalid_state').
-import type { DirectoryEntry, Operations } from './operations-port.ts';
+// lib/calls/ops, the desk services (extension DND, wake-up calls, messages) in lib/calls/services;
+// those not implemented yet are refused with OperationError('invalid_state').
+import type { ChannelInfo } from '../asterisk/port.ts';
+import type { CallRecord } from '../domain/model.ts';
+import type { DirectoryEntry, ExtensionDnd, Operations, TextMessage, WakeupCall } from './operations-port.ts';
 import { OperationError } from './operations-port.ts';
 import type { OpsDeps } from './ops/common.ts';
 import { answerWaiting } from './ops/answer.ts';
@@ -9,6 +12,10 @@ import { searchDirectory } from './ops/directory.ts';
 import { HoldSlots } from './ops/hold.ts';
 import { ParkSlots } from './ops/park.ts';
 import { TRANSFER_ARG, Transfers } from './ops/transfer.ts';
+import { ExtensionDndService } from './services/dnd.ts';
+import { MessageService } from './services/messages.ts';
+import { WAKEUP_ARG, WakeupService } from './services/wakeup.ts';
+import { RoomWakeupCodes } from './services/wakeup-phone.ts';
 
 const notYet = async (): Promise<never> => { throw new OperationError('invalid_state', 'not available yet'); };
 
@@ -17,12 +24,25 @@ export class SwitchboardOperations implements Operations {
   private readonly holds: HoldSlots;
   private readonly transfers: Transfers;
   private readonly parks: ParkSlots;
+  private readonly dnd: ExtensionDndService;
+  private readonly wakeups: WakeupService;
+  private readonly roomCodes: RoomWakeupCodes;
+  private readonly messages: MessageService;
 
   constructor(private readonly o: OpsDeps) {
     this.entries = o.ctx.config.directory.entries.map((e) => ({ ...e }));
     this.holds = new HoldSlots(o);
     this.transfers = new Transfers(o);
     this.parks = new ParkSlots(o);
+    this.dnd = new ExtensionDndService(o.ctx);
+    this.wakeups = new WakeupService(o.ctx);
+    this.roomCodes = new RoomWakeupCodes(o.ctx, this.wakeups);
+    this.messages = new MessageService(o.ctx);
+  }
+
+  /** the services' stored documents, before the first reconcile arms their timers */
+  async load(): Promise<void> {
+    await Promise.all([this.dnd.load(), this.wakeups.load(), this.messages.load()]);
   }
 
   park(attendantId: string, callId: string): Promise<{ slot: number }> {
@@ -45,17 +65,37 @@ export class SwitchboardOperations implements Operations {
       this.transfers.answered(channelId, args[1] ?? '');
       return true;
     }
+    if (args[0] === WAKEUP_ARG) {
+      this.wakeups.answered(channelId, args[1] ?? '');
+      return true;
+    }
     return false;
   }
 
-  /** ChannelDestroyed: a transfer leg that never answered */
-  legDestroyed(channelId: string, cause: number): void {
-    this.transfers.legDestroyed(channelId, cause);
+  /** StasisStart of a feature code (`feature,<name>,…`): true when a service took it (a room's wake-up code) */
+  featureCode(channel: ChannelInfo, args: string[]): boolean {
+    return this.roomCodes.handle(channel, args);
   }
 
-  /** StasisEnd: true when the channel was one side of a transferred pair (the other side is released) */
+  /** what the services add to an arriving call's record (class dnd: whose DND, until when) */
+  describeArrival(args: string[]): Partial<CallRecord> {
+    return this.dnd.describe(args);
+  }
+
+  /** ChannelDestroyed: a transfer or wake-up leg that never answered */
+  legDestroyed(channelId: string, cause: number): void {
+    this.transfers.legDestroyed(channelId, cause);
+    this.wakeups.legDestroyed(channelId, cause);
+  }
+
+  /** StasisEnd: true when the channel was one side of a transferred pair (the other side is released) or a service's */
   channelLeft(channelId: string): boolean {
-    return this.transfers.channelLeft(channelId);
+    return this.transfers.channelLeft(channelId) || this.wakeups.channelLeft(channelId) || this.roomCodes.channelLeft(channelId);
+  }
+
+  /** PlaybackFinished of an announcement a service played */
+  playbackFinished(channelId: string): void {
+    if (!this.wakeups.playbackFinished(channelId)) this.roomCodes.playbackFinished(channelId);
   }
 
   hold(attendantId: string, callId: string): Promise<{ slot: number }> {
@@ -70,12 +110,52 @@ export class SwitchboardOperations implements Operations {
   rearm(): void {
     this.holds.rearm();
     this.parks.rearm();
+    this.dnd.rearm();
+    this.wakeups.rearm();
+    this.messages.rearm();
   }
 
   stop(): void {
     this.holds.stop();
     this.transfers.stop();
     this.parks.stop();
+    this.dnd.stop();
+    this.wakeups.stop();
+    this.roomCodes.stop();
+  }
+
+  // ----- desk services ---------------------------------------------------------------------
+
+  setExtensionDnd(extension: string, on: boolean, by: string, until?: number): Promise<void> {
+    return this.dnd.set(extension, on, by, until);
+  }
+
+  async listExtensionDnd(): Promise<ExtensionDnd[]> {
+    return this.dnd.list();
+  }
+
+  scheduleWakeup(req: { extension: string; time: string; daily: boolean }, by: string): Promise<WakeupCall> {
+    return this.wakeups.schedule(req, by);
+  }
+
+  cancelWakeup(id: string, by: string): Promise<void> {
+    return this.wakeups.cancel(id, by);
+  }
+
+  async listWakeups(): Promise<WakeupCall[]> {
+    return this.wakeups.list();
+  }
+
+  leaveMessage(extension: string, text: string, by: string): Promise<TextMessage> {
+    return this.messages.leave(extension, text, by);
+  }
+
+  markMessageRead(extension: string, id: string, by: string): Promise<void> {
+    return this.messages.markRead(extension, id, by);
+  }
+
+  async listMessages(extension: string): Promise<TextMessage[]> {
+    return this.messages.list(extension);
   }
 
   answerWaiting(attendantId: string, callId?: string): Promise<string> {
@@ -100,12 +180,4 @@ export class SwitchboardOperations implements Operations {
   leaveConference = notYet;
   monitor = notYet;
   stopMonitor = notYet;
-  setExtensionDnd = notYet;
-  listExtensionDnd = notYet;
-  scheduleWakeup = notYet;
-  cancelWakeup = notYet;
-  listWakeups = notYet;
-  leaveMessage = notYet;
-  markMessageRead = notYet;
-  listMessages = notYet;
 }

@@ -99,6 +99,10 @@ export interface CallRecord {
   /** blind transfer in progress: the number rung, and the controller's leg ringing it */
   transferTarget?: string;
   transferLeg?: string;
+  /** class dnd: the extension in do-not-disturb the caller tried, who set it and until when (ms epoch) */
+  dndExtension?: string;
+  dndBy?: string;
+  dndUntil?: number;
 }
 
 /** One line of the operator action log. */

@@ -239,6 +239,9 @@ const callShape = {
   holdBridge: text.optional(),
   transferTarget: text.optional(),
   transferLeg: text.optional(),
+  dndExtension: text.optional(),
+  dndBy: text.optional(),
+  dndUntil: num.optional(),
 } satisfies Shape<CallRecord>;
 
 const logShape = {
