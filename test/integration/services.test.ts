@@ -151,6 +151,7 @@ describe('hotel desk services over ARI', function () {
     it('given messages, when the controller restarts, then they are still listed and the lamp is set again', async () => {
       const hh = await start();
       await hh.switchboard.operations.leaveMessage('202', 'Your taxi is at 8', 'alice');
+      await hh.advance(MINUTE);
       await hh.switchboard.operations.leaveMessage('202', 'Laundry ready', 'alice');
       assert.equal((await ariCall(hh.sim, 'DELETE', '/mailboxes/202@attendant', undefined, `${ARI_USER}:${ARI_PASSWORD}`)).status, 204);
       await hh.restartController();
@@ -195,6 +196,158 @@ describe('hotel desk services over ARI', function () {
         ['alice', 'wakeup-booked', 'scheduled'], ['system', 'wakeup-attempt', 'ringing'], ['system', 'wakeup-result', 'answered'],
       ]);
       assert.equal(log[0]!.detail?.at, new Date(TUE_0700).toISOString());
+    });
+
+    it('given the room is busy at 07:00, then it is tried again 5 minutes later and answers then; the log shows both attempts in order', async () => {
+      const hh = await start({ 'PJSIP/202': { kind: 'busy' } });
+      const w = await hh.switchboard.operations.scheduleWakeup({ extension: '202', time: '07:00', daily: false }, 'alice');
+      await ringAt(hh, TUE_0700);
+      await until(hh, 'first attempt busy', () => wakeupLegs(hh, '202').length === 1 && hh.sim.channels().some((c) => c.endpoint === 'PJSIP/202' && c.hungUp));
+      await hh.settle();
+      const waiting = (await hh.switchboard.operations.listWakeups())[0]!;
+      assert.deepEqual([waiting.status, waiting.attempts, waiting.lastResult, waiting.next], ['scheduled', 1, 'busy', TUE_0700 + 5 * MINUTE]);
+      hh.sim.setEndpoint('PJSIP/202', { kind: 'answer', afterMs: 1000 });
+      await hh.advance(5 * MINUTE - 1000);
+      assert.equal(wakeupLegs(hh, '202').length, 1);
+      await hh.advance(1000);
+      await until(hh, 'second attempt answered and over', () => wakeupLegs(hh, '202').length === 2 && hh.sim.channels().filter((c) => c.endpoint === 'PJSIP/202' && !c.hungUp).length === 0, 500);
+      await hh.settle();
+      assert.deepEqual(await hh.switchboard.operations.listWakeups(), []);
+      const log = await hh.store.queryLog({ number: '202' });
+      assert.deepEqual(log.map((e) => [e.action, e.result, e.detail?.attempt ?? '']), [
+        ['wakeup-booked', 'scheduled', ''], ['wakeup-attempt', 'ringing', '1'], ['wakeup-result', 'busy', '1'],
+        ['wakeup-attempt', 'ringing', '2'], ['wakeup-result', 'answered', '2'],
+      ]);
+      assert.ok(log.every((e) => e.detail?.wakeup === w.id));
+    });
+
+    it('given the room never answers, then after the third try a wakeup-failed call from the room waits for the desk, and the operator answers it', async () => {
+      const hh = await start({ 'PJSIP/203': { kind: 'ring' }, 'Local/203@attendant-wakeup-alert': { kind: 'answer', afterMs: 0 } });
+      await hh.switchboard.operations.scheduleWakeup({ extension: '203', time: '07:00', daily: false }, 'alice');
+      await ringAt(hh, TUE_0700);
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        await until(hh, `attempt ${attempt} rings`, () => wakeupLegs(hh, '203').length === attempt);
+        await hh.advance(30_000);
+        await until(hh, `attempt ${attempt} unanswered`, () => hh.sim.channels().filter((c) => c.endpoint === 'PJSIP/203' && c.hungUp).length === attempt);
+        if (attempt < 3) {
+          await hh.advance(5 * MINUTE - 30_000 - 1000);
+          assert.equal(wakeupLegs(hh, '203').length, attempt, 'not before the retry time');
+          await hh.advance(1000);
+        }
+      }
+      await until(hh, 'att1 rings with the wake-up alert', () => hh.ringing('PJSIP/att1').length === 1);
+      const call = [...hh.switchboard.ledger.calls.values()][0]!;
+      assert.deepEqual([call.callClass, call.priority, call.callerNumber, call.callerName, call.group], ['wakeup-failed', 8, '203', 'Wake-up 203', 'operators']);
+      assert.equal(hh.sim.originated().find((o) => o.channelId === call.id)?.endpoint, 'Local/203@attendant-wakeup-alert');
+      hh.sim.answerChannel(hh.ringing('PJSIP/att1')[0]!);
+      await hh.until('the operator talks with the alert', () => hh.callRecord(call.id)?.talkBridge !== undefined);
+      await hh.switchboard.operations.hangup('att1', call.id);
+      await hh.until('alert over', () => !hh.callRecord(call.id));
+      assert.deepEqual(await hh.switchboard.operations.listWakeups(), []);
+      const log = await hh.store.queryLog({ number: '203' });
+      assert.deepEqual(log.filter((e) => e.action.startsWith('wakeup')).map((e) => [e.action, e.result]), [
+        ['wakeup-booked', 'scheduled'],
+        ['wakeup-attempt', 'ringing'], ['wakeup-result', 'no-answer'],
+        ['wakeup-attempt', 'ringing'], ['wakeup-result', 'no-answer'],
+        ['wakeup-attempt', 'ringing'], ['wakeup-result', 'no-answer'],
+        ['wakeup-failed', 'queue:operators'],
+      ]);
+      assert.ok(log.some((e) => e.action === 'arrive' && e.callId === call.id && e.detail?.class === 'wakeup-failed'));
+      assert.ok(log.some((e) => e.action === 'hangup' && e.operator === 'att1' && e.callId === call.id));
+    });
+
+    it('given a booking, when the desk cancels it, then nothing rings at the time and the cancel is logged with the operator', async () => {
+      const hh = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
+      const w = await hh.switchboard.operations.scheduleWakeup({ extension: '201', time: '07:00', daily: true }, 'alice');
+      await hh.switchboard.operations.cancelWakeup(w.id, 'bob');
+      await rejects(hh.switchboard.operations.cancelWakeup(w.id, 'bob'), 'not_found');
+      assert.deepEqual(await hh.switchboard.operations.listWakeups(), []);
+      await ringAt(hh, TUE_0700 + HOUR);
+      assert.equal(wakeupLegs(hh, '201').length, 0);
+      const log = await hh.store.queryLog({ number: '201' });
+      assert.deepEqual(log.map((e) => [e.operator, e.action]), [['alice', 'wakeup-booked'], ['bob', 'wakeup-cancelled']]);
+    });
+
+    it('given a daily wake-up, when it was answered, then it waits for the same time the next day and rings again then', async () => {
+      const hh = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
+      const w = await hh.switchboard.operations.scheduleWakeup({ extension: '201', time: '07:00', daily: true }, 'alice');
+      await ringAt(hh, TUE_0700);
+      await until(hh, 'answered and over', () => wakeupLegs(hh, '201').length === 1 && hh.sim.channels().some((c) => c.endpoint === 'PJSIP/201' && c.hungUp), 500);
+      await hh.settle();
+      const [again] = await hh.switchboard.operations.listWakeups();
+      assert.deepEqual([again!.id, again!.status, again!.next, again!.attempts, again!.lastResult], [w.id, 'scheduled', TUE_0700 + 24 * HOUR, 0, 'answered']);
+      await ringAt(hh, TUE_0700 + 24 * HOUR);
+      await until(hh, 'rings the next day', () => wakeupLegs(hh, '201').length === 2);
+      await until(hh, 'over again', () => hh.sim.channels().filter((c) => c.endpoint === 'PJSIP/201' && c.hungUp).length === 2, 500);
+      await hh.switchboard.operations.cancelWakeup(w.id, 'alice');
+    });
+
+    it('given a booking, when the controller is stopped and a new one starts on the same store, then the new one rings it on time', async () => {
+      const hh = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
+      const w = await hh.switchboard.operations.scheduleWakeup({ extension: '201', time: '07:00', daily: false }, 'alice');
+      await hh.advance(HOUR);
+      await hh.restartController();
+      assert.deepEqual((await hh.switchboard.operations.listWakeups()).map((x) => [x.id, x.next]), [[w.id, TUE_0700]]);
+      await ringAt(hh, TUE_0700 - 1000);
+      assert.equal(wakeupLegs(hh, '201').length, 0);
+      await hh.advance(1000);
+      await until(hh, 'answered and over', () => wakeupLegs(hh, '201').length === 1 && hh.sim.channels().some((c) => c.endpoint === 'PJSIP/201' && c.hungUp), 500);
+      const log = await hh.store.queryLog({ number: '201' });
+      assert.deepEqual(log.map((e) => e.action), ['wakeup-booked', 'wakeup-attempt', 'wakeup-result']);
+      assert.equal(log[2]!.result, 'answered');
+    });
+
+    it('given a controller stopped while the room rang, then the next one ends that attempt as interrupted and tries again', async () => {
+      const hh = await start({ 'PJSIP/201': { kind: 'ring' } });
+      await hh.switchboard.operations.scheduleWakeup({ extension: '201', time: '07:00', daily: false }, 'alice');
+      await ringAt(hh, TUE_0700);
+      await until(hh, 'rings', () => wakeupLegs(hh, '201').length === 1);
+      await hh.restartController();
+      await until(hh, 'old leg hung up', () => hh.sim.channels().filter((c) => c.endpoint === 'PJSIP/201' && !c.hungUp).length === 0);
+      hh.sim.setEndpoint('PJSIP/201', { kind: 'answer', afterMs: 0 });
+      await hh.advance(5 * MINUTE);
+      await until(hh, 'second attempt answered', () => wakeupLegs(hh, '201').length === 2 && hh.sim.channels().filter((c) => c.endpoint === 'PJSIP/201' && !c.hungUp).length === 0, 500);
+      const log = await hh.store.queryLog({ number: '201' });
+      assert.deepEqual(log.map((e) => [e.action, e.result]), [
+        ['wakeup-booked', 'scheduled'], ['wakeup-attempt', 'ringing'], ['wakeup-result', 'interrupted'], ['wakeup-attempt', 'ringing'], ['wakeup-result', 'answered'],
+      ]);
+    });
+
+    it('given a bad extension or a time that is no HH:MM, then the booking is refused', async () => {
+      const hh = await start();
+      await rejects(hh.switchboard.operations.scheduleWakeup({ extension: '20 1', time: '07:00', daily: false }, 'alice'), 'invalid_target');
+      await rejects(hh.switchboard.operations.scheduleWakeup({ extension: '201', time: '7h', daily: false }, 'alice'), 'invalid_value');
+      assert.deepEqual(await hh.switchboard.operations.listWakeups(), []);
+    });
+
+    describe('from the room phone', () => {
+      /** the room dials a feature code: the dialplan enters Stasis(attendant,feature,<name>[,<arg>]) */
+      function dial(hh: Harness, room: string, args: string[]): string {
+        return hh.sim.placeCall({ from: `PJSIP/${room}`, callerNumber: room, context: 'attendant-internal', exten: args[1] === 'wakeup-set' ? `*56${args[2]}` : '*57', appArgs: ['feature', ...args] });
+      }
+
+      it('given room 201 dials *560730, then a wake-up at 07:30 is booked for 201 by the room, it hears a confirmation and is hung up; *57 cancels it', async () => {
+        const hh = await start();
+        const ch = dial(hh, '201', ['wakeup-set', '0730']);
+        await until(hh, 'confirmed and hung up', () => hh.sim.channels().some((c) => c.id === ch && c.hungUp), 500);
+        const [w] = await hh.switchboard.operations.listWakeups();
+        assert.deepEqual([w!.extension, w!.time, w!.daily, w!.by, w!.next], ['201', '07:30', false, 'room-201', TUE_0700 + 30 * MINUTE]);
+        assert.ok((hh.sim.requests().byRoute['POST /channels/{channelId}/play'] ?? 0) >= 1, 'the room heard something');
+        assert.equal(hh.switchboard.ledger.calls.size, 0, 'a feature code is no call for the desk');
+        const cancel = dial(hh, '201', ['wakeup-cancel']);
+        await until(hh, 'cancel confirmed', () => hh.sim.channels().some((c) => c.id === cancel && c.hungUp), 500);
+        assert.deepEqual(await hh.switchboard.operations.listWakeups(), []);
+        const log = await hh.store.queryLog({ operator: 'room-201' });
+        assert.deepEqual(log.map((e) => e.action), ['wakeup-booked', 'wakeup-cancelled']);
+      });
+
+      it('given a code with an impossible time, then nothing is booked and the room is hung up after the error tone', async () => {
+        const hh = await start();
+        const ch = dial(hh, '202', ['wakeup-set', '2599']);
+        await until(hh, 'refused and hung up', () => hh.sim.channels().some((c) => c.id === ch && c.hungUp), 500);
+        assert.deepEqual(await hh.switchboard.operations.listWakeups(), []);
+        assert.equal(hh.switchboard.ledger.calls.size, 0);
+      });
     });
   });
 });

@@ -27,7 +27,7 @@ export class MessageService {
   }
 
   list(extension: string): TextMessage[] {
-    return [...this.docs.items.values()].filter((m) => m.extension === extension).sort((a, b) => a.at - b.at).map((m) => ({ ...m }));
+    return [...this.docs.items.values()].filter((m) => m.extension === extension).sort((a, b) => a.at - b.at || a.id.localeCompare(b.id)).map((m) => ({ ...m }));
   }
 
   async leave(extension: string, text: string, by: string): Promise<TextMessage> {

@@ -165,8 +165,9 @@ export class WakeupService {
     if (rec?.status !== 'scheduled') return;
     const cfg = ctx.config.wakeup;
     const attempt = rec.attempts + 1;
-    const leg = `${id}-a${attempt}`;
     const now = ctx.time.now();
+    // unique across days: a daily booking's attempt 1 comes back every morning
+    const leg = `${id}-a${attempt}-${now.toString(36)}`;
     const b = ctx.ledger.batch();
     this.docs.put(b, id, { ...rec, status: 'ringing', attempts: attempt, leg });
     b.log({ time: now, operator: 'system', action: 'wakeup-attempt', numbers: [rec.extension], result: 'ringing', detail: { wakeup: id, attempt: String(attempt) } });
@@ -205,7 +206,8 @@ export class WakeupService {
     b.log({ time: now, operator: 'system', action: 'wakeup-result', numbers: [rec.extension], result, detail: { wakeup: id, attempt: String(rec.attempts) } });
     const failed = result !== 'answered' && rec.attempts >= cfg.attempts;
     if (result !== 'answered' && !failed) {
-      const retry: WakeupCall = { ...rec, status: 'scheduled', next: now + cfg.retryAfter * 1000, lastResult: result };
+      // attempts keep their rhythm (07:00, 07:05, ...) however long each one rang
+      const retry: WakeupCall = { ...rec, status: 'scheduled', next: Math.max(now, rec.next + cfg.retryAfter * 1000), lastResult: result };
       delete retry.leg;
       this.docs.put(b, id, retry);
       this.arm(retry);
