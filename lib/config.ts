@@ -80,8 +80,8 @@ const groupSchema = z.object({
     mode2: destinationSchema.optional(),
   }).strict().default({ day: { type: 'group' } }),
   schedule: scheduleSchema.optional(),
-  // night bell: a device rung in night mode alongside the night destination
-  nightBell: z.object({ device: z.string().min(1) }).strict().optional(),
+  // night bell: a device rung while calls wait for this group in night mode; whoever lifts it takes the oldest
+  nightBell: z.object({ device: z.string().regex(/^[A-Za-z]+\/\S+$/, 'must be a dial string such as PJSIP/bell'), ringSeconds: seconds.positive().max(600).default(60) }).strict().optional(),
   // where a caller goes when nobody can take it (all unplugged, ARI failure): never dropped
   fallback: destinationSchema.optional(),
 }).strict();

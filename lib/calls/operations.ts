@@ -1,5 +1,5 @@
 // The attendant operations (the Operations port) on the switchboard's flows. Each family lives in
-// lib/calls/ops, the desk services (extension DND, wake-up calls, messages) in lib/calls/services;
+// lib/calls/ops, the desk services (extension DND, wake-up calls, messages, night bell) in lib/calls/services;
 // those not implemented yet are refused with OperationError('invalid_state').
 import type { ChannelInfo } from '../asterisk/port.ts';
 import type { CallRecord } from '../domain/model.ts';
@@ -14,6 +14,7 @@ import { ParkSlots } from './ops/park.ts';
 import { TRANSFER_ARG, Transfers } from './ops/transfer.ts';
 import { ExtensionDndService } from './services/dnd.ts';
 import { MessageService } from './services/messages.ts';
+import { NIGHT_BELL_ARG, NightBell } from './services/night-bell.ts';
 import { WAKEUP_ARG, WakeupService } from './services/wakeup.ts';
 import { RoomWakeupCodes } from './services/wakeup-phone.ts';
 
@@ -28,6 +29,7 @@ export class SwitchboardOperations implements Operations {
   private readonly wakeups: WakeupService;
   private readonly roomCodes: RoomWakeupCodes;
   private readonly messages: MessageService;
+  private readonly nightBell: NightBell;
 
   constructor(private readonly o: OpsDeps) {
     this.entries = o.ctx.config.directory.entries.map((e) => ({ ...e }));
@@ -38,6 +40,7 @@ export class SwitchboardOperations implements Operations {
     this.wakeups = new WakeupService(o.ctx);
     this.roomCodes = new RoomWakeupCodes(o.ctx, this.wakeups);
     this.messages = new MessageService(o.ctx);
+    this.nightBell = new NightBell(o, (a, b, bridge) => this.transfers.watchPair(a, b, bridge));
   }
 
   /** the services' stored documents, before the first reconcile arms their timers */
@@ -69,6 +72,10 @@ export class SwitchboardOperations implements Operations {
       this.wakeups.answered(channelId, args[1] ?? '');
       return true;
     }
+    if (args[0] === NIGHT_BELL_ARG) {
+      this.nightBell.answered(channelId, args[1] ?? '');
+      return true;
+    }
     return false;
   }
 
@@ -82,10 +89,11 @@ export class SwitchboardOperations implements Operations {
     return this.dnd.describe(args);
   }
 
-  /** ChannelDestroyed: a transfer or wake-up leg that never answered */
+  /** ChannelDestroyed: a transfer, wake-up or night bell leg that never answered */
   legDestroyed(channelId: string, cause: number): void {
     this.transfers.legDestroyed(channelId, cause);
     this.wakeups.legDestroyed(channelId, cause);
+    this.nightBell.legDestroyed(channelId);
   }
 
   /** StasisEnd: true when the channel was one side of a transferred pair (the other side is released) or a service's */
@@ -113,6 +121,7 @@ export class SwitchboardOperations implements Operations {
     this.dnd.rearm();
     this.wakeups.rearm();
     this.messages.rearm();
+    this.nightBell.rearm();
   }
 
   stop(): void {
@@ -122,6 +131,7 @@ export class SwitchboardOperations implements Operations {
     this.dnd.stop();
     this.wakeups.stop();
     this.roomCodes.stop();
+    this.nightBell.stop();
   }
 
   // ----- desk services ---------------------------------------------------------------------

@@ -350,4 +350,75 @@ describe('hotel desk services over ARI', function () {
       });
     });
   });
+  describe('night bell', () => {
+    function nightConfig(): HarnessOptions['config'] {
+      return {
+        ...config(),
+        groups: [{
+          id: 'operators', name: 'Operators', members: ['att1', 'att2'], strategy: 'linear', ringTimeout: 15,
+          table: { day: { type: 'group' }, night: { type: 'group' } }, nightBell: { device: 'PJSIP/bell', ringSeconds: 60 },
+        }],
+      };
+    }
+
+    async function nightDesk(night: boolean): Promise<Harness> {
+      // nobody at the desk: calls queue anyway, the group's night destination being the group itself
+      h = await Harness.start({ config: nightConfig(), endpoints: { 'PJSIP/bell': { kind: 'manual' } }, login: false, start: START });
+      if (night) await h.switchboard.setGroupOverride('operators', 'night');
+      return h;
+    }
+
+    const bells = (hh: Harness) => hh.sim.originated().filter((o) => o.endpoint === 'PJSIP/bell');
+    const live = (hh: Harness, id: string) => hh.sim.channels().some((c) => c.id === id && !c.hungUp);
+
+    it('given night mode and two calls waiting, then the bell rings with the oldest caller; whoever lifts it talks with that caller, and the bell rings again for the next', async () => {
+      const hh = await nightDesk(true);
+      const first = hh.call({ number: '0155500001', name: 'First' });
+      await hh.advance(1000);
+      const second = hh.call({ number: '0155500002', name: 'Second' });
+      await hh.until('bell rings', () => hh.ringing('PJSIP/bell').length === 1);
+      assert.deepEqual([bells(hh)[0]!.appArgs, bells(hh)[0]!.callerId, bells(hh)[0]!.timeout], [['@nightbell', 'operators'], '"First" <0155500001>', 60]);
+      const bell = hh.ringing('PJSIP/bell')[0]!;
+      hh.sim.answerChannel(bell);
+      await hh.until('first caller put through', () => !hh.callRecord(first) && hh.sim.bridges().some((b) => b.channels.includes(first) && b.channels.includes(bell)));
+      assert.equal(hh.callRecord(second)?.state, 'waiting');
+      await hh.until('the bell rings again for the second', () => hh.ringing('PJSIP/bell').length === 1);
+      assert.equal(bells(hh)[1]!.callerId, '"Second" <0155500002>');
+      // the second gives up: the bell stops; the first pair hangs up: the bell's side and the bridge go
+      hh.sim.hangupCaller(second);
+      await hh.until('bell silent', () => hh.ringing('PJSIP/bell').length === 0);
+      hh.sim.hangupCaller(first);
+      await hh.until('bell leg released', () => !live(hh, bell));
+      const log = await hh.store.queryLog({ number: '0155500001' });
+      assert.deepEqual(log.map((e) => [e.action, e.result]), [['arrive', 'queue:operators'], ['night-bell', 'ringing'], ['night-bell', 'answered'], ['end', 'completed-transfer']]);
+      const stats = await hh.store.stats('group:operators', 0, Number.MAX_SAFE_INTEGER);
+      assert.equal(stats.reduce((n, i) => n + (i.counters.answered ?? 0), 0), 1, 'a call answered at the bell counts as answered');
+    });
+
+    it('given the bell is not lifted within its ring time, then it rings again after a pause until the caller gives up', async () => {
+      const hh = await nightDesk(true);
+      const caller = hh.call();
+      await hh.until('bell rings', () => hh.ringing('PJSIP/bell').length === 1);
+      await hh.advance(60_000);
+      await hh.until('first ring over', () => hh.ringing('PJSIP/bell').length === 0);
+      await hh.advance(9_000);
+      assert.equal(bells(hh).length, 1);
+      await hh.advance(1_000);
+      await hh.until('rings again', () => hh.ringing('PJSIP/bell').length === 1 && bells(hh).length === 2);
+      hh.sim.hangupCaller(caller);
+      await hh.until('bell silent', () => hh.ringing('PJSIP/bell').length === 0);
+    });
+
+    it('given day mode, then a waiting call does not ring the bell; switched to night, it rings', async () => {
+      const hh = await nightDesk(false);
+      const caller = hh.call();
+      await hh.until('waits', () => hh.callRecord(caller)?.state === 'waiting');
+      await hh.settle();
+      assert.equal(bells(hh).length, 0);
+      await hh.switchboard.setGroupOverride('operators', 'night');
+      await hh.until('bell rings', () => hh.ringing('PJSIP/bell').length === 1);
+      hh.sim.hangupCaller(caller);
+      await hh.until('bell silent', () => hh.ringing('PJSIP/bell').length === 0);
+    });
+  });
 });

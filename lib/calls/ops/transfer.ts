@@ -10,7 +10,7 @@ import type { CallRecord } from '../../domain/model.ts';
 import { bestEffort } from '../context.ts';
 import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
-import { requireOwnCall, type OpsDeps } from './common.ts';
+import { callerIdOf, requireOwnCall, type OpsDeps } from './common.ts';
 import { requeueAsRecall } from './common.ts';
 import { holdingFailed, toHoldingBridge } from './holding.ts';
 
@@ -80,7 +80,7 @@ export class Transfers {
       bestEffort(ctx, 'hang up unanswered transfer leg', ctx.ari.hangup(transferLeg, 'no_answer'), { leg: transferLeg });
       this.failed(callId, transferLeg, 'no-answer');
     }));
-    const callerId = call.callerName ? `"${call.callerName.replace(/"/g, '')}" <${call.callerNumber}>` : call.callerNumber;
+    const callerId = callerIdOf(call);
     try {
       await ctx.ari.originate({ endpoint: `PJSIP/${number}`, channelId: transferLeg, appArgs: [TRANSFER_ARG, callId], callerId, timeout: Math.ceil(waitMs / 1000) + 5 });
     } catch (err) {
@@ -118,8 +118,7 @@ export class Transfers {
         return;
       }
       // the pair is on its own now: watched only to release the other side
-      this.handoffs.set(callId, { peer: leg, bridge });
-      this.handoffs.set(leg, { peer: callId, bridge });
+      this.watchPair(callId, leg, bridge);
       const done: CallRecord = { ...cur };
       delete done.transferLeg;
       const b = ctx.ledger.batch().putCall(done);
@@ -134,6 +133,12 @@ export class Transfers {
   legDestroyed(leg: string, cause: number): void {
     const call = [...this.o.ctx.ledger.calls.values()].find((c) => c.transferLeg === leg && c.state === 'transferring');
     if (call) this.failed(call.id, leg, cause === CAUSE_BUSY ? 'busy' : 'no-answer');
+  }
+
+  /** two channels bridged outside the controller's calls: when either leaves, the other and the bridge go */
+  watchPair(a: string, b: string, bridge: string): void {
+    this.handoffs.set(a, { peer: b, bridge });
+    this.handoffs.set(b, { peer: a, bridge });
   }
 
   /** StasisEnd of a channel: one side of a transferred pair left, the other goes too. True when handled. */
