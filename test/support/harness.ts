@@ -65,15 +65,12 @@ export class Harness {
     const log = process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger();
     const start = () => startController(config, { log, time, store, random: seeded(42), autoLogin: opts.login ?? true });
     const controller = await start();
-    let harness: Harness | undefined;
     const cleanup = async () => {
-      await harness?.controller.stop();
       await store.close();
       await sim.stop();
       if (url && !opts.memory) await deleteKeys(url, prefix);
     };
-    harness = new Harness(time, sim, controller, store, config, start, cleanup);
-    return harness;
+    return new Harness(time, sim, controller, store, config, start, cleanup);
   }
 
   /** a controller restart: this one stops, a new one starts on the same store, simulator and time */
@@ -143,6 +140,7 @@ export class Harness {
   }
 
   async stop(): Promise<void> {
+    await this.current.stop();
     await this.cleanup();
   }
 }
