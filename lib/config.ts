@@ -80,7 +80,7 @@ const groupSchema = z.object({
     mode2: destinationSchema.optional(),
   }).strict().default({ day: { type: 'group' } }),
   schedule: scheduleSchema.optional(),
-  // night bell: a device rung while calls wait for this group in night mode; whoever lifts it takes the oldest
+  // night bell: a device rung while calls wait for this group in night mode; whoever lifts it takes the first in the queue
   nightBell: z.object({ device: z.string().regex(/^[A-Za-z]+\/\S+$/, 'must be a dial string such as PJSIP/bell'), ringSeconds: seconds.positive().max(600).default(60) }).strict().optional(),
   // where a caller goes when nobody can take it (all unplugged, ARI failure): never dropped
   fallback: destinationSchema.optional(),

@@ -1,7 +1,8 @@
 // The night bell (夜铃 of the Centrex console): while a group is in night mode and calls wait in its
 // queue anyway (its night destination is the group itself, or nobody is logged in and there is
 // nowhere else to go), its `nightBell.device` rings (appArgs `@nightbell,<group>`). Whoever lifts
-// the bell (the night porter, a guard) is put through to the oldest waiting call, which leaves the
+// the bell (the night porter, a guard) is put through to the call first in the queue (the oldest,
+// unless a more urgent class waits), which leaves the
 // desk as answered at the bell; the bell rings again while more calls wait, and stops when none does.
 import { effectiveMode } from '../../domain/table.ts';
 import type { CallRecord } from '../../domain/model.ts';
@@ -44,7 +45,7 @@ export class NightBell {
     }
   }
 
-  /** StasisStart of `@nightbell,<group>`: whoever lifted the bell takes the oldest waiting call */
+  /** StasisStart of `@nightbell,<group>`: whoever lifted the bell takes the call first in the queue */
   answered(leg: string, group: string): void {
     const { ctx, inbound } = this.o;
     const call = this.ringing.get(group) === leg ? this.waiting(group)[0] : undefined;
