@@ -53,6 +53,7 @@ export class Switchboard {
     this.inbound = new Inbound(this.ctx, this.desk, this.presenter);
     this.inbound.onCallEnded = (call, b) => recordCallEnd(call, b);
     this.operations = new SwitchboardOperations({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound });
+    this.inbound.describeArrival = (args) => this.operations.describeArrival(args);
   }
 
   /** Subscribe to every published change (the API's WebSocket uses this). */
@@ -67,6 +68,7 @@ export class Switchboard {
     const seed = this.ledger.batch();
     this.desk.seed(seed);
     await this.ledger.commit(seed);
+    await this.operations.load();
     ari.onEvent((e) => this.handle(e));
     ari.onConnection((up) => { if (up) void this.reconcile('reconnect'); });
     this.started = true;
@@ -135,7 +137,7 @@ export class Switchboard {
         else if (e.args[0]?.startsWith('@')) {
           if (!this.operations.internalLegAnswered(e.channel.id, e.args)) this.deps.log.debug({ channel: e.channel.id, args: e.args }, 'internal leg');
         }
-        else this.inbound.arrive(e.channel, e.args);
+        else if (!this.operations.featureCode(e.channel, e.args)) this.inbound.arrive(e.channel, e.args);
         break;
       }
       case 'StasisEnd': {
@@ -148,6 +150,9 @@ export class Switchboard {
       case 'ChannelDestroyed':
         this.presenter.legDestroyed(e.channel.id, e.cause);
         this.operations.legDestroyed(e.channel.id, e.cause);
+        break;
+      case 'PlaybackFinished':
+        if (e.channelId) this.operations.playbackFinished(e.channelId);
         break;
       default:
         break;
