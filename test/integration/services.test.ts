@@ -2,9 +2,9 @@
 // simulator over real sockets + Redis, on ManualTime (the harness starts Monday 5 January 2026,
 // 09:00 UTC = 10:00 in Paris, the site's time zone here).
 import assert from 'node:assert/strict';
-import { OperationError } from '../../lib/calls/operations-port.ts';
 import type { Behaviour } from '../../lib/sim/index.ts';
 import { ARI_PASSWORD, ARI_USER, Harness, type HarnessOptions } from '../support/harness.ts';
+import { rejectsWith, stopChecked } from '../support/orphans.ts';
 import { ariCall } from '../support/sim-helpers.ts';
 
 const MINUTE = 60_000;
@@ -31,10 +31,6 @@ function config(): HarnessOptions['config'] {
   };
 }
 
-async function rejects(p: Promise<unknown>, code: string): Promise<void> {
-  await assert.rejects(p, (err: unknown) => err instanceof OperationError && err.code === code);
-}
-
 describe('hotel desk services over ARI', function () {
   this.timeout(30_000);
   let h: Harness | undefined;
@@ -46,16 +42,8 @@ describe('hotel desk services over ARI', function () {
   }
 
   afterEach(async () => {
-    if (h) {
-      await h.settle();
-      // nothing is left behind: no live channel, no bridge but the groups' waiting bridges
-      const live = h.sim.channels().filter((c) => !c.hungUp);
-      assert.deepEqual(live.map((c) => c.name), [], 'orphan channels');
-      const bridges = h.sim.bridges().filter((b) => !b.id.startsWith('attendant-wait-'));
-      assert.deepEqual(bridges.map((b) => b.id), [], 'orphan bridges');
-      await h.stop();
-      h = undefined;
-    }
+    if (h) await stopChecked(h);
+    h = undefined;
   });
 
   /** ManualTime: run what is due now (answers after 0 ms, playback ends) until the condition holds */
@@ -125,9 +113,9 @@ describe('hotel desk services over ARI', function () {
 
     it('given an end in the past, a bad extension, or releasing a DND that is not on, then each is refused and nothing changes', async () => {
       const hh = await start();
-      await rejects(hh.switchboard.operations.setExtensionDnd('201', true, 'alice', START - 1), 'invalid_value');
-      await rejects(hh.switchboard.operations.setExtensionDnd('room 1', true, 'alice'), 'invalid_target');
-      await rejects(hh.switchboard.operations.setExtensionDnd('201', false, 'alice'), 'not_found');
+      await rejectsWith(hh.switchboard.operations.setExtensionDnd('201', true, 'alice', START - 1), 'invalid_value');
+      await rejectsWith(hh.switchboard.operations.setExtensionDnd('room 1', true, 'alice'), 'invalid_target');
+      await rejectsWith(hh.switchboard.operations.setExtensionDnd('201', false, 'alice'), 'not_found');
       assert.deepEqual(await hh.switchboard.operations.listExtensionDnd(), []);
       assert.equal(deviceState(hh, 'Stasis:dnd-201'), undefined);
       assert.deepEqual(await hh.store.queryLog({ operator: 'alice' }), []);
@@ -161,12 +149,12 @@ describe('hotel desk services over ARI', function () {
 
     it('given an empty or too long text, an unknown message or another extension\'s, then each is refused', async () => {
       const hh = await start();
-      await rejects(hh.switchboard.operations.leaveMessage('201', '   ', 'alice'), 'invalid_value');
-      await rejects(hh.switchboard.operations.leaveMessage('201', 'x'.repeat(501), 'alice'), 'invalid_value');
-      await rejects(hh.switchboard.operations.leaveMessage('a:b', 'hello', 'alice'), 'invalid_target');
+      await rejectsWith(hh.switchboard.operations.leaveMessage('201', '   ', 'alice'), 'invalid_value');
+      await rejectsWith(hh.switchboard.operations.leaveMessage('201', 'x'.repeat(501), 'alice'), 'invalid_value');
+      await rejectsWith(hh.switchboard.operations.leaveMessage('a:b', 'hello', 'alice'), 'invalid_target');
       const msg = await hh.switchboard.operations.leaveMessage('201', 'hello', 'alice');
-      await rejects(hh.switchboard.operations.markMessageRead('202', msg.id, 'alice'), 'not_found');
-      await rejects(hh.switchboard.operations.markMessageRead('201', 'm-nope', 'alice'), 'not_found');
+      await rejectsWith(hh.switchboard.operations.markMessageRead('202', msg.id, 'alice'), 'not_found');
+      await rejectsWith(hh.switchboard.operations.markMessageRead('201', 'm-nope', 'alice'), 'not_found');
       assert.equal(mailbox(hh, '201@attendant')?.newMessages, 1);
     });
   });
@@ -260,7 +248,7 @@ describe('hotel desk services over ARI', function () {
       const hh = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
       const w = await hh.switchboard.operations.scheduleWakeup({ extension: '201', time: '07:00', daily: true }, 'alice');
       await hh.switchboard.operations.cancelWakeup(w.id, 'bob');
-      await rejects(hh.switchboard.operations.cancelWakeup(w.id, 'bob'), 'not_found');
+      await rejectsWith(hh.switchboard.operations.cancelWakeup(w.id, 'bob'), 'not_found');
       assert.deepEqual(await hh.switchboard.operations.listWakeups(), []);
       await ringAt(hh, TUE_0700 + HOUR);
       assert.equal(wakeupLegs(hh, '201').length, 0);
@@ -315,8 +303,8 @@ describe('hotel desk services over ARI', function () {
 
     it('given a bad extension or a time that is no HH:MM, then the booking is refused', async () => {
       const hh = await start();
-      await rejects(hh.switchboard.operations.scheduleWakeup({ extension: '20 1', time: '07:00', daily: false }, 'alice'), 'invalid_target');
-      await rejects(hh.switchboard.operations.scheduleWakeup({ extension: '201', time: '7h', daily: false }, 'alice'), 'invalid_value');
+      await rejectsWith(hh.switchboard.operations.scheduleWakeup({ extension: '20 1', time: '07:00', daily: false }, 'alice'), 'invalid_target');
+      await rejectsWith(hh.switchboard.operations.scheduleWakeup({ extension: '201', time: '7h', daily: false }, 'alice'), 'invalid_value');
       assert.deepEqual(await hh.switchboard.operations.listWakeups(), []);
     });
 
