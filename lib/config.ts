@@ -57,7 +57,8 @@ const groupSchema = z.object({
   ringTimeout: seconds.positive().default(15),
   // what a waiting caller hears: music on hold class, or ringback
   waiting: z.union([z.object({ music: z.string().min(1) }).strict(), z.literal('ringback')]).default({ music: 'default' }),
-  maxQueue: z.number().int().positive().max(100_000).optional(),
+  // calls that may wait for an attendant; 0 makes a loss system (a call finding every member busy goes to the fallback)
+  maxQueue: z.number().int().nonnegative().max(100_000).optional(),
   overflow: z.object({
     to: id,
     queueLength: z.number().int().positive().optional(),
