@@ -8,6 +8,9 @@ const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 l
 const seconds = z.number().nonnegative().max(86_400);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM (00:00 to 24:00)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+const timezone = z.string().default('UTC').superRefine((tz, ctx) => {
+  try { new Intl.DateTimeFormat('en-GB', { timeZone: tz }); } catch { ctx.addIssue({ code: 'custom', message: `unknown time zone "${tz}"` }); }
+});
 
 export const MODES = ['day', 'night', 'mode1', 'mode2'] as const;
 export type Mode = (typeof MODES)[number];
@@ -39,9 +42,7 @@ const scheduleRule = z.object({
 });
 
 const scheduleSchema = z.object({
-  timezone: z.string().default('UTC').superRefine((tz, ctx) => {
-    try { new Intl.DateTimeFormat('en-GB', { timeZone: tz }); } catch { ctx.addIssue({ code: 'custom', message: `unknown time zone "${tz}"` }); }
-  }),
+  timezone,
   // mode outside every rule (typically night)
   otherwise: z.enum(MODES).default('night'),
   rules: z.array(scheduleRule).default([]),
@@ -138,6 +139,11 @@ const configSchema = z.object({
     park: seconds.positive().default(120),
     leaseTtl: seconds.positive().default(5),
   }).strict().default({ absentAfter: 80, recall: 30, park: 120, leaseTtl: 5 }),
+  // traffic statistics: T of the service level (answered within T seconds), and the zone days are counted in (busy hour)
+  statistics: z.object({
+    serviceTargetSeconds: seconds.default(20),
+    timezone,
+  }).strict().default({ serviceTargetSeconds: 20, timezone: 'UTC' }),
   classes: z.array(callClassSchema).default(DEFAULT_CLASSES),
   attendants: z.array(attendantSchema).min(1),
   groups: z.array(groupSchema).min(1),

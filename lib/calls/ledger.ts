@@ -85,8 +85,8 @@ export class Batch {
     return this;
   }
 
-  stats(scope: string, intervalStart: number, add: Record<string, number>): this {
-    this.ops.push({ op: 'stats', scope, intervalStart, add });
+  stats(scope: string, intervalStart: number, add: Record<string, number>, max?: Record<string, number>): this {
+    this.ops.push({ op: 'stats', scope, intervalStart, add, ...(max ? { max } : {}) });
     return this;
   }
 

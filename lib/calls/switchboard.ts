@@ -15,6 +15,7 @@ import { Ledger, type Change } from './ledger.ts';
 import { PRESENT_ARG, Presenter } from './presenter.ts';
 import { DomainError } from '../domain/errors.ts';
 import { recordCallEnd } from './traffic-recorder.ts';
+import { recordBridgeStay } from './bridge-stays.ts';
 import { effectiveMode } from '../domain/table.ts';
 import { SwitchboardOperations } from './operations.ts';
 
@@ -51,7 +52,7 @@ export class Switchboard {
     this.desk = new AttendantDesk(this.ctx);
     this.presenter = new Presenter(this.ctx, this.desk);
     this.inbound = new Inbound(this.ctx, this.desk, this.presenter);
-    this.inbound.onCallEnded = (call, b) => recordCallEnd(call, b);
+    this.inbound.onCallEnded = (call, b) => recordCallEnd(call, b, config.statistics.serviceTargetSeconds);
     this.operations = new SwitchboardOperations({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound });
   }
 
@@ -146,6 +147,10 @@ export class Switchboard {
       case 'ChannelDestroyed':
         this.presenter.legDestroyed(e.channel.id, e.cause);
         this.operations.legDestroyed(e.channel.id, e.cause);
+        break;
+      case 'ChannelEnteredBridge':
+      case 'ChannelLeftBridge':
+        recordBridgeStay(this.ctx, e);
         break;
       default:
         break;

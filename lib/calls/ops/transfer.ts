@@ -120,7 +120,8 @@ export class Transfers {
       // the pair is on its own now: watched only to release the other side
       this.handoffs.set(callId, { peer: leg, bridge });
       this.handoffs.set(leg, { peer: callId, bridge });
-      const done: CallRecord = { ...cur };
+      // re-read: bridge events (the caller's stays) may have changed the record while we waited
+      const done: CallRecord = { ...(ctx.ledger.calls.get(callId) ?? cur) };
       delete done.transferLeg;
       const b = ctx.ledger.batch().putCall(done);
       b.log({ time: ctx.time.now(), operator: cur.attendant ?? 'system', action: 'transfer-complete', callId, numbers: [cur.callerNumber, cur.transferTarget ?? ''], result: 'completed-transfer' });
