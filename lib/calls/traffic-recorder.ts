@@ -35,7 +35,9 @@ export function historyOf(call: CallRecord): CallHistory {
     id: call.id, arrivedAt: call.arrivedAt, group: call.group, callClass: call.callClass, endedAt, outcome,
     ...(call.attendant && outcome === 'answered' ? { attendant: call.attendant } : {}),
     ...(answeredAt !== undefined ? { answeredAt } : {}),
-    ...(call.overflowedFrom ? { overflowedFrom: call.overflowedFrom } : {}),
+    // mutual help leaves the call in its own group (overflowedFrom is that group): the helpers are alsoGroups
+    ...(call.overflowedFrom && call.overflowedFrom !== call.group ? { overflowedFrom: call.overflowedFrom } : {}),
+    ...(call.overflowedFrom === call.group && call.alsoGroups.length > 0 ? { helpedBy: [...call.alsoGroups] } : {}),
     talk,
     ...(held ? { held } : {}),
   };

@@ -5,7 +5,10 @@
 // - Queue visit: one CallHistory record is one call's stay in one group's
 //   queue. A call that overflows from group G1 to G2 gives two records: the G1
 //   record ends with outcome 'overflowed' (overflowedTo: G2), the G2 record
-//   starts when the call entered G2's queue (overflowedFrom: G1).
+//   starts when the call entered G2's queue (overflowedFrom: G1). With mutual
+//   help the call stays in G1's queue and G2's attendants see it too: that is
+//   one G1 visit (offered there with its outcome), and G2 counts it as
+//   overflowed in (helpedBy: [G2]) without offering it again.
 // - Wait: time in this queue, arrivedAt → answeredAt (the first answer) for an
 //   answered call, arrivedAt → endedAt for every other outcome.
 // - Holding time: the time the call occupies an attendant, i.e. the sum of its
@@ -83,6 +86,8 @@ export interface CallHistory {
   overflowedTo?: string;
   /** group the call came from when this visit started by overflow */
   overflowedFrom?: string;
+  /** groups that saw the call by mutual-help overflow while it stayed in this group's queue */
+  helpedBy?: string[];
   /** stays in a mixing bridge with an attendant; answered visits only */
   talk: TalkSegment[];
   /**
@@ -263,6 +268,8 @@ interface ScopeRole {
   answeredOnly: boolean;
   /** an attendant who talked with the caller but did not keep the call: only its talk is carried */
   carriedOnly: boolean;
+  /** a group that helped by mutual-help overflow: only its overflow-in is counted */
+  helpOnly?: boolean;
   /** the talk this scope carries */
   talk: Range[];
 }
@@ -279,6 +286,9 @@ function scopesOf(f: CallFacts): ScopeRole[] {
   }
   for (const [who, talk] of f.talkByAttendant) {
     if (who !== answeredBy && talk.length > 0) roles.push({ scope: `attendant:${who}`, offered: false, answeredOnly: true, carriedOnly: true, talk });
+  }
+  for (const g of new Set(call.helpedBy ?? [])) {
+    if (g !== call.group) roles.push({ scope: `group:${g}`, offered: false, answeredOnly: false, carriedOnly: false, helpOnly: true, talk: [] });
   }
   return roles;
 }
@@ -299,6 +309,10 @@ export function countersForCallEnd(call: CallHistory, options: { serviceTargetSe
   const f = factsOf(call);
   const out: CounterDelta[] = [];
   for (const role of scopesOf(f)) {
+    if (role.helpOnly) {
+      out.push({ scope: role.scope, intervalStart: f.arrivalInterval, add: { overflowIn: 1 } });
+      continue;
+    }
     const carried = splitByInterval(role.talk);
     if (!role.carriedOnly) {
       const add: Partial<Record<CounterName, number>> = {};
@@ -474,6 +488,10 @@ export function aggregate(calls: readonly CallHistory[], options: AggregateOptio
       }
       if (role.carriedOnly || !inWindow(f.arrivalInterval)) continue;
       const b = bucket(role.scope, f.arrivalInterval);
+      if (role.helpOnly) {
+        b.overflowIn += 1;
+        continue;
+      }
       if (role.offered) b.offered += 1;
       if (call.overflowedFrom !== undefined && !role.answeredOnly) b.overflowIn += 1;
       b.longestWaitSeconds = Math.max(b.longestWaitSeconds, f.waitSeconds);

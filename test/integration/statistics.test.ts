@@ -120,6 +120,33 @@ describe('traffic statistics from live calls', function () {
     assert.deepEqual([g.carriedSeconds, g.busySeconds], [45, 45]);
   });
 
+  it('given a call overflowed with mutual help after 30 s and answered by the backup group, then it is one visit of operators and overflowed in at backup', async () => {
+    h = await Harness.start({
+      start: T0,
+      config: {
+        attendants: [...ATTENDANTS, { id: 'att3', name: 'Carol', device: 'PJSIP/att3' }],
+        groups: [
+          { id: 'operators', name: 'Operators', members: ['att1'], overflow: { to: 'backup', waitSeconds: 30, mutualHelp: true } },
+          { id: 'backup', name: 'Backup', members: ['att3'] },
+        ],
+      },
+    });
+    await h.switchboard.attendantAction('att1', { type: 'dnd', on: true });
+    const caller = h.call();
+    await h.until('queued', () => h!.queue('operators').includes(caller));
+    await h.advance(30_000);
+    await h.until('att3 rings', () => h!.attendant('att3').state === 'ringing');
+    await answered(h, caller, 'PJSIP/att3');
+    await h.advance(45_000);
+    h.sim.hangupCaller(caller);
+    await h.until('ended', () => !h!.callRecord(caller));
+    const ops = await totals(h, 'group:operators');
+    const backup = await totals(h, 'group:backup');
+    assert.deepEqual([ops.offered, ops.answered, ops.overflowOut, ops.overflowIn, ops.waitSecondsAnswered], [1, 1, 0, 0, 30]);
+    assert.deepEqual([backup.offered, backup.overflowIn], [0, 1]);
+    assert.deepEqual([(await totals(h, 'class:external')).offered, (await totals(h, 'attendant:att3')).carriedSeconds], [1, 45]);
+  });
+
   it('given a loss group (maxQueue 0) with one attendant busy, when a second call arrives, then it goes to the fallback and counts as lost', async () => {
     h = await Harness.start({ config: config({ members: ['att1'], maxQueue: 0, fallback: { type: 'extension', number: '2000' } }), start: T0 });
     const first = h.call();

@@ -66,6 +66,13 @@ describe('bridge stays', () => {
     assert.equal(h.held, undefined);
   });
 
+  it('given a call overflowed with mutual help (it stays in its group, overflowedFrom its own group), when counted, then the helpers are named and it is no overflow-in visit', () => {
+    const h = historyOf(call({ state: 'ended', answeredAt: s(70), endedAt: s(130), endReason: 'completed', alsoGroups: ['backup'], overflowedFrom: 'operators' }));
+    assert.deepEqual([h.group, h.overflowedFrom, h.helpedBy], ['operators', undefined, ['backup']]);
+    const moved = historyOf(call({ state: 'ended', group: 'backup', answeredAt: s(70), endedAt: s(130), endReason: 'completed', overflowedFrom: 'operators' }));
+    assert.deepEqual([moved.group, moved.overflowedFrom, moved.helpedBy], ['backup', 'operators', undefined]);
+  });
+
   it('given a blocked call of a loss group, when counted, then it is lost, not night service', () => {
     assert.equal(historyOf(call({ state: 'ended', endedAt: T0, endReason: 'divert:queue-full' })).outcome, 'lost');
     assert.equal(historyOf(call({ state: 'ended', endedAt: T0, endReason: 'divert:night' })).outcome, 'night');

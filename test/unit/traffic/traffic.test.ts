@@ -295,6 +295,23 @@ describe('held time, handed-on calls and longest waits', () => {
     assert.deepEqual(deltas.filter((d) => d.scope === 'attendant:op1'), [{ scope: 'attendant:op1', intervalStart: I0, add: { carriedSeconds: 60 } }]);
   });
 
+  it('given a mutual-help overflow answered by the helping group, when counting, then it is one visit of its own group and overflowed in at the helper', () => {
+    const m: CallHistory = {
+      id: 'm1', group: 'reception', callClass: 'external', arrivedAt: at(1), answeredAt: at(2, 10), endedAt: at(4, 10),
+      outcome: 'answered', attendant: 'op3', helpedBy: ['backup'], talk: [{ start: at(2, 10), end: at(4, 10) }],
+    };
+    const rows = aggregate([m], window);
+    const own = row(rows, 'group:reception', I0);
+    assert.deepEqual([own.offered, own.answered, own.overflowOut, own.overflowIn], [1, 1, 0, 0]);
+    const helper = row(rows, 'group:backup', I0);
+    assert.deepEqual([helper.offered, helper.answered, helper.overflowIn, helper.carriedSeconds], [0, 0, 1, 0]);
+    assert.equal(row(rows, 'class:external', I0).offered, 1);
+    assert.equal(row(rows, 'attendant:op3', I0).answered, 1);
+    const stored = sumCounterDeltas(countersForCallEnd(m, { serviceTargetSeconds: T }));
+    assert.deepEqual(stored.find((x) => x.scope === 'group:backup')?.counters.overflowIn, 1);
+    assert.deepEqual(stored.find((x) => x.scope === 'group:backup')?.counters.offered, 0);
+  });
+
   it('given waits of 45 s and 40 s in one interval, when the deltas are summed, then the longest wait is the maximum, not the sum', () => {
     const stored = sumCounterDeltas(calls.flatMap((c) => countersForCallEnd(c, { serviceTargetSeconds: T })));
     const reception = stored.find((x) => x.scope === 'group:reception' && x.intervalStart === I0)!;
