@@ -13,5 +13,5 @@ export function recordBridgeStay(ctx: CallContext, e: BridgeEvent): void {
   if (!call || call.state === 'ended') return;
   const now = ctx.time.now();
   const next = e.type === 'ChannelEnteredBridge' ? enterBridge(call, e.bridge, now) : leaveBridge(call, e.bridge.id, now);
-  if (next !== call) void ctx.ledger.commit(ctx.ledger.batch().putCall(next));
+  if (next !== call) void ctx.ledger.commit(ctx.ledger.batch().putCall(next, { stays: true }));
 }

@@ -240,6 +240,12 @@ const callShape = {
   holdBridge: text.optional(),
   transferTarget: text.optional(),
   transferLeg: text.optional(),
+  consultTarget: text.optional(),
+  consultLeg: text.optional(),
+  consultAnswered: flag.optional(),
+  talkingTo: z.enum(['caller', 'target']).optional(),
+  joinOnAnswer: flag.optional(),
+  callerGone: flag.optional(),
   stays: json.pipe(z.array(z.object({
     kind: z.enum(['talk', 'held']), bridge: z.string(), start: z.number(), end: z.number().optional(), attendant: z.string().optional(),
   }).strict())).optional(),

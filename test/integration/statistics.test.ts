@@ -97,6 +97,33 @@ describe('traffic statistics from live calls', function () {
     h.sim.hangupCaller(caller);
   });
 
+  it('given a consultation (caller held 20 s), a swap back to the caller and a three-way call, when it ends, then only the caller\'s time in the holding bridge is held time', async () => {
+    h = await Harness.start({ config: config(), start: T0, endpoints: { 'PJSIP/201': { kind: 'answer', afterMs: 5_000 } } });
+    await h.switchboard.attendantAction('att2', { type: 'dnd', on: true });
+    const caller = h.call();
+    await h.until('att1 rings', () => h!.attendant('att1').state === 'ringing');
+    await answered(h, caller, 'PJSIP/att1');
+    await h.advance(30_000);
+    await h.switchboard.operations.consult('att1', caller, '201');
+    await h.until('caller on hold', () => h!.callRecord(caller)?.stays?.at(-1)?.kind === 'held');
+    await h.until('201 rings', () => h!.sim.originated().some((o) => o.appArgs[0] === '@consult' && o.appArgs[1] === caller));
+    await h.advance(5_000);
+    await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
+    await h.advance(15_000);
+    await h.switchboard.operations.swap('att1', caller);
+    await h.until('caller back', () => h!.callRecord(caller)?.stays?.at(-1)?.kind === 'talk');
+    await h.advance(10_000);
+    await h.switchboard.operations.conference('att1', caller);
+    await h.until('three-way', () => h!.callRecord(caller)?.state === 'conference');
+    await h.advance(20_000);
+    await h.switchboard.operations.cancelConsult('att1', caller);
+    await h.until('back to two', () => h!.callRecord(caller)?.state === 'talking');
+    await h.switchboard.operations.hangup('att1', caller);
+    await h.until('ended', () => !h!.callRecord(caller));
+    const g = await totals(h, 'group:operators');
+    assert.deepEqual([g.answered, g.holdingSeconds, g.heldSeconds, g.carriedSeconds], [1, 60, 20, 60]);
+  });
+
   it('given att1 parks a call after 20 s and att2 picks it up 50 s later and talks 25 s, then each attendant carries its own talk and att2 has the answer', async () => {
     h = await Harness.start({ config: config(), start: T0 });
     const caller = h.call();
