@@ -40,7 +40,7 @@ async function someTraffic(h: Harness): Promise<void> {
     await h.until('att1 rings', () => h.attendant('att1').state === 'ringing');
     await h.advance(2_000 + i * 3_000);
     await h.answer('PJSIP/att1');
-    await h.until('talking', () => h.callRecord(answered)?.state === 'talking');
+    await h.until('talking', () => h.callRecord(answered)?.stays?.at(-1)?.kind === 'talk');
     if (i % 2 === 0) {
       const gaveUp = h.call({ number: `015000000${i}` });
       await h.until('presented to att2', () => h.attendant('att2').state === 'ringing');
