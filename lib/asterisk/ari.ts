@@ -48,6 +48,7 @@ const eventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('DeviceStateChanged'), device_state: z.object({ name: z.string(), state: z.string() }) }),
   z.object({ type: z.literal('EndpointStateChange'), endpoint: z.object({ technology: z.string(), resource: z.string(), state: z.string().default('unknown') }) }),
   z.object({ type: z.literal('BridgeDestroyed'), bridge: bridgeSchema }),
+  z.object({ type: z.literal('PlaybackFinished'), playback: z.object({ id: z.string(), target_uri: z.string().default('') }) }),
   z.object({ type: z.literal('ApplicationReplaced'), application: z.string().default('') }),
 ]);
 
@@ -71,6 +72,10 @@ export function parseAriEvent(raw: unknown): AriEvent | undefined {
       return { type: e.type, name: e.device_state.name, state: e.device_state.state };
     case 'EndpointStateChange':
       return { type: e.type, technology: e.endpoint.technology, resource: e.endpoint.resource, state: e.endpoint.state };
+    case 'PlaybackFinished': {
+      const onChannel = /^channel:(.+)$/.exec(e.playback.target_uri)?.[1];
+      return { type: e.type, playbackId: e.playback.id, ...(onChannel ? { channelId: onChannel } : {}) };
+    }
     default:
       return e as AriEvent;
   }
@@ -225,7 +230,7 @@ class AriClientPort implements AriPort {
   async stopMoh(channelId: string) { await this.call('channels', 'stopMoh', { channelId }); }
   async hold(channelId: string) { await this.call('channels', 'hold', { channelId }); }
   async unhold(channelId: string) { await this.call('channels', 'unhold', { channelId }); }
-  async play(channelId: string, media: string) { await this.call('channels', 'play', { channelId, media }); }
+  async play(channelId: string, media: string, playbackId?: string) { await this.call('channels', 'play', playbackId ? { channelId, media, playbackId } : { channelId, media }); }
   async setVariable(channelId: string, variable: string, value: string) { await this.call('channels', 'setChannelVar', { channelId, variable, value }); }
   async getVariable(channelId: string, variable: string): Promise<string> {
     const r = await this.call<{ value?: string }>('channels', 'getChannelVar', { channelId, variable });

@@ -32,6 +32,8 @@ export class Inbound implements CallBridging {
   private readonly closing = new Set<string>();
   /** observers of finished calls (statistics) */
   onCallEnded?: (call: CallRecord, b: Batch) => void;
+  /** what a service knows about an arriving call from its Stasis args (a dnd call: the extension, who set DND) */
+  describeArrival?: (args: string[]) => Partial<CallRecord>;
 
   constructor(private readonly ctx: CallContext, private readonly desk: AttendantDesk, private readonly presenter: Presenter) {
     presenter.bridging = this;
@@ -50,13 +52,13 @@ export class Inbound implements CallBridging {
       const g = ctx.groupConfig(gid);
       const rec = ctx.ledger.groups.get(gid);
       if (!g) return undefined;
-      return { group: g, record: rec ?? {}, members: groupMembers(g.members, ctx.ledger.attendants), queueLength: ctx.ledger.queues.get(gid)?.length ?? 0 };
+      return { group: g, record: rec ?? {}, members: groupMembers(g.members, ctx.ledger.attendants), queueLength: this.stillWaiting(gid) };
     }, now);
 
     const call: CallRecord = {
       id: channel.id, callClass: cls.id, priority: cls.priority, group: route.kind === 'queue' ? route.group : start, alsoGroups: [],
       state: 'waiting', callerNumber: channel.caller.number, callerName: channel.caller.name, target: requested,
-      arrivedAt: now, ringingLegs: [], refusedBy: [],
+      arrivedAt: now, ringingLegs: [], refusedBy: [], ...this.describeArrival?.(args),
     };
     const b = ctx.ledger.batch();
     b.log({ time: now, operator: 'system', action: 'arrive', callId: call.id, numbers: [call.callerNumber], result: route.kind === 'queue' ? `queue:${route.group}` : `divert:${route.reason}`, detail: { class: cls.id, mode: route.mode } });
@@ -82,6 +84,12 @@ export class Inbound implements CallBridging {
   /** a waiting caller found outside its holding bridge after a restart: back to the music */
   resumeWaiting(call: CallRecord): void {
     void this.serial.run(call.id, () => this.startWaiting(call));
+  }
+
+  /** calls of a group's queue no attendant is being presented yet (maxQueue counts these) */
+  private stillWaiting(groupId: string): number {
+    const { ledger } = this.ctx;
+    return (ledger.queues.get(groupId) ?? []).filter((id) => ledger.calls.get(id)?.state !== 'ringing').length;
   }
 
   /** music in the group's holding bridge, or ringback while the caller is not answered */
@@ -251,6 +259,7 @@ export class Inbound implements CallBridging {
     if (call.talkBridge) bestEffort(ctx, 'destroy call bridge', ctx.ari.destroyBridge(call.talkBridge), { callId });
     if (call.holdBridge) bestEffort(ctx, 'destroy hold bridge', ctx.ari.destroyBridge(call.holdBridge), { callId });
     if (call.transferLeg) bestEffort(ctx, 'hang up transfer leg', ctx.ari.hangup(call.transferLeg), { leg: call.transferLeg });
+    if (call.consultLeg) bestEffort(ctx, 'hang up consulted party', ctx.ari.hangup(call.consultLeg), { leg: call.consultLeg });
     void ctx.ledger.commit(b).then(() => {
       const touched = b.changes.flatMap((c) => (c.kind === 'attendant' ? [c.attendant] : []));
       this.desk.publishDeviceStates(touched);

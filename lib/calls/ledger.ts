@@ -38,7 +38,18 @@ export class Batch {
     return this;
   }
 
-  putCall(c: CallRecord): this {
+  /**
+   * `stays` (the caller's bridge stays) are written only with `{ stays: true }` (bridge-stays.ts):
+   * any other write keeps the ledger's, so a record read before an await cannot turn them back.
+   */
+  putCall(record: CallRecord, opts: { stays?: boolean } = {}): this {
+    const current = this.ledger.calls.get(record.id);
+    let c = record;
+    if (!opts.stays && current && current.stays !== record.stays) {
+      c = { ...record };
+      if (current.stays) c.stays = current.stays;
+      else delete c.stays;
+    }
     this.ledger.calls.set(c.id, c);
     this.ops.push({ op: 'putCall', call: c });
     this.changes.push({ kind: 'call', call: c });
@@ -87,13 +98,19 @@ export class Batch {
     return this;
   }
 
+  stats(scope: string, intervalStart: number, add: Record<string, number>, max?: Record<string, number>): this {
+    this.ops.push({ op: 'stats', scope, intervalStart, add, ...(max ? { max } : {}) });
+    return this;
+  }
+
+  /** a small document of a service (DND, wake-up call, message), written with the batch */
   putDoc(kind: string, id: string, doc: Record<string, unknown>): this {
     this.ops.push({ op: 'putDoc', kind, id, doc });
     return this;
   }
 
-  stats(scope: string, intervalStart: number, add: Record<string, number>): this {
-    this.ops.push({ op: 'stats', scope, intervalStart, add });
+  deleteDoc(kind: string, id: string): this {
+    this.ops.push({ op: 'deleteDoc', kind, id });
     return this;
   }
 
@@ -135,6 +152,11 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     for (const g of s.groups) this.groups.set(g.id, g);
     for (const c of s.calls) this.calls.set(c.id, c);
     for (const [g, ids] of Object.entries(s.queues)) this.queues.set(g, ids.filter((id) => this.calls.has(id)));
+  }
+
+  /** the stored documents of a kind (services load theirs at start; their memory is written through batches) */
+  listDocs(kind: string): Promise<Array<{ id: string; doc: Record<string, unknown> }>> {
+    return this.store.listDocs(kind);
   }
 
   queueOf(group: string): string[] {

@@ -1,7 +1,8 @@
 // The attendant operations (the Operations port) on the switchboard's flows. Each family lives in
-// lib/calls/ops; those not implemented yet are refused with OperationError('invalid_state').
-import type { DirectoryEntry, Operations } from './operations-port.ts';
-import { OperationError } from './operations-port.ts';
+// lib/calls/ops, the desk services (extension DND, wake-up calls, messages, night bell) in lib/calls/services.
+import type { ChannelInfo } from '../asterisk/port.ts';
+import type { CallRecord } from '../domain/model.ts';
+import type { DirectoryEntry, ExtensionDnd, MonitorMode, Operations, TextMessage, WakeupCall } from './operations-port.ts';
 import type { OpsDeps } from './ops/common.ts';
 import { answerWaiting } from './ops/answer.ts';
 import { hangup } from './ops/hangup.ts';
@@ -9,20 +10,48 @@ import { searchDirectory } from './ops/directory.ts';
 import { HoldSlots } from './ops/hold.ts';
 import { ParkSlots } from './ops/park.ts';
 import { TRANSFER_ARG, Transfers } from './ops/transfer.ts';
+import { CONSULT_ARG, Consults } from './ops/consult.ts';
+import { Handoffs } from './ops/handoff.ts';
+import { MONITOR_ARG, Monitors, SNOOP_ARG } from './ops/monitor.ts';
+import { ExtensionDndService } from './services/dnd.ts';
+import { MessageService } from './services/messages.ts';
+import { NIGHT_BELL_ARG, NightBell } from './services/night-bell.ts';
+import { WAKEUP_ARG, WakeupService } from './services/wakeup.ts';
+import { RoomWakeupCodes } from './services/wakeup-phone.ts';
 
-const notYet = async (): Promise<never> => { throw new OperationError('invalid_state', 'not available yet'); };
 
 export class SwitchboardOperations implements Operations {
   private readonly entries: DirectoryEntry[];
   private readonly holds: HoldSlots;
   private readonly transfers: Transfers;
   private readonly parks: ParkSlots;
+  private readonly handoffs: Handoffs;
+  private readonly consults: Consults;
+  private readonly monitors: Monitors;
+  private readonly dnd: ExtensionDndService;
+  private readonly wakeups: WakeupService;
+  private readonly roomCodes: RoomWakeupCodes;
+  private readonly messages: MessageService;
+  private readonly nightBell: NightBell;
 
   constructor(private readonly o: OpsDeps) {
     this.entries = o.ctx.config.directory.entries.map((e) => ({ ...e }));
     this.holds = new HoldSlots(o);
-    this.transfers = new Transfers(o);
+    this.handoffs = new Handoffs(o.ctx);
+    this.transfers = new Transfers(o, this.handoffs);
+    this.consults = new Consults(o, this.transfers, this.handoffs);
     this.parks = new ParkSlots(o);
+    this.monitors = new Monitors(o);
+    this.dnd = new ExtensionDndService(o.ctx);
+    this.wakeups = new WakeupService(o.ctx);
+    this.roomCodes = new RoomWakeupCodes(o.ctx, this.wakeups);
+    this.messages = new MessageService(o.ctx);
+    this.nightBell = new NightBell(o, (a, b, bridge) => this.handoffs.watch(a, b, bridge));
+  }
+
+  /** the services' stored documents, before the first reconcile arms their timers */
+  async load(): Promise<void> {
+    await Promise.all([this.dnd.load(), this.wakeups.load(), this.messages.load()]);
   }
 
   park(attendantId: string, callId: string): Promise<{ slot: number }> {
@@ -37,25 +66,91 @@ export class SwitchboardOperations implements Operations {
     return this.transfers.blindTransfer(attendantId, callId, target);
   }
 
+  consult(attendantId: string, callId: string, target: string): Promise<void> {
+    return this.consults.consult(attendantId, callId, target);
+  }
+
+  completeTransfer(attendantId: string, callId: string): Promise<void> {
+    return this.consults.complete(attendantId, callId);
+  }
+
+  cancelConsult(attendantId: string, callId: string): Promise<void> {
+    return this.consults.cancel(attendantId, callId);
+  }
+
+  swap(attendantId: string, callId: string): Promise<void> {
+    return this.consults.swap(attendantId, callId);
+  }
+
+  conference(attendantId: string, callId: string, target?: string): Promise<void> {
+    return this.consults.conference(attendantId, callId, target);
+  }
+
+  split(attendantId: string, callId: string, party: string): Promise<void> {
+    return this.consults.split(attendantId, callId, party);
+  }
+
+  leaveConference(attendantId: string, callId: string): Promise<void> {
+    return this.consults.leave(attendantId, callId);
+  }
+
+  monitor(supervisorId: string, callId: string, mode: MonitorMode): Promise<{ sessionId: string }> {
+    return this.monitors.monitor(supervisorId, callId, mode);
+  }
+
+  stopMonitor(supervisorId: string, sessionId: string): Promise<void> {
+    return this.monitors.stop(supervisorId, sessionId);
+  }
+
   // ----- ARI events of the operations' own legs (routed by the switchboard) ----------------
 
-  /** StasisStart of an internal leg (`@transfer,<callId>`); false when the verb is not an operation's */
+  /** StasisStart of an internal leg (`@transfer,<callId>`, `@consult`, `@monitor`, `@snoop`); false when the verb is not an operation's */
   internalLegAnswered(channelId: string, args: string[]): boolean {
-    if (args[0] === TRANSFER_ARG) {
-      this.transfers.answered(channelId, args[1] ?? '');
-      return true;
+    switch (args[0]) {
+      case TRANSFER_ARG: this.transfers.answered(channelId, args[1] ?? ''); return true;
+      case CONSULT_ARG: this.consults.answered(channelId, args[1] ?? ''); return true;
+      case MONITOR_ARG: this.monitors.answered(channelId); return true;
+      case SNOOP_ARG: this.monitors.snoopStarted(channelId, args[1] ?? ''); return true;
+      case WAKEUP_ARG: this.wakeups.answered(channelId, args[1] ?? ''); return true;
+      case NIGHT_BELL_ARG: this.nightBell.answered(channelId, args[1] ?? ''); return true;
+      default: return false;
     }
-    return false;
   }
 
-  /** ChannelDestroyed: a transfer leg that never answered */
+  /** StasisStart of a feature code (`feature,<name>,…`): true when a service took it (a room's wake-up code) */
+  featureCode(channel: ChannelInfo, args: string[]): boolean {
+    return this.roomCodes.handle(channel, args);
+  }
+
+  /** what the services add to an arriving call's record (class dnd: whose DND, until when) */
+  describeArrival(args: string[]): Partial<CallRecord> {
+    return this.dnd.describe(args);
+  }
+
+  /** ChannelDestroyed: a leg of an operation or a service that never answered */
   legDestroyed(channelId: string, cause: number): void {
     this.transfers.legDestroyed(channelId, cause);
+    this.consults.legDestroyed(channelId, cause);
+    this.monitors.legDestroyed(channelId, cause);
+    this.wakeups.legDestroyed(channelId, cause);
+    this.nightBell.legDestroyed(channelId);
   }
 
-  /** StasisEnd: true when the channel was one side of a transferred pair (the other side is released) */
+  /** StasisEnd: true when an operation or a service took care of the channel (handed-off pair, consultation, monitoring, wake-up) */
   channelLeft(channelId: string): boolean {
-    return this.transfers.channelLeft(channelId);
+    return this.handoffs.channelLeft(channelId) || this.monitors.channelLeft(channelId) || this.consults.channelLeft(channelId)
+      || this.wakeups.channelLeft(channelId) || this.roomCodes.channelLeft(channelId);
+  }
+
+  /** after a restart or reconnect: operations whose channels vanished meanwhile */
+  reconcile(live: ReadonlySet<string>): void {
+    this.consults.reconcile(live);
+    this.monitors.reconcile(live);
+  }
+
+  /** PlaybackFinished of an announcement a service played */
+  playbackFinished(channelId: string): void {
+    if (!this.wakeups.playbackFinished(channelId)) this.roomCodes.playbackFinished(channelId);
   }
 
   hold(attendantId: string, callId: string): Promise<{ slot: number }> {
@@ -71,22 +166,66 @@ export class SwitchboardOperations implements Operations {
     this.holds.rearm();
     this.parks.rearm();
     this.transfers.rearm();
+    this.dnd.rearm();
+    this.wakeups.rearm();
+    this.messages.rearm();
+    this.nightBell.rearm();
   }
 
-  /** a transferred pair (caller and target in `xfer-<callId>`) found after a restart: watch it again */
+  /** a handed-off pair (a completed transfer in `xfer-<callId>`) found after a restart: watch it again */
   watchTransferred(callId: string, leg: string, bridge: string): void {
-    this.transfers.watch(callId, leg, bridge);
+    this.handoffs.watch(callId, leg, bridge);
   }
 
-  /** a channel of a transferred pair the controller watches */
+  /** a channel of a handed-off pair the controller watches */
   isTransferred(channelId: string): boolean {
-    return this.transfers.isWatched(channelId);
+    return this.handoffs.has(channelId);
   }
 
   stop(): void {
     this.holds.stop();
     this.transfers.stop();
+    this.consults.stop();
+    this.monitors.stopAll();
     this.parks.stop();
+    this.dnd.stop();
+    this.wakeups.stop();
+    this.roomCodes.stop();
+    this.nightBell.stop();
+  }
+
+  // ----- desk services ---------------------------------------------------------------------
+
+  setExtensionDnd(extension: string, on: boolean, by: string, until?: number): Promise<void> {
+    return this.dnd.set(extension, on, by, until);
+  }
+
+  async listExtensionDnd(): Promise<ExtensionDnd[]> {
+    return this.dnd.list();
+  }
+
+  scheduleWakeup(req: { extension: string; time: string; daily: boolean }, by: string): Promise<WakeupCall> {
+    return this.wakeups.schedule(req, by);
+  }
+
+  cancelWakeup(id: string, by: string): Promise<void> {
+    return this.wakeups.cancel(id, by);
+  }
+
+  async listWakeups(): Promise<WakeupCall[]> {
+    return this.wakeups.list();
+  }
+
+  leaveMessage(extension: string, text: string, by: string): Promise<TextMessage> {
+    return this.messages.leave(extension, text, by);
+  }
+
+  markMessageRead(extension: string, id: string, by: string): Promise<void> {
+    return this.messages.markRead(extension, id, by);
+  }
+
+  async listMessages(extension: string): Promise<TextMessage[]> {
+    return this.messages.list(extension);
   }
 
   answerWaiting(attendantId: string, callId?: string): Promise<string> {
@@ -100,23 +239,4 @@ export class SwitchboardOperations implements Operations {
   searchDirectory(query: string): DirectoryEntry[] {
     return searchDirectory(this.entries, query);
   }
-
-  // not implemented yet
-  consult = notYet;
-  completeTransfer = notYet;
-  cancelConsult = notYet;
-  swap = notYet;
-  conference = notYet;
-  split = notYet;
-  leaveConference = notYet;
-  monitor = notYet;
-  stopMonitor = notYet;
-  setExtensionDnd = notYet;
-  listExtensionDnd = notYet;
-  scheduleWakeup = notYet;
-  cancelWakeup = notYet;
-  listWakeups = notYet;
-  leaveMessage = notYet;
-  markMessageRead = notYet;
-  listMessages = notYet;
 }

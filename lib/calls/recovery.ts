@@ -13,13 +13,18 @@ import { bestEffort } from './context.ts';
 import type { OpsDeps } from './ops/common.ts';
 import { holdingFailed, toHoldingBridge } from './ops/holding.ts';
 import type { SwitchboardOperations } from './operations.ts';
+import { FEATURE_ARG } from './services/wakeup-phone.ts';
 
 /** the store document holding the startup time of the Asterisk last reconciled with */
 export const ASTERISK_DOC = { kind: 'asterisk', id: 'server' } as const;
 
-/** `<callId>-p<n>` (presentation) and `<callId>-t<n>` (transfer): legs the controller originates */
-const LEG_ID = /^(.+)-[pt]\d+$/;
+/** `<callId>-p<n>` (presentation), `-t<n>` (transfer), `-c<n>` (consultation): legs the controller originates for a call */
+const LEG_ID = /^(.+)-[ptc]\d+$/;
+/** bridges a handed-off pair may talk in: a consultation handed over, a blind transfer, the night bell */
+const PAIR_BRIDGE = /^(call|xfer|bell)-(.+)$/;
 const RETRY_MS = [1000, 2000, 5000, 10_000, 30_000];
+/** states in which the call bridge `call-<id>` is in use */
+const TALKING: ReadonlySet<string> = new Set(['talking', 'consulting', 'conference']);
 
 export interface RecoveryDeps extends OpsDeps {
   operations: SwitchboardOperations;
@@ -129,7 +134,8 @@ export class Recovery {
 
     // 1. calls whose caller is gone: their end was never seen
     for (const call of [...ctx.ledger.calls.values()]) {
-      if (view.channels.has(call.id)) continue;
+      // after a caller left a consultation the attendant goes on with the third party: no caller to find
+      if (view.channels.has(call.id) || call.callerGone) continue;
       report.closed++;
       inbound.callerGone(call.id, restarted, why);
     }
@@ -151,6 +157,9 @@ export class Recovery {
         for (const leg of known) if (!view.channels.has(leg)) presenter.legVanished(leg);
       }
     }
+
+    // consultations, three-way calls and monitoring sessions check their own legs
+    operations.reconcile(new Set(view.channels.keys()));
 
     // 3. attendants whose call is gone or no longer theirs return to idle (or their logged-in state)
     for (const a of [...ctx.ledger.attendants.values()]) {
@@ -245,22 +254,22 @@ export class Recovery {
     const referenced = new Set<string>(hangingUp);
     for (const c of ctx.ledger.calls.values()) {
       referenced.add(c.id);
-      for (const l of [c.leg, c.transferLeg, ...c.ringingLegs]) if (l) referenced.add(l);
+      for (const l of [c.leg, c.transferLeg, c.consultLeg, ...c.ringingLegs]) if (l) referenced.add(l);
     }
 
-    // transferred pairs (their call ended as completed-transfer): watched again, or the survivor released
+    // handed-off pairs (their call ended as completed-transfer): watched again, or the survivor released
     const transferred = new Set<string>();
     for (const bridge of view.bridges.values()) {
-      const callId = bridge.id.startsWith('xfer-') ? bridge.id.slice(5) : undefined;
-      if (!callId || ctx.ledger.calls.has(callId)) continue;
+      const callId = PAIR_BRIDGE.exec(bridge.id)?.[2];
+      if (!callId || ctx.ledger.calls.has(callId) || inbound.isClosing(callId)) continue;
       const members = bridge.channels.filter((ch) => view.channels.has(ch));
       const leg = members.find((ch) => ch !== callId);
       if (members.includes(callId) && leg && members.length === 2) {
-        operations.watchTransferred(callId, leg, bridge.id);
+        if (!operations.isTransferred(callId)) operations.watchTransferred(callId, leg, bridge.id);
       } else {
         report.orphans++;
-        for (const ch of members) bestEffort(ctx, 'hang up half of a transferred pair', ctx.ari.hangup(ch), { channel: ch });
-        bestEffort(ctx, 'destroy leftover transfer bridge', ctx.ari.destroyBridge(bridge.id), { bridge: bridge.id });
+        for (const ch of members) bestEffort(ctx, 'hang up half of a handed-off pair', ctx.ari.hangup(ch), { channel: ch });
+        bestEffort(ctx, 'destroy leftover pair bridge', ctx.ari.destroyBridge(bridge.id), { bridge: bridge.id });
       }
       for (const ch of members) transferred.add(ch);
     }
@@ -276,7 +285,8 @@ export class Recovery {
         continue;
       }
       const args = stasisArgs(ch, app);
-      if (args && !args[0]?.startsWith('@')) {
+      // feature codes of room phones are short exchanges of their own, not calls
+      if (args && !args[0]?.startsWith('@') && args[0] !== FEATURE_ARG) {
         // in our app but unknown to the store (its arrival was never written): take it in now
         report.adopted++;
         ctx.log.warn({ callId: ch.id, args }, 'adopting a caller the store did not know');
@@ -285,12 +295,13 @@ export class Recovery {
       }
     }
 
-    // call and hold bridges no call uses any more
+    // call and hold bridges no call uses any more (a call bridge without its call is a pair, above)
     for (const bridge of view.bridges.values()) {
       const m = /^(call|hold)-(.+)$/.exec(bridge.id);
       if (!m) continue;
       const call = ctx.ledger.calls.get(m[2]!);
-      const used = call && (m[1] === 'call' ? call.state === 'talking' : call.holdBridge === bridge.id);
+      if (!call && m[1] === 'call') continue;
+      const used = call && (m[1] === 'call' ? call.talkBridge === bridge.id || TALKING.has(call.state) : call.holdBridge === bridge.id);
       if (used || inbound.isClosing(m[2]!)) continue;
       report.orphans++;
       bestEffort(ctx, 'destroy leftover bridge', ctx.ari.destroyBridge(bridge.id), { bridge: bridge.id });

@@ -15,6 +15,7 @@ import { Ledger, type Change, type LedgerOptions } from './ledger.ts';
 import { PRESENT_ARG, Presenter } from './presenter.ts';
 import { DomainError } from '../domain/errors.ts';
 import { recordCallEnd } from './traffic-recorder.ts';
+import { recordBridgeStay } from './bridge-stays.ts';
 import { effectiveMode } from '../domain/table.ts';
 import { SwitchboardOperations } from './operations.ts';
 import { ASTERISK_DOC, Recovery } from './recovery.ts';
@@ -56,8 +57,9 @@ export class Switchboard {
     this.desk = new AttendantDesk(this.ctx);
     this.presenter = new Presenter(this.ctx, this.desk);
     this.inbound = new Inbound(this.ctx, this.desk, this.presenter);
-    this.inbound.onCallEnded = (call, b) => recordCallEnd(call, b);
+    this.inbound.onCallEnded = (call, b) => recordCallEnd(call, b, config.statistics.serviceTargetSeconds);
     this.operations = new SwitchboardOperations({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound });
+    this.inbound.describeArrival = (args) => this.operations.describeArrival(args);
     this.recovery = new Recovery({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound, operations: this.operations });
   }
 
@@ -75,6 +77,7 @@ export class Switchboard {
     const seed = this.ledger.batch();
     this.desk.seed(seed);
     await this.ledger.commit(seed);
+    await this.operations.load();
     ari.onEvent((e) => this.handle(e));
     ari.onConnection((up) => { if (up && this.started) void this.reconcile('reconnect'); });
     this.started = true;
@@ -95,7 +98,7 @@ export class Switchboard {
         else if (e.args[0]?.startsWith('@')) {
           if (!this.operations.internalLegAnswered(e.channel.id, e.args)) this.deps.log.debug({ channel: e.channel.id, args: e.args }, 'internal leg');
         }
-        else this.inbound.arrive(e.channel, e.args);
+        else if (!this.operations.featureCode(e.channel, e.args)) this.inbound.arrive(e.channel, e.args);
         break;
       }
       case 'StasisEnd': {
@@ -109,6 +112,13 @@ export class Switchboard {
       case 'ChannelDestroyed':
         this.presenter.legDestroyed(e.channel.id, e.cause);
         this.operations.legDestroyed(e.channel.id, e.cause);
+        break;
+      case 'PlaybackFinished':
+        if (e.channelId) this.operations.playbackFinished(e.channelId);
+        break;
+      case 'ChannelEnteredBridge':
+      case 'ChannelLeftBridge':
+        recordBridgeStay(this.ctx, e);
         break;
       default:
         break;

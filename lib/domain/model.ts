@@ -54,8 +54,26 @@ export interface GroupRecord {
   rrCursor: number;
 }
 
-export const CALL_STATES = ['waiting', 'ringing', 'talking', 'held', 'parked', 'transferring', 'ended'] as const;
+/**
+ * consulting: the attendant calls a third party (consultation) while the caller waits on hold, or
+ * alternates between them; conference: caller, attendant and third party talk together (three-way).
+ */
+export const CALL_STATES = ['waiting', 'ringing', 'talking', 'held', 'parked', 'transferring', 'consulting', 'conference', 'ended'] as const;
 export type CallState = (typeof CALL_STATES)[number];
+
+/** talk: the caller in a mixing bridge with an attendant; held: in its own holding bridge (stays.ts) */
+export type StayKind = 'talk' | 'held';
+
+/** One stay of the caller in a bridge, from ChannelEnteredBridge to ChannelLeftBridge (ms epoch). */
+export interface BridgeStay {
+  kind: StayKind;
+  bridge: string;
+  start: number;
+  /** undefined while the caller is still there */
+  end?: number;
+  /** talk: the attendant the caller talked with */
+  attendant?: string;
+}
 
 export interface CallRecord {
   /** the caller's channel id: the call's identity across restarts */
@@ -73,7 +91,10 @@ export interface CallRecord {
   target: string;
   arrivedAt: number;
   presentedAt?: number;
+  /** the latest answer by an attendant (a retrieve or a pickup answers again) */
   answeredAt?: number;
+  /** the first answer: the wait (speed of answer) ends here */
+  firstAnsweredAt?: number;
   endedAt?: number;
   /** attendant presented to or talking with */
   attendant?: string;
@@ -99,6 +120,22 @@ export interface CallRecord {
   /** blind transfer in progress: the number rung, and the controller's leg ringing it */
   transferTarget?: string;
   transferLeg?: string;
+  /** consultation or three-way: the number called, the controller's leg to it, and whether it answered */
+  consultTarget?: string;
+  consultLeg?: string;
+  consultAnswered?: boolean;
+  /** consultation: who talks with the attendant in the call bridge (the other waits in `holdBridge`) */
+  talkingTo?: 'caller' | 'target';
+  /** three-way being set up: the third party joins the caller and the attendant as soon as it answers */
+  joinOnAnswer?: boolean;
+  /** the caller hung up during a consultation or three-way: the attendant goes on with the third party */
+  callerGone?: boolean;
+  /** class dnd: the extension in do-not-disturb the caller tried, who set it and until when (ms epoch) */
+  dndExtension?: string;
+  dndBy?: string;
+  dndUntil?: number;
+  /** the caller's bridge stays, for holding and held time (statistics) */
+  stays?: BridgeStay[];
 }
 
 /** One line of the operator action log. */

@@ -9,6 +9,9 @@ import type { CallClassConfig } from '../../config.ts';
 import { resolveClass } from '../../domain/presentation.ts';
 import type { Batch } from '../ledger.ts';
 
+/** the fields of a consultation or three-way in progress, cleared together when it ends */
+export const CONSULT_FIELDS = ['consultTarget', 'consultLeg', 'consultAnswered', 'talkingTo', 'joinOnAnswer', 'callerGone'] as const satisfies ReadonlyArray<keyof CallRecord>;
+
 export interface OpsDeps {
   ctx: CallContext;
   desk: AttendantDesk;
@@ -34,6 +37,11 @@ export function requireOwnCall(o: OpsDeps, attendantId: string, callId: string):
   const c = requireCall(o, callId);
   if (c.attendant !== attendantId) throw new OperationError('not_your_call', `call "${callId}" is not handled by "${attendantId}"`);
   return c;
+}
+
+/** the caller as a callerId for a leg the controller rings on its behalf: `"Name" <number>` */
+export function callerIdOf(call: CallRecord): string {
+  return call.callerName ? `"${call.callerName.replace(/"/g, '')}" <${call.callerNumber}>` : call.callerNumber;
 }
 
 /** one action-log line for an operation, in its own batch */
