@@ -33,8 +33,9 @@ export class SwitchboardOperations implements Operations {
     return this.parks.pickup(attendantId, slot);
   }
 
-  blindTransfer(attendantId: string, callId: string, target: string): Promise<void> {
-    return this.transfers.blindTransfer(attendantId, callId, target);
+  /** `accepted`: told when the transfer is decided, before the attendant's leg goes (the set's transfer key) */
+  blindTransfer(attendantId: string, callId: string, target: string, accepted?: () => Promise<void>): Promise<void> {
+    return this.transfers.blindTransfer(attendantId, callId, target, accepted);
   }
 
   // ----- ARI events of the operations' own legs (routed by the switchboard) ----------------

@@ -39,7 +39,8 @@ export class Transfers {
     return t;
   }
 
-  async blindTransfer(attendantId: string, callId: string, target: string): Promise<void> {
+  /** `accepted` runs once the transfer is decided, before the attendant's leg is released (the set's transfer key is told then) */
+  async blindTransfer(attendantId: string, callId: string, target: string, accepted?: () => Promise<void>): Promise<void> {
     const { ctx, desk } = this.o;
     const call = requireOwnCall(this.o, attendantId, callId);
     if (call.state !== 'talking' || !call.leg) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
@@ -58,6 +59,7 @@ export class Transfers {
     await ctx.ledger.release(callId);
     ctx.requestDispatch();
     ctx.log.info({ callId, attendant: attendantId, target: number }, 'blind transfer');
+    await accepted?.().catch(() => undefined);
 
     const failed = await toHoldingBridge(this.o, call, holdBridge);
     if (failed !== undefined) {

@@ -1,0 +1,105 @@
+// The set's own transfer key. Every answered attendant leg gets PJSIP_TRANSFER_HANDLING(ari-only)
+// (Asterisk 20.13 / 21.8 / 22.3+), so a SIP REFER arrives as ChannelTransfer instead of Asterisk
+// transferring by itself. A blind REFER becomes the console's blind transfer (recall, statistics
+// and the log apply); the set is told with transfer_progress: progress at once, answered once the
+// transfer is decided (before its leg is released), declined when refused. An attended REFER
+// (Replaces) completes the consultation when the replaced call is one of this call's own legs;
+// any other is declined and the call goes on.
+import type { ChannelTransferEvent, TransferProgress } from '../../asterisk/port.ts';
+import { bestEffort } from '../context.ts';
+import { callOfLeg, type PhoneDeps } from './deps.ts';
+
+export const TRANSFER_HANDLING = 'PJSIP_TRANSFER_HANDLING()';
+
+export class TransferKey {
+  /** legs already set to ari-only */
+  private readonly armed = new Set<string>();
+  private warned = false;
+
+  constructor(private readonly d: PhoneDeps) {}
+
+  /** an attendant leg was answered: its REFERs must come to the controller */
+  legAnswered(leg: string): void {
+    const { ctx } = this.d;
+    if (!ctx.config.phone.transferKey || this.armed.has(leg)) return;
+    this.armed.add(leg);
+    ctx.ari.setVariable(leg, TRANSFER_HANDLING, 'ari-only').catch((err: Error & { status?: number }) => {
+      if (err.status === 404) return;
+      // older Asterisk has no such function: the transfer key is then Asterisk's own (see README)
+      if (!this.warned) ctx.log.warn({ leg, err: err.message }, 'cannot set PJSIP_TRANSFER_HANDLING(ari-only): the set\'s transfer key needs Asterisk 20.13 / 21.8 / 22.3 or later');
+      this.warned = true;
+    });
+  }
+
+  /** ChannelTransfer: a REFER from a set (no state), or the echo of our own progress (ignored) */
+  requested(e: ChannelTransferEvent): void {
+    if (e.state !== undefined) return;
+    const { ctx } = this.d;
+    const leg = e.source.id;
+    const call = callOfLeg(ctx, leg);
+    if (!call) {
+      ctx.log.info({ leg, destination: e.destination }, 'transfer key on a channel that is not an attendant\'s call: declined');
+      void this.progress(leg, 'channel_declined');
+      return;
+    }
+    if (e.replaces) void this.attended(leg, call.attendant, call.id, [e.replaces.channel?.id, e.replaces.peer?.id]);
+    else void this.blind(leg, call.attendant, call.id, e.destination ?? '');
+  }
+
+  private async blind(leg: string, attendantId: string, callId: string, destination: string): Promise<void> {
+    const { ctx, ops } = this.d;
+    const target = userPart(destination);
+    await this.progress(leg, 'channel_progress');
+    let told = false;
+    try {
+      await ops.blindTransfer(attendantId, callId, target, async () => {
+        told = true;
+        await this.progress(leg, 'channel_answered');
+      });
+      ctx.log.info({ leg, callId, attendant: attendantId, target }, 'transfer key: blind transfer');
+    } catch (err) {
+      ctx.log.info({ leg, callId, attendant: attendantId, target, err: (err as Error).message }, 'transfer key: blind transfer refused');
+      if (!told) await this.progress(leg, 'channel_declined');
+    }
+  }
+
+  private async attended(leg: string, attendantId: string, callId: string, replaced: Array<string | undefined>): Promise<void> {
+    const { ctx, ops } = this.d;
+    // the controller names its own legs <callId>-<kind><n>: the replaced call is this call's consultation
+    const ours = replaced.some((id) => id !== undefined && id !== leg && id.startsWith(`${callId}-`));
+    if (!ours) {
+      ctx.log.info({ leg, callId, replaced }, 'transfer key: attended transfer to a call the controller does not handle: declined');
+      await this.progress(leg, 'channel_declined');
+      return;
+    }
+    await this.progress(leg, 'channel_progress');
+    try {
+      await ops.completeTransfer(attendantId, callId);
+      await this.progress(leg, 'channel_answered');
+      ctx.log.info({ leg, callId, attendant: attendantId }, 'transfer key: consultation completed');
+    } catch (err) {
+      ctx.log.info({ leg, callId, attendant: attendantId, err: (err as Error).message }, 'transfer key: completion refused');
+      await this.progress(leg, 'channel_declined');
+    }
+  }
+
+  private tell(leg: string, state: TransferProgress): Promise<void> {
+    return this.d.ctx.ari.transferProgress(leg, state);
+  }
+
+  /** never rejects: a set that is gone cannot be told */
+  private progress(leg: string, state: TransferProgress): Promise<void> {
+    const p = this.tell(leg, state);
+    bestEffort(this.d.ctx, `transfer progress ${state}`, p, { leg });
+    return p.catch(() => undefined);
+  }
+
+  forget(channelId: string): void {
+    this.armed.delete(channelId);
+  }
+}
+
+/** Refer-To carries the user part; tolerate a whole SIP URI */
+function userPart(destination: string): string {
+  return destination.trim().replace(/^sips?:/i, '').replace(/[@;].*$/, '');
+}
