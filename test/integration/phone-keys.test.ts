@@ -230,6 +230,21 @@ describe('the attendant set during a call', function () {
       await h.until('target released', () => !live(h!, target));
     });
 
+    it('given a set that hangs up as soon as its REFER is accepted, then the caller is not released and the transfer goes on', async () => {
+      h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 1000 } });
+      const { caller, leg } = await onCall(h);
+      h.sim.pressTransfer(leg, '201');
+      h.sim.hangupCaller(leg);
+      await h.until('transferring', () => h!.callRecord(caller)?.state === 'transferring' && transferLegs(h!, caller).length === 1);
+      assert.ok(live(h, caller), 'the caller is still there');
+      await h.advance(1000);
+      await h.until('handed over', () => !h!.callRecord(caller));
+      const target = transferLegs(h, caller)[0]!.channelId;
+      assert.ok(h.sim.bridges().some((b) => b.channels.includes(caller) && b.channels.includes(target)));
+      h.sim.hangupCaller(caller);
+      await h.until('target released', () => !live(h!, target));
+    });
+
     it('given the target does not answer, when the set transferred, then the call recalls att1 after the recall timer', async () => {
       h = await start({ 'PJSIP/201': { kind: 'ring' } });
       const { caller, leg } = await onCall(h);

@@ -46,20 +46,23 @@ export class TransferKey {
     else void this.blind(leg, call.attendant, call.id, e.destination ?? '');
   }
 
+  // The operation starts in this very turn: a set that hangs up right after its 202 Accepted must
+  // find the call already handed to the transfer, not release the caller. The reports stay in order.
   private async blind(leg: string, attendantId: string, callId: string, destination: string): Promise<void> {
     const { ctx, ops } = this.d;
     const target = userPart(destination);
-    await this.progress(leg, 'channel_progress');
+    const progressing = this.progress(leg, 'channel_progress');
     let told = false;
     try {
       await ops.blindTransfer(attendantId, callId, target, async () => {
         told = true;
+        await progressing;
         await this.progress(leg, 'channel_answered');
       });
       ctx.log.info({ leg, callId, attendant: attendantId, target }, 'transfer key: blind transfer');
     } catch (err) {
       ctx.log.info({ leg, callId, attendant: attendantId, target, err: (err as Error).message }, 'transfer key: blind transfer refused');
-      if (!told) await this.progress(leg, 'channel_declined');
+      if (!told) await progressing.then(() => this.progress(leg, 'channel_declined'));
     }
   }
 
@@ -72,15 +75,17 @@ export class TransferKey {
       await this.progress(leg, 'channel_declined');
       return;
     }
-    await this.progress(leg, 'channel_progress');
+    const progressing = this.progress(leg, 'channel_progress');
+    let state: TransferProgress = 'channel_answered';
     try {
       await ops.completeTransfer(attendantId, callId);
-      await this.progress(leg, 'channel_answered');
       ctx.log.info({ leg, callId, attendant: attendantId }, 'transfer key: consultation completed');
     } catch (err) {
       ctx.log.info({ leg, callId, attendant: attendantId, err: (err as Error).message }, 'transfer key: completion refused');
-      await this.progress(leg, 'channel_declined');
+      state = 'channel_declined';
     }
+    await progressing;
+    await this.progress(leg, state);
   }
 
   private tell(leg: string, state: TransferProgress): Promise<void> {
