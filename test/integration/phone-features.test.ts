@@ -1,7 +1,7 @@
 // Feature codes dialled from an attendant set, end to end: controller + ARI simulator + Redis.
 import assert from 'node:assert/strict';
 import { Harness } from '../support/harness.ts';
-import { assertNothingLeft, dialFeature, ERROR, featureOutcome, live, Observer, OK, phoneConfig, talkingTo } from '../support/phone.ts';
+import { endTest, dialFeature, ERROR, featureOutcome, live, Observer, OK, phoneConfig, talkingTo } from '../support/phone.ts';
 
 describe('feature codes from an attendant set', function () {
   this.timeout(20_000);
@@ -10,14 +10,9 @@ describe('feature codes from an attendant set', function () {
   let finished: string[] = [];
 
   afterEach(async () => {
-    obs?.close();
-    obs = undefined;
-    if (h) {
-      await assertNothingLeft(h, finished);
-      await h.stop();
-      h = undefined;
-    }
-    finished = [];
+    const [hh, o, f] = [h, obs, finished];
+    [h, obs, finished] = [undefined, undefined, []];
+    await endTest(hh, o, f);
   });
 
   async function start(loggedIn: string[] = ['att1']): Promise<Harness> {

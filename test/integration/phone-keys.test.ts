@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Operations } from '../../lib/calls/operations-port.ts';
 import type { HarnessOptions } from '../support/harness.ts';
 import { ARI_PASSWORD, ARI_USER, Harness } from '../support/harness.ts';
-import { assertNothingLeft, ERROR, live, Observer, OK, phoneConfig, talkingTo } from '../support/phone.ts';
+import { endTest, ERROR, live, Observer, OK, phoneConfig, talkingTo } from '../support/phone.ts';
 import { ariCall } from '../support/sim-helpers.ts';
 import { fixtureAvailable, loadSession } from '../conformance/fixture.ts';
 
@@ -18,14 +18,9 @@ describe('the attendant set during a call', function () {
   let finished: string[] = [];
 
   afterEach(async () => {
-    obs?.close();
-    obs = undefined;
-    if (h) {
-      await assertNothingLeft(h, finished);
-      await h.stop();
-      h = undefined;
-    }
-    finished = [];
+    const [hh, o, f] = [h, obs, finished];
+    [h, obs, finished] = [undefined, undefined, []];
+    await endTest(hh, o, f);
   });
 
   async function start(endpoints: HarnessOptions['endpoints'] = {}, config = phoneConfig()): Promise<Harness> {

@@ -85,6 +85,17 @@ export async function assertNothingLeft(h: Harness, finished: string[]): Promise
   assert.deepEqual(bridges.map((b) => b.id), [], 'orphan bridges');
 }
 
+/** after each test: the observer closed, nothing left behind, the harness stopped */
+export async function endTest(h: Harness | undefined, obs: Observer | undefined, finished: string[]): Promise<void> {
+  obs?.close();
+  if (!h) return;
+  try {
+    await assertNothingLeft(h, finished);
+  } finally {
+    await h.stop();
+  }
+}
+
 /** a caller answered by att1's set and talking */
 export async function talkingTo(h: Harness, device: string, opts: { class?: string } = {}): Promise<{ caller: string; leg: string }> {
   const caller = h.call(opts);
