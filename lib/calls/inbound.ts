@@ -204,6 +204,7 @@ export class Inbound implements CallBridging {
     if (call.talkBridge) bestEffort(ctx, 'destroy call bridge', ctx.ari.destroyBridge(call.talkBridge), { callId });
     if (call.holdBridge) bestEffort(ctx, 'destroy hold bridge', ctx.ari.destroyBridge(call.holdBridge), { callId });
     if (call.transferLeg) bestEffort(ctx, 'hang up transfer leg', ctx.ari.hangup(call.transferLeg), { leg: call.transferLeg });
+    if (call.consultLeg) bestEffort(ctx, 'hang up consulted party', ctx.ari.hangup(call.consultLeg), { leg: call.consultLeg });
     void ctx.ledger.commit(b).then(() => {
       const touched = b.changes.flatMap((c) => (c.kind === 'attendant' ? [c.attendant] : []));
       this.desk.publishDeviceStates(touched);

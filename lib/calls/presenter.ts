@@ -5,12 +5,19 @@ import { huntWithRetry } from '../domain/group.ts';
 import { nextToPresent, presentationDelay, resolveClass, type PresentCandidate } from '../domain/presentation.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
+import type { AttendantConfig } from '../config.ts';
 import type { AttendantDesk } from './attendants.ts';
 import { bestEffort, type CallContext } from './context.ts';
 import type { Batch } from './ledger.ts';
 
 /** first appArgs word of a leg the controller originates to present a call */
 export const PRESENT_ARG = '@present';
+
+/** Channel variables for a leg ringing an attendant's set: auto-answer headers for sets configured so. */
+export function setVariables(acfg: AttendantConfig | undefined): Record<string, string> {
+  // intercom presentation: the set answers by itself on these headers (Polycom/Yealink/Snom variants)
+  return acfg?.autoAnswer ? { 'PJSIP_HEADER(add,Call-Info)': ';answer-after=0', 'PJSIP_HEADER(add,Alert-Info)': 'info=alert-autoanswer' } : {};
+}
 
 /** Q.850 causes seen on unanswered legs */
 const CAUSE_NO_ANSWER = 19;
@@ -176,12 +183,7 @@ export class Presenter {
     const acfg = ctx.attendantConfig(p.attendant);
     const device = ctx.ledger.attendants.get(p.attendant)?.device ?? acfg?.device;
     if (!device || p.closed) return;
-    const variables: Record<string, string> = {};
-    if (acfg?.autoAnswer) {
-      // intercom presentation: the set answers by itself on these headers (Polycom/Yealink/Snom variants)
-      variables['PJSIP_HEADER(add,Call-Info)'] = ';answer-after=0';
-      variables['PJSIP_HEADER(add,Alert-Info)'] = 'info=alert-autoanswer';
-    }
+    const variables = setVariables(acfg);
     const callerId = call.callerName ? `"${call.callerName.replace(/"/g, '')}" <${call.callerNumber}>` : call.callerNumber;
     try {
       await ctx.ari.originate({

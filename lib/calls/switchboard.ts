@@ -97,7 +97,8 @@ export class Switchboard {
     let closed = 0;
     let represented = 0;
     for (const call of [...this.ledger.calls.values()]) {
-      if (!live.has(call.id)) {
+      // after a caller left a consultation the attendant goes on with the third party: no caller to find
+      if (!live.has(call.id) && !call.callerGone) {
         closed++;
         this.inbound.finish(call.id, 'lost', `caller gone after ${why}`);
         continue;
@@ -115,6 +116,7 @@ export class Switchboard {
         this.inbound.attendantLeft(call.leg);
       }
     }
+    this.operations.reconcile(live);
     for (const a of [...this.ledger.attendants.values()]) {
       const call = a.currentCall ? this.ledger.calls.get(a.currentCall) : undefined;
       const stale = a.state === 'ringing' ? !call || call.state !== 'ringing' || !call.ringingLegs.includes(a.currentLeg ?? '') : a.state === 'busy' && a.currentCall !== undefined && !call;

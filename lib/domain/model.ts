@@ -54,7 +54,11 @@ export interface GroupRecord {
   rrCursor: number;
 }
 
-export const CALL_STATES = ['waiting', 'ringing', 'talking', 'held', 'parked', 'transferring', 'ended'] as const;
+/**
+ * consulting: the attendant calls a third party (consultation) while the caller waits on hold, or
+ * alternates between them; conference: caller, attendant and third party talk together (three-way).
+ */
+export const CALL_STATES = ['waiting', 'ringing', 'talking', 'held', 'parked', 'transferring', 'consulting', 'conference', 'ended'] as const;
 export type CallState = (typeof CALL_STATES)[number];
 
 export interface CallRecord {
@@ -99,6 +103,16 @@ export interface CallRecord {
   /** blind transfer in progress: the number rung, and the controller's leg ringing it */
   transferTarget?: string;
   transferLeg?: string;
+  /** consultation or three-way: the number called, the controller's leg to it, and whether it answered */
+  consultTarget?: string;
+  consultLeg?: string;
+  consultAnswered?: boolean;
+  /** consultation: who talks with the attendant in the call bridge (the other waits in `holdBridge`) */
+  talkingTo?: 'caller' | 'target';
+  /** three-way being set up: the third party joins the caller and the attendant as soon as it answers */
+  joinOnAnswer?: boolean;
+  /** the caller hung up during a consultation or three-way: the attendant goes on with the third party */
+  callerGone?: boolean;
 }
 
 /** One line of the operator action log. */

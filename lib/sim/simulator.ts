@@ -104,6 +104,7 @@ export class Simulator {
       ...(c.bridge ? { bridgeId: c.bridge.id } : {}), inStasis: c.stasisApp !== undefined, ...(c.stasisApp ? { app: c.stasisApp } : {}),
       hungUp: c.hungUp, ...(c.hungUp ? { hangupCause: c.hangupCause } : {}), caller: { ...c.caller }, connected: { ...c.connected }, ringing: c.ringing, onHold: c.onHold,
       ...(c.moh !== undefined ? { moh: c.moh } : {}), dtmfSent: c.dtmfSent, variables: Object.fromEntries(c.vars),
+      ...(c.snoopTarget && c.snoopDirections ? { snoop: { target: c.snoopTarget.id, ...c.snoopDirections } } : {}),
     }));
   }
 

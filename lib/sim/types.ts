@@ -68,6 +68,8 @@ export interface ChannelView {
   hangupCause?: number;
   caller: { name: string; number: string };
   connected: { name: string; number: string };
+  /** a Snoop channel: the channel it listens to and the directions asked for */
+  snoop?: { target: string; spy: string; whisper: string };
   /** what the app asked the channel to indicate (ring, hold, music) */
   ringing: boolean;
   onHold: boolean;

@@ -239,6 +239,12 @@ const callShape = {
   holdBridge: text.optional(),
   transferTarget: text.optional(),
   transferLeg: text.optional(),
+  consultTarget: text.optional(),
+  consultLeg: text.optional(),
+  consultAnswered: flag.optional(),
+  talkingTo: z.enum(['caller', 'target']).optional(),
+  joinOnAnswer: flag.optional(),
+  callerGone: flag.optional(),
 } satisfies Shape<CallRecord>;
 
 const logShape = {

@@ -67,11 +67,39 @@ export function renderSlots(app, { onRetrieve }) {
   const slots = state.slots(user.attendant);
   $('slot-empty').hidden = slots.length > 0;
   replace($('slot-list'), slots.map((c) => h('li', { class: 'slot-row', dataset: { call: c.id } },
-    h('span', { class: 'slot-no' }, c.slot !== undefined ? String(c.slot) : '·'),
+    h('span', { class: 'slot-no' }, slotOf(c) !== undefined ? `${c.state === 'parked' ? 'P' : ''}${slotOf(c)}` : '·'),
     badge(c.state),
     h('span', { class: 'grow' }, `${c.callerNumber} ${c.callerName ?? ''}`),
     since(c.answeredAt ?? c.arrivedAt, 'muted'),
-    h('button', { class: 'btn btn-small', type: 'button', disabled: c.slot === undefined, onclick: () => onRetrieve(c) }, c.state === 'parked' ? 'Pick up' : 'Retrieve'))));
+    h('button', { class: 'btn btn-small', type: 'button', disabled: slotOf(c) === undefined, onclick: () => onRetrieve(c) }, c.state === 'parked' ? 'Pick up' : 'Retrieve'))));
+}
+
+/** a parked call's shared slot, or a held call's slot at its position */
+function slotOf(c) {
+  return c.state === 'parked' ? c.parkSlot : c.slot;
+}
+
+/** the consultation or three-way going on, as the operator reads it */
+function thirdParty(call) {
+  if (!call.consultTarget) return '';
+  if (call.state === 'conference') return ` · three-way with ${call.consultTarget}`;
+  const answered = call.consultAnswered ? '' : ' (ringing)';
+  if (call.callerGone) return ` · caller gone, talking with ${call.consultTarget}`;
+  return call.talkingTo === 'caller' ? ` · ${call.consultTarget}${answered} on hold` : ` · consulting ${call.consultTarget}${answered}, caller on hold`;
+}
+
+/** whether a key of the call panel does anything for the call in its state */
+function keyApplies(op, call) {
+  switch (op) {
+    case 'transfer': case 'consult': case 'hold': case 'park': return call.state === 'talking';
+    case 'complete': return call.state === 'consulting' && !call.callerGone && !call.joinOnAnswer;
+    case 'cancel': return call.state === 'consulting' || call.state === 'conference';
+    case 'swap': return call.state === 'consulting' && call.consultAnswered === true && !call.callerGone;
+    case 'conference': return call.state === 'talking' || (call.state === 'consulting' && call.consultAnswered === true && !call.callerGone);
+    case 'leave': return call.state === 'conference' && !call.callerGone;
+    case 'hangup': return ['talking', 'consulting', 'conference'].includes(call.state);
+    default: return true;
+  }
 }
 
 export function renderCurrent(app) {
@@ -97,7 +125,7 @@ export function renderCurrent(app) {
     $('current-number').textContent = call.callerNumber || 'unknown';
     $('current-name').textContent = call.callerName || '';
     const group = state.groups.get(call.group)?.name ?? call.group;
-    $('current-meta').textContent = `${call.className ?? call.callClass} · ${group} · dialled ${call.target || '—'} · arrived ${clock(call.arrivedAt)}`;
+    $('current-meta').textContent = `${call.className ?? call.callClass} · ${group} · dialled ${call.target || '—'} · arrived ${clock(call.arrivedAt)}${thirdParty(call)}`;
   }
   const hasCall = Boolean(call);
   const loggedIn = me?.loggedInAt !== undefined;
@@ -107,7 +135,7 @@ export function renderCurrent(app) {
     else if (op === 'monitor') {
       key.hidden = !app.isSupervisor;
       key.disabled = !app.selectedPosition || !state.attendants.get(app.selectedPosition)?.currentCall;
-    } else key.disabled = !hasCall;
+    } else key.disabled = !hasCall || !keyApplies(op, call);
     key.classList.toggle('armed', app.pendingOp === op);
   }
 }

@@ -186,8 +186,9 @@ function answerNext() {
 }
 
 function retrieve(call) {
-  if (call.slot === undefined) return undefined;
-  const path = call.state === 'parked' ? `/api/park/${call.slot}/pickup` : `/api/hold/${call.slot}/retrieve`;
+  const slot = call.state === 'parked' ? call.parkSlot : call.slot;
+  if (slot === undefined) return undefined;
+  const path = call.state === 'parked' ? `/api/park/${slot}/pickup` : `/api/hold/${slot}/retrieve`;
   return act(call.state === 'parked' ? 'Pick up' : 'Retrieve', () => api.post(path));
 }
 
@@ -284,7 +285,7 @@ function showView(view) {
   if (view === 'stats') openStats(app);
 }
 
-const KEY_OPS = { t: 'transfer', c: 'consult', k: 'complete', x: 'cancel', 3: 'conference', h: 'hold', p: 'park', m: 'monitor' };
+const KEY_OPS = { t: 'transfer', c: 'consult', k: 'complete', x: 'cancel', w: 'swap', 3: 'conference', l: 'leave', h: 'hold', p: 'park', m: 'monitor' };
 
 function onKey(ev) {
   if (!app.user || ev.ctrlKey || ev.metaKey || ev.altKey) return;

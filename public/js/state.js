@@ -78,6 +78,6 @@ export class ConsoleState {
     const id = me?.currentCall;
     if (id && this.calls.has(id)) return this.calls.get(id);
     // a call this position handles that is not the presented one (e.g. consultation in progress)
-    return [...this.calls.values()].find((c) => c.attendant === position && (c.state === 'talking' || c.state === 'transferring'));
+    return [...this.calls.values()].find((c) => c.attendant === position && ['talking', 'consulting', 'conference', 'transferring'].includes(c.state));
   }
 }

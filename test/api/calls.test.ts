@@ -1,6 +1,6 @@
 // Calls over HTTP: listing, and the operations' input checks, positions and roles. The operations
-// themselves are the switchboard's (test/integration/operations.test.ts covers them over ARI); those
-// not implemented yet are refused with 409.
+// themselves are the switchboard's (test/integration/operations.test.ts and consult.test.ts cover
+// them over ARI; test/api/call-flow.test.ts drives them end to end over HTTP).
 import assert from 'node:assert/strict';
 import type { Harness } from '../support/harness.ts';
 import { startApiHarness, type Api, type ErrorReply } from './support.ts';
@@ -99,7 +99,7 @@ describe('API calls', function () {
     assert.deepEqual([badHold.status, badHold.body.error.field], [400, 'params.slot']);
   });
 
-  it('given monitoring, when an operator asks, then 403; a supervisor reaches the operation (409: not available yet); a bad mode is 400', async () => {
+  it('given monitoring, when an operator asks, then 403; a supervisor reaches the operation (409: a ringing call is not a conversation); a bad mode is 400', async () => {
     assert.equal((await api.as('alice', 'POST', `/api/calls/${ringing}/monitor`, { mode: 'listen' })).status, 403);
     const sup = await api.as<ErrorReply>('sam', 'POST', `/api/calls/${ringing}/monitor`, { mode: 'whisper' });
     assert.deepEqual([sup.status, sup.body.error.code], [409, 'invalid_state']);

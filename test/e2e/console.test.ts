@@ -1,5 +1,6 @@
 // The attendant console in a real Chromium against the real controller + ARI simulator + Redis:
-// an operator logs in, sees a call arrive, answers it from the set, and the panel follows live;
+// an operator logs in, sees a call arrive, answers it from the set, transfers it to an extension
+// with the keyboard, and the queue and the panel follow live;
 // a supervisor switches the group to night and the next call goes to the night destination.
 // Screenshots land in test/e2e/artifacts/ (git-ignored).
 import assert from 'node:assert/strict';
@@ -96,8 +97,8 @@ describe('attendant console in Chromium', function () {
     h = undefined;
   });
 
-  it('given an operator logged in, when a call arrives and the set answers it, then the queue and the call panel follow live without a reload', async () => {
-    h = await Harness.start({ config: apiConfig() });
+  it('given an operator logged in, when a call arrives, the set answers it and the operator transfers it to 201, then the queue and the call panel follow live without a reload', async () => {
+    h = await Harness.start({ config: apiConfig(), endpoints: { 'PJSIP/201': { kind: 'answer', afterMs: 1_000 } } });
     const base = `http://127.0.0.1:${h.controller.httpPort}/`;
     const page = await newPage();
     await page.goto(base);
@@ -139,14 +140,18 @@ describe('attendant console in Chromium', function () {
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'target');
     await page.keyboard.type('201');
     await page.keyboard.press('Enter');
-    // the switchboard's answer shows in the message line (a refusal while Operations are not wired)
-    await page.locator('#message', { hasText: 'Transfer 201' }).waitFor();
+    await page.locator('#message', { hasText: /^Transfer 201$/ }).waitFor();
 
-    // the caller hangs up: the position is free and the call that waited is presented next
-    h.sim.hangupCaller(caller);
+    // the position is free at once: the call that waited is presented next while 201 rings for the caller
     await page.locator('#current-number', { hasText: '0611223344' }).waitFor();
     await page.locator('#current-state', { hasText: 'ringing' }).waitFor();
     await page.locator('#queue-list .call-row', { hasText: 'rings Alice' }).waitFor();
+    assert.equal(h.callRecord(caller)?.state, 'transferring');
+    await h.advance(1_000);
+    await h.until('the caller talks with 201', () => !h!.callRecord(caller) && h!.sim.bridges().some((b) => b.channels.includes(caller) && b.channels.length === 2));
+    await page.screenshot({ path: join(ARTIFACTS, '04b-transferred.png') });
+    const log = await h.store.queryLog({ number: '201' });
+    assert.deepEqual(log.filter((e) => e.callId === caller).map((e) => [e.operator, e.action, e.result]), [['att1', 'transfer', 'ringing'], ['att1', 'transfer-complete', 'completed-transfer']]);
     assert.deepEqual(errors, []);
   });
 

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { OperationError } from '../../lib/calls/operations-port.ts';
 import { Harness, type HarnessOptions } from '../support/harness.ts';
+import { assertNoOrphans } from '../support/orphans.ts';
 
 const ATTENDANTS = [
   { id: 'att1', name: 'Alice', device: 'PJSIP/att1' },
@@ -41,11 +42,7 @@ describe('attendant operations over ARI', function () {
   afterEach(async () => {
     if (h) {
       await h.settle();
-      // nothing is left behind for the calls that ended: no live channel of theirs, no call bridge
-      const live = h.sim.channels().filter((c) => !c.hungUp && finished.some((id) => c.id === id || c.id.startsWith(`${id}-`)));
-      assert.deepEqual(live.map((c) => c.id), [], 'orphan channels');
-      const bridges = h.sim.bridges().filter((b) => finished.some((id) => ['call', 'hold', 'xfer'].some((k) => b.name === `${k}-${id}` || b.id === `${k}-${id}`)));
-      assert.deepEqual(bridges.map((b) => b.id), [], 'orphan bridges');
+      assertNoOrphans(h.sim, finished);
       await h.stop();
       h = undefined;
     }

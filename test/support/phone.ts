@@ -1,8 +1,8 @@
 // Helpers for the attendant-set tests: a configuration with a supervisor's set, feature calls
 // dialled from a set, what a channel heard (an observer app with subscribeAll sees the playbacks and
 // the ChannelTransfer echoes), and the afterEach check that nothing is left behind.
-import assert from 'node:assert/strict';
 import type { Harness, HarnessOptions } from './harness.ts';
+import { assertNoOrphans } from './orphans.ts';
 import { EventRecorder, type AriEvent } from './sim-helpers.ts';
 
 export const OK = 'sound:beep';
@@ -76,13 +76,10 @@ export async function featureOutcome(h: Harness, obs: Observer, channelId: strin
   return obs.played(channelId).join(',');
 }
 
-/** nothing is left behind for the calls that ended: no live channel of theirs, no call bridge */
+/** nothing is left behind for the calls that ended (the feature calls among them) */
 export async function assertNothingLeft(h: Harness, finished: string[]): Promise<void> {
   await h.settle();
-  const left = h.sim.channels().filter((c) => !c.hungUp && finished.some((id) => c.id === id || c.id.startsWith(`${id}-`)));
-  assert.deepEqual(left.map((c) => c.id), [], 'orphan channels');
-  const bridges = h.sim.bridges().filter((b) => finished.some((id) => ['call', 'hold', 'xfer'].some((k) => b.name === `${k}-${id}` || b.id === `${k}-${id}`)));
-  assert.deepEqual(bridges.map((b) => b.id), [], 'orphan bridges');
+  assertNoOrphans(h.sim, finished);
 }
 
 /** after each test: the observer closed, nothing left behind, the harness stopped */

@@ -9,6 +9,9 @@ import type { CallClassConfig } from '../../config.ts';
 import { resolveClass } from '../../domain/presentation.ts';
 import type { Batch } from '../ledger.ts';
 
+/** the fields of a consultation or three-way in progress, cleared together when it ends */
+export const CONSULT_FIELDS = ['consultTarget', 'consultLeg', 'consultAnswered', 'talkingTo', 'joinOnAnswer', 'callerGone'] as const satisfies ReadonlyArray<keyof CallRecord>;
+
 export interface OpsDeps {
   ctx: CallContext;
   desk: AttendantDesk;

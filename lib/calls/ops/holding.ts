@@ -5,6 +5,14 @@ import { bestEffort } from '../context.ts';
 import { OperationError } from '../operations-port.ts';
 import type { OpsDeps } from './common.ts';
 
+/** A holding bridge `holdBridge` playing the music of the call's group (waiting callers hear the same). */
+export async function openHoldingBridge(o: OpsDeps, call: CallRecord, holdBridge: string): Promise<void> {
+  const { ctx } = o;
+  const g = ctx.groupConfig(call.group);
+  await ctx.ari.createBridge('holding', holdBridge, holdBridge);
+  await ctx.ari.bridgeStartMoh(holdBridge, g && g.waiting !== 'ringback' ? g.waiting.music : 'default');
+}
+
 /** Move the caller of `call` (as it was while talking) into `holdBridge`; the error when it failed. */
 export async function toHoldingBridge(o: OpsDeps, call: CallRecord, holdBridge: string): Promise<unknown> {
   const { ctx } = o;
@@ -12,11 +20,8 @@ export async function toHoldingBridge(o: OpsDeps, call: CallRecord, holdBridge: 
   const talkBridge = call.talkBridge;
   let failed: unknown;
   await o.inbound.serial.run(call.id, async () => {
-    const g = ctx.groupConfig(call.group);
-    const music = g && g.waiting !== 'ringback' ? g.waiting.music : 'default';
     try {
-      await ctx.ari.createBridge('holding', holdBridge, holdBridge);
-      await ctx.ari.bridgeStartMoh(holdBridge, music);
+      await openHoldingBridge(o, call, holdBridge);
       await ctx.ari.addChannel(holdBridge, [call.id], 'participant');
     } catch (err) {
       failed = err;

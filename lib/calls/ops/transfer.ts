@@ -10,25 +10,19 @@ import type { CallRecord } from '../../domain/model.ts';
 import { bestEffort } from '../context.ts';
 import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
-import { requireOwnCall, type OpsDeps } from './common.ts';
+import { CONSULT_FIELDS, requireOwnCall, type OpsDeps } from './common.ts';
 import { requeueAsRecall } from './common.ts';
+import type { Handoffs } from './handoff.ts';
 import { holdingFailed, toHoldingBridge } from './holding.ts';
 
 export const TRANSFER_ARG = '@transfer';
 const CAUSE_BUSY = 17;
 
-/** a transferred pair the controller no longer handles as a call, watched until either side leaves */
-interface Handoff {
-  peer: string;
-  bridge: string;
-}
-
 export class Transfers {
   private readonly timers = new Map<string, TimerHandle>();
-  private readonly handoffs = new Map<string, Handoff>();
   private seq = 0;
 
-  constructor(private readonly o: OpsDeps) {}
+  constructor(private readonly o: OpsDeps, private readonly handoffs: Handoffs) {}
 
   /** a short code of the directory, else the number itself */
   resolveTarget(target: string): string {
@@ -41,24 +35,16 @@ export class Transfers {
 
   /** `accepted` runs once the transfer is decided, before the attendant's leg is released (the set's transfer key is told then) */
   async blindTransfer(attendantId: string, callId: string, target: string, accepted?: () => Promise<void>): Promise<void> {
-    const { ctx, desk } = this.o;
+    const { ctx } = this.o;
     const call = requireOwnCall(this.o, attendantId, callId);
     if (call.state !== 'talking' || !call.leg) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
     const number = this.resolveTarget(target);
-    const now = ctx.time.now();
     const holdBridge = `hold-${callId}`;
     const transferLeg = `${callId}-t${++this.seq}`;
     const next: CallRecord = { ...call, state: 'transferring', holdBridge, transferTarget: number, transferLeg };
     delete next.leg;
     delete next.talkBridge;
-    const b = ctx.ledger.batch().putCall(next);
-    desk.apply(b, attendantId, { type: 'callEnded', callId }, { callId });
-    b.log({ time: now, operator: attendantId, action: 'transfer', callId, numbers: [call.callerNumber, number], result: 'ringing', detail: { target } });
-    await ctx.ledger.commit(b);
-    desk.publishDeviceStates([ctx.ledger.attendants.get(attendantId)!]);
-    await ctx.ledger.release(callId);
-    ctx.requestDispatch();
-    ctx.log.info({ callId, attendant: attendantId, target: number }, 'blind transfer');
+    await this.freeAttendant(attendantId, call, next, { target });
     await accepted?.().catch(() => undefined);
 
     const failed = await toHoldingBridge(this.o, call, holdBridge);
@@ -74,21 +60,56 @@ export class Transfers {
     }
     if (!ctx.ledger.calls.has(callId)) return; // the caller hung up meanwhile
 
-    const waitMs = ctx.config.timers.recall * 1000;
-    this.timers.set(callId, ctx.time.schedule(waitMs, () => {
+    this.armRecall(callId, transferLeg);
+    const callerId = call.callerName ? `"${call.callerName.replace(/"/g, '')}" <${call.callerNumber}>` : call.callerNumber;
+    try {
+      await ctx.ari.originate({ endpoint: `PJSIP/${number}`, channelId: transferLeg, appArgs: [TRANSFER_ARG, callId], callerId, timeout: ctx.config.timers.recall + 5 });
+    } catch (err) {
+      ctx.log.warn({ callId, target: number, err: (err as Error).message }, 'transfer originate failed');
+      this.failed(callId, transferLeg, 'failed');
+    }
+  }
+
+  /**
+   * Transfer on ringing: the attendant completes a consultation (or hangs up its set) before the
+   * consulted party answered. The consultation leg becomes the transfer leg, with its recall; the
+   * caller already waits in its holding bridge.
+   */
+  async takeRinging(attendantId: string, call: CallRecord): Promise<void> {
+    const { ctx } = this.o;
+    const leg = call.consultLeg;
+    if (!leg || !call.consultTarget) throw new OperationError('invalid_state', `call "${call.id}" has no consultation ringing`);
+    const next: CallRecord = { ...call, state: 'transferring', transferTarget: call.consultTarget, transferLeg: leg };
+    for (const k of [...CONSULT_FIELDS, 'leg', 'talkBridge'] as const) delete next[k];
+    await this.freeAttendant(attendantId, call, next, { target: call.consultTarget, onRing: 'true' });
+    if (call.leg) bestEffort(ctx, 'hang up attendant leg', ctx.ari.hangup(call.leg), { leg: call.leg });
+    if (call.talkBridge) bestEffort(ctx, 'destroy call bridge', ctx.ari.destroyBridge(call.talkBridge), { callId: call.id });
+    this.armRecall(call.id, leg);
+  }
+
+  /** the call is the transfer's now: the attendant is free at once and the hand-over claim is given up */
+  private async freeAttendant(attendantId: string, call: CallRecord, next: CallRecord, detail: Record<string, string>): Promise<void> {
+    const { ctx, desk } = this.o;
+    const b = ctx.ledger.batch().putCall(next);
+    desk.apply(b, attendantId, { type: 'callEnded', callId: call.id }, { callId: call.id });
+    b.log({ time: ctx.time.now(), operator: attendantId, action: 'transfer', callId: call.id, numbers: [call.callerNumber, next.transferTarget ?? ''], result: 'ringing', detail });
+    await ctx.ledger.commit(b);
+    desk.publishDeviceStates([ctx.ledger.attendants.get(attendantId)!]);
+    await ctx.ledger.release(call.id);
+    ctx.requestDispatch();
+    ctx.log.info({ callId: call.id, attendant: attendantId, target: next.transferTarget }, 'transfer');
+  }
+
+  /** no answer within the recall time: the transfer leg is hung up and the call comes back */
+  private armRecall(callId: string, transferLeg: string): void {
+    const { ctx } = this.o;
+    this.timers.set(callId, ctx.time.schedule(ctx.config.timers.recall * 1000, () => {
       this.timers.delete(callId);
       const cur = ctx.ledger.calls.get(callId);
       if (cur?.state !== 'transferring' || cur.transferLeg !== transferLeg) return;
       bestEffort(ctx, 'hang up unanswered transfer leg', ctx.ari.hangup(transferLeg, 'no_answer'), { leg: transferLeg });
       this.failed(callId, transferLeg, 'no-answer');
     }));
-    const callerId = call.callerName ? `"${call.callerName.replace(/"/g, '')}" <${call.callerNumber}>` : call.callerNumber;
-    try {
-      await ctx.ari.originate({ endpoint: `PJSIP/${number}`, channelId: transferLeg, appArgs: [TRANSFER_ARG, callId], callerId, timeout: Math.ceil(waitMs / 1000) + 5 });
-    } catch (err) {
-      ctx.log.warn({ callId, target: number, err: (err as Error).message }, 'transfer originate failed');
-      this.failed(callId, transferLeg, 'failed');
-    }
   }
 
   /** StasisStart of a transfer leg: the target answered */
@@ -120,8 +141,7 @@ export class Transfers {
         return;
       }
       // the pair is on its own now: watched only to release the other side
-      this.handoffs.set(callId, { peer: leg, bridge });
-      this.handoffs.set(leg, { peer: callId, bridge });
+      this.handoffs.watch(callId, leg, bridge);
       const done: CallRecord = { ...cur };
       delete done.transferLeg;
       const b = ctx.ledger.batch().putCall(done);
@@ -136,18 +156,6 @@ export class Transfers {
   legDestroyed(leg: string, cause: number): void {
     const call = [...this.o.ctx.ledger.calls.values()].find((c) => c.transferLeg === leg && c.state === 'transferring');
     if (call) this.failed(call.id, leg, cause === CAUSE_BUSY ? 'busy' : 'no-answer');
-  }
-
-  /** StasisEnd of a channel: one side of a transferred pair left, the other goes too. True when handled. */
-  channelLeft(id: string): boolean {
-    const h = this.handoffs.get(id);
-    if (!h) return false;
-    this.handoffs.delete(id);
-    this.handoffs.delete(h.peer);
-    const { ctx } = this.o;
-    bestEffort(ctx, 'hang up transfer peer', ctx.ari.hangup(h.peer), { leg: h.peer });
-    bestEffort(ctx, 'destroy transfer bridge', ctx.ari.destroyBridge(h.bridge), { bridge: h.bridge });
-    return true;
   }
 
   /** the target did not take the call: back to the same attendant, else to the group as a recall */

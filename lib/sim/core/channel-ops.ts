@@ -126,6 +126,7 @@ export function snoop(core: SimCore, targetId: string, req: SnoopRequest): Recor
   });
   sn.answered = true;
   sn.snoopTarget = target;
+  sn.snoopDirections = { spy, whisper };
   target.snoops.add(sn);
   const json = sn.toJson();
   const app = req.app;

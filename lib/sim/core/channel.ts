@@ -102,6 +102,8 @@ export class SimChannel {
   localPeer: SimChannel | undefined;
   /** for a Snoop channel, the channel it listens to */
   snoopTarget: SimChannel | undefined;
+  /** for a Snoop channel, the directions asked for (spy: what it hears, whisper: where it speaks) */
+  snoopDirections: { spy: string; whisper: string } | undefined;
   readonly snoops = new Set<SimChannel>();
   /** set behaviour timers (hangupAfter) */
   phoneTimer: TimerHandle | undefined;

@@ -1,0 +1,407 @@
+// Consultation (enquiry) and three-way calls. The attendant's leg stays in the call bridge
+// `call-<id>` throughout; the caller moves to its holding bridge `hold-<id>` (music) while the
+// attendant calls a third party (`<callId>-c<n>`, appArgs `@consult,<callId>`), who joins the call
+// bridge on answer. Swap moves the two parties between the bridges, conference puts all three in the
+// call bridge, split takes one aside again; complete and leave hand caller and third party over to
+// each other and free the attendant. The third party not answering within `timers.recall`, being
+// busy or hanging up brings the attendant back to the caller.
+import type { TimerHandle } from '../../domain/clock.ts';
+import type { CallRecord } from '../../domain/model.ts';
+import { bestEffort } from '../context.ts';
+import { OperationError } from '../operations-port.ts';
+import { CONSULT_FIELDS, requireOwnCall, type OpsDeps } from './common.ts';
+import type { Handoffs } from './handoff.ts';
+import { openHoldingBridge } from './holding.ts';
+import type { Transfers } from './transfer.ts';
+
+export const CONSULT_ARG = '@consult';
+const CAUSE_BUSY = 17;
+
+type Why = 'busy' | 'no-answer' | 'failed' | 'hangup' | 'cancelled';
+
+export class Consults {
+  private readonly ringTimers = new Map<string, TimerHandle>();
+  private seq = 0;
+
+  constructor(private readonly o: OpsDeps, private readonly transfers: Transfers, private readonly handoffs: Handoffs) {}
+
+  // ----- commands -----------------------------------------------------------------------------
+
+  /** The caller waits with music while the attendant calls `target`. */
+  async consult(attendantId: string, callId: string, target: string): Promise<void> {
+    const call = this.talking(attendantId, callId);
+    const number = this.transfers.resolveTarget(target);
+    const holdBridge = `hold-${callId}`;
+    const leg = `${callId}-c${++this.seq}`;
+    // the record first: a caller hanging up during the move finds the consultation and ends it
+    const next: CallRecord = { ...call, state: 'consulting', holdBridge, consultTarget: number, consultLeg: leg, consultAnswered: false, talkingTo: 'target' };
+    await this.store(next, attendantId, 'consult', 'ringing', { target });
+    try {
+      await this.o.inbound.serial.run(callId, async () => {
+        await openHoldingBridge(this.o, call, holdBridge);
+        await this.o.ctx.ari.addChannel(holdBridge, [callId], 'participant');
+      });
+    } catch (err) {
+      // the caller is still with the attendant: the call goes on as it was
+      bestEffort(this.o.ctx, 'destroy unused holding bridge', this.o.ctx.ari.destroyBridge(holdBridge), { callId });
+      const cur = this.o.ctx.ledger.calls.get(callId);
+      if (cur?.consultLeg === leg) {
+        const back: CallRecord = { ...cur, state: 'talking' };
+        for (const k of [...CONSULT_FIELDS, 'holdBridge'] as const) delete back[k];
+        await this.store(back, attendantId, 'consult-ended', 'failed', { target });
+      }
+      throw this.ariFailed(callId, 'consult', err);
+    }
+    if (this.o.ctx.ledger.calls.get(callId)?.consultLeg !== leg) return; // the caller hung up meanwhile
+    this.ring(next, leg, number, attendantId);
+  }
+
+  /** Three-way: join the consulted party, or call `target` and join it when it answers. */
+  async conference(attendantId: string, callId: string, target?: string): Promise<void> {
+    const call = requireOwnCall(this.o, attendantId, callId);
+    if (call.state === 'talking') {
+      if (target === undefined) throw new OperationError('invalid_target', 'name the party to add to the call');
+      this.talking(attendantId, callId);
+      const number = this.transfers.resolveTarget(target);
+      const leg = `${callId}-c${++this.seq}`;
+      // the caller stays with the attendant while the third party rings
+      const next: CallRecord = { ...call, state: 'consulting', consultTarget: number, consultLeg: leg, consultAnswered: false, talkingTo: 'caller', joinOnAnswer: true };
+      await this.store(next, attendantId, 'conference', 'ringing', { target });
+      this.ring(next, leg, number, attendantId);
+      return;
+    }
+    if (target !== undefined) throw new OperationError('invalid_state', `call "${callId}" already has a third party`);
+    const cur = this.answeredConsultation(attendantId, callId);
+    await this.backFromHold(cur, cur.talkingTo === 'target' ? callId : cur.consultLeg, 'conference');
+    const next: CallRecord = { ...cur, state: 'conference' };
+    for (const k of ['talkingTo', 'holdBridge'] as const) delete next[k];
+    await this.store(next, attendantId, 'conference', 'joined');
+  }
+
+  /** Alternate between the caller and the consulted party (the other waits with music). */
+  async swap(attendantId: string, callId: string): Promise<void> {
+    const call = this.answeredConsultation(attendantId, callId);
+    const toHold = call.talkingTo === 'target' ? call.consultLeg! : callId;
+    const toTalk = toHold === callId ? call.consultLeg! : callId;
+    await this.move(call, 'swap', async () => {
+      const { ari } = this.o.ctx;
+      // hold first, so the two parties never hear each other
+      await ari.addChannel(call.holdBridge!, [toHold], 'participant');
+      await ari.addChannel(call.talkBridge!, [toTalk]);
+    });
+    const next: CallRecord = { ...call, talkingTo: call.talkingTo === 'target' ? 'caller' : 'target' };
+    await this.store(next, attendantId, 'swap', next.talkingTo!);
+  }
+
+  /** Take one party of the three-way call aside: it stays with the attendant, the other waits with music. */
+  async split(attendantId: string, callId: string, party: string): Promise<void> {
+    const call = requireOwnCall(this.o, attendantId, callId);
+    if (call.state !== 'conference' || !call.consultLeg) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
+    if (party !== callId && party !== call.consultLeg) throw new OperationError('invalid_target', `"${party}" is not a party of call "${callId}"`);
+    if (call.callerGone) throw new OperationError('invalid_state', `the caller of "${callId}" has hung up`);
+    const aside = party === callId ? call.consultLeg : callId;
+    const holdBridge = `hold-${callId}`;
+    await this.move(call, 'split', async () => {
+      await openHoldingBridge(this.o, call, holdBridge);
+      await this.o.ctx.ari.addChannel(holdBridge, [aside], 'participant');
+    });
+    const next: CallRecord = { ...call, state: 'consulting', holdBridge, talkingTo: party === callId ? 'caller' : 'target' };
+    await this.store(next, attendantId, 'split', next.talkingTo!);
+  }
+
+  /** Caller and consulted party talk, the attendant leaves; still ringing: transfer on ringing. */
+  async complete(attendantId: string, callId: string): Promise<void> {
+    const call = requireOwnCall(this.o, attendantId, callId);
+    if (call.state !== 'consulting') throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
+    if (call.callerGone) throw new OperationError('invalid_state', `the caller of "${callId}" has hung up`);
+    if (!call.consultAnswered) {
+      if (call.joinOnAnswer) throw new OperationError('invalid_state', `the third party of "${callId}" has not answered`);
+      this.cancelTimer(callId);
+      await this.transfers.takeRinging(attendantId, call);
+      return;
+    }
+    await this.handOver(call, 'transfer-complete');
+  }
+
+  /** The attendant leaves the three-way call: the two parties go on talking. */
+  async leave(attendantId: string, callId: string): Promise<void> {
+    const call = requireOwnCall(this.o, attendantId, callId);
+    if (call.state !== 'conference') throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
+    if (call.callerGone) throw new OperationError('invalid_state', `the caller of "${callId}" has hung up`);
+    await this.handOver(call, 'conference-leave');
+  }
+
+  /** Drop the third party: the attendant is back with the caller. */
+  async cancel(attendantId: string, callId: string): Promise<void> {
+    const call = requireOwnCall(this.o, attendantId, callId);
+    if ((call.state !== 'consulting' && call.state !== 'conference') || !call.consultLeg) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
+    const leg = call.consultLeg;
+    bestEffort(this.o.ctx, 'hang up consulted party', this.o.ctx.ari.hangup(leg), { leg });
+    await this.thirdPartyGone(callId, leg, 'cancelled', attendantId);
+  }
+
+  // ----- ARI events of the third party's leg, the caller and the attendant's leg --------------
+
+  /** StasisStart of a consultation leg: the third party answered. */
+  answered(leg: string, callId: string): void {
+    const { ctx } = this.o;
+    const call = ctx.ledger.calls.get(callId);
+    if (call?.state === 'transferring' && call.transferLeg === leg) {
+      // completed while it rang: it is a transfer now
+      this.transfers.answered(leg, callId);
+      return;
+    }
+    if (call?.state !== 'consulting' || call.consultLeg !== leg || call.consultAnswered) {
+      bestEffort(ctx, 'hang up late consultation leg', ctx.ari.hangup(leg), { leg });
+      return;
+    }
+    this.cancelTimer(callId);
+    void this.o.inbound.serial.run(callId, async () => {
+      const cur = ctx.ledger.calls.get(callId);
+      if (cur?.state !== 'consulting' || cur.consultLeg !== leg || !cur.talkBridge) {
+        bestEffort(ctx, 'hang up late consultation leg', ctx.ari.hangup(leg), { leg });
+        return;
+      }
+      try {
+        await ctx.ari.addChannel(cur.talkBridge, [leg]);
+      } catch (err) {
+        ctx.log.error({ callId, leg, err: (err as Error).message }, 'consulted party could not be bridged');
+        bestEffort(ctx, 'hang up consultation leg', ctx.ari.hangup(leg), { leg });
+        void this.thirdPartyGone(callId, leg, 'failed');
+        return;
+      }
+      const next: CallRecord = { ...cur, consultAnswered: true };
+      if (cur.joinOnAnswer) {
+        next.state = 'conference';
+        delete next.joinOnAnswer;
+        delete next.talkingTo;
+      }
+      ctx.log.info({ callId, leg, conference: cur.joinOnAnswer === true }, 'consulted party answered');
+      await this.store(next, cur.attendant ?? 'system', cur.joinOnAnswer ? 'conference' : 'consult', 'answered');
+    });
+  }
+
+  /** ChannelDestroyed of a consultation leg that never answered. */
+  legDestroyed(leg: string, cause: number): void {
+    const call = this.byConsultLeg(leg);
+    if (call && !call.consultAnswered) void this.thirdPartyGone(call.id, leg, cause === CAUSE_BUSY ? 'busy' : 'no-answer');
+  }
+
+  /** StasisEnd: the third party, the caller or the attendant's set left a consultation or three-way. True when handled. */
+  channelLeft(id: string): boolean {
+    const { ledger } = this.o.ctx;
+    const third = this.byConsultLeg(id);
+    if (third) {
+      void this.thirdPartyGone(third.id, id, 'hangup');
+      return true;
+    }
+    const own = ledger.calls.get(id);
+    if (own && (own.state === 'consulting' || own.state === 'conference')) {
+      void this.callerLeft(own);
+      return true;
+    }
+    const byLeg = [...ledger.calls.values()].find((c) => c.leg === id && (c.state === 'consulting' || c.state === 'conference'));
+    if (byLeg) {
+      void this.attendantLeft(byLeg);
+      return true;
+    }
+    return false;
+  }
+
+  /** After a restart or reconnect: parties that vanished meanwhile are handled as if they had hung up. */
+  reconcile(live: ReadonlySet<string>): void {
+    for (const c of [...this.o.ctx.ledger.calls.values()]) {
+      if (c.state !== 'consulting' && c.state !== 'conference') continue;
+      if (c.consultLeg && !live.has(c.consultLeg)) this.channelLeft(c.consultLeg);
+      else if (c.leg && !live.has(c.leg)) this.channelLeft(c.leg);
+      else if (c.consultLeg && !c.consultAnswered && !this.ringTimers.has(c.id)) this.armTimer(c.id, c.consultLeg);
+    }
+  }
+
+  stop(): void {
+    for (const t of this.ringTimers.values()) t.cancel();
+    this.ringTimers.clear();
+  }
+
+  // ----- what happens when a party leaves ------------------------------------------------------
+
+  /** The third party is gone (hung up, busy, no answer, dropped): the attendant is back with the caller. */
+  private async thirdPartyGone(callId: string, leg: string, why: Why, operator?: string): Promise<void> {
+    const { ctx } = this.o;
+    const call = ctx.ledger.calls.get(callId);
+    if (!call || call.consultLeg !== leg) return;
+    this.cancelTimer(callId);
+    if (call.callerGone) {
+      // nobody is left for the attendant
+      this.o.inbound.finish(callId, 'completed', 'both parties gone');
+      return;
+    }
+    const next: CallRecord = { ...call, state: 'talking' };
+    for (const k of CONSULT_FIELDS) delete next[k];
+    delete next.holdBridge;
+    // the record first: events of the leg that follow find nothing left to do
+    const action = call.state === 'conference' || call.joinOnAnswer ? 'conference-ended' : 'consult-ended';
+    await this.store(next, operator ?? call.attendant ?? 'system', action, why, { target: call.consultTarget ?? '' });
+    // only a caller waiting on hold comes back; a third party that waited there is gone
+    await this.backFromHold(call, call.talkingTo === 'target' ? callId : undefined, 'back to the caller').catch((err: unknown) => {
+      ctx.log.error({ callId, err: (err as Error).message }, 'caller could not be brought back; releasing the call');
+      bestEffort(ctx, 'hang up caller', ctx.ari.hangup(callId), { callId });
+      this.o.inbound.finish(callId, 'lost', 'retrieve after consultation failed');
+    });
+  }
+
+  /** The caller hung up: the attendant goes on with an answered third party, else the call is over. */
+  private async callerLeft(call: CallRecord): Promise<void> {
+    const { ctx } = this.o;
+    if (!call.consultAnswered || !call.consultLeg) {
+      this.cancelTimer(call.id);
+      this.o.inbound.callerLeft(call.id);
+      return;
+    }
+    const next: CallRecord = { ...call, state: 'consulting', talkingTo: 'target', callerGone: true };
+    delete next.joinOnAnswer;
+    delete next.holdBridge;
+    await this.store(next, 'system', 'caller-left', 'attendant with third party');
+    const leg = call.consultLeg;
+    await this.o.inbound.serial.run(call.id, async () => {
+      if (call.state === 'consulting' && call.talkingTo === 'caller' && call.talkBridge) {
+        // the third party waited on hold: bring it to the attendant
+        await ctx.ari.addChannel(call.talkBridge, [leg]).catch((err: Error) => ctx.log.warn({ leg, err: err.message }, 'third party could not be brought back'));
+      }
+      if (call.holdBridge) bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(call.holdBridge), { callId: call.id });
+    });
+  }
+
+  /** The attendant hung up its set: a transfer by hanging up (three-way: the two go on talking). */
+  private async attendantLeft(call: CallRecord): Promise<void> {
+    const attendantId = call.attendant;
+    if (call.callerGone || !attendantId) {
+      this.o.inbound.attendantLeft(call.leg!);
+      return;
+    }
+    if (call.consultAnswered) {
+      await this.handOver(call, call.state === 'conference' ? 'conference-leave' : 'transfer-complete', true);
+    } else if (!call.joinOnAnswer) {
+      this.cancelTimer(call.id);
+      await this.transfers.takeRinging(attendantId, call);
+    } else {
+      this.cancelTimer(call.id);
+      this.o.inbound.attendantLeft(call.leg!);
+    }
+  }
+
+  /**
+   * The attendant leaves caller and third party together in the call bridge: the call ends as a
+   * completed transfer and the pair is only watched from now on.
+   */
+  private async handOver(call: CallRecord, action: string, setHungUp = false): Promise<void> {
+    const { ctx, inbound } = this.o;
+    const leg = call.consultLeg!;
+    const bridge = call.talkBridge!;
+    const attendantLeg = call.leg;
+    // the record no longer names the leg, the bridge or the third party: finishing leaves them alone
+    const done: CallRecord = { ...call };
+    for (const k of [...CONSULT_FIELDS, 'leg', 'talkBridge', 'holdBridge'] as const) delete done[k];
+    const b = ctx.ledger.batch().putCall(done);
+    if (call.attendant) this.o.desk.apply(b, call.attendant, { type: 'callEnded', callId: call.id }, { callId: call.id });
+    b.log({ time: ctx.time.now(), operator: call.attendant ?? 'system', action, callId: call.id, numbers: [call.callerNumber, call.consultTarget ?? ''], result: 'completed-transfer', ...(setHungUp ? { detail: { by: 'set hung up' } } : {}) });
+    await ctx.ledger.commit(b);
+    this.handoffs.watch(call.id, leg, bridge);
+    if (attendantLeg && !setHungUp) bestEffort(ctx, 'hang up attendant leg', ctx.ari.hangup(attendantLeg), { leg: attendantLeg });
+    if (call.state === 'consulting') {
+      const held = call.talkingTo === 'target' ? call.id : leg;
+      await inbound.serial.run(call.id, () => ctx.ari.addChannel(bridge, [held])).catch((err: Error) => {
+        ctx.log.error({ callId: call.id, err: err.message }, 'hand-over bridge failed; releasing both parties');
+        this.handoffs.channelLeft(call.id);
+        bestEffort(ctx, 'hang up caller', ctx.ari.hangup(call.id), { callId: call.id });
+      });
+    }
+    if (call.holdBridge) bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(call.holdBridge), { callId: call.id });
+    inbound.finish(call.id, 'completed-transfer', `handed over to ${call.consultTarget ?? ''}`);
+    if (call.attendant) this.o.desk.publishDeviceStates([ctx.ledger.attendants.get(call.attendant)!]);
+    await ctx.ledger.release(call.id);
+    ctx.log.info({ callId: call.id, target: call.consultTarget, action }, 'handed over');
+  }
+
+  // ----- helpers ------------------------------------------------------------------------------
+
+  private talking(attendantId: string, callId: string): CallRecord {
+    const call = requireOwnCall(this.o, attendantId, callId);
+    if (call.state !== 'talking' || !call.leg || !call.talkBridge) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
+    return call;
+  }
+
+  private answeredConsultation(attendantId: string, callId: string): CallRecord {
+    const call = requireOwnCall(this.o, attendantId, callId);
+    if (call.state !== 'consulting' || !call.consultAnswered || !call.holdBridge || !call.talkBridge) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}${call.state === 'consulting' ? ' (third party not answered)' : ''}`);
+    if (call.callerGone) throw new OperationError('invalid_state', `the caller of "${callId}" has hung up`);
+    return call;
+  }
+
+  private byConsultLeg(leg: string): CallRecord | undefined {
+    for (const c of this.o.ctx.ledger.calls.values()) if (c.consultLeg === leg && (c.state === 'consulting' || c.state === 'conference')) return c;
+    return undefined;
+  }
+
+  /** `who` (waiting in the holding bridge) joins the call bridge again; the holding bridge goes */
+  private async backFromHold(call: CallRecord, who: string | undefined, what: string): Promise<void> {
+    if (!call.holdBridge || !call.talkBridge) return;
+    const { ari } = this.o.ctx;
+    const talkBridge = call.talkBridge;
+    if (who) await this.move(call, what, () => ari.addChannel(talkBridge, [who]));
+    bestEffort(this.o.ctx, 'destroy holding bridge', ari.destroyBridge(call.holdBridge), { callId: call.id });
+  }
+
+  /** bridge moves of a call, in the caller's ARI order; a failure is refused as ari_failed */
+  private async move(call: CallRecord, what: string, steps: () => Promise<void>): Promise<void> {
+    try {
+      await this.o.inbound.serial.run(call.id, steps);
+    } catch (err) {
+      throw this.ariFailed(call.id, what, err);
+    }
+  }
+
+  private ariFailed(callId: string, what: string, err: unknown): OperationError {
+    this.o.ctx.log.error({ callId, err: (err as Error).message }, `${what} failed`);
+    return new OperationError('ari_failed', `${what} failed: ${(err as Error).message}`);
+  }
+
+  private async store(next: CallRecord, operator: string, action: string, result: string, detail?: Record<string, string>): Promise<void> {
+    const { ctx } = this.o;
+    const b = ctx.ledger.batch().putCall(next);
+    b.log({ time: ctx.time.now(), operator, action, callId: next.id, numbers: [next.callerNumber, ...(next.consultTarget ? [next.consultTarget] : detail?.target ? [detail.target] : [])], result, ...(detail ? { detail } : {}) });
+    await ctx.ledger.commit(b);
+  }
+
+  /** ring the third party; the attendant's own identity is shown to it */
+  private ring(call: CallRecord, leg: string, number: string, attendantId: string): void {
+    const { ctx } = this.o;
+    this.armTimer(call.id, leg);
+    const acfg = ctx.attendantConfig(attendantId);
+    const callerId = acfg?.extension ? `"${acfg.name.replace(/"/g, '')}" <${acfg.extension}>` : undefined;
+    ctx.log.info({ callId: call.id, attendant: attendantId, target: number, leg }, call.joinOnAnswer ? 'three-way: calling third party' : 'consultation');
+    ctx.ari.originate({ endpoint: `PJSIP/${number}`, channelId: leg, appArgs: [CONSULT_ARG, call.id], timeout: ctx.config.timers.recall + 5, ...(callerId ? { callerId } : {}) })
+      .catch((err: Error) => {
+        ctx.log.warn({ callId: call.id, target: number, err: err.message }, 'consultation originate failed');
+        void this.thirdPartyGone(call.id, leg, 'failed');
+      });
+  }
+
+  private armTimer(callId: string, leg: string): void {
+    const { ctx } = this.o;
+    this.cancelTimer(callId);
+    this.ringTimers.set(callId, ctx.time.schedule(ctx.config.timers.recall * 1000, () => {
+      this.ringTimers.delete(callId);
+      const cur = ctx.ledger.calls.get(callId);
+      if (cur?.consultLeg !== leg || cur.consultAnswered) return;
+      bestEffort(ctx, 'hang up unanswered consultation leg', ctx.ari.hangup(leg, 'no_answer'), { leg });
+      void this.thirdPartyGone(callId, leg, 'no-answer');
+    }));
+  }
+
+  private cancelTimer(callId: string): void {
+    this.ringTimers.get(callId)?.cancel();
+    this.ringTimers.delete(callId);
+  }
+}
+

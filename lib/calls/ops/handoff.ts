@@ -1,0 +1,31 @@
+// Two parties the controller put together and then left to themselves (a completed transfer, an
+// attendant leaving a three-way call): no longer a call of the switchboard, only watched so that
+// when one side hangs up, the other side and their bridge go too.
+import { bestEffort, type CallContext } from '../context.ts';
+
+interface Pair {
+  peer: string;
+  bridge: string;
+}
+
+export class Handoffs {
+  private readonly pairs = new Map<string, Pair>();
+
+  constructor(private readonly ctx: CallContext) {}
+
+  watch(a: string, b: string, bridge: string): void {
+    this.pairs.set(a, { peer: b, bridge });
+    this.pairs.set(b, { peer: a, bridge });
+  }
+
+  /** StasisEnd of a channel: true when it was one side of a watched pair (the other is released) */
+  channelLeft(id: string): boolean {
+    const p = this.pairs.get(id);
+    if (!p) return false;
+    this.pairs.delete(id);
+    this.pairs.delete(p.peer);
+    bestEffort(this.ctx, 'hang up handed-off peer', this.ctx.ari.hangup(p.peer), { leg: p.peer });
+    bestEffort(this.ctx, 'destroy handed-off bridge', this.ctx.ari.destroyBridge(p.bridge), { bridge: p.bridge });
+    return true;
+  }
+}
