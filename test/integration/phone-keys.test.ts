@@ -1,15 +1,11 @@
 // The attendant set during a call, end to end: keypad commands (DTMF on the attendant's leg), the
 // set's own transfer key (REFER through ChannelTransfer), and the lamps of its programmable keys.
 import assert from 'node:assert/strict';
-import type { Operations } from '../../lib/calls/operations-port.ts';
 import type { HarnessOptions } from '../support/harness.ts';
 import { ARI_PASSWORD, ARI_USER, Harness } from '../support/harness.ts';
 import { endTest, ERROR, live, Observer, OK, phoneConfig, talkingTo } from '../support/phone.ts';
 import { ariCall } from '../support/sim-helpers.ts';
 import { fixtureAvailable, loadSession } from '../conformance/fixture.ts';
-
-/** consultation, completion, swap and three-way are the lead's Operations (not on main yet) */
-const CONSULT_PENDING = 'consultation operations not merged from main yet';
 
 describe('the attendant set during a call', function () {
   this.timeout(20_000);
@@ -38,9 +34,14 @@ describe('the attendant set during a call', function () {
   }
 
   const transferLegs = (hh: Harness, caller: string) => hh.sim.originated().filter((o) => o.appArgs[0] === '@transfer' && o.appArgs[1] === caller);
+  const consultLegs = (hh: Harness, caller: string) => hh.sim.originated().filter((o) => o.appArgs[0] === '@consult' && o.appArgs[1] === caller).map((o) => o.channelId);
+  const bridgeOf = (hh: Harness, id: string) => hh.sim.bridges().find((b) => b.channels.includes(id));
 
+  /** the caller hangs up; during a consultation att1 releases the call instead (the caller leaving would hand it the third party) */
   async function end(hh: Harness, caller: string): Promise<void> {
-    if (live(hh, caller)) hh.sim.hangupCaller(caller);
+    const rec = hh.callRecord(caller);
+    if (rec?.attendant && (rec.state === 'consulting' || rec.state === 'conference')) await hh.switchboard.operations.hangup(rec.attendant, caller);
+    else if (live(hh, caller)) hh.sim.hangupCaller(caller);
     await hh.until('call ended', () => !hh.callRecord(caller));
   }
 
@@ -153,55 +154,78 @@ describe('the attendant set during a call', function () {
     });
 
     describe('consultation', () => {
-      it.skip(`given att1 talking, when it keys *2201#, then 201 is consulted while the caller waits and att1 hears the beep (${CONSULT_PENDING})`, async () => {
+      /** att1 keys *2201#: 201 is consulted (and answers at once with the default endpoint) */
+      async function consultByKeys(hh: Harness, caller: string, leg: string): Promise<string> {
+        hh.sim.sendDtmf(leg, '*2201#');
+        await hh.until('consulting', () => hh.callRecord(caller)?.state === 'consulting' && consultLegs(hh, caller).length === 1);
+        return consultLegs(hh, caller)[0]!;
+      }
+
+      it('given att1 talking, when it keys *2201#, then 201 is consulted while the caller waits with music and att1 hears the beep', async () => {
         h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
         const { caller, leg } = await onCall(h);
-        h.sim.sendDtmf(leg, '*2201#');
+        const target = await consultByKeys(h, caller, leg);
         await h.until('beep', () => obs!.played(leg).includes(OK));
-        assert.ok(live(h, leg));
-        assert.ok(!h.sim.bridges().some((b) => b.channels.includes(caller) && b.channels.includes(leg)), 'the caller does not hear the consultation');
+        await h.until('att1 talks with 201', () => bridgeOf(h!, target)?.channels.includes(leg) === true);
+        assert.equal(bridgeOf(h, caller)?.id, `hold-${caller}`);
+        const log = await h.store.queryLog({ operator: 'att1' });
+        assert.ok(log.some((e) => e.action === 'consult' && e.callId === caller && e.result === 'ringing'));
         await end(h, caller);
       });
 
-      it.skip(`given a consultation, when att1 keys *3, then caller and 201 are connected and att1 is free (${CONSULT_PENDING})`, async () => {
+      it('given a consultation, when att1 keys *3, then caller and 201 are connected and att1 is free', async () => {
         h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
         const { caller, leg } = await onCall(h);
-        h.sim.sendDtmf(leg, '*2201#');
-        await h.until('beep', () => obs!.played(leg).includes(OK));
+        const target = await consultByKeys(h, caller, leg);
+        await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
         h.sim.sendDtmf(leg, '*3');
-        await h.until('att1 free', () => h!.attendant('att1').state === 'idle');
-        assert.ok(h.sim.bridges().some((b) => b.channels.includes(caller) && b.channels.length === 2 && !b.channels.includes(leg)));
-        await end(h, caller);
+        await h.until('handed over', () => !h!.callRecord(caller));
+        await h.until('att1 leg released', () => !live(h!, leg));
+        await h.until('caller with 201', () => bridgeOf(h!, caller)?.channels.includes(target) === true);
+        assert.equal(h.attendant('att1').state, 'idle');
+        const log = await h.store.queryLog({ operator: 'att1' });
+        assert.ok(log.some((e) => e.action === 'transfer-complete' && e.callId === caller));
+        h.sim.hangupCaller(target);
+        await h.until('caller released', () => !live(h!, caller));
       });
 
-      it.skip(`given a consultation, when att1 keys *4, then 201 is released and att1 talks with the caller again (${CONSULT_PENDING})`, async () => {
+      it('given a consultation, when att1 keys *4, then 201 is released and att1 talks with the caller again', async () => {
         h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
         const { caller, leg } = await onCall(h);
-        h.sim.sendDtmf(leg, '*2201#');
-        await h.until('beep', () => obs!.played(leg).includes(OK));
+        const target = await consultByKeys(h, caller, leg);
+        await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
         h.sim.sendDtmf(leg, '*4');
-        await h.until('back with the caller', () => h!.sim.bridges().some((b) => b.channels.includes(caller) && b.channels.includes(leg)));
+        await h.until('201 hung up', () => !live(h!, target));
+        await h.until('back with the caller', () => bridgeOf(h!, caller)?.channels.includes(leg) === true);
+        await h.until('two beeps', () => obs!.played(leg).length === 2);
+        assert.deepEqual(obs!.played(leg), [OK, OK]);
+        assert.equal(h.callRecord(caller)!.state, 'talking');
         await end(h, caller);
       });
 
-      it.skip(`given a consultation, when att1 keys *5, then it talks with the caller while 201 waits (${CONSULT_PENDING})`, async () => {
+      it('given a consultation, when att1 keys *5, then it talks with the caller while 201 waits with music', async () => {
         h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
         const { caller, leg } = await onCall(h);
-        h.sim.sendDtmf(leg, '*2201#');
-        await h.until('beep', () => obs!.played(leg).includes(OK));
+        const target = await consultByKeys(h, caller, leg);
+        await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
         h.sim.sendDtmf(leg, '*5');
-        await h.until('with the caller', () => h!.sim.bridges().some((b) => b.channels.includes(caller) && b.channels.includes(leg)));
+        await h.until('with the caller', () => bridgeOf(h!, caller)?.channels.includes(leg) === true && bridgeOf(h!, target)?.id === `hold-${caller}`);
+        assert.equal(h.callRecord(caller)!.talkingTo, 'caller');
         await end(h, caller);
+        await h.until('201 released', () => !live(h!, target));
       });
 
-      it.skip(`given a consultation, when att1 keys *6, then the three talk together (${CONSULT_PENDING})`, async () => {
+      it('given a consultation, when att1 keys *6, then the three talk together', async () => {
         h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
         const { caller, leg } = await onCall(h);
-        h.sim.sendDtmf(leg, '*2201#');
-        await h.until('beep', () => obs!.played(leg).includes(OK));
+        const target = await consultByKeys(h, caller, leg);
+        await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
         h.sim.sendDtmf(leg, '*6');
-        await h.until('three-way', () => h!.sim.bridges().some((b) => b.channels.includes(caller) && b.channels.includes(leg) && b.channels.length === 3));
-        await end(h, caller);
+        await h.until('three-way', () => [caller, leg, target].every((id) => bridgeOf(h!, id)?.id === `call-${caller}`));
+        assert.equal(h.callRecord(caller)!.state, 'conference');
+        await h.switchboard.operations.hangup('att1', caller);
+        await h.until('all released', () => ![caller, leg, target].some((id) => live(h!, id)));
+        await h.until('ended', () => !h!.callRecord(caller));
       });
     });
   });
@@ -280,15 +304,81 @@ describe('the attendant set during a call', function () {
       await end(h, caller);
     });
 
-    it.skip(`given a consultation, when the set presses transfer replacing the consultation, then it is completed like *3 (${CONSULT_PENDING})`, async () => {
+    it('given a consultation, when the set presses transfer replacing the consultation, then it is completed like *3', async () => {
       h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
       const { caller, leg } = await onCall(h);
-      await (h.switchboard.operations as Operations).consult('att1', caller, '201');
-      const consultLeg = h.sim.originated().find((o) => o.endpoint === 'PJSIP/201')!.channelId;
-      await h.until('201 answered', () => h!.sim.channels().some((c) => c.id === consultLeg && c.state === 'Up'));
-      h.sim.pressTransfer(leg, '201', consultLeg);
-      await h.until('reported', () => obs!.transferStates(leg).at(-1) === 'channel_answered');
-      assert.ok(h.sim.bridges().some((b) => b.channels.includes(caller) && b.channels.includes(consultLeg)));
+      await h.switchboard.operations.consult('att1', caller, '201');
+      await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
+      const target = consultLegs(h, caller)[0]!;
+      h.sim.pressTransfer(leg, '201', target);
+      await h.until('reported', () => obs!.transferStates(leg).length === 3);
+      assert.deepEqual(obs!.transferStates(leg), [undefined, 'channel_progress', 'channel_answered']);
+      await h.until('caller with 201', () => bridgeOf(h!, caller)?.channels.includes(target) === true && !h!.callRecord(caller));
+      assert.equal(h.attendant('att1').state, 'idle');
+      h.sim.hangupCaller(caller);
+      await h.until('201 released', () => !live(h!, target));
+    });
+
+    it('given a consultation, when the set presses transfer to the party consulted, then the consultation is completed', async () => {
+      h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
+      const { caller, leg } = await onCall(h);
+      await h.switchboard.operations.consult('att1', caller, '201');
+      await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
+      const target = consultLegs(h, caller)[0]!;
+      h.sim.pressTransfer(leg, '201');
+      await h.until('caller with 201', () => bridgeOf(h!, caller)?.channels.includes(target) === true && !h!.callRecord(caller));
+      assert.deepEqual(obs!.transferStates(leg), [undefined, 'channel_progress', 'channel_answered']);
+      assert.equal(transferLegs(h, caller).length, 0, 'no new call to 201');
+      h.sim.hangupCaller(caller);
+      await h.until('201 released', () => !live(h!, target));
+    });
+
+    it('given a three-way call, when the set presses transfer to the third party, then att1 leaves and the two go on', async () => {
+      h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
+      const { caller, leg } = await onCall(h);
+      await h.switchboard.operations.consult('att1', caller, '201');
+      await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
+      await h.switchboard.operations.conference('att1', caller);
+      const target = consultLegs(h, caller)[0]!;
+      h.sim.pressTransfer(leg, '201');
+      await h.until('att1 left', () => !h!.callRecord(caller) && !live(h!, leg));
+      assert.ok(bridgeOf(h, caller)?.channels.includes(target));
+      const log = await h.store.queryLog({ operator: 'att1' });
+      assert.ok(log.some((e) => e.action === 'conference-leave' && e.callId === caller));
+      h.sim.hangupCaller(caller);
+      await h.until('201 released', () => !live(h!, target));
+    });
+
+    it('given a consultation, when the set presses transfer to someone else, then declined is reported and the consultation goes on', async () => {
+      h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
+      const { caller, leg } = await onCall(h);
+      await h.switchboard.operations.consult('att1', caller, '201');
+      await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
+      h.sim.pressTransfer(leg, '202');
+      await h.until('reported', () => obs!.transferStates(leg).length === 3);
+      assert.deepEqual(obs!.transferStates(leg), [undefined, 'channel_progress', 'channel_declined']);
+      assert.equal(h.callRecord(caller)!.state, 'consulting');
+      await end(h, caller);
+      await h.until('201 released', () => !live(h!, consultLegs(h!, caller)[0]!));
+    });
+
+    it('given a consultation still ringing, when the set presses transfer replacing it and nobody answers, then the call recalls att1 like a console transfer', async () => {
+      h = await start({ 'PJSIP/201': { kind: 'ring' } });
+      const { caller, leg } = await onCall(h);
+      await h.switchboard.operations.consult('att1', caller, '201');
+      await h.until('201 rings', () => consultLegs(h!, caller).length === 1 && live(h!, consultLegs(h!, caller)[0]!));
+      const target = consultLegs(h, caller)[0]!;
+      h.sim.pressTransfer(leg, '201', target);
+      await h.until('transfer on ringing', () => h!.callRecord(caller)?.state === 'transferring');
+      await h.until('att1 free', () => h!.attendant('att1').state === 'idle' && !live(h!, leg));
+      assert.equal(obs!.transferStates(leg)[1], 'channel_progress');
+      await h.advance(30_000);
+      await h.until('201 given up', () => !live(h!, target));
+      await h.until('att1 rings again', () => h!.ringing('PJSIP/att1').length === 1);
+      await h.answer('PJSIP/att1');
+      await h.until('talking again', () => h!.callRecord(caller)?.state === 'talking' && h!.callRecord(caller)?.talkBridge !== undefined);
+      const log = await h.store.queryLog({ operator: 'att1' });
+      assert.ok(log.some((e) => e.action === 'transfer-failed' && e.callId === caller && e.result === 'no-answer'));
       await end(h, caller);
     });
 

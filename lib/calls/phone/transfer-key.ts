@@ -2,10 +2,11 @@
 // (Asterisk 20.13 / 21.8 / 22.3+), so a SIP REFER arrives as ChannelTransfer instead of Asterisk
 // transferring by itself. A blind REFER becomes the console's blind transfer (recall, statistics
 // and the log apply); the set is told with transfer_progress: progress at once, answered once the
-// transfer is decided (before its leg is released), declined when refused. An attended REFER
-// (Replaces) completes the consultation when the replaced call is one of this call's own legs;
-// any other is declined and the call goes on.
+// transfer is decided (before its leg is released), declined when refused. During a consultation,
+// a REFER that names it (Replaces the consultation leg, or is addressed to the party consulted)
+// completes it (leaves a three-way call); another attended REFER is declined and the call goes on.
 import type { ChannelTransferEvent, TransferProgress } from '../../asterisk/port.ts';
+import type { CallRecord } from '../../domain/model.ts';
 import { bestEffort } from '../context.ts';
 import { callOfLeg, type PhoneDeps } from './deps.ts';
 
@@ -42,8 +43,15 @@ export class TransferKey {
       void this.progress(leg, 'channel_declined');
       return;
     }
-    if (e.replaces) void this.attended(leg, call.attendant, call.id, [e.replaces.channel?.id, e.replaces.peer?.id]);
-    else void this.blind(leg, call.attendant, call.id, e.destination ?? '');
+    // a REFER that names the consultation (Replaces it, or the party consulted) completes it
+    const consulted = call.consultLeg !== undefined && (e.replaces
+      ? [e.replaces.channel?.id, e.replaces.peer?.id].includes(call.consultLeg)
+      : userPart(e.destination ?? '') === call.consultTarget);
+    if (consulted) void this.complete(leg, call);
+    else if (e.replaces) {
+      ctx.log.info({ leg, callId: call.id, replaces: e.replaces.channel?.id }, 'transfer key: attended transfer to a call the controller does not handle: declined');
+      void this.progress(leg, 'channel_declined');
+    } else void this.blind(leg, call.attendant, call.id, e.destination ?? '');
   }
 
   // The operation starts in this very turn: a set that hangs up right after its 202 Accepted must
@@ -66,26 +74,25 @@ export class TransferKey {
     }
   }
 
-  private async attended(leg: string, attendantId: string, callId: string, replaced: Array<string | undefined>): Promise<void> {
+  // The set is told before the operation: on "answered" it hangs up, and a set hanging up during a
+  // consultation completes it too (Consults.attendantLeft), so whichever comes first hands over.
+  private async complete(leg: string, call: CallRecord & { attendant: string }): Promise<void> {
     const { ctx, ops } = this.d;
-    // the controller names its own legs <callId>-<kind><n>: the replaced call is this call's consultation
-    const ours = replaced.some((id) => id !== undefined && id !== leg && id.startsWith(`${callId}-`));
-    if (!ours) {
-      ctx.log.info({ leg, callId, replaced }, 'transfer key: attended transfer to a call the controller does not handle: declined');
+    if (call.callerGone || (call.joinOnAnswer && !call.consultAnswered)) {
+      ctx.log.info({ leg, callId: call.id }, 'transfer key: nothing to hand over yet: declined');
       await this.progress(leg, 'channel_declined');
       return;
     }
-    const progressing = this.progress(leg, 'channel_progress');
-    let state: TransferProgress = 'channel_answered';
+    await this.progress(leg, 'channel_progress');
+    await this.progress(leg, 'channel_answered');
     try {
-      await ops.completeTransfer(attendantId, callId);
-      ctx.log.info({ leg, callId, attendant: attendantId }, 'transfer key: consultation completed');
+      if (call.state === 'conference') await ops.leaveConference(call.attendant, call.id);
+      else await ops.completeTransfer(call.attendant, call.id);
+      ctx.log.info({ leg, callId: call.id, attendant: call.attendant }, 'transfer key: consultation completed');
     } catch (err) {
-      ctx.log.info({ leg, callId, attendant: attendantId, err: (err as Error).message }, 'transfer key: completion refused');
-      state = 'channel_declined';
+      // the set hung up first and its leaving completed the consultation
+      ctx.log.info({ leg, callId: call.id, attendant: call.attendant, err: (err as Error).message }, 'transfer key: completion already done or refused');
     }
-    await progressing;
-    await this.progress(leg, state);
   }
 
   private tell(leg: string, state: TransferProgress): Promise<void> {
