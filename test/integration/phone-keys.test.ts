@@ -75,20 +75,23 @@ describe('the attendant set during a call', function () {
       await end(h, caller);
     });
 
-    it('given att1 keys *1# (no number), a key with no command, or a lone *, then the error tone on its leg and the call goes on', async () => {
+    it('given att1 keys *1# or *2# (no number), a key with no command, or a lone *, then the error tone on its leg and the call goes on', async () => {
       h = await start();
       const { caller, leg } = await onCall(h);
       h.sim.sendDtmf(leg, '*1#');
       await h.until('error tone', () => obs!.played(leg).length === 1);
-      h.sim.sendDtmf(leg, '*9');
+      h.sim.sendDtmf(leg, '*2#');
       await h.until('error tone', () => obs!.played(leg).length === 2);
+      h.sim.sendDtmf(leg, '*9');
+      await h.until('error tone', () => obs!.played(leg).length === 3);
       h.sim.sendDtmf(leg, '*');
       await h.settle();
       await h.advance(3000);
-      await h.until('error tone', () => obs!.played(leg).length === 3);
-      assert.deepEqual(obs!.played(leg), [ERROR, ERROR, ERROR]);
+      await h.until('error tone', () => obs!.played(leg).length === 4);
+      assert.deepEqual(obs!.played(leg), [ERROR, ERROR, ERROR, ERROR]);
       assert.equal(h.callRecord(caller)!.state, 'talking');
       assert.equal(transferLegs(h, caller).length, 0);
+      assert.equal(h.sim.originated().filter((o) => o.appArgs[0] === '@consult').length, 0);
       await end(h, caller);
     });
 
