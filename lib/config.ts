@@ -1,8 +1,10 @@
 // One schema for the whole configuration. Every field error names its path,
 // so an admin sees `groups[1].overflow.to: unknown group "sales"` and nothing starts.
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { directoryEntrySchema, readDirectoryFile } from './directory-file.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "." or "-"');
 const seconds = z.number().nonnegative().max(86_400);
@@ -38,10 +40,12 @@ const scheduleRule = z.object({
   if (r.from >= r.to) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be later than from (${r.from})` });
 });
 
+const timeZone = z.string().superRefine((tz, ctx) => {
+  try { new Intl.DateTimeFormat('en-GB', { timeZone: tz }); } catch { ctx.addIssue({ code: 'custom', message: `unknown time zone "${tz}"` }); }
+});
+
 const scheduleSchema = z.object({
-  timezone: z.string().default('UTC').superRefine((tz, ctx) => {
-    try { new Intl.DateTimeFormat('en-GB', { timeZone: tz }); } catch { ctx.addIssue({ code: 'custom', message: `unknown time zone "${tz}"` }); }
-  }),
+  timezone: timeZone.default('UTC'),
   // mode outside every rule (typically night)
   otherwise: z.enum(MODES).default('night'),
   rules: z.array(scheduleRule).default([]),
@@ -76,8 +80,8 @@ const groupSchema = z.object({
     mode2: destinationSchema.optional(),
   }).strict().default({ day: { type: 'group' } }),
   schedule: scheduleSchema.optional(),
-  // night bell: a device rung in night mode alongside the night destination
-  nightBell: z.object({ device: z.string().min(1) }).strict().optional(),
+  // night bell: a device rung while calls wait for this group in night mode; whoever lifts it takes the first in the queue
+  nightBell: z.object({ device: z.string().regex(/^[A-Za-z]+\/\S+$/, 'must be a dial string such as PJSIP/bell'), ringSeconds: seconds.positive().max(600).default(60) }).strict().optional(),
   // where a caller goes when nobody can take it (all unplugged, ARI failure): never dropped
   fallback: destinationSchema.optional(),
 }).strict();
@@ -199,14 +203,26 @@ const configSchema = z.object({
   directory: z.object({
     // CSV (name,number,shortCode,department,location with a header line) or YAML list, relative to the config file
     file: z.string().min(1).optional(),
-    entries: z.array(z.object({
-      name: z.string().min(1),
-      number: z.string().regex(/^[0-9*#+]{1,32}$/),
-      shortCode: z.string().regex(/^[0-9]{1,8}$/).optional(),
-      department: z.string().optional(),
-      location: z.string().optional(),
-    }).strict()).default([]),
+    entries: z.array(directoryEntrySchema).default([]),
   }).strict().default({ entries: [] }),
+  // the site's wall clock (wake-up times); left out: the first group schedule's zone, else UTC
+  site: z.object({ timezone: timeZone.optional() }).strict().default({}),
+  // wake-up calls: announcement, retries, and the group that hears about a room that never answered
+  wakeup: z.object({
+    sound: z.string().min(1).default('sound:this-is-yr-wakeup-call'),
+    attempts: z.number().int().min(1).max(10).default(3),
+    retryAfter: seconds.positive().default(300),
+    ringSeconds: seconds.positive().max(300).default(30),
+    callerName: z.string().min(1).max(40).default('Wake-up call'),
+    // group presented a wake-up that was never answered (class wakeup-failed); left out: the first group
+    group: id.optional(),
+    // what a room phone hears after *56HHMM / *57, and after a wrong code
+    bookedSound: z.string().min(1).default('sound:auth-thankyou'),
+    refusedSound: z.string().min(1).default('sound:beeperr'),
+  }).strict().default({
+    sound: 'sound:this-is-yr-wakeup-call', attempts: 3, retryAfter: 300, ringSeconds: 30, callerName: 'Wake-up call',
+    bookedSound: 'sound:auth-thankyou', refusedSound: 'sound:beeperr',
+  }),
   // people who log in to the console and the API; passwords only as scrypt hashes
   users: z.array(z.object({
     name: id,
@@ -302,20 +318,47 @@ function checkReferences(cfg: Config): string[] {
     const k = cfg.phone.keypad.keys[c];
     if (dupKeys.has(k)) problems.push(`phone.keypad.keys.${c}: key "${k}" is used by another command`);
   }
-  const dupCodes = duplicates(cfg.directory.entries.flatMap((e) => (e.shortCode ? [e.shortCode] : [])));
-  cfg.directory.entries.forEach((e, i) => { if (e.shortCode && dupCodes.has(e.shortCode)) problems.push(`directory.entries[${i}].shortCode: short code "${e.shortCode}" used twice`); });
+  if (cfg.wakeup.group !== undefined && !groupIds.has(cfg.wakeup.group)) problems.push(`wakeup.group: unknown group "${cfg.wakeup.group}"`);
   return problems;
 }
 
+/** short codes dial one number each: inline entries named by path, file entries by their row */
+function checkShortCodes(cfg: Config, inline: number, file: string | undefined, rows: number[]): string[] {
+  const dupCodes = duplicates(cfg.directory.entries.flatMap((e) => (e.shortCode ? [e.shortCode] : [])));
+  const problems: string[] = [];
+  cfg.directory.entries.forEach((e, i) => {
+    if (!e.shortCode || !dupCodes.has(e.shortCode)) return;
+    const where = i < inline ? `directory.entries[${i}].shortCode` : `directory.file: ${file ?? ''} row ${rows[i - inline] ?? '?'}, shortCode`;
+    problems.push(`${where}: short code "${e.shortCode}" used twice`);
+  });
+  return problems;
+}
+
+export interface ParseOptions {
+  /** where `directory.file` is looked up when relative (the configuration file's folder); default the working directory */
+  baseDir?: string;
+}
+
 /** Parse an already loaded object: throws ConfigError listing every problem by path. */
-export function parseConfig(raw: unknown): Config {
+export function parseConfig(raw: unknown, opts: ParseOptions = {}): Config {
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`));
   }
-  const problems = checkReferences(result.data);
+  const cfg = result.data;
+  const problems = checkReferences(cfg);
+  const inline = cfg.directory.entries.length;
+  let rows: number[] = [];
+  if (cfg.directory.file !== undefined) {
+    const path = isAbsolute(cfg.directory.file) ? cfg.directory.file : resolve(opts.baseDir ?? process.cwd(), cfg.directory.file);
+    const loaded = readDirectoryFile(path, cfg.directory.file);
+    problems.push(...loaded.problems);
+    rows = loaded.rows;
+    cfg.directory.entries = [...cfg.directory.entries, ...loaded.entries];
+  }
+  problems.push(...checkShortCodes(cfg, inline, cfg.directory.file, rows));
   if (problems.length) throw new ConfigError(problems);
-  return result.data;
+  return cfg;
 }
 
 type Env = Record<string, string | undefined>;
@@ -366,10 +409,20 @@ export function loadConfigFile(path: string, env: Env = process.env): Config {
   try { raw = parseYaml(text); } catch (err) {
     throw new ConfigError([`(file): ${path} is not valid YAML: ${(err as Error).message}`]);
   }
-  return parseConfig(applyEnv(raw, env));
+  return parseConfig(applyEnv(raw, env), { baseDir: dirname(path) });
 }
 
 /** Lookups the rest of the code needs often. */
 export function classById(cfg: Config, classId: string): CallClassConfig | undefined {
   return cfg.classes.find((c) => c.id === classId);
+}
+
+/** the site's wall clock: site.timezone, else the first group schedule's zone, else UTC */
+export function siteTimezone(cfg: Config): string {
+  return cfg.site.timezone ?? cfg.groups.find((g) => g.schedule)?.schedule?.timezone ?? 'UTC';
+}
+
+/** the group told about wake-up calls nobody answered */
+export function wakeupGroup(cfg: Config): string {
+  return cfg.wakeup.group ?? cfg.groups[0]!.id;
 }

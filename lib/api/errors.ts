@@ -56,6 +56,7 @@ const OPERATION_STATUS: Readonly<Record<OperationErrorCode, number>> = {
   no_answer: 409,
   slot_taken: 409,
   invalid_target: 422,
+  invalid_value: 422,
   // Asterisk refused or failed: the request was fine, the upstream was not
   ari_failed: 502,
 };

@@ -60,6 +60,9 @@ export const callSchema = z.object({
   presentedAt: z.number().optional(), answeredAt: z.number().optional(), endedAt: z.number().optional(), attendant: z.string().optional(),
   ringingLegs: z.array(z.string()), leg: z.string().optional(), refusedBy: z.array(z.string()), overflowedFrom: z.string().optional(),
   endReason: z.string().optional(), removed: z.boolean(),
+  dndExtension: z.string().optional().describe('class dnd: the extension in do not disturb the caller tried'),
+  dndBy: z.string().optional().describe('who set that do not disturb'),
+  dndUntil: z.number().optional().describe('until when (ms epoch); absent: until released'),
 }).meta({ id: 'Call' });
 
 export const logEntrySchema = z.object({

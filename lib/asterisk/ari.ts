@@ -56,6 +56,7 @@ const eventSchema = z.discriminatedUnion('type', [
     }),
     referred_by: z.object({ source_channel: channelSchema, connected_channel: channelSchema.optional() }),
   }),
+  z.object({ type: z.literal('PlaybackFinished'), playback: z.object({ id: z.string(), target_uri: z.string().default('') }) }),
 ]);
 
 const USED_EVENTS: ReadonlySet<string> = new Set(eventSchema.options.map((o) => o.shape.type.value));
@@ -95,6 +96,10 @@ export function parseAriEvent(raw: unknown): AriEvent | undefined {
           },
         } : {}),
       };
+    }
+    case 'PlaybackFinished': {
+      const onChannel = /^channel:(.+)$/.exec(e.playback.target_uri)?.[1];
+      return { type: e.type, playbackId: e.playback.id, ...(onChannel ? { channelId: onChannel } : {}) };
     }
     default:
       return e as AriEvent;
@@ -228,7 +233,7 @@ class AriClientPort implements AriPort {
   async stopMoh(channelId: string) { await this.call('channels', 'stopMoh', { channelId }); }
   async hold(channelId: string) { await this.call('channels', 'hold', { channelId }); }
   async unhold(channelId: string) { await this.call('channels', 'unhold', { channelId }); }
-  async play(channelId: string, media: string) { await this.call('channels', 'play', { channelId, media }); }
+  async play(channelId: string, media: string, playbackId?: string) { await this.call('channels', 'play', playbackId ? { channelId, media, playbackId } : { channelId, media }); }
   async setVariable(channelId: string, variable: string, value: string) { await this.call('channels', 'setChannelVar', { channelId, variable, value }); }
   async getVariable(channelId: string, variable: string): Promise<string> {
     const r = await this.call<{ value?: string }>('channels', 'getChannelVar', { channelId, variable });

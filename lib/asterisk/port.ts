@@ -34,6 +34,8 @@ export type AriEvent =
   | { type: 'DeviceStateChanged'; name: string; state: string }
   | { type: 'EndpointStateChange'; technology: string; resource: string; state: string }
   | { type: 'BridgeDestroyed'; bridge: BridgeInfo }
+  /** a media playback ended (played out, stopped, or its channel left); channelId when it played on a channel */
+  | { type: 'PlaybackFinished'; playbackId: string; channelId?: string }
   | ChannelTransferEvent;
 
 /**
@@ -96,7 +98,8 @@ export interface AriPort {
   stopMoh(channelId: string): Promise<void>;
   hold(channelId: string): Promise<void>;
   unhold(channelId: string): Promise<void>;
-  play(channelId: string, media: string): Promise<void>;
+  /** start playing media (`sound:...`); `playbackId` names the playback its PlaybackFinished carries */
+  play(channelId: string, media: string, playbackId?: string): Promise<void>;
   setVariable(channelId: string, variable: string, value: string): Promise<void>;
   getVariable(channelId: string, variable: string): Promise<string>;
   sendDtmf(channelId: string, dtmf: string): Promise<void>;

@@ -26,6 +26,8 @@ export class Inbound implements CallBridging {
   private readonly waitBridges = new Map<string, Promise<string>>();
   /** observers of finished calls (statistics) */
   onCallEnded?: (call: CallRecord, b: Batch) => void;
+  /** what a service knows about an arriving call from its Stasis args (a dnd call: the extension, who set DND) */
+  describeArrival?: (args: string[]) => Partial<CallRecord>;
 
   constructor(private readonly ctx: CallContext, private readonly desk: AttendantDesk, private readonly presenter: Presenter) {
     presenter.bridging = this;
@@ -50,7 +52,7 @@ export class Inbound implements CallBridging {
     const call: CallRecord = {
       id: channel.id, callClass: cls.id, priority: cls.priority, group: route.kind === 'queue' ? route.group : start, alsoGroups: [],
       state: 'waiting', callerNumber: channel.caller.number, callerName: channel.caller.name, target: requested,
-      arrivedAt: now, ringingLegs: [], refusedBy: [],
+      arrivedAt: now, ringingLegs: [], refusedBy: [], ...this.describeArrival?.(args),
     };
     const b = ctx.ledger.batch();
     b.log({ time: now, operator: 'system', action: 'arrive', callId: call.id, numbers: [call.callerNumber], result: route.kind === 'queue' ? `queue:${route.group}` : `divert:${route.reason}`, detail: { class: cls.id, mode: route.mode } });

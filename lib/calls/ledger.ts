@@ -90,6 +90,17 @@ export class Batch {
     return this;
   }
 
+  /** a small document of a service (DND, wake-up call, message), written with the batch */
+  putDoc(kind: string, id: string, doc: Record<string, unknown>): this {
+    this.ops.push({ op: 'putDoc', kind, id, doc });
+    return this;
+  }
+
+  deleteDoc(kind: string, id: string): this {
+    this.ops.push({ op: 'deleteDoc', kind, id });
+    return this;
+  }
+
   /** queue changes are published once per batch, after the records */
   finish(): Change[] {
     for (const g of this.touchedQueues) this.changes.push({ kind: 'queue', group: g, callIds: [...this.ledger.queueOf(g)] });
@@ -116,6 +127,11 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     for (const g of s.groups) this.groups.set(g.id, g);
     for (const c of s.calls) this.calls.set(c.id, c);
     for (const [g, ids] of Object.entries(s.queues)) this.queues.set(g, ids.filter((id) => this.calls.has(id)));
+  }
+
+  /** the stored documents of a kind (services load theirs at start; their memory is written through batches) */
+  listDocs(kind: string): Promise<Array<{ id: string; doc: Record<string, unknown> }>> {
+    return this.store.listDocs(kind);
   }
 
   queueOf(group: string): string[] {

@@ -5,6 +5,8 @@
 export const OPERATION_ERROR_CODES = [
   'unknown_call', 'unknown_attendant', 'not_your_call', 'invalid_state', 'invalid_target', 'target_busy',
   'no_answer', 'slot_empty', 'slot_taken', 'not_found', 'ari_failed',
+  // a value that cannot be used as given: a DND end in the past, a time that is no HH:MM, a message too long
+  'invalid_value',
 ] as const;
 export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
 
@@ -40,8 +42,18 @@ export interface WakeupCall {
   daily: boolean;
   /** ms epoch of the next attempt */
   next: number;
+  /** ms epoch of this round's wake-up time (retries come after it) */
+  slot: number;
+  /** attempts made in this round */
   attempts: number;
   status: 'scheduled' | 'ringing' | 'done' | 'failed' | 'cancelled';
+  /** who booked it: a console user, or `room-<extension>` from the room phone's *56 */
+  by: string;
+  createdAt: number;
+  /** how the last attempt ended: answered, busy, no-answer, failed, interrupted */
+  lastResult?: string;
+  /** the room's leg while an attempt rings */
+  leg?: string;
 }
 
 export interface TextMessage {

@@ -1,7 +1,8 @@
 // The attendant operations (the Operations port) on the switchboard's flows. Each family lives in
-// lib/calls/ops; those not implemented yet are refused with OperationError('invalid_state').
-import type { DirectoryEntry, MonitorMode, Operations } from './operations-port.ts';
-import { OperationError } from './operations-port.ts';
+// lib/calls/ops, the desk services (extension DND, wake-up calls, messages, night bell) in lib/calls/services.
+import type { ChannelInfo } from '../asterisk/port.ts';
+import type { CallRecord } from '../domain/model.ts';
+import type { DirectoryEntry, ExtensionDnd, MonitorMode, Operations, TextMessage, WakeupCall } from './operations-port.ts';
 import type { OpsDeps } from './ops/common.ts';
 import { answerWaiting } from './ops/answer.ts';
 import { hangup } from './ops/hangup.ts';
@@ -12,8 +13,12 @@ import { TRANSFER_ARG, Transfers } from './ops/transfer.ts';
 import { CONSULT_ARG, Consults } from './ops/consult.ts';
 import { Handoffs } from './ops/handoff.ts';
 import { MONITOR_ARG, Monitors, SNOOP_ARG } from './ops/monitor.ts';
+import { ExtensionDndService } from './services/dnd.ts';
+import { MessageService } from './services/messages.ts';
+import { NIGHT_BELL_ARG, NightBell } from './services/night-bell.ts';
+import { WAKEUP_ARG, WakeupService } from './services/wakeup.ts';
+import { RoomWakeupCodes } from './services/wakeup-phone.ts';
 
-const notYet = async (): Promise<never> => { throw new OperationError('invalid_state', 'not available yet'); };
 
 export class SwitchboardOperations implements Operations {
   private readonly entries: DirectoryEntry[];
@@ -23,6 +28,11 @@ export class SwitchboardOperations implements Operations {
   private readonly handoffs: Handoffs;
   private readonly consults: Consults;
   private readonly monitors: Monitors;
+  private readonly dnd: ExtensionDndService;
+  private readonly wakeups: WakeupService;
+  private readonly roomCodes: RoomWakeupCodes;
+  private readonly messages: MessageService;
+  private readonly nightBell: NightBell;
 
   constructor(private readonly o: OpsDeps) {
     this.entries = o.ctx.config.directory.entries.map((e) => ({ ...e }));
@@ -32,6 +42,16 @@ export class SwitchboardOperations implements Operations {
     this.consults = new Consults(o, this.transfers, this.handoffs);
     this.parks = new ParkSlots(o);
     this.monitors = new Monitors(o);
+    this.dnd = new ExtensionDndService(o.ctx);
+    this.wakeups = new WakeupService(o.ctx);
+    this.roomCodes = new RoomWakeupCodes(o.ctx, this.wakeups);
+    this.messages = new MessageService(o.ctx);
+    this.nightBell = new NightBell(o, (a, b, bridge) => this.handoffs.watch(a, b, bridge));
+  }
+
+  /** the services' stored documents, before the first reconcile arms their timers */
+  async load(): Promise<void> {
+    await Promise.all([this.dnd.load(), this.wakeups.load(), this.messages.load()]);
   }
 
   park(attendantId: string, callId: string): Promise<{ slot: number }> {
@@ -92,26 +112,46 @@ export class SwitchboardOperations implements Operations {
       case CONSULT_ARG: this.consults.answered(channelId, args[1] ?? ''); return true;
       case MONITOR_ARG: this.monitors.answered(channelId); return true;
       case SNOOP_ARG: this.monitors.snoopStarted(channelId, args[1] ?? ''); return true;
+      case WAKEUP_ARG: this.wakeups.answered(channelId, args[1] ?? ''); return true;
+      case NIGHT_BELL_ARG: this.nightBell.answered(channelId, args[1] ?? ''); return true;
       default: return false;
     }
   }
 
-  /** ChannelDestroyed: a leg of an operation that never answered */
+  /** StasisStart of a feature code (`feature,<name>,…`): true when a service took it (a room's wake-up code) */
+  featureCode(channel: ChannelInfo, args: string[]): boolean {
+    return this.roomCodes.handle(channel, args);
+  }
+
+  /** what the services add to an arriving call's record (class dnd: whose DND, until when) */
+  describeArrival(args: string[]): Partial<CallRecord> {
+    return this.dnd.describe(args);
+  }
+
+  /** ChannelDestroyed: a leg of an operation or a service that never answered */
   legDestroyed(channelId: string, cause: number): void {
     this.transfers.legDestroyed(channelId, cause);
     this.consults.legDestroyed(channelId, cause);
     this.monitors.legDestroyed(channelId, cause);
+    this.wakeups.legDestroyed(channelId, cause);
+    this.nightBell.legDestroyed(channelId);
   }
 
-  /** StasisEnd: true when an operation took care of the channel (handed-off pair, consultation, monitoring) */
+  /** StasisEnd: true when an operation or a service took care of the channel (handed-off pair, consultation, monitoring, wake-up) */
   channelLeft(channelId: string): boolean {
-    return this.handoffs.channelLeft(channelId) || this.monitors.channelLeft(channelId) || this.consults.channelLeft(channelId);
+    return this.handoffs.channelLeft(channelId) || this.monitors.channelLeft(channelId) || this.consults.channelLeft(channelId)
+      || this.wakeups.channelLeft(channelId) || this.roomCodes.channelLeft(channelId);
   }
 
   /** after a restart or reconnect: operations whose channels vanished meanwhile */
   reconcile(live: ReadonlySet<string>): void {
     this.consults.reconcile(live);
     this.monitors.reconcile(live);
+  }
+
+  /** PlaybackFinished of an announcement a service played */
+  playbackFinished(channelId: string): void {
+    if (!this.wakeups.playbackFinished(channelId)) this.roomCodes.playbackFinished(channelId);
   }
 
   hold(attendantId: string, callId: string): Promise<{ slot: number }> {
@@ -126,6 +166,10 @@ export class SwitchboardOperations implements Operations {
   rearm(): void {
     this.holds.rearm();
     this.parks.rearm();
+    this.dnd.rearm();
+    this.wakeups.rearm();
+    this.messages.rearm();
+    this.nightBell.rearm();
   }
 
   stop(): void {
@@ -134,6 +178,44 @@ export class SwitchboardOperations implements Operations {
     this.consults.stop();
     this.monitors.stopAll();
     this.parks.stop();
+    this.dnd.stop();
+    this.wakeups.stop();
+    this.roomCodes.stop();
+    this.nightBell.stop();
+  }
+
+  // ----- desk services ---------------------------------------------------------------------
+
+  setExtensionDnd(extension: string, on: boolean, by: string, until?: number): Promise<void> {
+    return this.dnd.set(extension, on, by, until);
+  }
+
+  async listExtensionDnd(): Promise<ExtensionDnd[]> {
+    return this.dnd.list();
+  }
+
+  scheduleWakeup(req: { extension: string; time: string; daily: boolean }, by: string): Promise<WakeupCall> {
+    return this.wakeups.schedule(req, by);
+  }
+
+  cancelWakeup(id: string, by: string): Promise<void> {
+    return this.wakeups.cancel(id, by);
+  }
+
+  async listWakeups(): Promise<WakeupCall[]> {
+    return this.wakeups.list();
+  }
+
+  leaveMessage(extension: string, text: string, by: string): Promise<TextMessage> {
+    return this.messages.leave(extension, text, by);
+  }
+
+  markMessageRead(extension: string, id: string, by: string): Promise<void> {
+    return this.messages.markRead(extension, id, by);
+  }
+
+  async listMessages(extension: string): Promise<TextMessage[]> {
+    return this.messages.list(extension);
   }
 
   answerWaiting(attendantId: string, callId?: string): Promise<string> {
@@ -147,14 +229,4 @@ export class SwitchboardOperations implements Operations {
   searchDirectory(query: string): DirectoryEntry[] {
     return searchDirectory(this.entries, query);
   }
-
-  // not implemented yet
-  setExtensionDnd = notYet;
-  listExtensionDnd = notYet;
-  scheduleWakeup = notYet;
-  cancelWakeup = notYet;
-  listWakeups = notYet;
-  leaveMessage = notYet;
-  markMessageRead = notYet;
-  listMessages = notYet;
 }

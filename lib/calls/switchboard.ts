@@ -56,6 +56,7 @@ export class Switchboard {
     this.inbound = new Inbound(this.ctx, this.desk, this.presenter);
     this.inbound.onCallEnded = (call, b) => recordCallEnd(call, b);
     this.operations = new SwitchboardOperations({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound });
+    this.inbound.describeArrival = (args) => this.operations.describeArrival(args);
     this.phone = new AttendantPhone({ ctx: this.ctx, ops: this.operations, presenter: this.presenter, desk: this });
   }
 
@@ -71,6 +72,7 @@ export class Switchboard {
     const seed = this.ledger.batch();
     this.desk.seed(seed);
     await this.ledger.commit(seed);
+    await this.operations.load();
     ari.onEvent((e) => this.handle(e));
     ari.onConnection((up) => { if (up) void this.reconcile('reconnect'); });
     this.started = true;
@@ -162,6 +164,9 @@ export class Switchboard {
       case 'ChannelTransfer':
         this.phone.transferRequested(e);
         break;
+      case 'PlaybackFinished':
+        if (e.channelId) this.operations.playbackFinished(e.channelId);
+        break;
       default:
         break;
     }
@@ -173,7 +178,8 @@ export class Switchboard {
    */
   private featureCall(channel: ChannelInfo, args: string[]): void {
     if (this.phone.featureCall(channel, args)) return;
-    // --- features of other phones (not an attendant set's): none yet ---
+    // --- features of other phones (a room's wake-up booking) ---
+    if (this.operations.featureCode(channel, [FEATURE_ARG, ...args])) return;
     this.deps.log.info({ channel: channel.id, feature: args[0] }, 'unknown feature code');
     bestEffort(this.ctx, 'hang up unknown feature call', this.deps.ari.hangup(channel.id, 'unallocated'), { channel: channel.id });
   }

@@ -113,6 +113,10 @@ export interface CallRecord {
   joinOnAnswer?: boolean;
   /** the caller hung up during a consultation or three-way: the attendant goes on with the third party */
   callerGone?: boolean;
+  /** class dnd: the extension in do-not-disturb the caller tried, who set it and until when (ms epoch) */
+  dndExtension?: string;
+  dndBy?: string;
+  dndUntil?: number;
 }
 
 /** One line of the operator action log. */

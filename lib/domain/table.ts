@@ -15,7 +15,7 @@ export const MODE_LOOKAHEAD_MS = 8 * DAY;
 // ---------------------------------------------------------------------------------------------
 // Local time in the schedule's zone
 
-interface LocalTime {
+export interface LocalTime {
   /** YYYY-MM-DD, the local calendar date (holidays) */
   date: string;
   weekday: Weekday;
@@ -50,7 +50,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-function localTime(timeZone: string, t: number): LocalTime {
+/** the wall clock of `timeZone` at instant `t` */
+export function localTime(timeZone: string, t: number): LocalTime {
   const parts: Record<string, string> = {};
   for (const p of formatterFor(timeZone).formatToParts(t)) parts[p.type] = p.value;
   const year = Number(parts.year);

@@ -245,6 +245,9 @@ const callShape = {
   talkingTo: z.enum(['caller', 'target']).optional(),
   joinOnAnswer: flag.optional(),
   callerGone: flag.optional(),
+  dndExtension: text.optional(),
+  dndBy: text.optional(),
+  dndUntil: num.optional(),
 } satisfies Shape<CallRecord>;
 
 const logShape = {

@@ -3,7 +3,7 @@
 // one the OpenAPI document promises, and the switchboard's state follows.
 import assert from 'node:assert/strict';
 import type { Harness } from '../support/harness.ts';
-import { assertNoOrphans } from '../support/orphans.ts';
+import { assertNothingLeft } from '../support/orphans.ts';
 import { startApiHarness, type Api, type ErrorReply } from './support.ts';
 
 describe('API call flow: consultation, three-way and monitoring', function () {
@@ -49,7 +49,7 @@ describe('API call flow: consultation, three-way and monitoring', function () {
     h.sim.hangupCaller(caller);
     await h.until('ended', () => h.sim.channels().every((c) => c.hungUp || !c.id.startsWith(caller)));
     await h.settle();
-    assertNoOrphans(h.sim, [caller]);
+    assertNothingLeft(h);
   });
 
   it('given alice talking, when sam monitors from his set and stops, then 200 with a session, then 204, and alice\'s call goes on', async () => {
@@ -67,6 +67,6 @@ describe('API call flow: consultation, three-way and monitoring', function () {
     assert.equal((await api.as('alice', 'POST', `/api/calls/${caller}/hangup`)).status, 204);
     await h.until('ended', () => !h.callRecord(caller));
     await h.settle();
-    assertNoOrphans(h.sim, [caller]);
+    assertNothingLeft(h);
   });
 });

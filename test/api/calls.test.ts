@@ -1,6 +1,6 @@
 // Calls over HTTP: listing, and the operations' input checks, positions and roles. The operations
-// themselves are the switchboard's (test/integration/operations.test.ts and consult.test.ts cover
-// them over ARI; test/api/call-flow.test.ts drives them end to end over HTTP).
+// themselves are the switchboard's (test/integration/operations.test.ts, consult.test.ts and
+// services.test.ts cover them over ARI; test/api/call-flow.test.ts drives them end to end over HTTP).
 import assert from 'node:assert/strict';
 import type { Harness } from '../support/harness.ts';
 import { startApiHarness, type Api, type ErrorReply } from './support.ts';
@@ -134,13 +134,22 @@ describe('API calls', function () {
       assert.equal(r.status, 400, `${method} ${path} ${JSON.stringify(body)}: ${r.text}`);
       assert.equal(r.body.error.field, field, `${method} ${path}`);
     }
-    for (const [method, path, body] of [
-      ['GET', '/api/dnd', undefined], ['PUT', '/api/extensions/200/dnd', { on: true }], ['GET', '/api/wakeups', undefined],
-      ['POST', '/api/wakeups', { extension: '200', time: '07:30', daily: true }], ['DELETE', '/api/wakeups/w1', undefined],
-      ['GET', '/api/extensions/200/messages', undefined], ['POST', '/api/extensions/200/messages', { text: 'Call your office' }],
-      ['POST', '/api/extensions/200/messages/m1/read', undefined],
+    // valid ones reach the services (test/integration/services.test.ts covers them over ARI)
+    for (const [method, path, body, status] of [
+      ['PUT', '/api/extensions/200/dnd', { on: true }, 204], ['GET', '/api/dnd', undefined, 200], ['PUT', '/api/extensions/200/dnd', { on: false }, 204],
+      ['PUT', '/api/extensions/200/dnd', { on: false }, 404], ['PUT', '/api/extensions/200/dnd', { on: true, until: 1000 }, 422],
+      ['GET', '/api/wakeups', undefined, 200], ['POST', '/api/wakeups', { extension: '200', time: '07:30', daily: true }, 201],
+      ['DELETE', '/api/wakeups/w1', undefined, 404],
+      ['GET', '/api/extensions/200/messages', undefined, 200], ['POST', '/api/extensions/200/messages', { text: 'Call your office' }, 201],
+      ['POST', '/api/extensions/200/messages/m1/read', undefined, 404],
     ] as const) {
-      assert.equal((await api.as('alice', method, path, body)).status, 409, `${method} ${path}`);
+      const r = await api.as('alice', method, path, body);
+      assert.equal(r.status, status, `${method} ${path}: ${r.text}`);
     }
+    const booked = await api.as<{ wakeups: Array<{ id: string; extension: string; time: string; daily: boolean; by: string }> }>('alice', 'GET', '/api/wakeups');
+    assert.deepEqual(booked.body.wakeups.map((w) => [w.extension, w.time, w.daily, w.by]), [['200', '07:30', true, 'alice']]);
+    assert.equal((await api.as('alice', 'DELETE', `/api/wakeups/${booked.body.wakeups[0]!.id}`)).status, 204);
+    const left = await api.as<{ messages: Array<{ id: string; read: boolean }> }>('alice', 'GET', '/api/extensions/200/messages');
+    assert.equal((await api.as('alice', 'POST', `/api/extensions/200/messages/${left.body.messages[0]!.id}/read`)).status, 204);
   });
 });

@@ -1,9 +1,8 @@
 // Consultation transfer, three-way calls and monitoring end to end: controller + ARI simulator over
 // real sockets + Redis. After every test nothing of the calls that ended is left in the simulator.
 import assert from 'node:assert/strict';
-import { OperationError } from '../../lib/calls/operations-port.ts';
+import { rejectsWith, stopChecked } from '../support/orphans.ts';
 import { Harness, type HarnessOptions } from '../support/harness.ts';
-import { assertNoOrphans } from '../support/orphans.ts';
 
 const CALLER = '0155501234';
 
@@ -19,23 +18,13 @@ function config(): HarnessOptions['config'] {
   };
 }
 
-async function rejects(p: Promise<unknown>, code: string): Promise<void> {
-  await assert.rejects(p, (err: unknown) => err instanceof OperationError && err.code === code);
-}
-
 describe('consultation, three-way and monitoring over ARI', function () {
   this.timeout(20_000);
   let h: Harness | undefined;
-  let finished: string[] = [];
 
   afterEach(async () => {
-    if (h) {
-      await h.settle();
-      assertNoOrphans(h.sim, finished);
-      await h.stop();
-      h = undefined;
-    }
-    finished = [];
+    if (h) await stopChecked(h);
+    h = undefined;
   });
 
   async function start(endpoints: HarnessOptions['endpoints'] = {}): Promise<Harness> {
@@ -95,7 +84,6 @@ describe('consultation, three-way and monitoring over ARI', function () {
       ]);
       // either side hanging up releases the other and the bridge
       h.sim.hangupCaller(target!);
-      finished.push(caller);
       await h.until('caller released', () => !live(h!, caller));
     });
 
@@ -117,7 +105,6 @@ describe('consultation, three-way and monitoring over ARI', function () {
       const log = await h.store.queryLog({ operator: 'att1' });
       assert.deepEqual(log.filter((e) => e.callId === caller && ['swap', 'consult-ended'].includes(e.action)).map((e) => [e.action, e.result]), [['swap', 'caller'], ['swap', 'target'], ['consult-ended', 'cancelled']]);
       await ops(h).hangup('att1', caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -130,7 +117,6 @@ describe('consultation, three-way and monitoring over ARI', function () {
       const log = await h.store.queryLog({ operator: 'att1' });
       assert.ok(log.some((e) => e.action === 'consult-ended' && e.callId === caller && e.result === 'busy'));
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -146,7 +132,6 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.until('201 hung up', () => !live(h!, target));
       await h.until('caller with att1', () => h!.callRecord(caller)?.state === 'talking' && bridgeOf(h!, caller)?.channels.includes(leg) === true);
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -160,7 +145,6 @@ describe('consultation, three-way and monitoring over ARI', function () {
       const log = await h.store.queryLog({ operator: 'att1' });
       assert.ok(log.some((e) => e.action === 'consult-ended' && e.callId === caller && e.result === 'hangup'));
       await ops(h).hangup('att1', caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -176,9 +160,8 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.switchboard.reconcile('test');
       assert.equal(h.callRecord(caller)?.state, 'consulting');
       assert.ok(live(h, target) && live(h, leg));
-      await rejects(ops(h).completeTransfer('att1', caller), 'invalid_state');
+      await rejectsWith(ops(h).completeTransfer('att1', caller), 'invalid_state');
       h.sim.hangupCaller(target);
-      finished.push(caller);
       await h.until('call ended', () => !h!.callRecord(caller));
       await h.until('att1 leg released', () => !live(h!, leg));
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
@@ -200,7 +183,6 @@ describe('consultation, three-way and monitoring over ARI', function () {
       const log = await h.store.queryLog({ operator: 'att1' });
       assert.ok(log.some((e) => e.action === 'transfer' && e.callId === caller && e.detail?.onRing === 'true'));
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('201 released', () => !live(h!, target));
     });
 
@@ -215,7 +197,6 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.answer('PJSIP/att1');
       await h.until('talking again', () => h!.callRecord(caller)?.state === 'talking' && h!.callRecord(caller)?.talkBridge !== undefined);
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -228,24 +209,22 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.until('caller with 201', () => bridgeOf(h!, caller)?.channels.includes(target) === true);
       assert.equal(h.attendant('att1').state, 'idle');
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('201 released', () => !live(h!, target));
     });
 
     it('given bad requests, then each is refused and the call goes on', async () => {
       h = await start();
       const { caller } = await talkingWithAtt1(h);
-      await rejects(ops(h).consult('att1', caller, 'reception'), 'invalid_target');
-      await rejects(ops(h).consult('att2', caller, '201'), 'not_your_call');
-      await rejects(ops(h).completeTransfer('att1', caller), 'invalid_state');
-      await rejects(ops(h).swap('att1', caller), 'invalid_state');
-      await rejects(ops(h).cancelConsult('att1', caller), 'invalid_state');
-      await rejects(ops(h).leaveConference('att1', caller), 'invalid_state');
-      await rejects(ops(h).conference('att1', caller), 'invalid_target');
-      await rejects(ops(h).split('att1', caller, caller), 'invalid_state');
+      await rejectsWith(ops(h).consult('att1', caller, 'reception'), 'invalid_target');
+      await rejectsWith(ops(h).consult('att2', caller, '201'), 'not_your_call');
+      await rejectsWith(ops(h).completeTransfer('att1', caller), 'invalid_state');
+      await rejectsWith(ops(h).swap('att1', caller), 'invalid_state');
+      await rejectsWith(ops(h).cancelConsult('att1', caller), 'invalid_state');
+      await rejectsWith(ops(h).leaveConference('att1', caller), 'invalid_state');
+      await rejectsWith(ops(h).conference('att1', caller), 'invalid_target');
+      await rejectsWith(ops(h).split('att1', caller, caller), 'invalid_state');
       assert.equal(h.callRecord(caller)!.state, 'talking');
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -253,12 +232,11 @@ describe('consultation, three-way and monitoring over ARI', function () {
       h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
       const { caller, leg } = await talkingWithAtt1(h);
       h.sim.failRequests({ status: 500, count: 1, pathPrefix: '/bridges' });
-      await rejects(ops(h).consult('att1', caller, '201'), 'ari_failed');
+      await rejectsWith(ops(h).consult('att1', caller, '201'), 'ari_failed');
       assert.equal(h.callRecord(caller)!.state, 'talking');
       assert.equal(consultLegs(h, caller).length, 0, 'nobody was rung');
       assert.ok(bridgeOf(h, caller)!.channels.includes(leg));
       await ops(h).hangup('att1', caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
   });
@@ -281,7 +259,6 @@ describe('consultation, three-way and monitoring over ARI', function () {
       const log = await h.store.queryLog({ operator: 'att1' });
       assert.deepEqual(log.filter((e) => e.callId === caller && e.action.startsWith('conference')).map((e) => [e.action, e.result]), [['conference', 'joined'], ['conference-leave', 'completed-transfer']]);
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('201 released', () => !live(h!, target));
     });
 
@@ -300,7 +277,6 @@ describe('consultation, three-way and monitoring over ARI', function () {
       h.sim.hangupCaller(target);
       await h.until('back to two', () => h!.callRecord(caller)?.state === 'talking' && bridgeOf(h!, caller)?.channels.length === 2);
       await ops(h).hangup('att1', caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -310,7 +286,7 @@ describe('consultation, three-way and monitoring over ARI', function () {
       const target = await consulting(h, caller);
       await ops(h).conference('att1', caller);
       await h.until('three in one bridge', () => bridgeOf(h!, caller)?.channels.length === 3);
-      await rejects(ops(h).split('att1', caller, 'nobody'), 'invalid_target');
+      await rejectsWith(ops(h).split('att1', caller, 'nobody'), 'invalid_target');
       await ops(h).split('att1', caller, caller);
       await h.until('201 on hold', () => bridgeOf(h!, target)?.id === `hold-${caller}`);
       assert.deepEqual([...bridgeOf(h, caller)!.channels].sort(), [caller, leg].sort());
@@ -320,7 +296,6 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => b.id === `hold-${caller}`));
       assert.equal(h.callRecord(caller)!.state, 'talking');
       await ops(h).hangup('att1', caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -334,7 +309,6 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.until('caller gone', () => h!.callRecord(caller)?.callerGone === true);
       assert.deepEqual([...bridgeOf(h, leg)!.channels].sort(), [leg, target].sort());
       await ops(h).hangup('att1', caller);
-      finished.push(caller);
       await h.until('201 released', () => !live(h!, target));
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
@@ -367,7 +341,6 @@ describe('consultation, three-way and monitoring over ARI', function () {
         ['monitor-start', 'ringing', 'listen'], ['monitor-start', 'monitoring', 'listen'], ['monitor-stop', 'stopped', 'listen'],
       ]);
       await ops(h).hangup('att1', caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -379,7 +352,6 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.until('snoop bridged', () => snoops(h!).length === 1 && bridgeOf(h!, snoops(h!)[0]!.id) !== undefined);
       assert.deepEqual(snoops(h)[0]!.snoop, { target: leg, spy: 'both', whisper: 'out' });
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('monitor gone', () => !live(h!, sessionId) && snoops(h!).length === 0);
       await h.until('both idle', () => h!.attendant('att1').state === 'idle' && h!.attendant('att2').state === 'idle');
       const log = await h.store.queryLog({ operator: 'att2' });
@@ -396,7 +368,6 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await ops(h).hold('att1', caller);
       await h.until('att2 released', () => !live(h!, sessionId) && h!.attendant('att2').state === 'idle');
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('call ended', () => !h!.callRecord(caller));
     });
 
@@ -414,22 +385,20 @@ describe('consultation, three-way and monitoring over ARI', function () {
       const log = await h.store.queryLog({ operator: 'att2' });
       assert.deepEqual(log.filter((e) => e.action === 'monitor-stop').map((e) => e.result), ['no-answer', 'supervisor hung up']);
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
     it('given bad monitoring requests, then they are refused', async () => {
       h = await withSupervisor();
       const { caller } = await talkingWithAtt1(h);
-      await rejects(ops(h).monitor('att1', caller, 'listen'), 'invalid_target');
-      await rejects(ops(h).monitor('att2', '1.999', 'listen'), 'unknown_call');
-      await rejects(ops(h).stopMonitor('att2', 'nope'), 'not_found');
+      await rejectsWith(ops(h).monitor('att1', caller, 'listen'), 'invalid_target');
+      await rejectsWith(ops(h).monitor('att2', '1.999', 'listen'), 'unknown_call');
+      await rejectsWith(ops(h).stopMonitor('att2', 'nope'), 'not_found');
       const { sessionId } = await ops(h).monitor('att2', caller, 'listen');
-      await rejects(ops(h).monitor('att2', caller, 'barge'), 'invalid_state');
-      await rejects(ops(h).stopMonitor('att1', sessionId), 'not_your_call');
+      await rejectsWith(ops(h).monitor('att2', caller, 'barge'), 'invalid_state');
+      await rejectsWith(ops(h).stopMonitor('att1', sessionId), 'not_your_call');
       await ops(h).stopMonitor('att2', sessionId);
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('both idle', () => h!.attendant('att1').state === 'idle' && h!.attendant('att2').state === 'idle');
     });
   });

@@ -1,8 +1,7 @@
 // Attendant operations end to end: controller + ARI simulator over real sockets + Redis.
 import assert from 'node:assert/strict';
-import { OperationError } from '../../lib/calls/operations-port.ts';
+import { rejectsWith, stopChecked } from '../support/orphans.ts';
 import { Harness, type HarnessOptions } from '../support/harness.ts';
-import { assertNoOrphans } from '../support/orphans.ts';
 
 const ATTENDANTS = [
   { id: 'att1', name: 'Alice', device: 'PJSIP/att1' },
@@ -30,23 +29,13 @@ function config(): HarnessOptions['config'] {
   };
 }
 
-async function rejects(p: Promise<unknown>, code: string): Promise<void> {
-  await assert.rejects(p, (err: unknown) => err instanceof OperationError && err.code === code);
-}
-
 describe('attendant operations over ARI', function () {
   this.timeout(20_000);
   let h: Harness | undefined;
-  let finished: string[] = [];
 
   afterEach(async () => {
-    if (h) {
-      await h.settle();
-      assertNoOrphans(h.sim, finished);
-      await h.stop();
-      h = undefined;
-    }
-    finished = [];
+    if (h) await stopChecked(h);
+    h = undefined;
   });
 
   async function talking(hh: Harness, caller: string, device: string): Promise<string> {
@@ -73,7 +62,6 @@ describe('attendant operations over ARI', function () {
       const log = await h.store.queryLog({ operator: 'att1' });
       assert.ok(log.some((e) => e.action === 'answer-waiting' && e.callId === caller && e.result === 'presented'));
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -88,26 +76,24 @@ describe('attendant operations over ARI', function () {
       assert.equal(h.callRecord(first)!.state, 'waiting');
       h.sim.hangupCaller(first);
       h.sim.hangupCaller(urgent);
-      finished.push(first, urgent);
       await h.until('both gone', () => !h!.callRecord(first) && !h!.callRecord(urgent));
     });
 
     it('given nothing waits, or the attendant is not free, or the call is unknown, then the pick is refused and nothing rings', async () => {
       h = await Harness.start({ config: config() });
-      await rejects(h.switchboard.operations.answerWaiting('att1'), 'not_found');
-      await rejects(h.switchboard.operations.answerWaiting('att1', '1.999'), 'unknown_call');
-      await rejects(h.switchboard.operations.answerWaiting('att9'), 'unknown_attendant');
+      await rejectsWith(h.switchboard.operations.answerWaiting('att1'), 'not_found');
+      await rejectsWith(h.switchboard.operations.answerWaiting('att1', '1.999'), 'unknown_call');
+      await rejectsWith(h.switchboard.operations.answerWaiting('att9'), 'unknown_attendant');
       const caller = h.call({ class: 'slow' });
       await h.until('waits', () => h!.callRecord(caller)?.state === 'waiting');
       await h.switchboard.attendantAction('att1', { type: 'dnd', on: true });
-      await rejects(h.switchboard.operations.answerWaiting('att1', caller), 'invalid_state');
+      await rejectsWith(h.switchboard.operations.answerWaiting('att1', caller), 'invalid_state');
       await h.switchboard.attendantAction('att2', { type: 'logout' });
-      await rejects(h.switchboard.operations.answerWaiting('att2', caller), 'not_your_call');
+      await rejectsWith(h.switchboard.operations.answerWaiting('att2', caller), 'not_your_call');
       await h.settle();
       assert.deepEqual([h.ringing('PJSIP/att1').length, h.ringing('PJSIP/att2').length], [0, 0]);
       assert.equal(h.callRecord(caller)!.state, 'waiting');
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('gone', () => !h!.callRecord(caller));
     });
 
@@ -120,7 +106,6 @@ describe('attendant operations over ARI', function () {
       await h.advance(15_000);
       await h.until('waits again', () => h!.callRecord(caller)?.state === 'waiting' && h!.ringing('PJSIP/att1').length === 0);
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('gone', () => !h!.callRecord(caller));
     });
   });
@@ -133,7 +118,6 @@ describe('attendant operations over ARI', function () {
       const leg = await talking(h, caller, 'PJSIP/att1');
       const bridge = h.callRecord(caller)!.talkBridge!;
       await h.switchboard.operations.hangup('att1', caller);
-      finished.push(caller);
       await h.until('caller hung up', () => h!.sim.channels().find((c) => c.id === caller)?.hungUp !== false);
       await h.until('leg hung up', () => h!.sim.channels().find((c) => c.id === leg)?.hungUp !== false);
       await h.until('bridge gone', () => !h!.sim.bridges().some((b) => b.id === bridge));
@@ -148,12 +132,11 @@ describe('attendant operations over ARI', function () {
       const caller = h.call();
       await h.until('att1 rings', () => h!.ringing('PJSIP/att1').length === 1);
       await talking(h, caller, 'PJSIP/att1');
-      await rejects(h.switchboard.operations.hangup('att2', caller), 'not_your_call');
-      await rejects(h.switchboard.operations.hangup('att1', '1.999'), 'unknown_call');
+      await rejectsWith(h.switchboard.operations.hangup('att2', caller), 'not_your_call');
+      await rejectsWith(h.switchboard.operations.hangup('att1', '1.999'), 'unknown_call');
       await h.settle();
       assert.equal(h.callRecord(caller)!.state, 'talking');
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -161,9 +144,8 @@ describe('attendant operations over ARI', function () {
       h = await Harness.start({ config: config() });
       const caller = h.call();
       await h.until('att1 rings', () => h!.ringing('PJSIP/att1').length === 1);
-      await rejects(h.switchboard.operations.hangup('att1', caller), 'invalid_state');
+      await rejectsWith(h.switchboard.operations.hangup('att1', caller), 'invalid_state');
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
   });
@@ -203,7 +185,6 @@ describe('attendant operations over ARI', function () {
       const log = await h.store.queryLog({ operator: 'att1' });
       assert.ok(log.some((e) => e.action === 'hold' && e.callId === caller && e.detail?.slot === '1'));
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('gone', () => !h!.callRecord(caller));
     });
 
@@ -221,7 +202,6 @@ describe('attendant operations over ARI', function () {
       await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => b.id === holdBridge));
       assert.equal(h.attendant('att1').state, 'busy');
       await h.switchboard.operations.hangup('att1', caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -231,13 +211,12 @@ describe('attendant operations over ARI', function () {
       assert.deepEqual(await h.switchboard.operations.hold('att1', first.caller), { slot: 1 });
       const second = await connectedToAtt1(h);
       await h.switchboard.login('att2');
-      await rejects(h.switchboard.operations.hold('att2', second.caller), 'not_your_call');
+      await rejectsWith(h.switchboard.operations.hold('att2', second.caller), 'not_your_call');
       assert.deepEqual(await h.switchboard.operations.hold('att1', second.caller), { slot: 2 });
-      await rejects(h.switchboard.operations.retrieve('att1', 3), 'slot_empty');
-      await rejects(h.switchboard.operations.retrieve('att2', 1), 'slot_empty');
-      await rejects(h.switchboard.operations.hold('att1', first.caller), 'invalid_state');
+      await rejectsWith(h.switchboard.operations.retrieve('att1', 3), 'slot_empty');
+      await rejectsWith(h.switchboard.operations.retrieve('att2', 1), 'slot_empty');
+      await rejectsWith(h.switchboard.operations.hold('att1', first.caller), 'invalid_state');
       for (const c of [first.caller, second.caller]) h.sim.hangupCaller(c);
-      finished.push(first.caller, second.caller);
       await h.until('both gone', () => !h!.callRecord(first.caller) && !h!.callRecord(second.caller));
     });
 
@@ -260,7 +239,6 @@ describe('attendant operations over ARI', function () {
       const log = await h.store.queryLog({ operator: 'system' });
       assert.equal(log.filter((e) => e.action === 'recall' && e.callId === caller).length, 2);
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -270,7 +248,6 @@ describe('attendant operations over ARI', function () {
       await h.switchboard.operations.hold('att1', caller);
       const holdBridge = h.callRecord(caller)!.holdBridge!;
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('call ended', () => !h!.callRecord(caller));
       await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => b.id === holdBridge));
       await h.advance(31_000);
@@ -282,8 +259,7 @@ describe('attendant operations over ARI', function () {
       h = await onlyAtt1();
       const { caller, leg } = await connectedToAtt1(h);
       h.sim.failRequests({ status: 500, count: 1, pathPrefix: '/bridges' });
-      await rejects(h.switchboard.operations.hold('att1', caller), 'ari_failed');
-      finished.push(caller);
+      await rejectsWith(h.switchboard.operations.hold('att1', caller), 'ari_failed');
       await h.until('call ended', () => !h!.callRecord(caller));
       await h.until('both sides gone', () => !isLive(h!, caller) && !isLive(h!, leg));
       assert.equal(h.attendant('att1').state, 'idle');
@@ -298,7 +274,6 @@ describe('attendant operations over ARI', function () {
       await h.switchboard.operations.retrieve('att1', 1);
       await h.until('att1 rings', () => h!.ringing('PJSIP/att1').length === 1);
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('stops ringing', () => h!.ringing('PJSIP/att1').length === 0 && !h!.callRecord(caller));
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
@@ -343,7 +318,6 @@ describe('attendant operations over ARI', function () {
       assert.ok(ends.some((e) => e.action === 'end' && e.callId === caller && e.result === 'completed-transfer'));
       // either side hanging up releases the other and the bridge
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('target released', () => !live(h!, orig!.channelId));
       await h.until('bridge gone', () => !h!.sim.bridges().some((b) => b.id === bridge.id));
     });
@@ -355,7 +329,6 @@ describe('attendant operations over ARI', function () {
       await h.until('handed over', () => !h!.callRecord(caller));
       assert.equal(transferLegs(h, caller)[0]!.endpoint, 'PJSIP/202');
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.settle();
     });
 
@@ -371,7 +344,6 @@ describe('attendant operations over ARI', function () {
       const log = await h.store.queryLog({ operator: 'att1' });
       assert.ok(log.some((e) => e.action === 'transfer-failed' && e.callId === caller && e.result === 'busy'));
       await h.switchboard.operations.hangup('att1', caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -388,7 +360,6 @@ describe('attendant operations over ARI', function () {
       await h.until('att1 rings again', () => h!.ringing('PJSIP/att1').length === 1);
       await talking(h, caller, 'PJSIP/att1');
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -407,7 +378,6 @@ describe('attendant operations over ARI', function () {
       await h.until('att1 rings', () => h!.ringing('PJSIP/att1').length === 1);
       await talking(h, caller, 'PJSIP/att1');
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -417,7 +387,6 @@ describe('attendant operations over ARI', function () {
       await h.switchboard.operations.blindTransfer('att1', caller, '201');
       await h.until('201 rings', () => transferLegs(h!, caller).length === 1 && live(h!, transferLegs(h!, caller)[0]!.channelId));
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('call ended', () => !h!.callRecord(caller));
       await h.until('target stopped', () => !live(h!, transferLegs(h!, caller)[0]!.channelId));
       await h.advance(31_000);
@@ -427,12 +396,11 @@ describe('attendant operations over ARI', function () {
     it('given a bad target or another operator\'s call, then the transfer is refused and the call goes on', async () => {
       h = await onlyAtt1();
       const { caller } = await connectedToAtt1(h);
-      await rejects(h.switchboard.operations.blindTransfer('att1', caller, 'reception'), 'invalid_target');
-      await rejects(h.switchboard.operations.blindTransfer('att2', caller, '201'), 'not_your_call');
+      await rejectsWith(h.switchboard.operations.blindTransfer('att1', caller, 'reception'), 'invalid_target');
+      await rejectsWith(h.switchboard.operations.blindTransfer('att2', caller, '201'), 'not_your_call');
       assert.equal(h.callRecord(caller)!.state, 'talking');
       assert.equal(transferLegs(h, caller).length, 0);
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
   });
@@ -459,7 +427,7 @@ describe('attendant operations over ARI', function () {
       assert.deepEqual([rec.state, rec.parkSlot, h.attendant('att1').state], ['parked', 1, 'idle']);
       assert.ok(h.sim.bridges().find((b) => b.id === rec.holdBridge)?.moh);
       await h.switchboard.login('att2');
-      await rejects(h.switchboard.operations.pickupParked('att2', 2), 'slot_empty');
+      await rejectsWith(h.switchboard.operations.pickupParked('att2', 2), 'slot_empty');
       assert.equal(await h.switchboard.operations.pickupParked('att2', 1), caller);
       await h.until('att2 rings', () => h!.ringing('PJSIP/att2').length === 1);
       await talking(h, caller, 'PJSIP/att2');
@@ -467,7 +435,6 @@ describe('attendant operations over ARI', function () {
       assert.deepEqual([after.state, after.attendant, after.parkSlot], ['talking', 'att2', undefined]);
       await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => b.id === `hold-${caller}`));
       await h.switchboard.operations.hangup('att2', caller);
-      finished.push(caller);
       await h.until('att2 idle', () => h!.attendant('att2').state === 'idle');
     });
 
@@ -483,7 +450,6 @@ describe('attendant operations over ARI', function () {
       const log = await h.store.queryLog({ operator: 'system' });
       assert.ok(log.some((e) => e.action === 'park-recall' && e.callId === caller && e.result === 'att1'));
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
@@ -500,7 +466,6 @@ describe('attendant operations over ARI', function () {
       await h.until('att2 rings', () => h!.ringing('PJSIP/att2').length === 1);
       await talking(h, caller, 'PJSIP/att2');
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att2 idle', () => h!.attendant('att2').state === 'idle');
     });
 
@@ -509,9 +474,8 @@ describe('attendant operations over ARI', function () {
       const caller = await connectedToAtt1(h);
       await h.switchboard.operations.park('att1', caller);
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('ended', () => !h!.callRecord(caller));
-      await rejects(h.switchboard.operations.pickupParked('att1', 1), 'slot_empty');
+      await rejectsWith(h.switchboard.operations.pickupParked('att1', 1), 'slot_empty');
       await h.advance(121_000);
       assert.equal(h.ringing('PJSIP/att1').length, 0);
     });

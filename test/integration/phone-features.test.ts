@@ -7,12 +7,11 @@ describe('feature codes from an attendant set', function () {
   this.timeout(20_000);
   let h: Harness | undefined;
   let obs: Observer | undefined;
-  let finished: string[] = [];
 
   afterEach(async () => {
-    const [hh, o, f] = [h, obs, finished];
-    [h, obs, finished] = [undefined, undefined, []];
-    await endTest(hh, o, f);
+    const [hh, o] = [h, obs];
+    [h, obs] = [undefined, undefined];
+    await endTest(hh, o);
   });
 
   async function start(loggedIn: string[] = ['att1']): Promise<Harness> {
@@ -22,16 +21,10 @@ describe('feature codes from an attendant set', function () {
     return hh;
   }
 
-  function dial(hh: Harness, device: string, name: string, arg = ''): string {
-    const ch = dialFeature(hh, device, name, arg);
-    finished.push(ch);
-    return ch;
-  }
-
   describe('position keys', () => {
     it('given att1 logged out, when its set dials login (*50), then att1 is idle in its groups, the set hears the beep and the call is hung up', async () => {
       h = await start([]);
-      const ch = dial(h, 'PJSIP/att1', 'login');
+      const ch = dialFeature(h, 'PJSIP/att1', 'login');
       assert.equal(await featureOutcome(h, obs!, ch), OK);
       const a = h.attendant('att1');
       assert.deepEqual([a.state, a.groups], ['idle', ['operators']]);
@@ -42,14 +35,14 @@ describe('feature codes from an attendant set', function () {
     it('given att1 already logged in, when its set dials login, then the error tone and nothing changes', async () => {
       h = await start();
       const before = h.attendant('att1');
-      const ch = dial(h, 'PJSIP/att1', 'login');
+      const ch = dialFeature(h, 'PJSIP/att1', 'login');
       assert.equal(await featureOutcome(h, obs!, ch), ERROR);
       assert.deepEqual(h.attendant('att1'), before);
     });
 
     it('given att1 idle, when its set dials logout (*51), then att1 is unplugged', async () => {
       h = await start();
-      const ch = dial(h, 'PJSIP/att1', 'logout');
+      const ch = dialFeature(h, 'PJSIP/att1', 'logout');
       assert.equal(await featureOutcome(h, obs!, ch), OK);
       assert.deepEqual([h.attendant('att1').state, h.attendant('att1').loggedInAt], ['unplugged', undefined]);
     });
@@ -57,22 +50,20 @@ describe('feature codes from an attendant set', function () {
     it('given att1 talking on a call, when its set dials logout on another line, then the error tone and the call goes on', async () => {
       h = await start();
       const { caller } = await talkingTo(h, 'PJSIP/att1');
-      const ch = dial(h, 'PJSIP/att1', 'logout');
+      const ch = dialFeature(h, 'PJSIP/att1', 'logout');
       assert.equal(await featureOutcome(h, obs!, ch), ERROR);
       assert.equal(h.attendant('att1').state, 'busy');
       assert.equal(h.callRecord(caller)!.state, 'talking');
       h.sim.hangupCaller(caller);
-      finished.push(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
 
     it('given att1 idle, when its set dials DND on (*52), then att1 is in DND and a call waiting is not presented to it', async () => {
       h = await start();
-      const ch = dial(h, 'PJSIP/att1', 'dnd-on');
+      const ch = dialFeature(h, 'PJSIP/att1', 'dnd-on');
       assert.equal(await featureOutcome(h, obs!, ch), OK);
       assert.equal(h.attendant('att1').state, 'dnd');
       const caller = h.call();
-      finished.push(caller);
       await h.until('waits', () => h!.callRecord(caller)?.state === 'waiting');
       await h.settle();
       assert.equal(h.ringing('PJSIP/att1').length, 0);
@@ -81,7 +72,7 @@ describe('feature codes from an attendant set', function () {
 
     it('given att1 logged out, when its set dials DND on, then the error tone and att1 stays unplugged', async () => {
       h = await start([]);
-      const ch = dial(h, 'PJSIP/att1', 'dnd-on');
+      const ch = dialFeature(h, 'PJSIP/att1', 'dnd-on');
       assert.equal(await featureOutcome(h, obs!, ch), ERROR);
       assert.equal(h.attendant('att1').state, 'unplugged');
     });
@@ -89,7 +80,7 @@ describe('feature codes from an attendant set', function () {
     it('given att1 in DND, when its set dials present (*53), then att1 is idle again', async () => {
       h = await start();
       await h.switchboard.attendantAction('att1', { type: 'dnd', on: true });
-      const ch = dial(h, 'PJSIP/att1', 'present');
+      const ch = dialFeature(h, 'PJSIP/att1', 'present');
       assert.equal(await featureOutcome(h, obs!, ch), OK);
       assert.equal(h.attendant('att1').state, 'idle');
     });
@@ -97,13 +88,12 @@ describe('feature codes from an attendant set', function () {
     it('given att1 absent after an unanswered presentation, when its set dials present, then att1 is back and idle', async () => {
       h = await start();
       const caller = h.call();
-      finished.push(caller);
       await h.until('att1 rings', () => h!.ringing('PJSIP/att1').length === 1);
       await h.advance(80_000);
       await h.until('att1 absent', () => h!.attendant('att1').state === 'absent');
       h.sim.hangupCaller(caller);
       await h.until('call gone', () => !h!.callRecord(caller));
-      const ch = dial(h, 'PJSIP/att1', 'present');
+      const ch = dialFeature(h, 'PJSIP/att1', 'present');
       assert.equal(await featureOutcome(h, obs!, ch), OK);
       assert.equal(h.attendant('att1').state, 'idle');
       const log = await h.store.queryLog({ operator: 'att1' });
@@ -112,7 +102,7 @@ describe('feature codes from an attendant set', function () {
 
     it('given att1 logged out, when its set dials present, then the error tone and att1 stays unplugged', async () => {
       h = await start([]);
-      const ch = dial(h, 'PJSIP/att1', 'present');
+      const ch = dialFeature(h, 'PJSIP/att1', 'present');
       assert.equal(await featureOutcome(h, obs!, ch), ERROR);
       assert.equal(h.attendant('att1').state, 'unplugged');
     });
@@ -120,14 +110,14 @@ describe('feature codes from an attendant set', function () {
     it('given a phone that is no attendant set, when it dials an attendant feature, then the error tone and nothing changes', async () => {
       h = await start([]);
       h.sim.setEndpoint('PJSIP/201', { kind: 'manual' });
-      const ch = dial(h, 'PJSIP/201', 'login');
+      const ch = dialFeature(h, 'PJSIP/201', 'login');
       assert.equal(await featureOutcome(h, obs!, ch), ERROR);
       assert.ok(['att1', 'att2', 'sup'].every((id) => h!.attendant(id).state === 'unplugged'));
     });
 
     it('given a feature that is not an attendant set\'s, then the call is hung up and never queued as a call', async () => {
       h = await start();
-      const ch = dial(h, 'PJSIP/att1', 'no-such-feature');
+      const ch = dialFeature(h, 'PJSIP/att1', 'no-such-feature');
       await h.until('hung up', () => !live(h!, ch));
       assert.equal(h.callRecord(ch), undefined);
       assert.deepEqual(h.queue('operators'), []);
@@ -137,7 +127,7 @@ describe('feature codes from an attendant set', function () {
   describe('group mode from a supervisor set', () => {
     it('given the supervisor set, when it dials *542, then its group is forced to night, logged with its id, and calls go to the night destination', async () => {
       h = await start(['att1']);
-      const ch = dial(h, 'PJSIP/sup', 'mode', '2');
+      const ch = dialFeature(h, 'PJSIP/sup', 'mode', '2');
       assert.equal(await featureOutcome(h, obs!, ch), OK);
       const g = h.switchboard.ledger.groups.get('operators')!;
       assert.deepEqual([g.override, g.mode], ['night', 'night']);
@@ -151,36 +141,36 @@ describe('feature codes from an attendant set', function () {
     it('given a forced mode, when the supervisor set dials *540, then the schedule decides again', async () => {
       h = await start([]);
       await h.switchboard.setGroupOverride('operators', 'mode1');
-      const ch = dial(h, 'PJSIP/sup', 'mode', '0');
+      const ch = dialFeature(h, 'PJSIP/sup', 'mode', '0');
       assert.equal(await featureOutcome(h, obs!, ch), OK);
       assert.equal(h.switchboard.ledger.groups.get('operators')!.override, undefined);
     });
 
     it('given an operator set that is not a supervisor\'s, when it dials *542, then the error tone and the mode does not change', async () => {
       h = await start();
-      const ch = dial(h, 'PJSIP/att1', 'mode', '2');
+      const ch = dialFeature(h, 'PJSIP/att1', 'mode', '2');
       assert.equal(await featureOutcome(h, obs!, ch), ERROR);
       assert.equal(h.switchboard.ledger.groups.get('operators')!.override, undefined);
     });
 
     it('given a mode the group has no destination for, or no mode at all, when the supervisor dials it, then the error tone', async () => {
       h = await start([]);
-      const mode2 = dial(h, 'PJSIP/sup', 'mode', '4');
+      const mode2 = dialFeature(h, 'PJSIP/sup', 'mode', '4');
       assert.equal(await featureOutcome(h, obs!, mode2), ERROR);
-      const nine = dial(h, 'PJSIP/sup', 'mode', '9');
+      const nine = dialFeature(h, 'PJSIP/sup', 'mode', '9');
       assert.equal(await featureOutcome(h, obs!, nine), ERROR);
       assert.equal(h.switchboard.ledger.groups.get('operators')!.override, undefined);
     });
 
     it('given the night key of a group (BLF), when the supervisor presses it twice, then night is forced, then the schedule is back', async () => {
       h = await start([]);
-      const on = dial(h, 'PJSIP/sup', 'night-toggle', 'operators');
+      const on = dialFeature(h, 'PJSIP/sup', 'night-toggle', 'operators');
       assert.equal(await featureOutcome(h, obs!, on), OK);
       assert.equal(h.switchboard.ledger.groups.get('operators')!.override, 'night');
-      const off = dial(h, 'PJSIP/sup', 'night-toggle', 'operators');
+      const off = dialFeature(h, 'PJSIP/sup', 'night-toggle', 'operators');
       assert.equal(await featureOutcome(h, obs!, off), OK);
       assert.equal(h.switchboard.ledger.groups.get('operators')!.override, undefined);
-      const unknown = dial(h, 'PJSIP/sup', 'night-toggle', 'sales');
+      const unknown = dialFeature(h, 'PJSIP/sup', 'night-toggle', 'sales');
       assert.equal(await featureOutcome(h, obs!, unknown), ERROR);
     });
   });
@@ -189,9 +179,8 @@ describe('feature codes from an attendant set', function () {
     it('given a call waiting, when att1 dials queue pickup (*59), then the feature call becomes att1\'s leg: talking at once, nothing rang', async () => {
       h = await start();
       const caller = h.call({ class: 'slow' });
-      finished.push(caller);
       await h.until('waits', () => h!.callRecord(caller)?.waitBridge !== undefined);
-      const ch = dial(h, 'PJSIP/att1', 'queue-pickup');
+      const ch = dialFeature(h, 'PJSIP/att1', 'queue-pickup');
       await h.until('connected', () => h!.callRecord(caller)?.talkBridge !== undefined);
       const rec = h.callRecord(caller)!;
       assert.deepEqual([rec.state, rec.attendant, rec.leg], ['talking', 'att1', ch]);
@@ -213,9 +202,8 @@ describe('feature codes from an attendant set', function () {
       const first = h.call({ class: 'slow' });
       await h.advance(1000);
       const second = h.call({ class: 'slow' });
-      finished.push(first, second);
       await h.until('both wait', () => h!.queue('operators').length === 2);
-      const ch = dial(h, 'PJSIP/att1', 'queue-pickup', 'operators');
+      const ch = dialFeature(h, 'PJSIP/att1', 'queue-pickup', 'operators');
       await h.until('connected', () => h!.callRecord(first)?.talkBridge !== undefined);
       assert.equal(h.callRecord(first)!.leg, ch);
       assert.equal(h.callRecord(second)!.state, 'waiting');
@@ -225,7 +213,7 @@ describe('feature codes from an attendant set', function () {
 
     it('given no call waiting, when att1 dials queue pickup, then the error tone and att1 stays idle', async () => {
       h = await start();
-      const ch = dial(h, 'PJSIP/att1', 'queue-pickup');
+      const ch = dialFeature(h, 'PJSIP/att1', 'queue-pickup');
       assert.equal(await featureOutcome(h, obs!, ch), ERROR);
       assert.equal(h.attendant('att1').state, 'idle');
     });
@@ -233,9 +221,8 @@ describe('feature codes from an attendant set', function () {
     it('given att1 parked a call, when att2 dials park retrieve (*581), then att2 talks with the caller on its feature call', async () => {
       h = await start(['att1', 'att2']);
       const { caller } = await talkingTo(h, 'PJSIP/att1');
-      finished.push(caller);
       assert.deepEqual(await h.switchboard.operations.park('att1', caller), { slot: 1 });
-      const ch = dial(h, 'PJSIP/att2', 'park-retrieve', '1');
+      const ch = dialFeature(h, 'PJSIP/att2', 'park-retrieve', '1');
       await h.until('connected', () => h!.callRecord(caller)?.state === 'talking' && h!.callRecord(caller)?.talkBridge !== undefined);
       const rec = h.callRecord(caller)!;
       assert.deepEqual([rec.attendant, rec.leg, rec.parkSlot], ['att2', ch, undefined]);
@@ -247,9 +234,9 @@ describe('feature codes from an attendant set', function () {
 
     it('given an empty park slot or a slot that does not exist, when a set dials park retrieve, then the error tone and nothing changes', async () => {
       h = await start();
-      const empty = dial(h, 'PJSIP/att1', 'park-retrieve', '2');
+      const empty = dialFeature(h, 'PJSIP/att1', 'park-retrieve', '2');
       assert.equal(await featureOutcome(h, obs!, empty), ERROR);
-      const bad = dial(h, 'PJSIP/att1', 'park-retrieve', '99');
+      const bad = dialFeature(h, 'PJSIP/att1', 'park-retrieve', '99');
       assert.equal(await featureOutcome(h, obs!, bad), ERROR);
       assert.equal(h.attendant('att1').state, 'idle');
     });
@@ -257,9 +244,8 @@ describe('feature codes from an attendant set', function () {
     it('given att1 holds a call, when it dials retrieve (*55), then the held call is back on the feature call', async () => {
       h = await start();
       const { caller } = await talkingTo(h, 'PJSIP/att1');
-      finished.push(caller);
       await h.switchboard.operations.hold('att1', caller);
-      const ch = dial(h, 'PJSIP/att1', 'retrieve');
+      const ch = dialFeature(h, 'PJSIP/att1', 'retrieve');
       await h.until('connected', () => h!.callRecord(caller)?.state === 'talking' && h!.callRecord(caller)?.talkBridge !== undefined);
       assert.deepEqual([h.callRecord(caller)!.leg, h.callRecord(caller)!.slot], [ch, undefined]);
       const log = await h.store.queryLog({ operator: 'att1' });
@@ -269,18 +255,17 @@ describe('feature codes from an attendant set', function () {
 
     it('given att1 holds nothing in slot 2, when it dials *552, then the error tone', async () => {
       h = await start();
-      const ch = dial(h, 'PJSIP/att1', 'retrieve', '2');
+      const ch = dialFeature(h, 'PJSIP/att1', 'retrieve', '2');
       assert.equal(await featureOutcome(h, obs!, ch), ERROR);
-      const none = dial(h, 'PJSIP/att1', 'retrieve');
+      const none = dialFeature(h, 'PJSIP/att1', 'retrieve');
       assert.equal(await featureOutcome(h, obs!, none), ERROR);
     });
 
     it('given the set hangs up its pick-up at once, then the call keeps waiting, att1 stays idle and nothing is left', async () => {
       h = await start();
       const caller = h.call({ class: 'slow' });
-      finished.push(caller);
       await h.until('waits', () => h!.callRecord(caller)?.waitBridge !== undefined);
-      const ch = dial(h, 'PJSIP/att1', 'queue-pickup');
+      const ch = dialFeature(h, 'PJSIP/att1', 'queue-pickup');
       h.sim.hangupCaller(ch);
       await h.until('feature call gone', () => !live(h!, ch));
       await h.settle();
@@ -295,10 +280,9 @@ describe('feature codes from an attendant set', function () {
     it('given att1 answered a caller, when it dials call back (*69) later, then its set dials that number in the sets\' context', async () => {
       h = await start();
       const { caller } = await talkingTo(h, 'PJSIP/att1');
-      finished.push(caller);
       h.sim.hangupCaller(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
-      const ch = dial(h, 'PJSIP/att1', 'callback');
+      const ch = dialFeature(h, 'PJSIP/att1', 'callback');
       await h.until('dialled', () => h!.sim.continued().some((c) => c.channelId === ch));
       const c = h.sim.continued().find((x) => x.channelId === ch)!;
       assert.deepEqual([c.context, c.extension, c.priority], ['attendant-sets', '0155501234', 1]);
@@ -310,7 +294,7 @@ describe('feature codes from an attendant set', function () {
 
     it('given no caller reached att1 yet, when it dials call back, then the error tone', async () => {
       h = await start();
-      const ch = dial(h, 'PJSIP/att1', 'callback');
+      const ch = dialFeature(h, 'PJSIP/att1', 'callback');
       assert.equal(await featureOutcome(h, obs!, ch), ERROR);
     });
   });

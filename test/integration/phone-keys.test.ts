@@ -11,12 +11,11 @@ describe('the attendant set during a call', function () {
   this.timeout(20_000);
   let h: Harness | undefined;
   let obs: Observer | undefined;
-  let finished: string[] = [];
 
   afterEach(async () => {
-    const [hh, o, f] = [h, obs, finished];
-    [h, obs, finished] = [undefined, undefined, []];
-    await endTest(hh, o, f);
+    const [hh, o] = [h, obs];
+    [h, obs] = [undefined, undefined];
+    await endTest(hh, o);
   });
 
   async function start(endpoints: HarnessOptions['endpoints'] = {}, config = phoneConfig()): Promise<Harness> {
@@ -24,13 +23,6 @@ describe('the attendant set during a call', function () {
     await hh.switchboard.login('att1');
     obs = await Observer.start(hh);
     return hh;
-  }
-
-  /** att1 talks with a caller; the caller is released at the end of the test */
-  async function onCall(hh: Harness): Promise<{ caller: string; leg: string }> {
-    const c = await talkingTo(hh, 'PJSIP/att1');
-    finished.push(c.caller);
-    return c;
   }
 
   const transferLegs = (hh: Harness, caller: string) => hh.sim.originated().filter((o) => o.appArgs[0] === '@transfer' && o.appArgs[1] === caller);
@@ -48,7 +40,7 @@ describe('the attendant set during a call', function () {
   describe('keypad commands', () => {
     it('given att1 talking, when it keys *1201#, then the call is transferred blind to 201 and att1 is free at once', async () => {
       h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 1000 } });
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       h.sim.sendDtmf(leg, '*1201#');
       await h.until('transferring', () => h!.callRecord(caller)?.state === 'transferring');
       assert.equal(h.attendant('att1').state, 'idle');
@@ -65,7 +57,7 @@ describe('the attendant set during a call', function () {
 
     it('given att1 keys *1201 and stops, when the inter-digit timeout runs out, then the number is used', async () => {
       h = await start({ 'PJSIP/201': { kind: 'ring' } });
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       h.sim.sendDtmf(leg, '*1201');
       await h.settle();
       assert.equal(h.callRecord(caller)!.state, 'talking');
@@ -77,7 +69,7 @@ describe('the attendant set during a call', function () {
 
     it('given att1 keys *1# or *2# (no number), a key with no command, or a lone *, then the error tone on its leg and the call goes on', async () => {
       h = await start();
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       h.sim.sendDtmf(leg, '*1#');
       await h.until('error tone', () => obs!.played(leg).length === 1);
       h.sim.sendDtmf(leg, '*2#');
@@ -97,7 +89,7 @@ describe('the attendant set during a call', function () {
 
     it('given a number longer than any (33 digits), when att1 keys a transfer to it, then the error tone and the call goes on', async () => {
       h = await start();
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       h.sim.sendDtmf(leg, `*1${'1'.repeat(33)}`);
       await h.until('error tone', () => obs!.played(leg).length === 1);
       assert.deepEqual(obs!.played(leg), [ERROR]);
@@ -107,7 +99,7 @@ describe('the attendant set during a call', function () {
 
     it('given att1 talking, when it keys *7, then the call is held in slot 1 and the set\'s call ends', async () => {
       h = await start();
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       h.sim.sendDtmf(leg, '*7');
       await h.until('held', () => h!.callRecord(caller)?.state === 'held');
       assert.equal(h.callRecord(caller)!.slot, 1);
@@ -120,7 +112,7 @@ describe('the attendant set during a call', function () {
 
     it('given att1 talking, when it keys *8, then the call is parked in slot 1 and the slot\'s lamp lights', async () => {
       h = await start();
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       h.sim.sendDtmf(leg, '*8');
       await h.until('parked', () => h!.callRecord(caller)?.state === 'parked');
       assert.equal(h.callRecord(caller)!.parkSlot, 1);
@@ -131,7 +123,7 @@ describe('the attendant set during a call', function () {
 
     it('given no consultation, when att1 keys complete, cancel, swap or conference, then the error tone each time and the call goes on', async () => {
       h = await start();
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       for (const [i, key] of ['*3', '*4', '*5', '*6'].entries()) {
         h.sim.sendDtmf(leg, key);
         await h.until(`error tone ${i + 1}`, () => obs!.played(leg).length === i + 1);
@@ -143,7 +135,7 @@ describe('the attendant set during a call', function () {
 
     it('given the caller keys *7 and *1201#, then no operator command runs and nobody hears a tone', async () => {
       h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       h.sim.sendDtmf(caller, '*7');
       h.sim.sendDtmf(caller, '*1201#');
       await h.settle();
@@ -166,7 +158,7 @@ describe('the attendant set during a call', function () {
 
       it('given att1 talking, when it keys *2201#, then 201 is consulted while the caller waits with music and att1 hears the beep', async () => {
         h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
-        const { caller, leg } = await onCall(h);
+        const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
         const target = await consultByKeys(h, caller, leg);
         await h.until('beep', () => obs!.played(leg).includes(OK));
         await h.until('att1 talks with 201', () => bridgeOf(h!, target)?.channels.includes(leg) === true);
@@ -178,7 +170,7 @@ describe('the attendant set during a call', function () {
 
       it('given a consultation, when att1 keys *3, then caller and 201 are connected and att1 is free', async () => {
         h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
-        const { caller, leg } = await onCall(h);
+        const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
         const target = await consultByKeys(h, caller, leg);
         await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
         h.sim.sendDtmf(leg, '*3');
@@ -194,7 +186,7 @@ describe('the attendant set during a call', function () {
 
       it('given a consultation, when att1 keys *4, then 201 is released and att1 talks with the caller again', async () => {
         h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
-        const { caller, leg } = await onCall(h);
+        const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
         const target = await consultByKeys(h, caller, leg);
         await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
         h.sim.sendDtmf(leg, '*4');
@@ -208,7 +200,7 @@ describe('the attendant set during a call', function () {
 
       it('given a consultation, when att1 keys *5, then it talks with the caller while 201 waits with music', async () => {
         h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
-        const { caller, leg } = await onCall(h);
+        const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
         const target = await consultByKeys(h, caller, leg);
         await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
         h.sim.sendDtmf(leg, '*5');
@@ -220,7 +212,7 @@ describe('the attendant set during a call', function () {
 
       it('given a consultation, when att1 keys *6, then the three talk together', async () => {
         h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
-        const { caller, leg } = await onCall(h);
+        const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
         const target = await consultByKeys(h, caller, leg);
         await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
         h.sim.sendDtmf(leg, '*6');
@@ -236,7 +228,7 @@ describe('the attendant set during a call', function () {
   describe('the set\'s transfer key (REFER, ari-only)', () => {
     it('given att1 answered, when its set presses transfer to 201, then progress and answered are reported and the call is transferred blind', async () => {
       h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 1000 } });
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       h.sim.pressTransfer(leg, '201');
       await h.until('reported', () => obs!.transferStates(leg).length === 3);
       assert.deepEqual(obs!.transferStates(leg), [undefined, 'channel_progress', 'channel_answered']);
@@ -254,7 +246,7 @@ describe('the attendant set during a call', function () {
 
     it('given a set that hangs up as soon as its REFER is accepted, then the caller is not released and the transfer goes on', async () => {
       h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 1000 } });
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       h.sim.pressTransfer(leg, '201');
       h.sim.hangupCaller(leg);
       await h.until('transferring', () => h!.callRecord(caller)?.state === 'transferring' && transferLegs(h!, caller).length === 1);
@@ -269,7 +261,7 @@ describe('the attendant set during a call', function () {
 
     it('given the target does not answer, when the set transferred, then the call recalls att1 after the recall timer', async () => {
       h = await start({ 'PJSIP/201': { kind: 'ring' } });
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       h.sim.pressTransfer(leg, '201');
       await h.until('transferring', () => h!.callRecord(caller)?.state === 'transferring' && transferLegs(h!, caller).length === 1);
       await h.until('att1 leg released', () => !live(h!, leg));
@@ -284,7 +276,7 @@ describe('the attendant set during a call', function () {
 
     it('given a target that is no number, when the set presses transfer to it, then declined is reported and the call goes on', async () => {
       h = await start();
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       h.sim.pressTransfer(leg, 'reception');
       await h.until('reported', () => obs!.transferStates(leg).length === 3);
       assert.deepEqual(obs!.transferStates(leg), [undefined, 'channel_progress', 'channel_declined']);
@@ -296,7 +288,7 @@ describe('the attendant set during a call', function () {
 
     it('given an attended REFER that replaces a call the controller does not handle, then declined is reported and the call goes on', async () => {
       h = await start();
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       // the set's other call: a call of its own through the dialplan (a colleague's extension)
       const other = h.sim.placeCall({ from: 'PJSIP/att1', callerNumber: 'att1', context: 'attendant-sets', exten: '201', app: 'elsewhere', appArgs: [] });
       h.sim.pressTransfer(leg, '201', other);
@@ -309,7 +301,7 @@ describe('the attendant set during a call', function () {
 
     it('given a consultation, when the set presses transfer replacing the consultation, then it is completed like *3', async () => {
       h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       await h.switchboard.operations.consult('att1', caller, '201');
       await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
       const target = consultLegs(h, caller)[0]!;
@@ -324,7 +316,7 @@ describe('the attendant set during a call', function () {
 
     it('given a consultation, when the set presses transfer to the party consulted, then the consultation is completed', async () => {
       h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       await h.switchboard.operations.consult('att1', caller, '201');
       await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
       const target = consultLegs(h, caller)[0]!;
@@ -338,7 +330,7 @@ describe('the attendant set during a call', function () {
 
     it('given a three-way call, when the set presses transfer to the third party, then att1 leaves and the two go on', async () => {
       h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       await h.switchboard.operations.consult('att1', caller, '201');
       await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
       await h.switchboard.operations.conference('att1', caller);
@@ -354,7 +346,7 @@ describe('the attendant set during a call', function () {
 
     it('given a consultation, when the set presses transfer to someone else, then declined is reported and the consultation goes on', async () => {
       h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       await h.switchboard.operations.consult('att1', caller, '201');
       await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
       h.sim.pressTransfer(leg, '202');
@@ -367,7 +359,7 @@ describe('the attendant set during a call', function () {
 
     it('given a consultation still ringing, when the set presses transfer replacing it and nobody answers, then the call recalls att1 like a console transfer', async () => {
       h = await start({ 'PJSIP/201': { kind: 'ring' } });
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       await h.switchboard.operations.consult('att1', caller, '201');
       await h.until('201 rings', () => consultLegs(h!, caller).length === 1 && live(h!, consultLegs(h!, caller)[0]!));
       const target = consultLegs(h, caller)[0]!;
@@ -390,7 +382,7 @@ describe('the attendant set during a call', function () {
       const recorded = loadSession('refer-transfer.jsonl', 'refer').records.flatMap((r) => (r.kind === 'event' && r.event.type === 'ChannelTransfer' ? [r.event.state as string | undefined] : []));
       const recordedRest = loadSession('refer-transfer.jsonl', 'refer').records.flatMap((r) => (r.kind === 'rest' && /variable|transfer_progress/.test(r.path) ? [r.path.replace(/\/channels\/[^/]+\//, '/channels/{set}/')] : []));
       h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
-      const { caller, leg } = await onCall(h);
+      const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       h.sim.pressTransfer(leg, '201');
       await h.until('reported', () => obs!.transferStates(leg).length === recorded.length);
       assert.deepEqual(obs!.transferStates(leg), recorded);
@@ -410,17 +402,17 @@ describe('the attendant set during a call', function () {
       h = await start();
       await h.until('lamp off', () => lamp(h!, 'queue-operators') === 'NOT_INUSE');
       const caller = h.call({ class: 'slow' });
-      finished.push(caller);
       await h.until('lamp ringing', () => lamp(h!, 'queue-operators') === 'RINGING');
       await h.switchboard.operations.answerWaiting('att1', caller);
       await h.answer('PJSIP/att1');
       await h.until('lamp off', () => lamp(h!, 'queue-operators') === 'NOT_INUSE');
+      await h.until('connected', () => h!.callRecord(caller)?.talkBridge !== undefined);
       await end(h, caller);
     });
 
     it('given a call parked in slot 1, then Stasis:park-1 is INUSE, and NOT_INUSE once picked up', async () => {
       h = await start();
-      const { caller } = await onCall(h);
+      const { caller } = await talkingTo(h, 'PJSIP/att1');
       await h.until('lamp off', () => lamp(h!, 'park-1') === 'NOT_INUSE');
       await h.switchboard.operations.park('att1', caller);
       await h.until('lamp on', () => lamp(h!, 'park-1') === 'INUSE');
@@ -428,6 +420,7 @@ describe('the attendant set during a call', function () {
       await h.switchboard.operations.pickupParked('att1', 1);
       await h.answer('PJSIP/att1');
       await h.until('lamp off', () => lamp(h!, 'park-1') === 'NOT_INUSE');
+      await h.until('connected', () => h!.callRecord(caller)?.talkBridge !== undefined);
       await end(h, caller);
     });
 

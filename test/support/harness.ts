@@ -34,11 +34,16 @@ export class Harness {
   private constructor(
     readonly time: ManualTime,
     readonly sim: Simulator,
-    readonly controller: Controller,
+    private current: Controller,
     readonly store: Store,
     readonly config: Config,
+    private readonly startAgain: () => Promise<Controller>,
     private readonly cleanup: () => Promise<void>,
   ) {}
+
+  get controller(): Controller {
+    return this.current;
+  }
 
   static async start(opts: HarnessOptions): Promise<Harness> {
     const time = new ManualTime(opts.start ?? Date.UTC(2026, 0, 5, 9, 0, 0)); // a Monday, 10:00 in Paris
@@ -58,14 +63,20 @@ export class Harness {
     const url = process.env.REDIS_URL;
     const store = await createStore(url && !opts.memory ? { url, prefix } : { prefix }, time);
     const log = process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger();
-    const controller = await startController(config, { log, time, store, random: seeded(42), autoLogin: opts.login ?? true });
+    const start = () => startController(config, { log, time, store, random: seeded(42), autoLogin: opts.login ?? true });
+    const controller = await start();
     const cleanup = async () => {
-      await controller.stop();
       await store.close();
       await sim.stop();
       if (url && !opts.memory) await deleteKeys(url, prefix);
     };
-    return new Harness(time, sim, controller, store, config, cleanup);
+    return new Harness(time, sim, controller, store, config, start, cleanup);
+  }
+
+  /** a controller restart: this one stops, a new one starts on the same store, simulator and time */
+  async restartController(): Promise<void> {
+    await this.current.stop();
+    this.current = await this.startAgain();
   }
 
   get switchboard() {
@@ -129,6 +140,7 @@ export class Harness {
   }
 
   async stop(): Promise<void> {
+    await this.current.stop();
     await this.cleanup();
   }
 }

@@ -1,14 +1,27 @@
-// After an integration test: the calls that ended left nothing behind in the simulator: no live
-// channel of theirs (caller, attendant, transfer, consultation, monitor and snoop legs all carry the
-// call id) and no bridge named for them (call-, hold-, xfer-, mon-).
+// After an integration test whose calls all ended: the simulator holds nothing the controller made
+// or handled (no live channel, no bridge but the groups' waiting bridges, which live on).
 import assert from 'node:assert/strict';
-import type { Simulator } from '../../lib/sim/index.ts';
+import { OperationError } from '../../lib/calls/operations-port.ts';
+import type { Harness } from './harness.ts';
 
-export function assertNoOrphans(sim: Simulator, finished: readonly string[]): void {
-  const mine = (id: string) => finished.some((f) => id === f || id.startsWith(`${f}-`));
-  const live = sim.channels().filter((c) => !c.hungUp && mine(c.id));
-  assert.deepEqual(live.map((c) => c.id), [], 'orphan channels');
-  const named = (s: string) => finished.some((f) => s.includes(f));
-  const bridges = sim.bridges().filter((b) => named(b.id) || named(b.name));
+export function assertNothingLeft(h: Harness): void {
+  const live = h.sim.channels().filter((c) => !c.hungUp);
+  assert.deepEqual(live.map((c) => c.name), [], 'orphan channels');
+  const bridges = h.sim.bridges().filter((b) => !b.id.startsWith('attendant-wait-'));
   assert.deepEqual(bridges.map((b) => b.id), [], 'orphan bridges');
+}
+
+/** let the test's last requests finish, check nothing is left, stop everything */
+export async function stopChecked(h: Harness): Promise<void> {
+  try {
+    await h.settle();
+    assertNothingLeft(h);
+  } finally {
+    await h.stop();
+  }
+}
+
+/** an operation refused with this OperationError code */
+export async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(p, (err: unknown) => err instanceof OperationError && err.code === code);
 }

@@ -1,8 +1,8 @@
 // Helpers for the attendant-set tests: a configuration with a supervisor's set, feature calls
 // dialled from a set, what a channel heard (an observer app with subscribeAll sees the playbacks and
-// the ChannelTransfer echoes), and the afterEach check that nothing is left behind.
+// the ChannelTransfer echoes), and the end of each test (nothing left behind).
 import type { Harness, HarnessOptions } from './harness.ts';
-import { assertNoOrphans } from './orphans.ts';
+import { stopChecked } from './orphans.ts';
 import { EventRecorder, type AriEvent } from './sim-helpers.ts';
 
 export const OK = 'sound:beep';
@@ -76,21 +76,10 @@ export async function featureOutcome(h: Harness, obs: Observer, channelId: strin
   return obs.played(channelId).join(',');
 }
 
-/** nothing is left behind for the calls that ended (the feature calls among them) */
-export async function assertNothingLeft(h: Harness, finished: string[]): Promise<void> {
-  await h.settle();
-  assertNoOrphans(h.sim, finished);
-}
-
-/** after each test: the observer closed, nothing left behind, the harness stopped */
-export async function endTest(h: Harness | undefined, obs: Observer | undefined, finished: string[]): Promise<void> {
+/** after each test: the observer closed, nothing left in the simulator, the harness stopped */
+export async function endTest(h: Harness | undefined, obs: Observer | undefined): Promise<void> {
   obs?.close();
-  if (!h) return;
-  try {
-    await assertNothingLeft(h, finished);
-  } finally {
-    await h.stop();
-  }
+  if (h) await stopChecked(h);
 }
 
 /** a caller answered by att1's set and talking */

@@ -6,8 +6,9 @@ import { extension } from '../schemas.ts';
 const extParams = z.object({ number: extension }).strict();
 const dndSchema = z.object({ extension: z.string(), by: z.string(), since: z.number(), until: z.number().optional() });
 const wakeupSchema = z.object({
-  id: z.string(), extension: z.string(), time: z.string(), daily: z.boolean(), next: z.number(), attempts: z.number(),
-  status: z.enum(['scheduled', 'ringing', 'done', 'failed', 'cancelled']),
+  id: z.string(), extension: z.string(), time: z.string(), daily: z.boolean(), next: z.number(), slot: z.number(), attempts: z.number(),
+  status: z.enum(['scheduled', 'ringing', 'done', 'failed', 'cancelled']), by: z.string(), createdAt: z.number(),
+  lastResult: z.string().optional(), leg: z.string().optional(),
 });
 const messageSchema = z.object({ id: z.string(), extension: z.string(), text: z.string(), by: z.string(), at: z.number(), read: z.boolean() });
 const docId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be an id');

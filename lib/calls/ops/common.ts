@@ -39,6 +39,11 @@ export function requireOwnCall(o: OpsDeps, attendantId: string, callId: string):
   return c;
 }
 
+/** the caller as a callerId for a leg the controller rings on its behalf: `"Name" <number>` */
+export function callerIdOf(call: CallRecord): string {
+  return call.callerName ? `"${call.callerName.replace(/"/g, '')}" <${call.callerNumber}>` : call.callerNumber;
+}
+
 /** one action-log line for an operation, in its own batch */
 export async function logAction(o: OpsDeps, entry: { operator: string; action: string; call?: CallRecord; numbers?: string[]; result: string; detail?: Record<string, string> }): Promise<void> {
   const { ctx } = o;

@@ -10,7 +10,7 @@ import type { CallRecord } from '../../domain/model.ts';
 import { bestEffort } from '../context.ts';
 import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
-import { CONSULT_FIELDS, requireOwnCall, type OpsDeps } from './common.ts';
+import { CONSULT_FIELDS, callerIdOf, requireOwnCall, type OpsDeps } from './common.ts';
 import { requeueAsRecall } from './common.ts';
 import type { Handoffs } from './handoff.ts';
 import { holdingFailed, toHoldingBridge } from './holding.ts';
@@ -61,9 +61,8 @@ export class Transfers {
     if (!ctx.ledger.calls.has(callId)) return; // the caller hung up meanwhile
 
     this.armRecall(callId, transferLeg);
-    const callerId = call.callerName ? `"${call.callerName.replace(/"/g, '')}" <${call.callerNumber}>` : call.callerNumber;
     try {
-      await ctx.ari.originate({ endpoint: `PJSIP/${number}`, channelId: transferLeg, appArgs: [TRANSFER_ARG, callId], callerId, timeout: ctx.config.timers.recall + 5 });
+      await ctx.ari.originate({ endpoint: `PJSIP/${number}`, channelId: transferLeg, appArgs: [TRANSFER_ARG, callId], callerId: callerIdOf(call), timeout: ctx.config.timers.recall + 5 });
     } catch (err) {
       ctx.log.warn({ callId, target: number, err: (err as Error).message }, 'transfer originate failed');
       this.failed(callId, transferLeg, 'failed');
