@@ -152,8 +152,8 @@ const phoneSchema = z.object({
   transferKey: z.boolean().default(true),
   // what the set hears after a feature code or keypad command (ARI media URIs)
   sounds: z.object({ ok: z.string().min(1).default('sound:beep'), error: z.string().min(1).default('sound:beeperr') }).strict().prefault({}),
-  // how long a feature call lasts after its tone before it is hung up
-  toneSeconds: seconds.positive().max(30).default(1.5),
+  // a feature call is hung up when its sound has played, at the latest this long after it started
+  toneSeconds: seconds.positive().max(30).default(3),
   // the dialplan context a call-back is dialled in (the sets' own)
   callbackContext: z.string().min(1).default('attendant-sets'),
 }).strict();

@@ -165,7 +165,10 @@ export class Switchboard {
         this.phone.transferRequested(e);
         break;
       case 'PlaybackFinished':
-        if (e.channelId) this.operations.playbackFinished(e.channelId);
+        if (e.channelId) {
+          this.phone.playbackFinished(e.channelId);
+          this.operations.playbackFinished(e.channelId);
+        }
         break;
       default:
         break;

@@ -68,10 +68,10 @@ export function dialFeature(h: Harness, device: string, name: string, arg = ''):
   return h.sim.placeCall({ from: device, callerNumber: device.slice(device.indexOf('/') + 1), context: 'attendant-sets', exten: `*${name}`, appArgs: ['feature', name, arg] });
 }
 
-/** a feature call that answers with a sound and hangs up: which sound */
+/** a feature call that answers with a sound and hangs up once it played (the simulator's sounds last 1 s): which sound */
 export async function featureOutcome(h: Harness, obs: Observer, channelId: string): Promise<string> {
   await h.until('a sound is played', () => obs.played(channelId).length > 0);
-  await h.advance(1500);
+  await h.advance(1000);
   await h.until('the feature call is hung up', () => !live(h, channelId));
   return obs.played(channelId).join(',');
 }

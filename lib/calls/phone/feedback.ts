@@ -1,5 +1,5 @@
 // What the set hears: a confirmation or an error sound on its channel; a feature call is then hung
-// up once the sound has had time to play (the TimeSource, so tests never wait).
+// up when the sound has played (PlaybackFinished), or after `phone.toneSeconds` if that never comes.
 import type { TimerHandle } from '../../domain/clock.ts';
 import { bestEffort, type CallContext } from '../context.ts';
 
@@ -19,10 +19,17 @@ export class Feedback {
     const { ctx } = this;
     this.tone(channelId, ok);
     this.hangups.get(channelId)?.cancel();
-    this.hangups.set(channelId, ctx.time.schedule(ctx.config.phone.toneSeconds * 1000, () => {
-      this.hangups.delete(channelId);
-      bestEffort(ctx, 'hang up feature call', ctx.ari.hangup(channelId), { channel: channelId });
-    }));
+    this.hangups.set(channelId, ctx.time.schedule(ctx.config.phone.toneSeconds * 1000, () => this.hangUp(channelId)));
+  }
+
+  /** PlaybackFinished on a channel: a feature call that heard its sound is hung up */
+  played(channelId: string): void {
+    if (this.hangups.has(channelId)) this.hangUp(channelId);
+  }
+
+  private hangUp(channelId: string): void {
+    this.forget(channelId);
+    bestEffort(this.ctx, 'hang up feature call', this.ctx.ari.hangup(channelId), { channel: channelId });
   }
 
   /** the channel left: nothing more to hang up */

@@ -49,6 +49,11 @@ export class AttendantPhone {
     this.transferKey.requested(e);
   }
 
+  /** PlaybackFinished on a channel */
+  playbackFinished(channelId: string): void {
+    this.feedback.played(channelId);
+  }
+
   /** StasisEnd of any channel: forget what was kept for it */
   channelLeft(channelId: string): void {
     this.feedback.forget(channelId);
