@@ -61,7 +61,8 @@ const groupSchema = z.object({
   ringTimeout: seconds.positive().default(15),
   // what a waiting caller hears: music on hold class, or ringback
   waiting: z.union([z.object({ music: z.string().min(1) }).strict(), z.literal('ringback')]).default({ music: 'default' }),
-  maxQueue: z.number().int().positive().max(100_000).optional(),
+  // calls that may wait for an attendant; 0 makes a loss system (a call finding every member busy goes to the fallback)
+  maxQueue: z.number().int().nonnegative().max(100_000).optional(),
   overflow: z.object({
     to: id,
     queueLength: z.number().int().positive().optional(),
@@ -194,6 +195,11 @@ const configSchema = z.object({
     park: seconds.positive().default(120),
     leaseTtl: seconds.positive().default(5),
   }).strict().default({ absentAfter: 80, recall: 30, park: 120, leaseTtl: 5 }),
+  // traffic statistics: T of the service level (answered within T seconds), and the zone days are counted in (busy hour)
+  statistics: z.object({
+    serviceTargetSeconds: seconds.default(20),
+    timezone: timeZone.default('UTC'),
+  }).strict().default({ serviceTargetSeconds: 20, timezone: 'UTC' }),
   classes: z.array(callClassSchema).default(DEFAULT_CLASSES),
   attendants: z.array(attendantSchema).min(1),
   groups: z.array(groupSchema).min(1),

@@ -7,6 +7,7 @@ import type { TimerHandle } from '../domain/clock.ts';
 import type { AttendantRecord, GroupRecord } from '../domain/model.ts';
 import { bestEffort, type CallContext } from './context.ts';
 import type { Batch } from './ledger.ts';
+import { recordAttendantStretch } from './traffic-recorder.ts';
 
 export class AttendantDesk {
   private readonly absentTimers = new Map<string, TimerHandle>();
@@ -47,6 +48,7 @@ export class AttendantDesk {
     b.putAttendant(out.attendant);
     if (out.transition) {
       const t = out.transition;
+      recordAttendantStretch(current, t.at, b);
       ctx.log.info({ attendant: id, from: t.from, to: t.to, reason: t.reason, ...why }, 'attendant state');
       b.log({ time: t.at, operator: id, action: `state:${t.to}`, numbers: [], result: t.reason, ...(why?.callId ? { callId: why.callId } : {}) });
       for (const g of this.groupsOf(id)) this.refreshGroup(b, g);

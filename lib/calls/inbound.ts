@@ -46,7 +46,7 @@ export class Inbound implements CallBridging {
       const g = ctx.groupConfig(gid);
       const rec = ctx.ledger.groups.get(gid);
       if (!g) return undefined;
-      return { group: g, record: rec ?? {}, members: groupMembers(g.members, ctx.ledger.attendants), queueLength: ctx.ledger.queues.get(gid)?.length ?? 0 };
+      return { group: g, record: rec ?? {}, members: groupMembers(g.members, ctx.ledger.attendants), queueLength: this.stillWaiting(gid) };
     }, now);
 
     const call: CallRecord = {
@@ -72,6 +72,12 @@ export class Inbound implements CallBridging {
     void this.serial.run(call.id, () => this.startWaiting(call));
     this.armOverflowTimer(ctx.ledger.calls.get(call.id)!);
     this.presenter.requestDispatch();
+  }
+
+  /** calls of a group's queue no attendant is being presented yet (maxQueue counts these) */
+  private stillWaiting(groupId: string): number {
+    const { ledger } = this.ctx;
+    return (ledger.queues.get(groupId) ?? []).filter((id) => ledger.calls.get(id)?.state !== 'ringing').length;
   }
 
   /** music in the group's holding bridge, or ringback while the caller is not answered */

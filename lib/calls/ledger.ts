@@ -36,7 +36,18 @@ export class Batch {
     return this;
   }
 
-  putCall(c: CallRecord): this {
+  /**
+   * `stays` (the caller's bridge stays) are written only with `{ stays: true }` (bridge-stays.ts):
+   * any other write keeps the ledger's, so a record read before an await cannot turn them back.
+   */
+  putCall(record: CallRecord, opts: { stays?: boolean } = {}): this {
+    const current = this.ledger.calls.get(record.id);
+    let c = record;
+    if (!opts.stays && current && current.stays !== record.stays) {
+      c = { ...record };
+      if (current.stays) c.stays = current.stays;
+      else delete c.stays;
+    }
     this.ledger.calls.set(c.id, c);
     this.ops.push({ op: 'putCall', call: c });
     this.changes.push({ kind: 'call', call: c });
@@ -85,8 +96,8 @@ export class Batch {
     return this;
   }
 
-  stats(scope: string, intervalStart: number, add: Record<string, number>): this {
-    this.ops.push({ op: 'stats', scope, intervalStart, add });
+  stats(scope: string, intervalStart: number, add: Record<string, number>, max?: Record<string, number>): this {
+    this.ops.push({ op: 'stats', scope, intervalStart, add, ...(max ? { max } : {}) });
     return this;
   }
 

@@ -311,7 +311,7 @@ export class Presenter {
       this.desk.apply(b, op.attendant, { type: 'callEnded', callId }, { callId });
     }
     const att = this.desk.apply(b, attendantId, { type: 'answer', callId, leg }, { callId });
-    const next: CallRecord = { ...call, state: 'talking', attendant: attendantId, leg, answeredAt: now, ringingLegs: [], refusedBy: [] };
+    const next: CallRecord = { ...call, state: 'talking', attendant: attendantId, leg, answeredAt: now, firstAnsweredAt: call.firstAnsweredAt ?? now, ringingLegs: [], refusedBy: [] };
     // a held call that rang again (retrieve, recall) leaves its slot once answered
     delete next.slot;
     delete next.parkSlot;

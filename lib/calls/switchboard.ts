@@ -15,6 +15,7 @@ import { Ledger, type Change } from './ledger.ts';
 import { PRESENT_ARG, Presenter } from './presenter.ts';
 import { DomainError } from '../domain/errors.ts';
 import { recordCallEnd } from './traffic-recorder.ts';
+import { recordBridgeStay } from './bridge-stays.ts';
 import { effectiveMode } from '../domain/table.ts';
 import { SwitchboardOperations } from './operations.ts';
 import { AttendantPhone, FEATURE_ARG } from './phone/phone.ts';
@@ -54,7 +55,7 @@ export class Switchboard {
     this.desk = new AttendantDesk(this.ctx);
     this.presenter = new Presenter(this.ctx, this.desk);
     this.inbound = new Inbound(this.ctx, this.desk, this.presenter);
-    this.inbound.onCallEnded = (call, b) => recordCallEnd(call, b);
+    this.inbound.onCallEnded = (call, b) => recordCallEnd(call, b, config.statistics.serviceTargetSeconds);
     this.operations = new SwitchboardOperations({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound });
     this.inbound.describeArrival = (args) => this.operations.describeArrival(args);
     this.phone = new AttendantPhone({ ctx: this.ctx, ops: this.operations, presenter: this.presenter, desk: this });
@@ -169,6 +170,10 @@ export class Switchboard {
           this.phone.playbackFinished(e.channelId);
           this.operations.playbackFinished(e.channelId);
         }
+        break;
+      case 'ChannelEnteredBridge':
+      case 'ChannelLeftBridge':
+        recordBridgeStay(this.ctx, e);
         break;
       default:
         break;

@@ -8,7 +8,7 @@ const USAGE = `usage:
   attendant [run] --config <file>        run the controller (or ATTENDANT_CONFIG)
   attendant check-config --config <file> validate a configuration and exit
   attendant erlang b|c ...               Erlang B / C dimensioning (attendant erlang --help)
-  attendant stats --config <file> --group <id> [--from T --to T --format text|csv|json]
+  attendant stats --config <file> --group <id>|--class <id>|--attendant <id> [--from T --to T --format text|csv|json]
   attendant hash-password --stdin        make a scrypt passwordHash for users[] in the configuration
   attendant feature-codes --config <file> print the [attendant-features] dialplan context for phone.featureCodes`;
 
@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<void> {
       const { runStatsCommand } = await import('./stats.ts');
       const store = await createStore({ ...(cfg.redis.url ? { url: cfg.redis.url } : {}), prefix: cfg.redis.prefix }, { now: () => Date.now() });
       try {
-        const r = await runStatsCommand(rest, store, Date.now());
+        const r = await runStatsCommand(rest, store, Date.now(), cfg.statistics);
         process.stdout.write(r.stdout);
         process.exitCode = r.exitCode;
       } finally {

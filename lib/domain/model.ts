@@ -61,6 +61,20 @@ export interface GroupRecord {
 export const CALL_STATES = ['waiting', 'ringing', 'talking', 'held', 'parked', 'transferring', 'consulting', 'conference', 'ended'] as const;
 export type CallState = (typeof CALL_STATES)[number];
 
+/** talk: the caller in a mixing bridge with an attendant; held: in its own holding bridge (stays.ts) */
+export type StayKind = 'talk' | 'held';
+
+/** One stay of the caller in a bridge, from ChannelEnteredBridge to ChannelLeftBridge (ms epoch). */
+export interface BridgeStay {
+  kind: StayKind;
+  bridge: string;
+  start: number;
+  /** undefined while the caller is still there */
+  end?: number;
+  /** talk: the attendant the caller talked with */
+  attendant?: string;
+}
+
 export interface CallRecord {
   /** the caller's channel id: the call's identity across restarts */
   id: string;
@@ -77,7 +91,10 @@ export interface CallRecord {
   target: string;
   arrivedAt: number;
   presentedAt?: number;
+  /** the latest answer by an attendant (a retrieve or a pickup answers again) */
   answeredAt?: number;
+  /** the first answer: the wait (speed of answer) ends here */
+  firstAnsweredAt?: number;
   endedAt?: number;
   /** attendant presented to or talking with */
   attendant?: string;
@@ -117,6 +134,8 @@ export interface CallRecord {
   dndExtension?: string;
   dndBy?: string;
   dndUntil?: number;
+  /** the caller's bridge stays, for holding and held time (statistics) */
+  stays?: BridgeStay[];
 }
 
 /** One line of the operator action log. */

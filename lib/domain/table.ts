@@ -6,6 +6,7 @@ import type { Destination, GroupConfig, Mode, Schedule, Weekday } from '../confi
 import type { AttendantRecord } from './model.ts';
 import { DomainError } from './errors.ts';
 import { groupState } from './group.ts';
+import { canBePresented } from './attendant.ts';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -74,6 +75,11 @@ export function localTime(timeZone: string, t: number): LocalTime {
     msOfDay,
     offset: Date.UTC(year, month - 1, day, hour, minute, second, ms) - t,
   };
+}
+
+/** The calendar date (YYYY-MM-DD) of `t` in `timeZone`: what groups statistics into days. */
+export function localDate(timeZone: string, t: number): string {
+  return localTime(timeZone, t).date;
 }
 
 function modeAtLocal(schedule: Schedule, lt: LocalTime): Mode {
@@ -172,7 +178,7 @@ export interface RouteInput {
   now: number;
   /** this group's members (records) */
   members: readonly AttendantRecord[];
-  /** calls already waiting in this group's queue, for `maxQueue` */
+  /** calls in this group's queue still waiting for an attendant (not being presented), for `maxQueue` */
   queueLength?: number;
 }
 
@@ -191,7 +197,10 @@ function decide(dest: Destination, groupId: string, mode: Mode, reason: RouteRea
  * - all members unplugged (nobody logged in or every set offline) → the night destination if it is
  *   somewhere else, else `fallback`, else the call queues anyway (reason 'all-unplugged' on a queue
  *   in this group means there was nowhere else to go): a caller is never dropped here;
- * - the queue already holds `maxQueue` calls → `fallback` (reason 'queue-full'), else queue anyway;
+ * - more than `maxQueue` calls would wait for an attendant, this one included → `fallback` (reason
+ *   'queue-full'), else queue anyway; an idle member takes a call at once, so it does not wait:
+ *   `maxQueue: 0` makes a loss system (blocked calls cleared: a call that finds every member busy
+ *   goes to the fallback);
  * - an absent group (members absent or in DND) still queues: one key press brings them back,
  *   and overflow by waiting time moves calls on if they do not.
  * A 'queue' decision naming another group is a hop: route again for that group (followRoute).
@@ -206,8 +215,10 @@ export function routeCall(input: RouteInput): RouteDecision {
     const elsewhere = [group.table.night, group.fallback].find((d) => d !== undefined && !isThisGroup(d, group.id));
     return elsewhere ? decide(elsewhere, group.id, mode, 'all-unplugged') : { kind: 'queue', group: group.id, mode, reason: 'all-unplugged' };
   }
-  if (group.maxQueue !== undefined && input.queueLength !== undefined && input.queueLength >= group.maxQueue) {
-    if (group.fallback && !isThisGroup(group.fallback, group.id)) return decide(group.fallback, group.id, mode, 'queue-full');
+  if (group.maxQueue !== undefined && input.queueLength !== undefined) {
+    const idle = input.members.filter((a) => canBePresented(a) && a.groups.includes(group.id)).length;
+    const waiting = input.queueLength + 1 - idle;
+    if (waiting > group.maxQueue && group.fallback && !isThisGroup(group.fallback, group.id)) return decide(group.fallback, group.id, mode, 'queue-full');
   }
   return { kind: 'queue', group: group.id, mode, reason: mode };
 }

@@ -5,13 +5,17 @@
 // - Queue visit: one CallHistory record is one call's stay in one group's
 //   queue. A call that overflows from group G1 to G2 gives two records: the G1
 //   record ends with outcome 'overflowed' (overflowedTo: G2), the G2 record
-//   starts when the call entered G2's queue (overflowedFrom: G1).
-// - Wait: time in this queue, arrivedAt → answeredAt for an answered call,
-//   arrivedAt → endedAt for every other outcome.
+//   starts when the call entered G2's queue (overflowedFrom: G1). With mutual
+//   help the call stays in G1's queue and G2's attendants see it too: that is
+//   one G1 visit (offered there with its outcome), and G2 counts it as
+//   overflowed in (helpedBy: [G2]) without offering it again.
+// - Wait: time in this queue, arrivedAt → answeredAt (the first answer) for an
+//   answered call, arrivedAt → endedAt for every other outcome.
 // - Holding time: the time the call occupies an attendant, i.e. the sum of its
-//   talk segments (the caller in the attendant's bridge). Time on hold between
-//   or after segments is "held time" and is counted apart: it does not occupy
-//   the attendant and is not traffic.
+//   talk segments (the caller in a mixing bridge with an attendant, from bridge
+//   enter to leave). Time in its holding bridge (hold, park, transfer ringing,
+//   consultation) is "held time" and is counted apart: it does not occupy the
+//   attendant and is not traffic.
 // - Carried traffic: holding time falling inside an interval / interval length,
 //   in Erlangs (the mean number of attendants busy on calls). A call talking
 //   across an interval boundary contributes to each interval its own part.
@@ -21,27 +25,33 @@
 //   app_queue's "servicelevel2": (answered within T + abandoned within T) /
 //   (answered + abandoned), which does not punish short abandons.
 //   "Within T" is wait ≤ T, as app_queue counts it.
+// - Occupancy: busy / logged-in time of the attendants (attendant-time.ts),
+//   measured from their state changes, not from the calls.
 //
-// Intervals: an interval starts at floor(t / 900000) · 900000, i.e. on
-// quarter hours counted from the Unix epoch (UTC). Every time-zone offset in
-// use is a whole number of quarter hours, so these are also local quarter hours
-// everywhere; only grouping intervals into days depends on the zone.
+// Intervals: see intervals.ts (quarter hours from the epoch, UTC).
 //
 // Counting rules:
 // - Counts (offered, answered, …) and waits go to the interval in which the
 //   call arrived in the queue, so each interval satisfies, per group,
 //   offered = answered + abandoned + overflowOut + night + lost.
 // - Carried seconds are split over the intervals the talk segments span.
+// - Longest waits are maxima, not sums: merging intervals keeps the largest.
 // - Scopes: `group:<id>` counts every queue visit of the group (overflow-in
 //   visits are offered to the receiving group). `class:<id>` counts calls, not
 //   visits: a visit that came in by overflow is not offered again, so per class
 //   offered = answered + abandoned + night + lost once every overflow has ended;
 //   its waits are the wait in the queue where the call ended, not the caller's
-//   total wait. `attendant:<id>` counts only calls the attendant answered:
-//   offered/abandoned/overflow/night/lost stay 0 there, so completion rate is
-//   null and offered traffic 0 in that scope.
+//   total wait. `attendant:<id>` counts only calls the attendant answered (the
+//   last one, for a call handed on): offered/abandoned/overflow/night/lost stay
+//   0 there, so completion rate is null and offered traffic 0 in that scope.
+//   Carried traffic goes to the attendant of each talk segment, so a parked
+//   call picked up by another attendant is carried by both, each its own part.
+import { INTERVAL_MS, intervalOf, splitByInterval, totalMs, unionClipped, type Range } from './intervals.ts';
+import { sessionSecondsByInterval, type AttendantSession } from './attendant-time.ts';
 
-export const INTERVAL_MS = 900_000;
+export { INTERVAL_MS, intervalOf } from './intervals.ts';
+export { occupancy, type AttendantSession } from './attendant-time.ts';
+export { busyHour, dailyBusyHours, type BusyHour, type DailyBusyHour } from './busy-hour.ts';
 
 export type CallOutcome = 'answered' | 'abandoned' | 'overflowed' | 'night' | 'lost';
 
@@ -49,6 +59,8 @@ export type CallOutcome = 'answered' | 'abandoned' | 'overflowed' | 'night' | 'l
 export interface TalkSegment {
   start: number;
   end: number;
+  /** talk: the attendant the caller talked with (defaults to the call's attendant) */
+  attendant?: string;
 }
 
 /** One call's visit to one group's queue, as recorded when the visit ended. */
@@ -59,8 +71,9 @@ export interface CallHistory {
   arrivedAt: number;
   group: string;
   callClass: string;
-  /** the attendant who answered (answered visits only) */
+  /** the attendant who answered (answered visits only); the last one when the call was handed on */
   attendant?: string;
+  /** the first answer */
   answeredAt?: number;
   endedAt: number;
   /**
@@ -73,8 +86,15 @@ export interface CallHistory {
   overflowedTo?: string;
   /** group the call came from when this visit started by overflow */
   overflowedFrom?: string;
-  /** bridge enter/leave times with the attendant; answered visits only */
+  /** groups that saw the call by mutual-help overflow while it stayed in this group's queue */
+  helpedBy?: string[];
+  /** stays in a mixing bridge with an attendant; answered visits only */
   talk: TalkSegment[];
+  /**
+   * stays in the call's holding bridge; when given, held time is their union, otherwise
+   * everything after the answer that is not talk
+   */
+  held?: TalkSegment[];
 }
 
 /** Additive counters for one scope and one interval. Time sums are in seconds. */
@@ -96,14 +116,27 @@ export interface TrafficCounters {
   heldSeconds: number;
   waitSecondsAnswered: number;
   waitSecondsAbandoned: number;
+  /** attendant time inside this interval (attendant-time.ts): occupancy */
+  loggedInSeconds: number;
+  busySeconds: number;
+  /** maxima, not sums: longest wait of any visit that arrived in the interval, and of the abandoned ones */
+  longestWaitSeconds: number;
+  longestAbandonWaitSeconds: number;
 }
 
 export type CounterName = keyof TrafficCounters;
 
+/** the counters that add up */
 export const COUNTER_NAMES: readonly CounterName[] = [
   'offered', 'answered', 'abandoned', 'answeredWithinT', 'abandonedWithinT', 'overflowOut', 'overflowIn',
   'night', 'lost', 'carriedSeconds', 'holdingSeconds', 'heldSeconds', 'waitSecondsAnswered', 'waitSecondsAbandoned',
+  'loggedInSeconds', 'busySeconds',
 ];
+
+/** the counters that keep their largest value */
+export const MAX_COUNTER_NAMES: readonly CounterName[] = ['longestWaitSeconds', 'longestAbandonWaitSeconds'];
+
+export const ALL_COUNTER_NAMES: readonly CounterName[] = [...COUNTER_NAMES, ...MAX_COUNTER_NAMES];
 
 /** Figures derived from counters; null where the denominator is zero. */
 export interface TrafficFigures {
@@ -121,15 +154,14 @@ export interface TrafficFigures {
   completionRate: number | null;
   /** abandoned / offered */
   abandonRate: number | null;
+  /** busy / logged-in time of the attendants */
+  occupancy: number | null;
 }
 
 export interface IntervalFigures extends TrafficCounters, TrafficFigures {
   scope: string;
   intervalStart: number;
   intervalEnd: number;
-  /** longest wait of any visit that arrived in the interval (any outcome), seconds; 0 if none */
-  longestWaitSeconds: number;
-  longestAbandonWaitSeconds: number;
   /** waits of the answered and abandoned calls, seconds, in arrival order */
   answeredWaits: number[];
   abandonedWaits: number[];
@@ -142,26 +174,23 @@ export interface AggregateOptions {
   to: number;
   /** T of the service level, seconds */
   serviceTargetSeconds: number;
+  /** attendant sessions, for logged-in and busy time (occupancy) */
+  sessions?: readonly AttendantSession[];
 }
 
 export interface CounterDelta {
   scope: string;
   intervalStart: number;
   add: Partial<Record<CounterName, number>>;
+  /** counters to raise to at least this value (longest waits) */
+  max?: Partial<Record<CounterName, number>>;
 }
 
-export interface AttendantSession {
-  attendant: string;
-  /** [start, end) periods logged in, ms epoch */
-  loggedIn: Array<[number, number]>;
-  /** [start, end) periods busy on calls or operations, ms epoch */
-  busy: Array<[number, number]>;
-}
-
-/** Start (ms epoch) of the 15-minute interval containing t. */
-export function intervalOf(t: number): number {
-  if (!Number.isFinite(t)) throw new RangeError(`time must be a finite ms epoch, got ${String(t)}`);
-  return Math.floor(t / INTERVAL_MS) * INTERVAL_MS;
+/** Add `from` into `into`: sums for the additive counters, maxima for the longest waits. Missing counts as 0. */
+export function mergeCounters(into: TrafficCounters, from: Readonly<Partial<Record<CounterName, number>>>): TrafficCounters {
+  for (const name of COUNTER_NAMES) into[name] += from[name] ?? 0;
+  for (const name of MAX_COUNTER_NAMES) into[name] = Math.max(into[name], from[name] ?? 0);
+  return into;
 }
 
 // ---------------------------------------------------------------------------
@@ -172,7 +201,9 @@ interface CallFacts {
   arrivalInterval: number;
   waitSeconds: number;
   /** union of talk segments clipped to [answeredAt, endedAt]; empty unless answered */
-  talk: Array<[number, number]>;
+  talk: Range[];
+  /** the same per attendant of the segments */
+  talkByAttendant: Map<string, Range[]>;
   holdingSeconds: number;
   heldSeconds: number;
 }
@@ -188,42 +219,13 @@ function validateCall(call: CallHistory): void {
     if (a === undefined || !Number.isFinite(a)) throw new RangeError(`${where}: an answered call needs answeredAt`);
     if (a < call.arrivedAt || a > call.endedAt) throw new RangeError(`${where}: answeredAt is outside arrivedAt..endedAt`);
   }
-  for (const s of call.talk) {
-    if (!Number.isFinite(s.start) || !Number.isFinite(s.end) || s.end < s.start) {
-      throw new RangeError(`${where}: talk segment ${String(s.start)}..${String(s.end)} is invalid`);
+  for (const [what, list] of [['talk', call.talk], ['held', call.held ?? []]] as const) {
+    for (const s of list) {
+      if (!Number.isFinite(s.start) || !Number.isFinite(s.end) || s.end < s.start) {
+        throw new RangeError(`${where}: ${what} segment ${String(s.start)}..${String(s.end)} is invalid`);
+      }
     }
   }
-}
-
-/** Union of [start, end) ranges, clipped to [lo, hi), sorted and disjoint. */
-function unionClipped(ranges: ReadonlyArray<readonly [number, number]>, lo: number, hi: number): Array<[number, number]> {
-  const clipped = ranges
-    .map(([s, e]): [number, number] => [Math.max(s, lo), Math.min(e, hi)])
-    .filter(([s, e]) => e > s)
-    .sort((x, y) => x[0] - y[0]);
-  const out: Array<[number, number]> = [];
-  for (const [s, e] of clipped) {
-    const last = out[out.length - 1];
-    if (last !== undefined && s <= last[1]) last[1] = Math.max(last[1], e);
-    else out.push([s, e]);
-  }
-  return out;
-}
-
-function totalMs(ranges: ReadonlyArray<readonly [number, number]>): number {
-  return ranges.reduce((sum, [s, e]) => sum + (e - s), 0);
-}
-
-function intersect(a: ReadonlyArray<readonly [number, number]>, b: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (const [as, ae] of a) {
-    for (const [bs, be] of b) {
-      const s = Math.max(as, bs);
-      const e = Math.min(ae, be);
-      if (e > s) out.push([s, e]);
-    }
-  }
-  return out;
 }
 
 function factsOf(call: CallHistory): CallFacts {
@@ -231,35 +233,31 @@ function factsOf(call: CallHistory): CallFacts {
   const arrivalInterval = intervalOf(call.arrivedAt);
   const answeredAt = call.outcome === 'answered' ? call.answeredAt : undefined;
   if (answeredAt === undefined) {
-    return { call, arrivalInterval, waitSeconds: (call.endedAt - call.arrivedAt) / 1000, talk: [], holdingSeconds: 0, heldSeconds: 0 };
+    return { call, arrivalInterval, waitSeconds: (call.endedAt - call.arrivedAt) / 1000, talk: [], talkByAttendant: new Map(), holdingSeconds: 0, heldSeconds: 0 };
   }
   // Talk outside answeredAt..endedAt cannot be this visit's; overlapping
   // segments (a re-bridge recorded twice) must not count twice.
-  const talk = unionClipped(call.talk.map((s): [number, number] => [s.start, s.end]), answeredAt, call.endedAt);
+  const clip = (segments: readonly TalkSegment[]) => unionClipped(segments.map((s): Range => [s.start, s.end]), answeredAt, call.endedAt);
+  const talk = clip(call.talk);
   const talkMs = totalMs(talk);
+  const byAttendant = new Map<string, TalkSegment[]>();
+  for (const s of call.talk) {
+    const who = s.attendant ?? call.attendant;
+    if (who === undefined) continue;
+    let list = byAttendant.get(who);
+    if (!list) byAttendant.set(who, (list = []));
+    list.push(s);
+  }
+  const heldMs = call.held !== undefined ? totalMs(clip(call.held)) : call.endedAt - answeredAt - talkMs;
   return {
     call,
     arrivalInterval,
     waitSeconds: (answeredAt - call.arrivedAt) / 1000,
     talk,
+    talkByAttendant: new Map([...byAttendant].map(([who, list]) => [who, clip(list)])),
     holdingSeconds: talkMs / 1000,
-    heldSeconds: (call.endedAt - answeredAt - talkMs) / 1000,
+    heldSeconds: heldMs / 1000,
   };
-}
-
-/** Seconds of talk in each interval the talk spans. */
-function splitByInterval(talk: ReadonlyArray<readonly [number, number]>): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const [s, e] of talk) {
-    let t = s;
-    while (t < e) {
-      const start = intervalOf(t);
-      const stop = Math.min(e, start + INTERVAL_MS);
-      out.set(start, (out.get(start) ?? 0) + (stop - t) / 1000);
-      t = stop;
-    }
-  }
-  return out;
 }
 
 interface ScopeRole {
@@ -268,15 +266,29 @@ interface ScopeRole {
   offered: boolean;
   /** attendant scope: only the answered side is counted */
   answeredOnly: boolean;
+  /** an attendant who talked with the caller but did not keep the call: only its talk is carried */
+  carriedOnly: boolean;
+  /** a group that helped by mutual-help overflow: only its overflow-in is counted */
+  helpOnly?: boolean;
+  /** the talk this scope carries */
+  talk: Range[];
 }
 
-function scopesOf(call: CallHistory): ScopeRole[] {
+function scopesOf(f: CallFacts): ScopeRole[] {
+  const { call } = f;
   const roles: ScopeRole[] = [
-    { scope: `group:${call.group}`, offered: true, answeredOnly: false },
-    { scope: `class:${call.callClass}`, offered: call.overflowedFrom === undefined, answeredOnly: false },
+    { scope: `group:${call.group}`, offered: true, answeredOnly: false, carriedOnly: false, talk: f.talk },
+    { scope: `class:${call.callClass}`, offered: call.overflowedFrom === undefined, answeredOnly: false, carriedOnly: false, talk: f.talk },
   ];
-  if (call.outcome === 'answered' && call.attendant !== undefined) {
-    roles.push({ scope: `attendant:${call.attendant}`, offered: false, answeredOnly: true });
+  const answeredBy = call.outcome === 'answered' ? call.attendant : undefined;
+  if (answeredBy !== undefined) {
+    roles.push({ scope: `attendant:${answeredBy}`, offered: false, answeredOnly: true, carriedOnly: false, talk: f.talkByAttendant.get(answeredBy) ?? [] });
+  }
+  for (const [who, talk] of f.talkByAttendant) {
+    if (who !== answeredBy && talk.length > 0) roles.push({ scope: `attendant:${who}`, offered: false, answeredOnly: true, carriedOnly: true, talk });
+  }
+  for (const g of new Set(call.helpedBy ?? [])) {
+    if (g !== call.group) roles.push({ scope: `group:${g}`, offered: false, answeredOnly: false, carriedOnly: false, helpOnly: true, talk: [] });
   }
   return roles;
 }
@@ -285,53 +297,59 @@ function scopesOf(call: CallHistory): ScopeRole[] {
 // Incremental form: counter deltas at call end, summed by the store.
 
 /**
- * Additive counter deltas for one ended queue visit, one entry per
- * (scope, interval) touched. Summing every delta of every call per
- * (scope, interval) gives the same counters `aggregate` reports.
- *
- * The longest wait is left out: a maximum does not add up. The service-level
- * target T is baked in when counting, so SL for another T needs the history.
+ * Counter deltas for one ended queue visit, one entry per (scope, interval)
+ * touched. Summing every delta of every call per (scope, interval), and
+ * keeping the largest of each `max`, gives the counters `aggregate` reports.
+ * The service-level target T is baked in when counting, so SL for another T
+ * needs the history.
  */
 export function countersForCallEnd(call: CallHistory, options: { serviceTargetSeconds: number }): CounterDelta[] {
   const t = options.serviceTargetSeconds;
   if (!Number.isFinite(t) || t < 0) throw new RangeError(`serviceTargetSeconds must be >= 0, got ${String(t)}`);
   const f = factsOf(call);
-  const carried = splitByInterval(f.talk);
   const out: CounterDelta[] = [];
-  for (const role of scopesOf(call)) {
-    const add: Partial<Record<CounterName, number>> = {};
-    const within = f.waitSeconds <= t;
-    if (role.offered) add.offered = 1;
-    switch (call.outcome) {
-      case 'answered':
-        add.answered = 1;
-        if (within) add.answeredWithinT = 1;
-        add.waitSecondsAnswered = f.waitSeconds;
-        add.holdingSeconds = f.holdingSeconds;
-        add.heldSeconds = f.heldSeconds;
-        break;
-      case 'abandoned':
-        add.abandoned = 1;
-        if (within) add.abandonedWithinT = 1;
-        add.waitSecondsAbandoned = f.waitSeconds;
-        break;
-      case 'overflowed':
-        add.overflowOut = 1;
-        break;
-      case 'night':
-        add.night = 1;
-        break;
-      case 'lost':
-        add.lost = 1;
-        break;
+  for (const role of scopesOf(f)) {
+    if (role.helpOnly) {
+      out.push({ scope: role.scope, intervalStart: f.arrivalInterval, add: { overflowIn: 1 } });
+      continue;
     }
-    if (call.overflowedFrom !== undefined && !role.answeredOnly) add.overflowIn = 1;
-
-    const arrivalCarried = carried.get(f.arrivalInterval);
-    if (arrivalCarried !== undefined) add.carriedSeconds = arrivalCarried;
-    out.push({ scope: role.scope, intervalStart: f.arrivalInterval, add });
+    const carried = splitByInterval(role.talk);
+    if (!role.carriedOnly) {
+      const add: Partial<Record<CounterName, number>> = {};
+      const max: Partial<Record<CounterName, number>> = { longestWaitSeconds: f.waitSeconds };
+      const within = f.waitSeconds <= t;
+      if (role.offered) add.offered = 1;
+      switch (call.outcome) {
+        case 'answered':
+          add.answered = 1;
+          if (within) add.answeredWithinT = 1;
+          add.waitSecondsAnswered = f.waitSeconds;
+          add.holdingSeconds = f.holdingSeconds;
+          add.heldSeconds = f.heldSeconds;
+          break;
+        case 'abandoned':
+          add.abandoned = 1;
+          if (within) add.abandonedWithinT = 1;
+          add.waitSecondsAbandoned = f.waitSeconds;
+          max.longestAbandonWaitSeconds = f.waitSeconds;
+          break;
+        case 'overflowed':
+          add.overflowOut = 1;
+          break;
+        case 'night':
+          add.night = 1;
+          break;
+        case 'lost':
+          add.lost = 1;
+          break;
+      }
+      if (call.overflowedFrom !== undefined && !role.answeredOnly) add.overflowIn = 1;
+      const arrivalCarried = carried.get(f.arrivalInterval);
+      if (arrivalCarried !== undefined) add.carriedSeconds = arrivalCarried;
+      out.push({ scope: role.scope, intervalStart: f.arrivalInterval, add, max });
+    }
     for (const [start, seconds] of carried) {
-      if (start !== f.arrivalInterval) out.push({ scope: role.scope, intervalStart: start, add: { carriedSeconds: seconds } });
+      if (role.carriedOnly || start !== f.arrivalInterval) out.push({ scope: role.scope, intervalStart: start, add: { carriedSeconds: seconds } });
     }
   }
   return out;
@@ -347,11 +365,12 @@ export function emptyCounters(): TrafficCounters {
   return {
     offered: 0, answered: 0, abandoned: 0, answeredWithinT: 0, abandonedWithinT: 0, overflowOut: 0, overflowIn: 0,
     night: 0, lost: 0, carriedSeconds: 0, holdingSeconds: 0, heldSeconds: 0, waitSecondsAnswered: 0, waitSecondsAbandoned: 0,
+    loggedInSeconds: 0, busySeconds: 0, longestWaitSeconds: 0, longestAbandonWaitSeconds: 0,
   };
 }
 
 /** Sum deltas per (scope, interval), sorted by scope then interval: what a store would hold. */
-export function sumCounterDeltas(deltas: Iterable<CounterDelta>): ScopeIntervalCounters[] {
+export function sumCounterDeltas(deltas: Iterable<{ scope: string; intervalStart: number; add: Partial<Record<CounterName, number>>; max?: Partial<Record<CounterName, number>> }>): ScopeIntervalCounters[] {
   const byKey = new Map<string, ScopeIntervalCounters>();
   for (const d of deltas) {
     const key = `${d.scope}\u0000${d.intervalStart}`;
@@ -360,7 +379,7 @@ export function sumCounterDeltas(deltas: Iterable<CounterDelta>): ScopeIntervalC
       entry = { scope: d.scope, intervalStart: d.intervalStart, counters: emptyCounters() };
       byKey.set(key, entry);
     }
-    for (const name of COUNTER_NAMES) entry.counters[name] += d.add[name] ?? 0;
+    mergeCounters(entry.counters, { ...d.add, ...d.max });
   }
   return [...byKey.values()].sort(byScopeThenInterval);
 }
@@ -379,10 +398,10 @@ function ratio(num: number, den: number): number | null {
  *
  * Exact from counters: offered/carried traffic, AHT, mean held time, ASA, mean
  * abandon wait, SL and SL2 (for the T used when counting), completion and
- * abandon rates. Needing the full history: longest wait, percentiles or
- * medians of waits, SL for a different T, and anything finer than 15 minutes.
+ * abandon rates, occupancy. Needing the full history: percentiles or medians
+ * of waits, SL for a different T, and anything finer than 15 minutes.
  */
-export function figuresFromCounters(counters: Readonly<Record<string, number | undefined>>, intervalMs: number = INTERVAL_MS): TrafficFigures {
+export function figuresFromCounters(counters: Readonly<Partial<Record<CounterName, number>>>, intervalMs: number = INTERVAL_MS): TrafficFigures {
   if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError(`intervalMs must be > 0, got ${String(intervalMs)}`);
   const c = (name: CounterName): number => counters[name] ?? 0;
   const intervalSeconds = intervalMs / 1000;
@@ -400,6 +419,7 @@ export function figuresFromCounters(counters: Readonly<Record<string, number | u
     serviceLevel2: ratio(c('answeredWithinT') + c('abandonedWithinT'), c('answered') + c('abandoned')),
     completionRate: ratio(c('answered'), c('offered')),
     abandonRate: ratio(c('abandoned'), c('offered')),
+    occupancy: ratio(c('busySeconds'), c('loggedInSeconds')),
   };
 }
 
@@ -418,12 +438,14 @@ interface Bucket {
   helds: number[];
   carriedSeconds: number;
   longestWaitSeconds: number;
+  loggedInSeconds: number;
+  busySeconds: number;
 }
 
 function emptyBucket(): Bucket {
   return {
     offered: 0, overflowOut: 0, overflowIn: 0, night: 0, lost: 0, answeredWaits: [], abandonedWaits: [],
-    holdings: [], helds: [], carriedSeconds: 0, longestWaitSeconds: 0,
+    holdings: [], helds: [], carriedSeconds: 0, longestWaitSeconds: 0, loggedInSeconds: 0, busySeconds: 0,
   };
 }
 
@@ -460,13 +482,16 @@ export function aggregate(calls: readonly CallHistory[], options: AggregateOptio
 
   for (const call of calls) {
     const f = factsOf(call);
-    const carried = splitByInterval(f.talk);
-    for (const role of scopesOf(call)) {
-      for (const [start, seconds] of carried) {
+    for (const role of scopesOf(f)) {
+      for (const [start, seconds] of splitByInterval(role.talk)) {
         if (inWindow(start)) bucket(role.scope, start).carriedSeconds += seconds;
       }
-      if (!inWindow(f.arrivalInterval)) continue;
+      if (role.carriedOnly || !inWindow(f.arrivalInterval)) continue;
       const b = bucket(role.scope, f.arrivalInterval);
+      if (role.helpOnly) {
+        b.overflowIn += 1;
+        continue;
+      }
       if (role.offered) b.offered += 1;
       if (call.overflowedFrom !== undefined && !role.answeredOnly) b.overflowIn += 1;
       b.longestWaitSeconds = Math.max(b.longestWaitSeconds, f.waitSeconds);
@@ -480,27 +505,29 @@ export function aggregate(calls: readonly CallHistory[], options: AggregateOptio
       else b.lost += 1;
     }
   }
+  for (const session of options.sessions ?? []) {
+    const scopes = [`attendant:${session.attendant}`, ...[...new Set(session.groups ?? [])].map((g) => `group:${g}`)];
+    for (const [start, time] of sessionSecondsByInterval(session)) {
+      if (!inWindow(start)) continue;
+      for (const scope of scopes) {
+        const b = bucket(scope, start);
+        b.loggedInSeconds += time.loggedInSeconds;
+        b.busySeconds += time.busySeconds;
+      }
+    }
+  }
 
   const rows: IntervalFigures[] = [];
-  const intervalSeconds = INTERVAL_MS / 1000;
   const scopes = [...buckets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [scope, perScope] of scopes) {
     for (let start = first; start < to; start += INTERVAL_MS) {
       const b = perScope.get(start) ?? emptyBucket();
-      const answered = b.answeredWaits.length;
-      const abandoned = b.abandonedWaits.length;
-      const answeredWithinT = b.answeredWaits.filter((w) => w <= t).length;
-      const abandonedWithinT = b.abandonedWaits.filter((w) => w <= t).length;
-      const aht = answered > 0 ? sum(b.holdings) / answered : null;
-      rows.push({
-        scope,
-        intervalStart: start,
-        intervalEnd: start + INTERVAL_MS,
+      const counters: TrafficCounters = {
         offered: b.offered,
-        answered,
-        abandoned,
-        answeredWithinT,
-        abandonedWithinT,
+        answered: b.answeredWaits.length,
+        abandoned: b.abandonedWaits.length,
+        answeredWithinT: b.answeredWaits.filter((w) => w <= t).length,
+        abandonedWithinT: b.abandonedWaits.filter((w) => w <= t).length,
         overflowOut: b.overflowOut,
         overflowIn: b.overflowIn,
         night: b.night,
@@ -510,85 +537,21 @@ export function aggregate(calls: readonly CallHistory[], options: AggregateOptio
         heldSeconds: sum(b.helds),
         waitSecondsAnswered: sum(b.answeredWaits),
         waitSecondsAbandoned: sum(b.abandonedWaits),
-        offeredErlangs: b.offered === 0 ? 0 : aht === null ? null : (b.offered * aht) / intervalSeconds,
-        carriedErlangs: b.carriedSeconds / intervalSeconds,
-        averageHoldingSeconds: aht,
-        averageHeldSeconds: answered > 0 ? sum(b.helds) / answered : null,
-        averageSpeedOfAnswerSeconds: answered > 0 ? sum(b.answeredWaits) / answered : null,
-        averageAbandonWaitSeconds: abandoned > 0 ? sum(b.abandonedWaits) / abandoned : null,
-        serviceLevel: answered > 0 ? answeredWithinT / answered : null,
-        serviceLevel2: answered + abandoned > 0 ? (answeredWithinT + abandonedWithinT) / (answered + abandoned) : null,
-        completionRate: b.offered > 0 ? answered / b.offered : null,
-        abandonRate: b.offered > 0 ? abandoned / b.offered : null,
+        loggedInSeconds: b.loggedInSeconds,
+        busySeconds: b.busySeconds,
         longestWaitSeconds: b.longestWaitSeconds,
         longestAbandonWaitSeconds: max(b.abandonedWaits),
+      };
+      rows.push({
+        scope,
+        intervalStart: start,
+        intervalEnd: start + INTERVAL_MS,
+        ...counters,
+        ...figuresFromCounters(counters),
         answeredWaits: b.answeredWaits,
         abandonedWaits: b.abandonedWaits,
       });
     }
   }
   return rows;
-}
-
-// ---------------------------------------------------------------------------
-// Occupancy and busy hour.
-
-/**
- * Attendant occupancy over [from, to): busy time / logged-in time, both
- * clipped to the window, and busy time counted only while logged in.
- * null when the attendant was not logged in during the window.
- */
-export function occupancy(session: AttendantSession, from: number, to: number): number | null {
-  if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) throw new RangeError('from and to must be finite ms with from <= to');
-  const loggedIn = unionClipped(session.loggedIn, from, to);
-  const loggedMs = totalMs(loggedIn);
-  if (loggedMs === 0) return null;
-  const busy = unionClipped(session.busy, from, to);
-  return totalMs(intersect(busy, loggedIn)) / loggedMs;
-}
-
-export interface BusyHour {
-  /** ms epoch, on a quarter hour */
-  start: number;
-  /** start + 1 h */
-  end: number;
-  /** mean carried traffic over the hour, Erlangs */
-  erlangs: number;
-}
-
-/**
- * The busy hour: the 60 consecutive minutes, starting on a quarter hour, with
- * the most carried traffic, among the hours that lie within the span of the
- * given intervals (or the one hour from the first interval when the span is
- * shorter). Missing intervals count as zero; several entries for the same
- * interval are added (pass one scope's series). Ties go to the earliest hour.
- * null for no intervals.
- */
-export function busyHour(intervals: ReadonlyArray<{ intervalStart: number; carriedErlangs: number }>): BusyHour | null {
-  if (intervals.length === 0) return null;
-  const byStart = new Map<number, number>();
-  for (const { intervalStart, carriedErlangs } of intervals) {
-    if (!Number.isFinite(intervalStart) || intervalOf(intervalStart) !== intervalStart) {
-      throw new RangeError(`intervalStart ${String(intervalStart)} is not on a 15-minute boundary`);
-    }
-    if (!Number.isFinite(carriedErlangs) || carriedErlangs < 0) {
-      throw new RangeError(`carriedErlangs must be a finite number >= 0, got ${String(carriedErlangs)}`);
-    }
-    byStart.set(intervalStart, (byStart.get(intervalStart) ?? 0) + carriedErlangs);
-  }
-  let firstStart = Number.POSITIVE_INFINITY;
-  let lastStart = Number.NEGATIVE_INFINITY;
-  for (const start of byStart.keys()) {
-    firstStart = Math.min(firstStart, start);
-    lastStart = Math.max(lastStart, start);
-  }
-  const lastHourStart = Math.max(firstStart, lastStart - 3 * INTERVAL_MS);
-  let best: BusyHour | null = null;
-  for (let s = firstStart; s <= lastHourStart; s += INTERVAL_MS) {
-    let total = 0;
-    for (let k = 0; k < 4; k++) total += byStart.get(s + k * INTERVAL_MS) ?? 0;
-    const erlangs = total / 4;
-    if (best === null || erlangs > best.erlangs) best = { start: s, end: s + 4 * INTERVAL_MS, erlangs };
-  }
-  return best;
 }

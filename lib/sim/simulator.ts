@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import type { WebSocketServer } from 'ws';
 import type { SimCore } from './core/core.ts';
+import type { SimChannel } from './core/channel.ts';
 import { endpointChanged } from './core/channel-state.ts';
 import * as phones from './core/phones.ts';
 import type { EventSockets } from './http/ws.ts';
@@ -99,13 +100,23 @@ export class Simulator {
 
   /** live channels, then the last 1,000 destroyed ones (hungUp: true, with their cause) */
   channels(): ChannelView[] {
-    return [...this.core.channels.values(), ...this.core.ended.values()].map((c) => ({
+    return [...this.core.channels.values(), ...this.core.ended.values()].map((c) => this.viewOf(c));
+  }
+
+  private viewOf(c: SimChannel): ChannelView {
+    return {
       id: c.id, name: c.name, state: c.state, ...(c.endpoint ? { endpoint: c.endpoint } : {}),
       ...(c.bridge ? { bridgeId: c.bridge.id } : {}), inStasis: c.stasisApp !== undefined, ...(c.stasisApp ? { app: c.stasisApp } : {}),
       hungUp: c.hungUp, ...(c.hungUp ? { hangupCause: c.hangupCause } : {}), caller: { ...c.caller }, connected: { ...c.connected }, ringing: c.ringing, onHold: c.onHold,
       ...(c.moh !== undefined ? { moh: c.moh } : {}), dtmfSent: c.dtmfSent, variables: Object.fromEntries(c.vars),
       ...(c.snoopTarget && c.snoopDirections ? { snoop: { target: c.snoopTarget.id, ...c.snoopDirections } } : {}),
-    }));
+    };
+  }
+
+  /** one channel, live or among the last 1,000 destroyed: cheap enough to poll in a loop */
+  channel(id: string): ChannelView | undefined {
+    const c = this.core.channels.get(id) ?? this.core.ended.get(id);
+    return c ? this.viewOf(c) : undefined;
   }
 
   bridges(): BridgeView[] {

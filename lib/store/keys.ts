@@ -224,6 +224,7 @@ const callShape = {
   arrivedAt: num,
   presentedAt: num.optional(),
   answeredAt: num.optional(),
+  firstAnsweredAt: num.optional(),
   endedAt: num.optional(),
   attendant: text.optional(),
   ringingLegs: list,
@@ -248,6 +249,9 @@ const callShape = {
   dndExtension: text.optional(),
   dndBy: text.optional(),
   dndUntil: num.optional(),
+  stays: json.pipe(z.array(z.object({
+    kind: z.enum(['talk', 'held']), bridge: z.string(), start: z.number(), end: z.number().optional(), attendant: z.string().optional(),
+  }).strict())).optional(),
 } satisfies Shape<CallRecord>;
 
 const logShape = {
@@ -381,9 +385,19 @@ export type PreparedOp =
   | { op: 'enqueue'; group: string; callId: string; score: number }
   | { op: 'dequeue'; group: string; callId: string }
   | { op: 'log'; entry: LogEntryInput; hash: EncodedHash }
-  | { op: 'stats'; scope: string; intervalStart: number; add: Array<[counter: string, value: number]> }
+  | { op: 'stats'; scope: string; intervalStart: number; add: Array<[counter: string, value: number]>; max: Array<[counter: string, value: number]> }
   | { op: 'putDoc'; kind: string; id: string; json: string }
   | { op: 'deleteDoc'; kind: string; id: string };
+
+function counterList(counters: Record<string, number>): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  for (const [counter, value] of Object.entries(counters)) {
+    if (counter === '') throw new InvalidStoreOpError('stats counter name must not be empty');
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidStoreOpError(`stats counter ${counter} must be a finite number, got ${value}`);
+    out.push([counter, value]);
+  }
+  return out;
+}
 
 export function prepareOp(op: StoreOp): PreparedOp {
   switch (op?.op) {
@@ -414,13 +428,8 @@ export function prepareOp(op: StoreOp): PreparedOp {
       checkScope(op.scope);
       checkInterval(op.intervalStart);
       if (typeof op.add !== 'object' || op.add === null) throw new InvalidStoreOpError('stats.add must be an object of counters');
-      const add: Array<[string, number]> = [];
-      for (const [counter, value] of Object.entries(op.add)) {
-        if (counter === '') throw new InvalidStoreOpError('stats counter name must not be empty');
-        if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidStoreOpError(`stats counter ${counter} must be a finite number, got ${value}`);
-        add.push([counter, value]);
-      }
-      return { op: 'stats', scope: op.scope, intervalStart: op.intervalStart, add };
+      if (op.max !== undefined && (typeof op.max !== 'object' || op.max === null)) throw new InvalidStoreOpError('stats.max must be an object of counters');
+      return { op: 'stats', scope: op.scope, intervalStart: op.intervalStart, add: counterList(op.add), max: counterList(op.max ?? {}) };
     }
     case 'putDoc':
       checkId('document kind', op.kind);

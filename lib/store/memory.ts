@@ -271,6 +271,7 @@ export class MemoryStore implements Store {
         let counters = scope.get(op.intervalStart);
         if (!counters) scope.set(op.intervalStart, (counters = {}));
         for (const [counter, value] of op.add) counters[counter] = (counters[counter] ?? 0) + value;
+        for (const [counter, value] of op.max) if (counters[counter] === undefined || value > counters[counter]) counters[counter] = value;
         break;
       }
       case 'putDoc': {

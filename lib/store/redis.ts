@@ -40,7 +40,8 @@ type Command = string[];
 
 /**
  * Shared by the MULTI path (each ATT.* command is an EVAL of APPLY_SCRIPT) and by the claim script:
- * ATT.IDLESYNC keeps the idle sets in step with the attendant hash; ATT.XADD appends to the log.
+ * ATT.IDLESYNC keeps the idle sets in step with the attendant hash; ATT.XADD appends to the log;
+ * ATT.HMAX raises a hash field to a value (a maximum counter).
  */
 const APPLY_LIB = `
 local function idle_sync(hkey, kpre, ksuf, id, state, since, groups)
@@ -71,6 +72,10 @@ local function apply(argv, start)
     local name = argv[i + 1]
     if name == 'ATT.IDLESYNC' then
       idle_sync(argv[i + 2], argv[i + 3], argv[i + 4], argv[i + 5], argv[i + 6], argv[i + 7], argv[i + 8])
+    elseif name == 'ATT.HMAX' then
+      -- keep the larger of the stored value and this one (longest waits)
+      local cur = tonumber(redis.call('HGET', argv[i + 2], argv[i + 3]))
+      if not cur or tonumber(argv[i + 4]) > cur then redis.call('HSET', argv[i + 2], argv[i + 3], argv[i + 4]) end
     elseif name == 'ATT.XADD' then
       log_add(argv[i + 2], argv[i + 3], argv, i + 4, i + n)
     else
@@ -191,6 +196,7 @@ function translate(keys: StoreKeys, op: PreparedOp): Command[] {
       const key = keys.stats(op.scope, op.intervalStart);
       return [
         ...op.add.map(([counter, value]): Command => ['HINCRBYFLOAT', key, counter, String(value)]),
+        ...op.max.map(([counter, value]): Command => ['ATT.HMAX', key, counter, String(value)]),
         ['ZADD', keys.statsIndex(op.scope), String(op.intervalStart), String(op.intervalStart)],
       ];
     }

@@ -13,8 +13,8 @@ export type StoreOp =
   | { op: 'enqueue'; group: string; callId: string; score: number }
   | { op: 'dequeue'; group: string; callId: string }
   | { op: 'log'; entry: LogEntryInput }
-  /** add to the counters of one statistics interval (values may be fractional) */
-  | { op: 'stats'; scope: string; intervalStart: number; add: Record<string, number> }
+  /** add to the counters of one statistics interval (values may be fractional); `max` raises counters to at least a value */
+  | { op: 'stats'; scope: string; intervalStart: number; add: Record<string, number>; max?: Record<string, number> }
   /** small documents for later features (wake-up calls, DND, park slots, messages) */
   | { op: 'putDoc'; kind: string; id: string; doc: Record<string, unknown> }
   | { op: 'deleteDoc'; kind: string; id: string };

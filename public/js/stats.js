@@ -38,9 +38,13 @@ async function loadStats(app) {
     const r = await app.api.get(`/api/stats?scope=${encodeURIComponent(scope)}&from=${Math.floor(from)}&to=${Math.ceil(to)}`);
     $('sl-target').textContent = String(r.serviceTargetSeconds);
     renderTiles(r.totals);
+    renderBusyHours(r.busyHours);
     const xs = r.intervals;
     replace($('chart-calls'), barChart(xs));
-    replace($('chart-sl'), lineChart(xs, [{ cls: 'line-sl', dot: 'dot-sl', value: (i) => i.figures.serviceLevel }], { max: 1, format: (v) => `${Math.round(v * 100)}%`, target: 0.8 }));
+    replace($('chart-sl'), lineChart(xs, [
+      { cls: 'line-sl', dot: 'dot-sl', value: (i) => i.figures.serviceLevel },
+      { cls: 'line-sl2', value: (i) => i.figures.serviceLevel2 },
+    ], { max: 1, format: (v) => `${Math.round(v * 100)}%`, target: 0.8 }));
     const peak = Math.max(0.5, ...xs.map((i) => Math.max(i.figures.carriedErlangs, i.figures.offeredErlangs ?? 0)));
     replace($('chart-erlang'), lineChart(xs, [
       { cls: 'line-offered', value: (i) => i.figures.offeredErlangs },
@@ -51,16 +55,28 @@ async function loadStats(app) {
   }
 }
 
+const seconds = (x) => (x === null || x === undefined ? '—' : duration(x * 1000));
+
 function renderTiles(t) {
   const c = t.counters;
   const f = t.figures;
   const tiles = [
-    ['Offered', String(c.offered)], ['Answered', String(c.answered)], ['Abandoned', String(c.abandoned)],
-    ['Service level', percent(f.serviceLevel)], ['ASA', f.averageSpeedOfAnswerSeconds === null ? '—' : duration(f.averageSpeedOfAnswerSeconds * 1000)],
-    ['AHT', f.averageHoldingSeconds === null ? '—' : duration(f.averageHoldingSeconds * 1000)],
-    ['Carried E', num(f.carriedErlangs, 2)], ['Overflow / night', `${c.overflowOut} / ${c.night}`],
+    ['Offered', String(c.offered)], ['Answered', String(c.answered)],
+    ['Abandoned', `${c.abandoned}`, `mean wait ${seconds(f.averageAbandonWaitSeconds)}, longest ${seconds(c.longestAbandonWaitSeconds)}`],
+    ['Overflow / night / lost', `${c.overflowOut} / ${c.night} / ${c.lost}`, `${c.overflowIn} overflowed in`],
+    ['Service level', percent(f.serviceLevel), 'answered within T / answered'], ['SL2', percent(f.serviceLevel2), '(answered + abandoned within T) / (answered + abandoned)'],
+    ['ASA', seconds(f.averageSpeedOfAnswerSeconds)], ['Longest wait', seconds(c.longestWaitSeconds)],
+    ['AHT', seconds(f.averageHoldingSeconds), `mean held ${seconds(f.averageHeldSeconds)}`],
+    ['Carried / offered E', `${num(f.carriedErlangs, 2)} / ${num(f.offeredErlangs, 2)}`],
+    ['Occupancy', percent(f.occupancy), 'busy / logged-in time'], ['Completion', percent(f.completionRate), 'answered / offered'],
   ];
-  replace($('stats-tiles'), tiles.map(([k, v]) => h('div', { class: 'tile' }, h('div', { class: 'v' }, v), h('div', { class: 'k' }, k))));
+  replace($('stats-tiles'), tiles.map(([k, v, title]) => h('div', { class: 'tile', ...(title ? { title } : {}) }, h('div', { class: 'v' }, v), h('div', { class: 'k' }, k))));
+}
+
+function renderBusyHours(days) {
+  const busy = days.filter((d) => d.erlangs > 0);
+  $('stats-busy-hour').textContent = busy.length === 0 ? 'Busy hour: no carried traffic in this period'
+    : `Busy hour: ${busy.map((d) => `${d.date} ${hhmm(d.start)}–${hhmm(d.end)} ${num(d.erlangs, 2)} E`).join(' · ')}`;
 }
 
 function frame(xs, max, format) {

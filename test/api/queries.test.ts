@@ -15,6 +15,7 @@ describe('API queries', function () {
     await h.advance(5_000);
     await h.answer('PJSIP/att1');
     await h.until('talking', () => h.callRecord(answered)?.state === 'talking');
+    await h.until('in the call bridge', () => h.callRecord(answered)?.stays?.at(-1)?.kind === 'talk');
     const gaveUp = h.call({ number: '0150000002' });
     await h.until('att2 rings', () => h.attendant('att2').state === 'ringing');
     await h.advance(10_000);
@@ -91,6 +92,7 @@ describe('API queries', function () {
     const r = await api.as<{
       scope: string; intervalMs: number; intervals: Array<{ intervalStart: number; counters: Record<string, number>; figures: Record<string, number | null> }>;
       totals: { counters: Record<string, number>; figures: Record<string, number | null> };
+      busyHours: Array<{ date: string; start: number; end: number; erlangs: number }>; timezone: string;
     }>('alice', 'GET', `/api/stats?scope=group:operators&from=${from}&to=${new Date(to).toISOString()}`);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.intervals.length, 8);
@@ -99,7 +101,17 @@ describe('API queries', function () {
     assert.equal(nine.figures.serviceLevel, 1);
     assert.equal(nine.figures.averageSpeedOfAnswerSeconds, 5);
     assert.ok((nine.figures.carriedErlangs ?? 0) > 0);
+    // talk from bridge enter to leave: answered at 09:00:05, hung up at 09:02:00
+    assert.equal(nine.counters.holdingSeconds, 115);
+    assert.equal(nine.counters.heldSeconds, 0);
+    assert.equal(nine.counters.longestWaitSeconds, 10, 'the abandoned caller waited 10 s');
+    assert.equal(nine.figures.averageAbandonWaitSeconds, 10);
+    assert.equal(nine.figures.serviceLevel2, 1);
+    // att1 and att2 logged in the whole interval, att1 busy 115 s of it
+    assert.equal(nine.figures.occupancy, 115 / 1800);
     assert.equal(r.body.totals.counters.offered, 2);
+    assert.equal(r.body.timezone, 'UTC');
+    assert.deepEqual(r.body.busyHours.map((b) => [b.date, b.start]), [['2026-01-05', Date.UTC(2026, 0, 5, 8, 15)]]);
     const empty = r.body.intervals.find((i) => i.intervalStart === from)!;
     assert.equal(empty.counters.offered, 0);
     const byAttendant = await api.as<{ totals: { counters: Record<string, number> } }>('alice', 'GET', `/api/stats?scope=attendant:att1&from=${from}&to=${to}`);

@@ -524,6 +524,17 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         assert.deepEqual(await store.stats('night', 0, Number.POSITIVE_INFINITY), []);
       });
 
+      it('given maximum counters, when batches raise them, then each keeps its largest value, and a claim applies them too', async () => {
+        await store.commit([
+          { op: 'stats', scope: 'group:a', intervalStart: T0, add: { offered: 1 }, max: { longestWaitSeconds: 12.5 } },
+          { op: 'stats', scope: 'group:a', intervalStart: T0, add: { offered: 1 }, max: { longestWaitSeconds: 40, longestAbandonWaitSeconds: 0 } },
+        ]);
+        await store.commit([{ op: 'stats', scope: 'group:a', intervalStart: T0, add: {}, max: { longestWaitSeconds: 30 } }]);
+        assert.ok(await store.claimCall('c1', 'att1', [{ op: 'stats', scope: 'group:a', intervalStart: T0, add: { answered: 1 }, max: { longestAbandonWaitSeconds: 3 } }]));
+        assert.deepEqual(await store.stats('group:a', T0, T0), [{ intervalStart: T0, counters: { offered: 2, answered: 1, longestWaitSeconds: 40, longestAbandonWaitSeconds: 3 } }]);
+        await assert.rejects(store.commit([{ op: 'stats', scope: 'group:a', intervalStart: T0, add: {}, max: { longestWaitSeconds: Number.NaN } }]));
+      });
+
       it('given kind-qualified scopes, when counted, then group:a, class:a and attendant:a stay apart and a scope with two colons is refused', async () => {
         await store.commit([
           { op: 'stats', scope: 'group:a', intervalStart: T0, add: { offered: 1 } },

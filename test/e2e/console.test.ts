@@ -40,7 +40,7 @@ async function someTraffic(h: Harness): Promise<void> {
     await h.until('att1 rings', () => h.attendant('att1').state === 'ringing');
     await h.advance(2_000 + i * 3_000);
     await h.answer('PJSIP/att1');
-    await h.until('talking', () => h.callRecord(answered)?.state === 'talking');
+    await h.until('talking', () => h.callRecord(answered)?.stays?.at(-1)?.kind === 'talk');
     if (i % 2 === 0) {
       const gaveUp = h.call({ number: `015000000${i}` });
       await h.until('presented to att2', () => h.attendant('att2').state === 'ringing');
@@ -191,8 +191,19 @@ describe('attendant console in Chromium', function () {
     await supervisor.screenshot({ path: join(ARTIFACTS, '06b-after-n.png') });
     await supervisor.locator('[data-group="operators"] [data-role="mode"]', { hasText: 'day' }).waitFor();
 
+    // the statistics view: the morning's calls per interval, service level and Erlangs, then the calculator
     await supervisor.locator('.tab[data-view="stats"]').click();
     await supervisor.locator('#stats-tiles .tile').first().waitFor();
+    await supervisor.locator('#stats-range').selectOption('2');
+    await supervisor.locator('#stats-form button[type="submit"]').click();
+    await supervisor.locator('#chart-calls svg rect.bar-answered').first().waitFor();
+    assert.equal(await supervisor.locator('#chart-calls svg rect.bar-answered').count(), 4, 'one bar per interval with an answered call');
+    assert.ok(await supervisor.locator('#chart-calls svg rect.bar-abandoned').count() >= 1);
+    assert.ok(await supervisor.locator('#chart-sl svg circle.dot-sl').count() >= 1);
+    assert.match(await supervisor.locator('#chart-erlang svg path.line-carried').getAttribute('d') ?? '', /^M[\d.]+ [\d.]+ L/);
+    assert.match(await supervisor.locator('#stats-tiles .tile').first().locator('.v').textContent() ?? '', /^[1-9]/, 'offered');
+    assert.match(await supervisor.locator('.tile', { hasText: 'Occupancy' }).locator('.v').textContent() ?? '', /%$/);
+    assert.match(await supervisor.locator('#stats-busy-hour').textContent() ?? '', /^Busy hour: \d{4}-\d{2}-\d{2} \d\d:\d\d–\d\d:\d\d [\d.]+ E/);
     await supervisor.locator('#erlang-c button[type="submit"]').click();
     await supervisor.locator('#erlang-c-out', { hasText: 'attendants' }).waitFor();
     await supervisor.locator('#erlang-b button[type="submit"]').click();

@@ -55,6 +55,15 @@ describe('configuration', () => {
     assert.deepEqual(cfg.classes.map((c) => c.id), ['external', 'internal', 'recall', 'urgent', 'dnd', 'wakeup-failed']);
   });
 
+  it('given statistics and a loss group, when parsed, then T and the zone default to 20 s and UTC, maxQueue 0 is allowed and a bad zone or a negative maxQueue is named', () => {
+    const cfg = parseConfig(withGroup({ maxQueue: 0 }, 0));
+    assert.deepEqual(cfg.statistics, { serviceTargetSeconds: 20, timezone: 'UTC' });
+    assert.equal(cfg.groups[0]!.maxQueue, 0);
+    assert.equal(parseConfig({ ...base(), statistics: { timezone: 'Europe/Paris', serviceTargetSeconds: 30 } }).statistics.serviceTargetSeconds, 30);
+    assert.throws(() => parseConfig({ ...base(), statistics: { timezone: 'Mars/Olympus' } }), (e: unknown) => e instanceof ConfigError && /statistics\.timezone: unknown time zone/.test(e.message));
+    assert.throws(() => parseConfig(withGroup({ maxQueue: -1 }, 0)), (e: unknown) => e instanceof ConfigError && /groups\[0\]\.maxQueue/.test(e.message));
+  });
+
   it('given a missing required field, then the problem names its path', () => {
     const cfg = base();
     delete (cfg.asterisk as { ari: Record<string, unknown> }).ari.password;

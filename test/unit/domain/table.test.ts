@@ -7,7 +7,7 @@ import {
   overflowTarget, routeCall, scheduledMode,
 } from '../../../lib/domain/table.ts';
 import type { RouteInput } from '../../../lib/domain/table.ts';
-import { DAY, HOUR, MINUTE, SECOND, T0, busy, groupConfig, idle, loggedOut, parisOffice } from './fixtures.ts';
+import { DAY, HOUR, MINUTE, SECOND, T0, busy, groupConfig, idle, loggedOut, parisOffice, ringing } from './fixtures.ts';
 
 // Paris is UTC+1 in winter (CET) and UTC+2 in summer (CEST); 2026 changes on 29 March and 25 October at 01:00 UTC.
 const FRI_0759 = Date.UTC(2026, 0, 9, 6, 59); // Friday 9 January 07:59 Paris
@@ -271,9 +271,28 @@ describe('routing a new call', () => {
 
   it('given a full queue (maxQueue) and a fallback, when a call arrives, then it goes to the fallback; without a fallback it queues', () => {
     const full = officeGroup({ maxQueue: 3, fallback: FALLBACK });
-    assert.deepEqual(routeCall(input({ group: full, queueLength: 3 })), { kind: 'divert', destination: FALLBACK, mode: 'day', reason: 'queue-full' });
-    assert.equal(routeCall(input({ group: full, queueLength: 2 })).kind, 'queue');
-    assert.equal(routeCall(input({ group: officeGroup({ maxQueue: 3 }), queueLength: 5 })).kind, 'queue');
+    const members = [busy('op1', 'c0', T0)];
+    assert.deepEqual(routeCall(input({ group: full, members, queueLength: 3 })), { kind: 'divert', destination: FALLBACK, mode: 'day', reason: 'queue-full' });
+    assert.equal(routeCall(input({ group: full, members, queueLength: 2 })).kind, 'queue');
+    assert.equal(routeCall(input({ group: officeGroup({ maxQueue: 3 }), members, queueLength: 5 })).kind, 'queue');
+  });
+
+  it('given maxQueue and idle members, when a call arrives, then only the calls that would wait count against it', () => {
+    const full = officeGroup({ maxQueue: 3, fallback: FALLBACK });
+    // 3 waiting and 1 idle: the idle member takes the first, so with this one 3 wait: admitted
+    assert.equal(routeCall(input({ group: full, queueLength: 3 })).kind, 'queue');
+    assert.equal(routeCall(input({ group: full, queueLength: 4 })).reason, 'queue-full');
+  });
+
+  it('given a loss system (maxQueue 0), when a call arrives, then it is taken only if a member is idle, else it goes to the fallback', () => {
+    const loss = officeGroup({ maxQueue: 0, fallback: FALLBACK });
+    assert.deepEqual(routeCall(input({ group: loss, queueLength: 0 })), { kind: 'queue', group: 'reception', mode: 'day', reason: 'day' });
+    const allBusy = [busy('op1', 'c1', T0), ringing('op2', 'c2', T0), loggedOut('op3')];
+    assert.deepEqual(routeCall(input({ group: loss, members: allBusy, queueLength: 0 })), { kind: 'divert', destination: FALLBACK, mode: 'day', reason: 'queue-full' });
+    // an idle member logged in to other groups only does not serve this one
+    assert.equal(routeCall(input({ group: loss, members: [idle('op1', { groups: ['sales'] }), busy('op2', 'c2', T0)], queueLength: 0 })).reason, 'queue-full');
+    // the one idle member is already wanted by a call still waiting: this one would wait
+    assert.equal(routeCall(input({ group: loss, queueLength: 1 })).reason, 'queue-full');
   });
 
   describe('followRoute', () => {

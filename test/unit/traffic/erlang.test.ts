@@ -31,11 +31,12 @@ function trafficForBlocking(lines: number, target: number): number {
 }
 
 describe('Erlang B', () => {
-  // The standard Erlang B table: traffic (Erlangs) that N lines carry at a
-  // given blocking (grade of service), as printed in the usual tables with
-  // four significant digits. Two independent checks per entry: the exact
-  // rational B just below and just above the printed value brackets the grade
-  // of service (the table entry is right), and inverting erlangB gives the same
+  // Published: the standard Erlang B traffic table — traffic (Erlangs) that N
+  // lines carry at a given blocking (grade of service), four significant
+  // digits, the figures every printed telephone traffic table carries. Two
+  // independent checks per entry: the exact rational B just below and just
+  // above the printed value brackets the grade of service (the entry is right,
+  // whichever printing it is read from), and inverting erlangB gives the same
   // four digits (the implementation is right).
   const TABLE: Array<[lines: number, gos: number, erlangs: string]> = [
     [5, 0.01, '1.361'],
@@ -69,11 +70,11 @@ describe('Erlang B', () => {
   // rational value rounded by hand; the test recomputes it exactly.
   // Where they come from:
   //  - B(1, 1) = 1/2 and B(3, 2) = 4/19: textbook hand calculations.
-  //  - B(10, 5) and B(15, 10): the project brief quotes 0.01841 and 0.03655;
-  //    the exact values are 0.018385 and 0.036497, so the brief's figures are
-  //    off in the fourth digit and the exact ones are used here.
-  //  - B(30, 25) ≈ 0.05: Wolfram's ErlangB documentation example; exactly 0.05260.
-  //  - the rest: further table points, recomputed exactly.
+  //  - B(10, 5) ≈ 0.0184 and B(15, 10) ≈ 0.0365: issue #7 (three digits); the
+  //    exact values are 0.018385 and 0.036497.
+  //  - B(30, 25) ≈ 0.0526: Wolfram Language documentation of ErlangB
+  //    ("30 call lines and 25 Erlangs: blocking approximately 0.05", ErlangB[30, 25.] = 0.0526032).
+  //  - the rest: further points, computed (not published), recomputed exactly.
   const POINTS: Array<[lines: number, erlangs: string, b: number]> = [
     [1, '1', 0.5],
     [3, '2', 0.2105],
@@ -154,14 +155,9 @@ describe('Erlang B inverse: linesForBlocking', () => {
 });
 
 describe('Erlang C', () => {
-  // Probability of waiting, service level (T = 20 s) and ASA at h = 180 s.
-  // Where they come from:
-  //  - N = 11..14 at 10 E: the Call Centre Helper worked example "Erlang C
-  //    formula made simple" (100 calls in 30 minutes, AHT 3 minutes, target
-  //    80 % in 20 s, giving 14 agents): P(wait) 0.6821, 0.4494, 0.2853, 0.1741.
-  //  - C(3, 2) = 4/9: the textbook M/M/3 example.
-  //  - the others: further points, recomputed exactly.
-  // Every value is checked here against the exact rational sum.
+  // Probability of waiting, service level (T = 20 s) and ASA at h = 180 s for
+  // the published cases below and further computed points (N = 10 at 8 E,
+  // 25 at 20 E): every value is checked against the exact rational sum.
   const POINTS: Array<[agents: number, erlangs: string, pWait: number, sl20: number, asa: number]> = [
     [11, '10', 0.6821, 0.3896, 122.8],
     [12, '10', 0.4494, 0.6402, 40.44],
@@ -187,6 +183,50 @@ describe('Erlang C', () => {
       assert.equal(sig4(averageSpeedOfAnswer(a, agents, 180)), asa);
     });
   }
+
+  // Published Erlang C values (P(wait), service level, ASA), each with its source, to 4 significant digits:
+  const PUBLISHED: Array<{ source: string; agents: number; erlangs: string; aht?: number; target?: number; pWait?: number; sl?: number; asa?: number }> = [
+    // Call Centre Helper, "Erlang C Formula – Made Simple With an Easy Worked Example": 100 calls in
+    // 30 minutes at an AHT of 3 minutes (A = 10 E), 80 % answered in 20 s; P(wait) for 11 to 14 agents.
+    { source: 'Call Centre Helper', agents: 11, erlangs: '10', pWait: 0.6821 },
+    { source: 'Call Centre Helper', agents: 12, erlangs: '10', pWait: 0.4494 },
+    { source: 'Call Centre Helper', agents: 13, erlangs: '10', pWait: 0.2853 },
+    { source: 'Call Centre Helper', agents: 14, erlangs: '10', pWait: 0.1741 },
+    // pyworkforce README (PyPI 0.1.0), ErlangC(transactions=100, aht=3, asa=20/60, interval=30):
+    // 14 raw positions, service_level 0.88835..., waiting_probability 0.17413...
+    { source: 'pyworkforce', agents: 14, erlangs: '10', aht: 180, target: 20, sl: 0.8884 },
+    // Wolfram Language documentation of ErlangC: ErlangC[3, 2] = 4/9.
+    { source: 'Wolfram ErlangC', agents: 3, erlangs: '2', pWait: 0.4444 },
+    // mitan.co.uk "The Erlang-C formula", worked example: 360 calls per half hour of 4 minutes
+    // (A = 48 E) on 55 agents: E_C = 0.2387, average speed of answer 0.1364 minutes.
+    { source: 'mitan Erlang-C', agents: 55, erlangs: '48', pWait: 0.2387 },
+    { source: 'mitan Erlang-C', agents: 55, erlangs: '48', aht: 4, asa: 0.1364 },
+  ];
+
+  for (const p of PUBLISHED) {
+    const what = p.pWait !== undefined ? `P(wait) ${p.pWait}` : p.sl !== undefined ? `SL(${p.target} s) ${p.sl}` : `ASA ${p.asa}`;
+    it(`given the published case ${p.erlangs} E on ${p.agents} agents (${p.source}), when computing C, then ${what} to 4 digits, as the exact sum gives`, () => {
+      const a = Number(p.erlangs);
+      const exact = exactErlangC(decimal(p.erlangs), p.agents);
+      if (p.pWait !== undefined) {
+        assert.equal(sig4(exact), p.pWait, 'the published value is the exact one rounded');
+        assert.equal(sig4(erlangC(a, p.agents)), p.pWait);
+      }
+      if (p.sl !== undefined) {
+        assert.equal(sig4(1 - exact * Math.exp((-(p.agents - a) * p.target!) / p.aht!)), p.sl, 'the published value is the exact one rounded');
+        assert.equal(sig4(serviceLevel(a, p.agents, p.aht!, p.target!)), p.sl);
+      }
+      if (p.asa !== undefined) {
+        assert.equal(sig4((exact * p.aht!) / (p.agents - a)), p.asa, 'the published value is the exact one rounded');
+        assert.equal(sig4(averageSpeedOfAnswer(a, p.agents, p.aht!)), p.asa);
+      }
+    });
+  }
+
+  it('given the published list, then it holds at least 8 values from at least 3 sources', () => {
+    assert.ok(PUBLISHED.length >= 8);
+    assert.ok(new Set(PUBLISHED.map((p) => p.source)).size >= 3);
+  });
 
   it('given 990 E on 1,000 agents, when computing C, then it is finite and equals the exact sum', () => {
     const c = erlangC(990, 1000);

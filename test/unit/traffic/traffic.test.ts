@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import {
+  ALL_COUNTER_NAMES,
   aggregate,
   busyHour,
   COUNTER_NAMES,
   countersForCallEnd,
+  emptyCounters,
   figuresFromCounters,
   INTERVAL_MS,
   intervalOf,
+  mergeCounters,
   occupancy,
   sumCounterDeltas,
 } from '../../../lib/domain/traffic.ts';
@@ -251,18 +254,95 @@ describe('aggregate', () => {
   });
 });
 
+describe('held time, handed-on calls and longest waits', () => {
+  // h1: answered at 1:10 by op1 after a 10 s wait; talks 1:10–2:10 in call-h1; on hold in hold-h1
+  // 2:10–3:10; a retrieve rings 3:10–3:20 (still in hold-h1); talks again 3:20–4:20 (answered again:
+  // the wait stays 10 s, to the first answer); gap 4:20–4:21 between bridges counts as neither.
+  const h1: CallHistory = {
+    id: 'h1', group: 'reception', callClass: 'external', arrivedAt: at(1), answeredAt: at(1, 10), endedAt: at(4, 21),
+    outcome: 'answered', attendant: 'op1',
+    talk: [{ start: at(1, 10), end: at(2, 10) }, { start: at(3, 20), end: at(4, 20) }],
+    held: [{ start: at(2, 10), end: at(3, 20) }],
+  };
+  // p1: op1 answers after 5 s, talks 60 s, parks it (held 120 s), op2 picks it up and talks 30 s
+  const p1: CallHistory = {
+    id: 'p1', group: 'reception', callClass: 'external', arrivedAt: at(5), answeredAt: at(5, 5), endedAt: at(8, 35),
+    outcome: 'answered', attendant: 'op2',
+    talk: [{ start: at(5, 5), end: at(6, 5), attendant: 'op1' }, { start: at(8, 5), end: at(8, 35), attendant: 'op2' }],
+    held: [{ start: at(6, 5), end: at(8, 5) }],
+  };
+
+  it('given holding-bridge stays, when counting, then held time is their union and the bridge gap is neither talk nor held', () => {
+    const r = row(aggregate([h1], window), 'group:reception', I0);
+    assert.equal(r.holdingSeconds, 120);
+    assert.equal(r.heldSeconds, 70);
+    assert.equal(r.waitSecondsAnswered, 10);
+    assert.equal(r.carriedSeconds, 120);
+  });
+
+  it('given a call parked by op1 and picked up by op2, when counting, then each attendant carries its own talk and op2 has the answer', () => {
+    const rows = aggregate([p1], window);
+    const op1 = row(rows, 'attendant:op1', I0);
+    const op2 = row(rows, 'attendant:op2', I0);
+    assert.equal(op1.carriedSeconds, 60);
+    assert.equal(op1.answered, 0);
+    assert.equal(op2.carriedSeconds, 30);
+    assert.equal(op2.answered, 1);
+    assert.equal(op2.holdingSeconds, 90); // the call's whole holding time goes with the answer
+    assert.equal(op2.heldSeconds, 120);
+    assert.equal(row(rows, 'group:reception', I0).carriedSeconds, 90);
+    const deltas = countersForCallEnd(p1, { serviceTargetSeconds: T });
+    assert.deepEqual(deltas.filter((d) => d.scope === 'attendant:op1'), [{ scope: 'attendant:op1', intervalStart: I0, add: { carriedSeconds: 60 } }]);
+  });
+
+  it('given a mutual-help overflow answered by the helping group, when counting, then it is one visit of its own group and overflowed in at the helper', () => {
+    const m: CallHistory = {
+      id: 'm1', group: 'reception', callClass: 'external', arrivedAt: at(1), answeredAt: at(2, 10), endedAt: at(4, 10),
+      outcome: 'answered', attendant: 'op3', helpedBy: ['backup'], talk: [{ start: at(2, 10), end: at(4, 10) }],
+    };
+    const rows = aggregate([m], window);
+    const own = row(rows, 'group:reception', I0);
+    assert.deepEqual([own.offered, own.answered, own.overflowOut, own.overflowIn], [1, 1, 0, 0]);
+    const helper = row(rows, 'group:backup', I0);
+    assert.deepEqual([helper.offered, helper.answered, helper.overflowIn, helper.carriedSeconds], [0, 0, 1, 0]);
+    assert.equal(row(rows, 'class:external', I0).offered, 1);
+    assert.equal(row(rows, 'attendant:op3', I0).answered, 1);
+    const stored = sumCounterDeltas(countersForCallEnd(m, { serviceTargetSeconds: T }));
+    assert.deepEqual(stored.find((x) => x.scope === 'group:backup')?.counters.overflowIn, 1);
+    assert.deepEqual(stored.find((x) => x.scope === 'group:backup')?.counters.offered, 0);
+  });
+
+  it('given waits of 45 s and 40 s in one interval, when the deltas are summed, then the longest wait is the maximum, not the sum', () => {
+    const stored = sumCounterDeltas(calls.flatMap((c) => countersForCallEnd(c, { serviceTargetSeconds: T })));
+    const reception = stored.find((x) => x.scope === 'group:reception' && x.intervalStart === I0)!;
+    assert.equal(reception.counters.longestWaitSeconds, 45);
+    assert.equal(reception.counters.longestAbandonWaitSeconds, 45);
+    assert.equal(reception.counters.waitSecondsAbandoned, 60);
+  });
+
+  it('given counters of two intervals, when merging, then sums add and maxima keep the largest', () => {
+    const into = emptyCounters();
+    mergeCounters(into, { offered: 2, longestWaitSeconds: 30, busySeconds: 100 });
+    mergeCounters(into, { offered: 3, longestWaitSeconds: 12, loggedInSeconds: 400 });
+    assert.equal(into.offered, 5);
+    assert.equal(into.longestWaitSeconds, 30);
+    close(figuresFromCounters(into).occupancy, 0.25, 'occupancy = 100 / 400');
+  });
+});
+
 describe('countersForCallEnd and figuresFromCounters', () => {
   it('given the call spanning two intervals, when it ends, then it adds its counts to the arrival interval and talk to both', () => {
     const c5 = calls[4];
     assert.ok(c5 !== undefined && c5.id === 'c5');
     const deltas = countersForCallEnd(c5, { serviceTargetSeconds: T });
     const answeredSide = { answered: 1, answeredWithinT: 1, waitSecondsAnswered: 5, holdingSeconds: 600, heldSeconds: 0, carriedSeconds: 295 };
+    const max = { longestWaitSeconds: 5 };
     assert.deepEqual(deltas, [
-      { scope: 'group:reception', intervalStart: I0, add: { offered: 1, ...answeredSide } },
+      { scope: 'group:reception', intervalStart: I0, add: { offered: 1, ...answeredSide }, max },
       { scope: 'group:reception', intervalStart: I1, add: { carriedSeconds: 305 } },
-      { scope: 'class:external', intervalStart: I0, add: { offered: 1, ...answeredSide } },
+      { scope: 'class:external', intervalStart: I0, add: { offered: 1, ...answeredSide }, max },
       { scope: 'class:external', intervalStart: I1, add: { carriedSeconds: 305 } },
-      { scope: 'attendant:op1', intervalStart: I0, add: answeredSide },
+      { scope: 'attendant:op1', intervalStart: I0, add: answeredSide, max },
       { scope: 'attendant:op1', intervalStart: I1, add: { carriedSeconds: 305 } },
     ]);
   });
@@ -282,9 +362,10 @@ describe('countersForCallEnd and figuresFromCounters', () => {
   it('given an abandon after T, when it ends, then it adds the abandon and its wait but nothing within T', () => {
     const c4 = calls[3];
     assert.ok(c4 !== undefined && c4.id === 'c4');
+    const max = { longestWaitSeconds: 45, longestAbandonWaitSeconds: 45 };
     assert.deepEqual(countersForCallEnd(c4, { serviceTargetSeconds: T }), [
-      { scope: 'group:reception', intervalStart: I0, add: { offered: 1, abandoned: 1, waitSecondsAbandoned: 45 } },
-      { scope: 'class:internal', intervalStart: I0, add: { offered: 1, abandoned: 1, waitSecondsAbandoned: 45 } },
+      { scope: 'group:reception', intervalStart: I0, add: { offered: 1, abandoned: 1, waitSecondsAbandoned: 45 }, max },
+      { scope: 'class:internal', intervalStart: I0, add: { offered: 1, abandoned: 1, waitSecondsAbandoned: 45 }, max },
     ]);
   });
 
@@ -295,14 +376,14 @@ describe('countersForCallEnd and figuresFromCounters', () => {
     const rows = aggregate(calls, window);
     const figureNames: Array<keyof TrafficFigures> = [
       'offeredErlangs', 'carriedErlangs', 'averageHoldingSeconds', 'averageHeldSeconds', 'averageSpeedOfAnswerSeconds',
-      'averageAbandonWaitSeconds', 'serviceLevel', 'serviceLevel2', 'completionRate', 'abandonRate',
+      'averageAbandonWaitSeconds', 'serviceLevel', 'serviceLevel2', 'completionRate', 'abandonRate', 'occupancy',
     ];
     for (const r of rows) {
       const s = stored.find((x) => x.scope === r.scope && x.intervalStart === r.intervalStart);
       const counters: Partial<TrafficCounters> = s?.counters ?? {};
       const figures = figuresFromCounters(counters, INTERVAL_MS);
       const what = `${r.scope} @ ${new Date(r.intervalStart).toISOString()}`;
-      for (const name of COUNTER_NAMES) close(counters[name] ?? 0, r[name], `${what} ${name}`);
+      for (const name of ALL_COUNTER_NAMES) close(counters[name] ?? 0, r[name], `${what} ${name}`);
       for (const name of figureNames) close(figures[name], r[name], `${what} ${name}`);
     }
     // and nothing was stored that aggregate did not report
@@ -326,7 +407,7 @@ describe('countersForCallEnd and figuresFromCounters', () => {
     assert.deepEqual(figuresFromCounters({}), {
       offeredErlangs: 0, carriedErlangs: 0, averageHoldingSeconds: null, averageHeldSeconds: null,
       averageSpeedOfAnswerSeconds: null, averageAbandonWaitSeconds: null, serviceLevel: null, serviceLevel2: null,
-      completionRate: null, abandonRate: null,
+      completionRate: null, abandonRate: null, occupancy: null,
     });
     assert.throws(() => figuresFromCounters({}, 0), RangeError);
   });

@@ -1,0 +1,61 @@
+// Where a caller sits, from bridge enter / leave: the stays the holding time and the held time of
+// a call are measured from. Kept on the CallRecord, so a restart does not lose them. Pure.
+//
+// A bridge means, for call <id>:
+// - `hold-<id>` (holding): held time. The controller moves a caller there for hold, park, blind
+//   transfer ringing and consultation, so any state with the caller in it counts as held.
+// - any other mixing bridge but `xfer-<id>`: talk with the call's attendant (`call-<id>`, and a
+//   conference the caller is part of). `xfer-<id>` is the caller with a transfer target: the call
+//   has left the attendants by then.
+// - anything else (the queue's `attendant-wait-<group>`): neither; waiting is counted by the queue.
+import type { BridgeStay, CallRecord, StayKind } from './model.ts';
+
+export type { BridgeStay, StayKind };
+
+export interface BridgeRef {
+  id: string;
+  /** ARI bridge_type: 'mixing' or 'holding' */
+  bridge_type: string;
+}
+
+/** What staying in `bridge` is for call `callId`, or undefined when it is neither talk nor held. */
+export function stayKind(callId: string, bridge: BridgeRef): StayKind | undefined {
+  if (bridge.id === `hold-${callId}`) return 'held';
+  if (bridge.bridge_type === 'mixing' && bridge.id !== `xfer-${callId}`) return 'talk';
+  return undefined;
+}
+
+/** The open stay (the caller is still in that bridge), if any. */
+export function openStay(call: CallRecord): BridgeStay | undefined {
+  const last = call.stays?.at(-1);
+  return last !== undefined && last.end === undefined ? last : undefined;
+}
+
+function closed(stays: readonly BridgeStay[], now: number): BridgeStay[] {
+  return stays.map((s) => (s.end === undefined ? { ...s, end: Math.max(s.start, now) } : s));
+}
+
+/**
+ * The caller entered `bridge` at `now`: any open stay ends (a move leaves one bridge for the next)
+ * and a talk or held stay starts. The same record when nothing changes.
+ */
+export function enterBridge(call: CallRecord, bridge: BridgeRef, now: number): CallRecord {
+  const kind = stayKind(call.id, bridge);
+  const open = openStay(call);
+  if (open?.bridge === bridge.id) return call;
+  if (kind === undefined && open === undefined) return call;
+  const stays = closed(call.stays ?? [], now);
+  if (kind !== undefined) stays.push({ kind, bridge: bridge.id, start: now, ...(kind === 'talk' && call.attendant ? { attendant: call.attendant } : {}) });
+  return { ...call, stays };
+}
+
+/** The caller left `bridgeId` at `now`: its open stay there ends. The same record otherwise. */
+export function leaveBridge(call: CallRecord, bridgeId: string, now: number): CallRecord {
+  if (openStay(call)?.bridge !== bridgeId) return call;
+  return { ...call, stays: closed(call.stays ?? [], now) };
+}
+
+/** The stays as they stand at `now` (an open one ends there): what the statistics count at the call's end. */
+export function staysAt(call: CallRecord, now: number): BridgeStay[] {
+  return closed(call.stays ?? [], now);
+}
