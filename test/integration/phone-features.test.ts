@@ -176,7 +176,7 @@ describe('feature codes from an attendant set', function () {
   });
 
   describe('pick-ups on the feature call itself', () => {
-    it('given a call waiting, when att1 dials queue pickup (*59), then the feature call becomes att1\'s leg: talking at once, nothing rang', async () => {
+    it('given a call waiting, when att1 dials queue pickup (*59), then the feature call becomes att1\'s leg: talking at once, nothing rang, counted as answered', async () => {
       h = await start();
       const caller = h.call({ class: 'slow' });
       await h.until('waits', () => h!.callRecord(caller)?.waitBridge !== undefined);
@@ -191,10 +191,13 @@ describe('feature codes from an attendant set', function () {
       const log = await h.store.queryLog({ operator: 'att1' });
       assert.ok(log.some((e) => e.action === 'answer-waiting' && e.callId === caller));
       assert.ok(log.some((e) => e.action === 'answer' && e.callId === caller));
-      // the set hangs up: the call ends as any answered call
+      // the set hangs up: the call ends as any answered call, and is counted as one
       h.sim.hangupCaller(ch);
       await h.until('caller released', () => !live(h!, caller) && !h!.callRecord(caller));
       assert.equal(h.attendant('att1').state, 'idle');
+      await h.settle();
+      const answered = async (scope: string) => (await h!.store.stats(scope, 0, Number.MAX_SAFE_INTEGER)).reduce((n, x) => n + (x.counters.answered ?? 0), 0);
+      assert.deepEqual([await answered('group:operators'), await answered('attendant:att1')], [1, 1]);
     });
 
     it('given the queue key of a group (BLF), when att1 presses it, then the longest-waiting call of that group is connected', async () => {
