@@ -1,12 +1,15 @@
 // What the set hears: a confirmation or an error sound on its channel; a feature call is then hung
 // up when the sound has played (PlaybackFinished), or after `phone.toneSeconds` if that never comes.
-import type { TimerHandle } from '../../domain/clock.ts';
 import { bestEffort, type CallContext } from '../context.ts';
+import { DueTimers } from '../services/docs.ts';
 
 export class Feedback {
-  private readonly hangups = new Map<string, TimerHandle>();
+  /** feature calls waiting for their sound to end */
+  private readonly hangups: DueTimers;
 
-  constructor(private readonly ctx: CallContext) {}
+  constructor(private readonly ctx: CallContext) {
+    this.hangups = new DueTimers(ctx);
+  }
 
   /** a sound on a channel that stays up (the attendant's leg during a call) */
   tone(channelId: string, ok: boolean): void {
@@ -18,8 +21,7 @@ export class Feedback {
   finish(channelId: string, ok: boolean): void {
     const { ctx } = this;
     this.tone(channelId, ok);
-    this.hangups.get(channelId)?.cancel();
-    this.hangups.set(channelId, ctx.time.schedule(ctx.config.phone.toneSeconds * 1000, () => this.hangUp(channelId)));
+    this.hangups.at(channelId, ctx.time.now() + ctx.config.phone.toneSeconds * 1000, () => this.hangUp(channelId));
   }
 
   /** PlaybackFinished on a channel: a feature call that heard its sound is hung up */
@@ -27,19 +29,17 @@ export class Feedback {
     if (this.hangups.has(channelId)) this.hangUp(channelId);
   }
 
-  private hangUp(channelId: string): void {
-    this.forget(channelId);
-    bestEffort(this.ctx, 'hang up feature call', this.ctx.ari.hangup(channelId), { channel: channelId });
-  }
-
   /** the channel left: nothing more to hang up */
   forget(channelId: string): void {
-    this.hangups.get(channelId)?.cancel();
-    this.hangups.delete(channelId);
+    this.hangups.cancel(channelId);
   }
 
   stop(): void {
-    for (const t of this.hangups.values()) t.cancel();
-    this.hangups.clear();
+    this.hangups.stop();
+  }
+
+  private hangUp(channelId: string): void {
+    this.hangups.cancel(channelId);
+    bestEffort(this.ctx, 'hang up feature call', this.ctx.ari.hangup(channelId), { channel: channelId });
   }
 }
