@@ -94,6 +94,8 @@ const attendantSchema = z.object({
   device: z.string().regex(/^[A-Za-z]+\/\S+$/, 'must be a dial string such as PJSIP/att1'),
   autoAnswer: z.boolean().default(false),
   extension: z.string().optional(),
+  // a supervisor's set: its feature codes may switch the groups' mode (day / night / mode 1 / mode 2)
+  supervisor: z.boolean().default(false),
 }).strict();
 export type AttendantConfig = z.infer<typeof attendantSchema>;
 
@@ -106,6 +108,57 @@ const callClassSchema = z.object({
   delayedRing: seconds.default(0),
 }).strict();
 export type CallClassConfig = z.infer<typeof callClassSchema>;
+
+/**
+ * Feature codes an attendant set dials, by the feature name the dialplan hands to the controller
+ * (`Stasis(attendant,feature,<name>[,<argument>])`); the defaults are dialplan/extensions_attendant.conf's.
+ */
+export const FEATURE_CODE_DEFAULTS = {
+  login: '*50',
+  logout: '*51',
+  'dnd-on': '*52',
+  // DND off, and back from absent
+  present: '*53',
+  // + 0 schedule, 1 day, 2 night, 3 mode 1, 4 mode 2 (supervisor sets)
+  mode: '*54',
+  // my held call: the lowest slot, or + slot
+  retrieve: '*55',
+  // + park slot
+  'park-retrieve': '*58',
+  'queue-pickup': '*59',
+  callback: '*69',
+} as const;
+export type FeatureName = keyof typeof FEATURE_CODE_DEFAULTS;
+export const FEATURE_NAMES = Object.keys(FEATURE_CODE_DEFAULTS) as FeatureName[];
+
+/** In-call commands on the attendant set's keypad: prefix, then this key (transfer and consult: then the number and #). */
+export const KEYPAD_DEFAULTS = {
+  blindTransfer: '1', consult: '2', complete: '3', cancel: '4', swap: '5', conference: '6', hold: '7', park: '8',
+} as const;
+export type KeypadCommand = keyof typeof KEYPAD_DEFAULTS;
+export const KEYPAD_COMMANDS = Object.keys(KEYPAD_DEFAULTS) as KeypadCommand[];
+
+const featureCode = z.string().regex(/^[*#0-9]{1,8}$/, 'must be 1-8 of 0-9, * and #');
+const keypadKey = z.string().regex(/^[0-9A-D]$/, 'must be one key: 0-9 or A-D');
+
+const phoneSchema = z.object({
+  featureCodes: z.object(Object.fromEntries(FEATURE_NAMES.map((n) => [n, featureCode.default(FEATURE_CODE_DEFAULTS[n])])) as Record<FeatureName, z.ZodDefault<typeof featureCode>>).strict().prefault({}),
+  keypad: z.object({
+    prefix: z.enum(['*', '#']).default('*'),
+    // seconds of silence that end a number (or abandon an incomplete command)
+    interDigit: seconds.positive().max(30).default(3),
+    keys: z.object(Object.fromEntries(KEYPAD_COMMANDS.map((c) => [c, keypadKey.default(KEYPAD_DEFAULTS[c])])) as Record<KeypadCommand, z.ZodDefault<typeof keypadKey>>).strict().prefault({}),
+  }).strict().prefault({}),
+  // set PJSIP_TRANSFER_HANDLING(ari-only) on attendant legs so the set's transfer key reaches the controller (Asterisk 20.13 / 21.8 / 22.3+)
+  transferKey: z.boolean().default(true),
+  // what the set hears after a feature code or keypad command (ARI media URIs)
+  sounds: z.object({ ok: z.string().min(1).default('sound:beep'), error: z.string().min(1).default('sound:beeperr') }).strict().prefault({}),
+  // a feature call is hung up when its sound has played, at the latest this long after it started
+  toneSeconds: seconds.positive().max(30).default(3),
+  // the dialplan context a call-back is dialled in (the sets' own)
+  callbackContext: z.string().min(1).default('attendant-sets'),
+}).strict();
+export type PhoneConfig = z.infer<typeof phoneSchema>;
 
 const DEFAULT_CLASSES: CallClassConfig[] = [
   { id: 'external', priority: 5, delayedRing: 0 },
@@ -154,6 +207,8 @@ const configSchema = z.object({
   classes: z.array(callClassSchema).default(DEFAULT_CLASSES),
   attendants: z.array(attendantSchema).min(1),
   groups: z.array(groupSchema).min(1),
+  // the SIP set as the attendant set: feature codes, in-call keypad commands, the transfer key
+  phone: phoneSchema.prefault({}),
   // the number library: name, number, short code (dialled in transfers), department, location
   directory: z.object({
     // CSV (name,number,shortCode,department,location with a header line) or YAML list, relative to the config file
@@ -261,6 +316,18 @@ function checkReferences(cfg: Config): string[] {
     if (dupUsers.has(u.name)) problems.push(`users[${i}].name: duplicate user "${u.name}"`);
     if (u.attendant !== undefined && !attendantIds.has(u.attendant)) problems.push(`users[${i}].attendant: unknown attendant "${u.attendant}"`);
   });
+  const codes = FEATURE_NAMES.map((n) => [n, cfg.phone.featureCodes[n]] as const);
+  for (const [n, code] of codes) {
+    // a code that starts another would swallow it in the dialplan (codes take trailing arguments)
+    const clash = codes.find(([m, other]) => m !== n && other.startsWith(code));
+    if (clash) problems.push(`phone.featureCodes.${n}: "${code}" is also the start of ${clash[0]} ("${clash[1]}")`);
+  }
+  const keys = KEYPAD_COMMANDS.map((c) => cfg.phone.keypad.keys[c]);
+  const dupKeys = duplicates(keys);
+  for (const c of KEYPAD_COMMANDS) {
+    const k = cfg.phone.keypad.keys[c];
+    if (dupKeys.has(k)) problems.push(`phone.keypad.keys.${c}: key "${k}" is used by another command`);
+  }
   if (cfg.wakeup.group !== undefined && !groupIds.has(cfg.wakeup.group)) problems.push(`wakeup.group: unknown group "${cfg.wakeup.group}"`);
   return problems;
 }

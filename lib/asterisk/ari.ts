@@ -4,7 +4,7 @@ import ari from 'ari-client';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { TimeSource } from '../domain/clock.ts';
-import type { AriEvent, AriPort, BridgeInfo, ChannelInfo, DeviceState, OriginateRequest } from './port.ts';
+import type { AriEvent, AriPort, BridgeInfo, ChannelInfo, DeviceState, OriginateRequest, TransferProgress } from './port.ts';
 import { AriError } from './port.ts';
 
 // ari-client ships no types: the small part of its surface we use.
@@ -48,6 +48,16 @@ const eventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('DeviceStateChanged'), device_state: z.object({ name: z.string(), state: z.string() }) }),
   z.object({ type: z.literal('EndpointStateChange'), endpoint: z.object({ technology: z.string(), resource: z.string(), state: z.string().default('unknown') }) }),
   z.object({ type: z.literal('BridgeDestroyed'), bridge: bridgeSchema }),
+  z.object({
+    type: z.literal('ChannelTransfer'),
+    state: z.string().optional(),
+    refer_to: z.object({
+      requested_destination: z.object({ destination: z.string().optional(), protocol_id: z.string().optional() }).default({}),
+      destination_channel: channelSchema.optional(),
+      connected_channel: channelSchema.optional(),
+    }),
+    referred_by: z.object({ source_channel: channelSchema, connected_channel: channelSchema.optional() }),
+  }),
   z.object({ type: z.literal('PlaybackFinished'), playback: z.object({ id: z.string(), target_uri: z.string().default('') }) }),
   z.object({ type: z.literal('ApplicationReplaced'), application: z.string().default('') }),
 ]);
@@ -72,6 +82,24 @@ export function parseAriEvent(raw: unknown): AriEvent | undefined {
       return { type: e.type, name: e.device_state.name, state: e.device_state.state };
     case 'EndpointStateChange':
       return { type: e.type, technology: e.endpoint.technology, resource: e.endpoint.resource, state: e.endpoint.state };
+    case 'ChannelTransfer': {
+      const to = e.refer_to;
+      const attended = to.requested_destination.protocol_id !== undefined || to.destination_channel !== undefined;
+      return {
+        type: e.type,
+        ...(e.state !== undefined ? { state: e.state } : {}),
+        source: e.referred_by.source_channel as ChannelInfo,
+        ...(e.referred_by.connected_channel ? { sourcePeer: e.referred_by.connected_channel as ChannelInfo } : {}),
+        ...(to.requested_destination.destination !== undefined ? { destination: to.requested_destination.destination } : {}),
+        ...(attended ? {
+          replaces: {
+            ...(to.requested_destination.protocol_id !== undefined ? { protocolId: to.requested_destination.protocol_id } : {}),
+            ...(to.destination_channel ? { channel: to.destination_channel as ChannelInfo } : {}),
+            ...(to.connected_channel ? { peer: to.connected_channel as ChannelInfo } : {}),
+          },
+        } : {}),
+      };
+    }
     case 'PlaybackFinished': {
       const onChannel = /^channel:(.+)$/.exec(e.playback.target_uri)?.[1];
       return { type: e.type, playbackId: e.playback.id, ...(onChannel ? { channelId: onChannel } : {}) };
@@ -237,6 +265,7 @@ class AriClientPort implements AriPort {
     return r.value ?? '';
   }
   async sendDtmf(channelId: string, dtmf: string) { await this.call('channels', 'sendDTMF', { channelId, dtmf }); }
+  async transferProgress(channelId: string, state: TransferProgress) { await this.call('channels', 'transfer_progress', { channelId, states: state }); }
   async snoop(channelId: string, o: { spy: string; whisper: string; appArgs?: string[]; snoopId?: string }): Promise<ChannelInfo> {
     const params: Record<string, unknown> = { channelId, app: this.app, spy: o.spy, whisper: o.whisper };
     if (o.appArgs?.length) params.appArgs = o.appArgs.join(',');

@@ -37,7 +37,27 @@ export type AriEvent =
   /** a media playback ended (played out, stopped, or its channel left); channelId when it played on a channel */
   | { type: 'PlaybackFinished'; playbackId: string; channelId?: string }
   /** a newer WebSocket took the app: this connection gets no more of its events */
-  | { type: 'ApplicationReplaced'; application: string };
+  | { type: 'ApplicationReplaced'; application: string }
+  | ChannelTransferEvent;
+
+/**
+ * A set's SIP REFER on a leg with PJSIP_TRANSFER_HANDLING(ari-only) (Asterisk 20.13 / 21.8 / 22.3+):
+ * no `state` when the set asks; each transfer_progress the app sends comes back with its `state`.
+ */
+export interface ChannelTransferEvent {
+  type: 'ChannelTransfer';
+  state?: string;
+  /** the channel the REFER came in on (the set's leg) and what it is bridged with */
+  source: ChannelInfo;
+  sourcePeer?: ChannelInfo;
+  /** blind transfer: the user part of Refer-To */
+  destination?: string;
+  /** attended transfer (Replaces): the set's other call, and the party on it */
+  replaces?: { protocolId?: string; channel?: ChannelInfo; peer?: ChannelInfo };
+}
+
+/** what the app tells the set about a transfer it asked for (a SIP NOTIFY) */
+export type TransferProgress = 'channel_progress' | 'channel_answered' | 'channel_unavailable' | 'channel_declined';
 
 export type AriEventType = AriEvent['type'];
 
@@ -85,6 +105,8 @@ export interface AriPort {
   setVariable(channelId: string, variable: string, value: string): Promise<void>;
   getVariable(channelId: string, variable: string): Promise<string>;
   sendDtmf(channelId: string, dtmf: string): Promise<void>;
+  /** report the progress of a transfer a set asked for with ChannelTransfer */
+  transferProgress(channelId: string, state: TransferProgress): Promise<void>;
   snoop(channelId: string, opts: { spy: 'none' | 'both' | 'out' | 'in'; whisper: 'none' | 'both' | 'out' | 'in'; appArgs?: string[]; snoopId?: string }): Promise<ChannelInfo>;
   getChannel(channelId: string): Promise<ChannelInfo>;
   listChannels(): Promise<ChannelInfo[]>;

@@ -181,8 +181,8 @@ export class Inbound implements CallBridging {
         return;
       }
       const g = ctx.groupConfig(current.group);
+      const bridgeId = `call-${call.id}`;
       try {
-        const bridgeId = `call-${call.id}`;
         const make = ensureBridge(ctx, 'mixing', bridgeId);
         // a held call (retrieve, recall) is answered and sits in its holding bridge: adding it moves it
         const freeCaller = current.holdBridge ? Promise.resolve() : g?.waiting === 'ringback'
@@ -198,11 +198,13 @@ export class Inbound implements CallBridging {
           if (now.holdBridge) bestEffort(ctx, 'destroy hold bridge', ctx.ari.destroyBridge(now.holdBridge), { callId: call.id });
           delete next.holdBridge;
           await ctx.ledger.commit(ctx.ledger.batch().putCall(next));
+          ok = true;
         }
-        ok = true;
       } catch (err) {
         this.ariFailed(call.id, 'connect', err);
       }
+      // the call ended while its bridge was being made (the caller hung up, or it was routed away): the bridge goes too
+      if (!ok) bestEffort(ctx, 'destroy call bridge of an ended call', ctx.ari.destroyBridge(bridgeId), { callId: call.id });
     }).then(() => ok);
   }
 

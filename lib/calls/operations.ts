@@ -62,8 +62,9 @@ export class SwitchboardOperations implements Operations {
     return this.parks.pickup(attendantId, slot);
   }
 
-  blindTransfer(attendantId: string, callId: string, target: string): Promise<void> {
-    return this.transfers.blindTransfer(attendantId, callId, target);
+  /** `accepted`: told when the transfer is decided, before the attendant's leg goes (the set's transfer key) */
+  blindTransfer(attendantId: string, callId: string, target: string, accepted?: () => Promise<void>): Promise<void> {
+    return this.transfers.blindTransfer(attendantId, callId, target, accepted);
   }
 
   consult(attendantId: string, callId: string, target: string): Promise<void> {

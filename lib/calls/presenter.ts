@@ -35,6 +35,8 @@ interface Presentation {
   answered: boolean;
   /** what becomes of the call when this presentation goes unanswered (a retrieve or recall: back on hold) */
   onUnanswered?: (b: Batch, call: CallRecord) => void;
+  /** the set is already off-hook on this leg (a pick-up feature code): answered at once, nothing rings */
+  offHook?: boolean;
 }
 
 export interface CallBridging {
@@ -49,6 +51,8 @@ export class Presenter {
   private readonly originateFailures = new Map<string, number>();
   /** leg ids must not repeat across runs: a restarted controller would mistake the old leg's late events for its own */
   private legSeq = randomInt(2 ** 40);
+  /** a channel a set already has up, by attendant: the leg of that attendant's next presentation */
+  private readonly offHookLegs = new Map<string, string>();
   private dispatchQueued = false;
   private paused = false;
   private recheck: { at: number; timer: TimerHandle } | undefined;
@@ -130,6 +134,21 @@ export class Presenter {
     return (this.ctx.ledger.calls.get(call.id)?.ringingLegs.length ?? 0) > before;
   }
 
+  /**
+   * The set dialled a pick-up feature code and is off-hook on `channelId` (answered, in Stasis): the
+   * next presentation to this attendant uses that channel as its answered leg instead of ringing.
+   */
+  offerOffHookLeg(attendantId: string, channelId: string): void {
+    this.offHookLegs.set(attendantId, channelId);
+  }
+
+  /** Take the offer back; true when no presentation used the channel. */
+  withdrawOffHookLeg(attendantId: string, channelId: string): boolean {
+    if (this.offHookLegs.get(attendantId) !== channelId) return false;
+    this.offHookLegs.delete(attendantId);
+    return true;
+  }
+
   /** Decide synchronously (so no other decision sees the attendants idle), then store, then ring. */
   private present(call: CallRecord, groupId: string, targets: string[], clearRefusals: boolean, rrCursor: number, onUnanswered?: (b: Batch, call: CallRecord) => void): void {
     const { ctx } = this;
@@ -137,10 +156,12 @@ export class Presenter {
     const b = ctx.ledger.batch();
     const legs: Presentation[] = [];
     for (const attendant of targets) {
-      const leg = `${call.id}-p${++this.legSeq}`;
+      const offHook = this.offHookLegs.get(attendant);
+      const leg = offHook ?? `${call.id}-p${++this.legSeq}`;
       const res = this.desk.apply(b, attendant, { type: 'present', callId: call.id, leg }, { callId: call.id });
       if (res instanceof Error) continue;
-      legs.push({ leg, callId: call.id, attendant, closed: false, answered: false, ...(onUnanswered ? { onUnanswered } : {}) });
+      if (offHook) this.offHookLegs.delete(attendant);
+      legs.push({ leg, callId: call.id, attendant, closed: false, answered: false, ...(onUnanswered ? { onUnanswered } : {}), ...(offHook ? { offHook: true } : {}) });
     }
     if (!legs.length) return;
     const next: CallRecord = {
@@ -160,11 +181,13 @@ export class Presenter {
     const ringTimeoutMs = (ctx.groupConfig(groupId)?.ringTimeout ?? 15) * 1000;
     for (const p of legs) {
       // the controller's own timer decides the ring timeout; Asterisk's originate timeout is only a backstop
-      p.ringTimer = ctx.time.schedule(ringTimeoutMs, () => this.ringTimedOut(p.leg));
+      if (!p.offHook) p.ringTimer = ctx.time.schedule(ringTimeoutMs, () => this.ringTimedOut(p.leg));
     }
     void ctx.ledger.commit(b).then(() => {
       this.desk.publishDeviceStates(legs.map((l) => ctx.ledger.attendants.get(l.attendant)!).filter(Boolean));
-      for (const p of legs) void this.originate(p, next, ringTimeoutMs);
+      // an off-hook set answers first, so the other legs of a ring-all are never rung
+      for (const p of legs) if (p.offHook) this.legAnswered(p.leg, call.id, p.attendant);
+      for (const p of legs) if (!p.offHook) void this.originate(p, next, ringTimeoutMs);
     });
   }
 
@@ -345,6 +368,7 @@ export class Presenter {
   }
 
   stop(): void {
+    this.offHookLegs.clear();
     for (const p of this.presentations.values()) p.ringTimer?.cancel();
     this.recheck?.timer.cancel();
   }

@@ -28,6 +28,8 @@ const TALKING: ReadonlySet<string> = new Set(['talking', 'consulting', 'conferen
 
 export interface RecoveryDeps extends OpsDeps {
   operations: SwitchboardOperations;
+  /** the attendant sets' key lamps, published again with the device states */
+  phone?: { republishAll(): void };
 }
 
 export interface RecoveryReport {
@@ -180,6 +182,7 @@ export class Recovery {
     this.sweep(view, report, new Set(stale));
 
     desk.republishAll();
+    this.o.phone?.republishAll();
     desk.rearmAll();
     inbound.rearm();
     operations.rearm();

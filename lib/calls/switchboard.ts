@@ -2,14 +2,14 @@
 // then routes each ARI event to the flow it belongs to. Wiring and recovery only; decisions live
 // in the flows (inbound, presenter, attendants) and the pure domain.
 import type { Logger } from 'pino';
-import type { AriEvent, AriPort } from '../asterisk/port.ts';
+import type { AriEvent, AriPort, ChannelInfo } from '../asterisk/port.ts';
 import type { Config } from '../config.ts';
 import type { TimeSource } from '../domain/clock.ts';
 import type { AttendantEvent } from '../domain/attendant.ts';
 import type { AttendantRecord, Mode } from '../domain/model.ts';
 import type { Store } from '../store/store.ts';
 import { AttendantDesk } from './attendants.ts';
-import type { CallContext } from './context.ts';
+import { bestEffort, type CallContext } from './context.ts';
 import { Inbound } from './inbound.ts';
 import { Ledger, type Change, type LedgerOptions } from './ledger.ts';
 import { PRESENT_ARG, Presenter } from './presenter.ts';
@@ -19,6 +19,7 @@ import { recordBridgeStay } from './bridge-stays.ts';
 import { effectiveMode } from '../domain/table.ts';
 import { SwitchboardOperations } from './operations.ts';
 import { ASTERISK_DOC, Recovery } from './recovery.ts';
+import { AttendantPhone, FEATURE_ARG } from './phone/phone.ts';
 
 export interface SwitchboardDeps {
   config: Config;
@@ -40,6 +41,8 @@ export class Switchboard {
   readonly operations: SwitchboardOperations;
   /** reconciliation with Asterisk after a start, a reconnect or an Asterisk restart */
   readonly recovery: Recovery;
+  /** the SIP set as the attendant set: feature codes, keypad commands, transfer key, key lamps */
+  readonly phone: AttendantPhone;
   private readonly ctx: CallContext;
   private started = false;
 
@@ -60,7 +63,8 @@ export class Switchboard {
     this.inbound.onCallEnded = (call, b) => recordCallEnd(call, b, config.statistics.serviceTargetSeconds);
     this.operations = new SwitchboardOperations({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound });
     this.inbound.describeArrival = (args) => this.operations.describeArrival(args);
-    this.recovery = new Recovery({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound, operations: this.operations });
+    this.phone = new AttendantPhone({ ctx: this.ctx, ops: this.operations, presenter: this.presenter, desk: this });
+    this.recovery = new Recovery({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound, operations: this.operations, phone: this.phone });
   }
 
   /** Subscribe to every published change (the API's WebSocket uses this). */
@@ -95,15 +99,17 @@ export class Switchboard {
     switch (e.type) {
       case 'StasisStart': {
         if (e.args[0] === PRESENT_ARG) this.presenter.legAnswered(e.channel.id, e.args[1] ?? '', e.args[2] ?? '');
+        else if (e.args[0] === FEATURE_ARG) this.featureCall(e.channel, e.args.slice(1));
         else if (e.args[0]?.startsWith('@')) {
           if (!this.operations.internalLegAnswered(e.channel.id, e.args)) this.deps.log.debug({ channel: e.channel.id, args: e.args }, 'internal leg');
         }
-        else if (!this.operations.featureCode(e.channel, e.args)) this.inbound.arrive(e.channel, e.args);
+        else this.inbound.arrive(e.channel, e.args);
         break;
       }
       case 'StasisEnd': {
         const id = e.channel.id;
         this.inbound.forget(id);
+        this.phone.channelLeft(id);
         if (this.operations.channelLeft(id)) break;
         if (this.ledger.calls.has(id)) this.inbound.callerLeft(id);
         else this.inbound.attendantLeft(id);
@@ -113,8 +119,17 @@ export class Switchboard {
         this.presenter.legDestroyed(e.channel.id, e.cause);
         this.operations.legDestroyed(e.channel.id, e.cause);
         break;
+      case 'ChannelDtmfReceived':
+        this.phone.dtmf(e.channel.id, e.digit);
+        break;
+      case 'ChannelTransfer':
+        this.phone.transferRequested(e);
+        break;
       case 'PlaybackFinished':
-        if (e.channelId) this.operations.playbackFinished(e.channelId);
+        if (e.channelId) {
+          this.phone.playbackFinished(e.channelId);
+          this.operations.playbackFinished(e.channelId);
+        }
         break;
       case 'ChannelEnteredBridge':
       case 'ChannelLeftBridge':
@@ -123,6 +138,18 @@ export class Switchboard {
       default:
         break;
     }
+  }
+
+  /**
+   * Stasis(attendant,feature,<name>[,<arg>...]): an attendant set's feature codes go to the phone;
+   * any other feature (a room phone's) is handled below.
+   */
+  private featureCall(channel: ChannelInfo, args: string[]): void {
+    if (this.phone.featureCall(channel, args)) return;
+    // --- features of other phones (a room's wake-up booking) ---
+    if (this.operations.featureCode(channel, [FEATURE_ARG, ...args])) return;
+    this.deps.log.info({ channel: channel.id, feature: args[0] }, 'unknown feature code');
+    bestEffort(this.ctx, 'hang up unknown feature call', this.deps.ari.hangup(channel.id, 'unallocated'), { channel: channel.id });
   }
 
   // ----- attendant actions (console keys, feature codes) ----------------------------------
@@ -144,8 +171,8 @@ export class Switchboard {
     return this.attendantAction(id, { type: 'login', groups: this.desk.groupsOf(id), ...(user ? { user } : {}) });
   }
 
-  /** Manual switch of a group's mode by a supervisor (undefined clears the override). */
-  async setGroupOverride(groupId: string, mode: Mode | undefined): Promise<void> {
+  /** Manual switch of a group's mode by a supervisor (undefined clears the override); `by` is who, for the log. */
+  async setGroupOverride(groupId: string, mode: Mode | undefined, by = 'supervisor'): Promise<void> {
     const rec = this.ledger.groups.get(groupId);
     if (!rec) throw new DomainError('invalid_transition', `unknown group "${groupId}"`, { group: groupId });
     const next = { ...rec };
@@ -156,7 +183,7 @@ export class Switchboard {
       next.mode = cfg ? effectiveMode(cfg, {}, this.deps.time.now()) : 'day';
     }
     const b = this.ledger.batch().putGroup(next);
-    b.log({ time: this.deps.time.now(), operator: 'supervisor', action: 'mode', numbers: [], result: mode ?? 'schedule', detail: { group: groupId } });
+    b.log({ time: this.deps.time.now(), operator: by, action: 'mode', numbers: [], result: mode ?? 'schedule', detail: { group: groupId } });
     await this.ledger.commit(b);
   }
 
@@ -168,6 +195,7 @@ export class Switchboard {
   async stop(): Promise<void> {
     this.started = false;
     this.recovery.stop();
+    this.phone.stop();
     this.presenter.stop();
     this.operations.stop();
     this.inbound.stop();

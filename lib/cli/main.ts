@@ -9,7 +9,8 @@ const USAGE = `usage:
   attendant check-config --config <file> validate a configuration and exit
   attendant erlang b|c ...               Erlang B / C dimensioning (attendant erlang --help)
   attendant stats --config <file> --group <id>|--class <id>|--attendant <id> [--from T --to T --format text|csv|json]
-  attendant hash-password --stdin        make a scrypt passwordHash for users[] in the configuration`;
+  attendant hash-password --stdin        make a scrypt passwordHash for users[] in the configuration
+  attendant feature-codes --config <file> print the [attendant-features] dialplan context for phone.featureCodes`;
 
 function configPath(argv: string[]): string | undefined {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } }, allowPositionals: true, strict: false });
@@ -63,6 +64,12 @@ export async function main(argv: string[]): Promise<void> {
       const r = await runHashPassword(rest);
       process.stdout.write(r.stdout);
       process.exitCode = r.exitCode;
+      return;
+    }
+    case 'feature-codes': {
+      const cfg = loadOrExit(rest);
+      const { featureContext } = await import('../calls/phone/dialplan.ts');
+      process.stdout.write(featureContext(cfg.phone.featureCodes));
       return;
     }
     case 'check-config': {

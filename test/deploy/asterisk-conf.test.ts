@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { applyEnv, loadConfigFile, parseConfig, type Config } from '../../lib/config.ts';
+import { applyEnv, FEATURE_NAMES, loadConfigFile, parseConfig, type Config } from '../../lib/config.ts';
+import { featureContext } from '../../lib/calls/phone/dialplan.ts';
 import { DND_CLASS, dndDevice } from '../../lib/calls/services/dnd.ts';
 import { mailboxOf } from '../../lib/calls/services/messages.ts';
 import { WAKEUP_ALERT_CONTEXT, WAKEUP_FAILED_CLASS } from '../../lib/calls/services/wakeup.ts';
@@ -203,6 +204,29 @@ describe('deployment kit: dialplan', () => {
       // and the sets see the same lamp through attendant-hints
       assert.ok(findHint(contexts, 'attendant-hints', e.number), `${e.number} via attendant-hints`);
     }
+  });
+
+  it('given the default feature codes, then [attendant-features] is exactly what `attendant feature-codes` prints for them', () => {
+    const text = readFileSync(at('dialplan/extensions_attendant.conf'), 'utf8');
+    assert.ok(text.includes(featureContext(example.phone.featureCodes)), 'the shipped context matches phone.featureCodes defaults');
+  });
+
+  it('given the attendant sets\' keys and codes, then every feature they hand over is one the controller handles', () => {
+    const handled = new Set<string>([...FEATURE_NAMES, 'night-toggle']);
+    // room phones' features (wake-up booking) are handled apart
+    const roomPhones = new Set(['wakeup-set', 'wakeup-cancel']);
+    let seen = 0;
+    for (const name of ['attendant-features', 'attendant-hints']) {
+      for (const p of contexts.get(name)!.priorities) {
+        for (const j of jumpsOf(p).filter((t) => t.context === 'attendant-feature')) {
+          const feature = j.args?.[0] ?? '';
+          if (roomPhones.has(feature)) continue;
+          assert.ok(handled.has(feature), `${p.file}:${p.line}: feature "${feature}"`);
+          seen++;
+        }
+      }
+    }
+    assert.ok(seen >= 15, `the features were read (${seen})`);
   });
 
   it('given the hotel DND Gosub, then it tests the device state the controller publishes and sends a DND\'d call to Stasis as class dnd with the extension', () => {

@@ -241,6 +241,22 @@ describe('consultation, three-way and monitoring over ARI', function () {
     });
   });
 
+  describe('refused bridge moves', () => {
+    it('given Asterisk refuses a move, when att1 swaps, then ari_failed and the call still says att1 talks with 201', async () => {
+      h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
+      const { caller, leg } = await talkingWithAtt1(h);
+      const target = await consulting(h, caller);
+      h.sim.failRequests({ status: 500, count: 1, pathPrefix: '/bridges' });
+      await rejectsWith(ops(h).swap('att1', caller), 'ari_failed');
+      assert.deepEqual([h.callRecord(caller)!.state, h.callRecord(caller)!.talkingTo], ['consulting', 'target']);
+      assert.ok(bridgeOf(h, target)!.channels.includes(leg), 'nothing moved');
+      const log = await h.store.queryLog({ operator: 'att1' });
+      assert.deepEqual(log.filter((e) => e.callId === caller && e.action === 'swap').map((e) => e.result), ['caller', 'failed']);
+      await ops(h).hangup('att1', caller);
+      await h.until('all released', () => ![caller, leg, target].some((id) => live(h!, id)));
+    });
+  });
+
   describe('three-way call', () => {
     it('given a consultation, when att1 joins the three and then leaves, then caller and 201 go on talking', async () => {
       h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });

@@ -150,6 +150,27 @@ describe('attendant operations over ARI', function () {
     });
   });
 
+  describe('answer races', () => {
+    it('given the caller hangs up while the call bridge is being made, then the call ends and the bridge does not stay behind', async () => {
+      h = await Harness.start({ config: config(), login: false });
+      await h.switchboard.login('att1');
+      const caller = h.call();
+      await h.until('att1 rings, the caller waits with music', () => h!.ringing('PJSIP/att1').length === 1 && h!.callRecord(caller)?.waitBridge !== undefined);
+      // Asterisk is slow to answer: the bridge is still being made when the caller gives up
+      h.sim.delayRequests(1000);
+      const creates = () => h!.sim.requests().byRoute['POST /bridges/{bridgeId}'] ?? 0;
+      const before = creates();
+      await h.answer('PJSIP/att1');
+      await h.until('the call bridge is being made', () => creates() > before);
+      h.sim.hangupCaller(caller);
+      await h.until('ended', () => !h!.callRecord(caller));
+      h.sim.clearFaults();
+      await h.advance(1000);
+      await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
+      await h.until('no call bridge', () => !h!.sim.bridges().some((b) => b.id === `call-${caller}`));
+    });
+  });
+
   describe('hold and retrieve', () => {
     async function onlyAtt1(): Promise<Harness> {
       const hh = await Harness.start({ config: config(), login: false });

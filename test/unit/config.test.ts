@@ -137,4 +137,31 @@ describe('configuration', () => {
     writeFileSync(good, stringify(base()));
     assert.equal(loadConfigFile(good, {}).attendants.length, 2);
   });
+
+  it('given no phone section, then the feature codes, keypad keys and sounds are the documented defaults', () => {
+    const cfg = parseConfig(base());
+    assert.deepEqual(cfg.phone.featureCodes, {
+      login: '*50', logout: '*51', 'dnd-on': '*52', present: '*53', mode: '*54', retrieve: '*55', 'park-retrieve': '*58', 'queue-pickup': '*59', callback: '*69',
+    });
+    assert.deepEqual(cfg.phone.keypad, {
+      prefix: '*', interDigit: 3, keys: { blindTransfer: '1', consult: '2', complete: '3', cancel: '4', swap: '5', conference: '6', hold: '7', park: '8' },
+    });
+    assert.deepEqual([cfg.phone.transferKey, cfg.phone.sounds, cfg.phone.callbackContext], [true, { ok: 'sound:beep', error: 'sound:beeperr' }, 'attendant-sets']);
+    assert.equal(cfg.attendants[0]!.supervisor, false);
+  });
+
+  it('given a phone section with some codes and keys, then the others keep their defaults', () => {
+    const cfg = parseConfig({ ...base(), phone: { featureCodes: { callback: '*70' }, keypad: { keys: { park: '9' } } } });
+    assert.deepEqual([cfg.phone.featureCodes.callback, cfg.phone.featureCodes.login], ['*70', '*50']);
+    assert.deepEqual([cfg.phone.keypad.keys.park, cfg.phone.keypad.keys.hold], ['9', '7']);
+  });
+
+  it('given a feature code that starts another, a key used twice or a bad code, then each is named by its path', () => {
+    const p = problems({ ...base(), phone: { featureCodes: { login: '*5', logout: '*6x' }, keypad: { keys: { hold: '8' } } } });
+    assert.ok(p.some((x) => x.startsWith('phone.featureCodes.logout:')), p.join('\n'));
+    const clash = problems({ ...base(), phone: { featureCodes: { login: '*5' }, keypad: { keys: { hold: '8' } } } });
+    assert.ok(clash.some((x) => /^phone\.featureCodes\.login: "\*5" is also the start of /.test(x)), clash.join('\n'));
+    assert.ok(clash.some((x) => x === 'phone.keypad.keys.hold: key "8" is used by another command'), clash.join('\n'));
+    assert.ok(clash.some((x) => x === 'phone.keypad.keys.park: key "8" is used by another command'), clash.join('\n'));
+  });
 });

@@ -72,10 +72,11 @@ export class Consults {
     }
     if (target !== undefined) throw new OperationError('invalid_state', `call "${callId}" already has a third party`);
     const cur = this.answeredConsultation(attendantId, callId);
-    await this.backFromHold(cur, cur.talkingTo === 'target' ? callId : cur.consultLeg, 'conference');
+    const held = cur.talkingTo === 'target' ? callId : cur.consultLeg!;
     const next: CallRecord = { ...cur, state: 'conference' };
     for (const k of ['talkingTo', 'holdBridge'] as const) delete next[k];
-    await this.store(next, attendantId, 'conference', 'joined');
+    await this.recordThenMove(cur, next, attendantId, 'conference', 'joined', () => this.o.ctx.ari.addChannel(cur.talkBridge!, [held]));
+    bestEffort(this.o.ctx, 'destroy holding bridge', this.o.ctx.ari.destroyBridge(cur.holdBridge!), { callId });
   }
 
   /** Alternate between the caller and the consulted party (the other waits with music). */
@@ -83,14 +84,13 @@ export class Consults {
     const call = this.answeredConsultation(attendantId, callId);
     const toHold = call.talkingTo === 'target' ? call.consultLeg! : callId;
     const toTalk = toHold === callId ? call.consultLeg! : callId;
-    await this.move(call, 'swap', async () => {
+    const next: CallRecord = { ...call, talkingTo: call.talkingTo === 'target' ? 'caller' : 'target' };
+    await this.recordThenMove(call, next, attendantId, 'swap', next.talkingTo!, async () => {
       const { ari } = this.o.ctx;
       // hold first, so the two parties never hear each other
       await ari.addChannel(call.holdBridge!, [toHold], 'participant');
       await ari.addChannel(call.talkBridge!, [toTalk]);
     });
-    const next: CallRecord = { ...call, talkingTo: call.talkingTo === 'target' ? 'caller' : 'target' };
-    await this.store(next, attendantId, 'swap', next.talkingTo!);
   }
 
   /** Take one party of the three-way call aside: it stays with the attendant, the other waits with music. */
@@ -101,12 +101,11 @@ export class Consults {
     if (call.callerGone) throw new OperationError('invalid_state', `the caller of "${callId}" has hung up`);
     const aside = party === callId ? call.consultLeg : callId;
     const holdBridge = `hold-${callId}`;
-    await this.move(call, 'split', async () => {
+    const next: CallRecord = { ...call, state: 'consulting', holdBridge, talkingTo: party === callId ? 'caller' : 'target' };
+    await this.recordThenMove(call, next, attendantId, 'split', next.talkingTo!, async () => {
       await openHoldingBridge(this.o, call, holdBridge);
       await this.o.ctx.ari.addChannel(holdBridge, [aside], 'participant');
     });
-    const next: CallRecord = { ...call, state: 'consulting', holdBridge, talkingTo: party === callId ? 'caller' : 'target' };
-    await this.store(next, attendantId, 'split', next.talkingTo!);
   }
 
   /** Caller and consulted party talk, the attendant leaves; still ringing: transfer on ringing. */
@@ -350,6 +349,21 @@ export class Consults {
     const talkBridge = call.talkBridge;
     if (who) await this.move(call, what, () => ari.addChannel(talkBridge, [who]));
     bestEffort(this.o.ctx, 'destroy holding bridge', ari.destroyBridge(call.holdBridge), { callId: call.id });
+  }
+
+  /**
+   * The record first (what the console, the keys and the events show), then the bridge moves; a
+   * move that fails puts the record back, unless the call changed meanwhile (a party hung up).
+   */
+  private async recordThenMove(prev: CallRecord, next: CallRecord, attendantId: string, action: string, result: string, steps: () => Promise<void>): Promise<void> {
+    await this.store(next, attendantId, action, result);
+    const stored = this.o.ctx.ledger.calls.get(next.id);
+    try {
+      await this.move(next, action, steps);
+    } catch (err) {
+      if (stored && this.o.ctx.ledger.calls.get(next.id) === stored) await this.store(prev, attendantId, action, 'failed');
+      throw err;
+    }
   }
 
   /** bridge moves of a call, in the caller's ARI order; a failure is refused as ari_failed */

@@ -35,7 +35,8 @@ export class Transfers {
     return t;
   }
 
-  async blindTransfer(attendantId: string, callId: string, target: string): Promise<void> {
+  /** `accepted` runs once the transfer is decided, before the attendant's leg is released (the set's transfer key is told then) */
+  async blindTransfer(attendantId: string, callId: string, target: string, accepted?: () => Promise<void>): Promise<void> {
     const { ctx } = this.o;
     const call = requireOwnCall(this.o, attendantId, callId);
     if (call.state !== 'talking' || !call.leg) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
@@ -46,6 +47,7 @@ export class Transfers {
     delete next.leg;
     delete next.talkBridge;
     await this.freeAttendant(attendantId, call, next, { target });
+    await accepted?.().catch(() => undefined);
 
     const failed = await toHoldingBridge(this.o, call, holdBridge);
     if (failed !== undefined) {
