@@ -176,6 +176,8 @@ const configSchema = z.object({
       user: z.string().min(1),
       password: z.string().min(1),
       app: id.default('attendant'),
+      // seconds a REST request may take before it counts as failed (the caller is routed around it)
+      requestTimeout: seconds.positive().default(5),
     }).strict(),
     ami: z.object({
       host: z.string().min(1),
@@ -189,6 +191,8 @@ const configSchema = z.object({
   redis: z.object({ url: z.string().url().optional(), prefix: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/).default('att:') }).strict().default({ prefix: 'att:' }),
   http: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ host: '127.0.0.1', port: 8080 }),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().default({ level: 'info' }),
+  // two controllers on one store: each needs its own stable id (default <hostname>-<pid>)
+  ha: z.object({ nodeId: id.optional() }).strict().default({}),
   timers: z.object({
     absentAfter: seconds.positive().default(80),
     recall: seconds.positive().default(30),
@@ -373,7 +377,7 @@ type Env = Record<string, string | undefined>;
 export const ENV_VARS = [
   'ATTENDANT_CONFIG', 'ATTENDANT_ARI_URL', 'ATTENDANT_ARI_USER', 'ATTENDANT_ARI_PASSWORD',
   'ATTENDANT_AMI_HOST', 'ATTENDANT_AMI_USER', 'ATTENDANT_AMI_PASSWORD',
-  'ATTENDANT_REDIS_URL', 'REDIS_URL', 'ATTENDANT_REDIS_PASSWORD', 'ATTENDANT_HTTP_PORT',
+  'ATTENDANT_REDIS_URL', 'REDIS_URL', 'ATTENDANT_REDIS_PASSWORD', 'ATTENDANT_HTTP_PORT', 'ATTENDANT_NODE_ID',
 ] as const;
 
 /** Secrets and addresses may come from the environment so they stay out of the YAML file. */
@@ -397,6 +401,7 @@ export function applyEnv(raw: unknown, env: Env): unknown {
   setIn(['asterisk', 'ami', 'password'], env.ATTENDANT_AMI_PASSWORD);
   setIn(['redis', 'url'], env.ATTENDANT_REDIS_URL ?? env.REDIS_URL);
   setIn(['http', 'port'], env.ATTENDANT_HTTP_PORT, true);
+  setIn(['ha', 'nodeId'], env.ATTENDANT_NODE_ID);
   const redis = doc.redis as Record<string, unknown> | undefined;
   if (env.ATTENDANT_REDIS_PASSWORD && typeof redis?.url === 'string' && URL.canParse(redis.url)) {
     const u = new URL(redis.url);

@@ -1,4 +1,4 @@
-// Wiring only: store, ARI, switchboard and the HTTP server, started and stopped together.
+// Wiring only: store, lease, ARI, switchboard and the HTTP server, started and stopped together.
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { connectAri } from './asterisk/ari.ts';
@@ -13,6 +13,7 @@ import { connectAmi } from './asterisk/ami.ts';
 import type { AmiPort } from './supervision/ami-port.ts';
 import { SupervisionService } from './supervision/service.ts';
 import { apiDeps, attachEvents, createApp } from './api/index.ts';
+import { LeaseKeeper, nodeIdOf } from './ha/lease.ts';
 
 export interface Controller {
   config: Config;
@@ -22,6 +23,10 @@ export interface Controller {
   /** the HTTP server (API, console, health); its port when started on 0 */
   http: Server;
   httpPort: number;
+  lease: LeaseKeeper;
+  /** active until another controller took over (fenced: it consumes nothing any more) */
+  role(): 'active' | 'fenced';
+  /** graceful: stops consuming, then releases the lease so a standby takes over at once */
   stop(): Promise<void>;
 }
 
@@ -33,6 +38,14 @@ export interface ControllerOptions {
   store?: Store;
   /** log every attendant in to its groups at start (the demo; a real site logs in from sets or the console) */
   autoLogin?: boolean;
+  /** the lease, already held (runNode); without it the controller waits until it holds the lease */
+  lease?: LeaseKeeper;
+  /** clock of lease renewals; default real time (the store lets a lease lapse by its own clock) */
+  leaseTime?: TimeSource;
+  /** clock of ARI request timeouts; default real time (tests of a slow Asterisk share the simulator's) */
+  ariTime?: TimeSource;
+  /** told when this controller stopped consuming because another one holds the lease */
+  onFenced?: (why: string) => void;
 }
 
 export async function startController(config: Config, opts: ControllerOptions): Promise<Controller> {
@@ -40,8 +53,34 @@ export async function startController(config: Config, opts: ControllerOptions): 
   const time = opts.time ?? realTime;
   const store = opts.store ?? await createStore({ ...(config.redis.url ? { url: config.redis.url } : {}), prefix: config.redis.prefix }, time);
   log.info({ store: config.redis.url ? 'redis' : 'memory', prefix: config.redis.prefix }, 'store ready');
-  const ari = await connectAri({ url: config.asterisk.ari.url, user: config.asterisk.ari.user, password: config.asterisk.ari.password, app: config.asterisk.ari.app, log });
-  const switchboard = new Switchboard({ config, ari, store, time, log, ...(opts.random ? { random: opts.random } : {}) });
+  // only the lease holder opens the app's WebSocket: Asterisk gives an app to the newest socket
+  const lease = opts.lease ?? new LeaseKeeper({ store, holder: nodeIdOf(config), ttlMs: config.timers.leaseTtl * 1000, time: opts.leaseTime ?? realTime, log });
+  if (!lease.held && !(await lease.acquire())) throw new Error('stopped before holding the lease');
+  const ari = await connectAri({
+    url: config.asterisk.ari.url, user: config.asterisk.ari.user, password: config.asterisk.ari.password, app: config.asterisk.ari.app, log,
+    requestTimeoutMs: config.asterisk.ari.requestTimeout * 1000, ...(opts.ariTime ? { time: opts.ariTime } : {}),
+  });
+  const switchboard = new Switchboard({ config, ari, store, time, log, lease: { name: lease.name, holder: lease.holder }, ...(opts.random ? { random: opts.random } : {}) });
+
+  // fencing: once another controller holds the lease (or took the app), stop consuming at once
+  let fenced = false;
+  let stopping = false;
+  const fence = (why: string) => {
+    if (fenced || stopping) return;
+    fenced = true;
+    log.error({ why }, 'fenced: another controller is active; this one stops consuming');
+    switchboard.ledger.halt();
+    lease.stop();
+    void ari.close();
+    void switchboard.stop();
+    opts.onFenced?.(why);
+  };
+  lease.on('lost', (other) => fence(`lease held by ${other ?? 'another controller'}`));
+  // after a store outage (Redis restarted, maybe empty), the store is rewritten from memory
+  lease.on('restored', () => { void switchboard.ledger.resync(); });
+  store.onConnection?.((up) => { if (up && !fenced) void switchboard.ledger.resync(); });
+  switchboard.ledger.on('fenced', (holder) => fence(`store refused a write: lease held by ${holder}`));
+  ari.onEvent((e) => { if (e.type === 'ApplicationReplaced') fence('the Stasis app was taken by a newer connection'); });
   await switchboard.start();
   if (opts.autoLogin) {
     for (const a of config.attendants) {
@@ -69,6 +108,7 @@ export async function startController(config: Config, opts: ControllerOptions): 
       ...(ami ? { amiConnected: () => ami.isConnected() } : {}),
       storePing: () => store.ping(),
       storeBacklog: () => switchboard.ledger.backlog,
+      role: () => (fenced ? 'standby' : 'active'),
     },
   });
   const app = createApp(api);
@@ -82,14 +122,18 @@ export async function startController(config: Config, opts: ControllerOptions): 
   log.info({ url: `http://${config.http.host}:${httpPort}` }, 'HTTP listening');
 
   return {
-    config, store, ari, switchboard, http, httpPort,
+    config, store, ari, switchboard, http, httpPort, lease,
+    role: () => (fenced ? 'fenced' : 'active'),
     async stop() {
+      stopping = true;
       events.close();
       await new Promise<void>((r) => { http.close(() => r()); http.closeAllConnections?.(); });
       await switchboard.stop();
       supervision?.stop();
       await ami?.close();
       await ari.close();
+      // released last, once nothing here consumes: the standby may connect at once
+      if (fenced) lease.stop(); else await lease.release();
       if (!opts.store) await store.close();
     },
   };

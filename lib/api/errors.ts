@@ -67,6 +67,7 @@ const STORE_STATUS: Readonly<Record<StoreErrorCode, number>> = {
   store_corrupt: 500,
   store_unavailable: 503,
   store_command_failed: 503,
+  store_fenced: 503,
 };
 
 /** The zod issues of one input location as field problems, `unrecognized_keys` named key by key. */

@@ -3,6 +3,7 @@
 import ari from 'ari-client';
 import { z } from 'zod';
 import type { Logger } from 'pino';
+import type { TimeSource } from '../domain/clock.ts';
 import type { AriEvent, AriPort, BridgeInfo, ChannelInfo, DeviceState, OriginateRequest, TransferProgress } from './port.ts';
 import { AriError } from './port.ts';
 
@@ -14,6 +15,7 @@ interface AriClient {
   deviceStates: AriResourceOps;
   mailboxes: AriResourceOps;
   applications: AriResourceOps;
+  asterisk: AriResourceOps;
   on(event: string, fn: (...args: unknown[]) => void): void;
   removeAllListeners(event?: string): void;
   start(app: string): Promise<void>;
@@ -57,6 +59,7 @@ const eventSchema = z.discriminatedUnion('type', [
     referred_by: z.object({ source_channel: channelSchema, connected_channel: channelSchema.optional() }),
   }),
   z.object({ type: z.literal('PlaybackFinished'), playback: z.object({ id: z.string(), target_uri: z.string().default('') }) }),
+  z.object({ type: z.literal('ApplicationReplaced'), application: z.string().default('') }),
 ]);
 
 const USED_EVENTS: ReadonlySet<string> = new Set(eventSchema.options.map((o) => o.shape.type.value));
@@ -112,6 +115,7 @@ export function parseAriEvent(raw: unknown): AriEvent | undefined {
  * resource is recognised from the body; everything else keeps status 0 (unknown).
  */
 export function toAriError(err: unknown, operation: string): AriError {
+  if (err instanceof AriError) return err;
   const text = err instanceof Error ? err.message : String(err);
   let message = text;
   try {
@@ -131,6 +135,10 @@ export interface AriConnectOptions {
   /** first reconnect delay; doubles up to maxDelayMs */
   minDelayMs?: number;
   maxDelayMs?: number;
+  /** a REST request without an answer after this long fails (status 504), so no caller waits on a hung Asterisk; default 5000 */
+  requestTimeoutMs?: number;
+  /** the clock of request timeouts (tests share a manual one with the simulator); default real time */
+  time?: TimeSource;
 }
 
 class AriClientPort implements AriPort {
@@ -201,14 +209,31 @@ class AriClientPort implements AriPort {
     }
   }
 
-  private async call<T>(resource: 'channels' | 'bridges' | 'deviceStates' | 'mailboxes', op: string, params: Record<string, unknown>): Promise<T> {
+  private async call<T>(resource: 'channels' | 'bridges' | 'deviceStates' | 'mailboxes' | 'asterisk', op: string, params: Record<string, unknown>): Promise<T> {
     const client = this.client;
-    if (!client) throw new AriError(503, 'ARI not connected', `${resource}.${op}`);
+    const operation = `${resource}.${op}`;
+    if (!client) throw new AriError(503, 'ARI not connected', operation);
     try {
-      return (await client[resource][op]!(params)) as T;
+      return (await this.bounded(client[resource][op]!(params), operation)) as T;
     } catch (err) {
-      throw toAriError(err, `${resource}.${op}`);
+      throw toAriError(err, operation);
     }
+  }
+
+  /** the request's answer, or a 504 once requestTimeoutMs has passed (the late answer is ignored) */
+  private bounded<T>(work: Promise<T>, operation: string): Promise<T> {
+    const ms = this.opts.requestTimeoutMs ?? 5000;
+    const time = this.opts.time;
+    return new Promise<T>((resolve, reject) => {
+      const fail = () => reject(new AriError(504, `no answer within ${ms} ms`, operation));
+      const timer = time ? time.schedule(ms, fail) : undefined;
+      const real = time ? undefined : setTimeout(fail, ms);
+      real?.unref();
+      work.then(
+        (v) => { timer?.cancel(); if (real) clearTimeout(real); resolve(v); },
+        (err: unknown) => { timer?.cancel(); if (real) clearTimeout(real); reject(err); },
+      );
+    });
   }
 
   async originate(req: OriginateRequest): Promise<ChannelInfo> {
@@ -248,6 +273,10 @@ class AriClientPort implements AriPort {
     return plainChannel(await this.call<ChannelInfo>('channels', o.snoopId ? 'snoopChannelWithId' : 'snoopChannel', params));
   }
   async getChannel(channelId: string): Promise<ChannelInfo> { return plainChannel(await this.call<ChannelInfo>('channels', 'get', { channelId })); }
+  async startupTime(): Promise<string> {
+    const info = await this.call<{ status?: { startup_time?: string } }>('asterisk', 'getInfo', { only: 'status' });
+    return info.status?.startup_time ?? '';
+  }
   async listChannels(): Promise<ChannelInfo[]> { return (await this.call<ChannelInfo[]>('channels', 'list', {})).map(plainChannel); }
 
   async createBridge(type: 'mixing' | 'holding', name?: string, bridgeId?: string): Promise<BridgeInfo> {

@@ -36,6 +36,8 @@ export type AriEvent =
   | { type: 'BridgeDestroyed'; bridge: BridgeInfo }
   /** a media playback ended (played out, stopped, or its channel left); channelId when it played on a channel */
   | { type: 'PlaybackFinished'; playbackId: string; channelId?: string }
+  /** a newer WebSocket took the app: this connection gets no more of its events */
+  | { type: 'ApplicationReplaced'; application: string }
   | ChannelTransferEvent;
 
 /**
@@ -108,6 +110,8 @@ export interface AriPort {
   snoop(channelId: string, opts: { spy: 'none' | 'both' | 'out' | 'in'; whisper: 'none' | 'both' | 'out' | 'in'; appArgs?: string[]; snoopId?: string }): Promise<ChannelInfo>;
   getChannel(channelId: string): Promise<ChannelInfo>;
   listChannels(): Promise<ChannelInfo[]>;
+  /** when this Asterisk started (`/asterisk/info` status.startup_time): a change means it restarted */
+  startupTime(): Promise<string>;
 
   createBridge(type: 'mixing' | 'holding', name?: string, bridgeId?: string): Promise<BridgeInfo>;
   destroyBridge(bridgeId: string): Promise<void>;

@@ -9,7 +9,7 @@ import { resolveClass } from '../domain/presentation.ts';
 import { followRoute, overflowDecision, overflowDue } from '../domain/table.ts';
 import { groupMembers } from '../domain/group.ts';
 import type { AttendantDesk } from './attendants.ts';
-import { bestEffort, type CallContext } from './context.ts';
+import { bestEffort, ensureBridge, type CallContext } from './context.ts';
 import type { Batch } from './ledger.ts';
 import type { CallBridging, Presenter } from './presenter.ts';
 import { SerialRunner } from './serial.ts';
@@ -18,12 +18,18 @@ import { SerialRunner } from './serial.ts';
 export const VOICEMAIL_CONTEXT = 'attendant-voicemail';
 export const ANNOUNCEMENT_CONTEXT = 'attendant-announcement';
 
+/** a divert Asterisk refuses is tried this many times, 1 s, 2 s, 4 s apart, before the caller is hung up */
+const DIVERT_ATTEMPTS = 4;
+const DIVERT_RETRY_MS = 1000;
+
 export type CallEndReason = 'abandoned' | 'completed' | 'completed-transfer' | 'diverted' | 'fallback' | 'lost';
 
 export class Inbound implements CallBridging {
   readonly serial = new SerialRunner();
   private readonly overflowTimers = new Map<string, TimerHandle>();
   private readonly waitBridges = new Map<string, Promise<string>>();
+  /** callers this run ended or is sending away whose channel may still be listed: never adopted again */
+  private readonly closing = new Set<string>();
   /** observers of finished calls (statistics) */
   onCallEnded?: (call: CallRecord, b: Batch) => void;
   /** what a service knows about an arriving call from its Stasis args (a dnd call: the extension, who set DND) */
@@ -33,11 +39,11 @@ export class Inbound implements CallBridging {
     presenter.bridging = this;
   }
 
-  /** StasisStart of a caller: args are [class, target group]. */
-  arrive(channel: ChannelInfo, args: string[]): void {
+  /** StasisStart of a caller: args are [class, target group]. `arrivedAt` for a caller adopted after a restart. */
+  arrive(channel: ChannelInfo, args: string[], arrivedAt?: number): void {
     const { ctx } = this;
     if (ctx.ledger.calls.has(channel.id)) return; // replayed event after a reconnect
-    const now = ctx.time.now();
+    const now = arrivedAt ?? ctx.time.now();
     const cls = resolveClass(ctx.config.classes, args[0] ?? 'external');
     const requested = args[1] ?? '';
     const start = ctx.groupConfig(requested) ? requested : ctx.config.groups[0]!.id;
@@ -59,6 +65,7 @@ export class Inbound implements CallBridging {
     ctx.log.info({ callId: call.id, class: cls.id, group: call.group, route: route.kind, reason: route.reason, mode: route.mode }, 'call arrived');
 
     if (route.kind === 'divert') {
+      this.markClosing(call.id);
       this.onCallEnded?.({ ...call, state: 'ended', endedAt: now, endReason: `divert:${route.reason}` }, b);
       void ctx.ledger.commit(b);
       void this.serial.run(call.id, () => this.sendTo(call, route.destination, route.reason));
@@ -72,6 +79,11 @@ export class Inbound implements CallBridging {
     void this.serial.run(call.id, () => this.startWaiting(call));
     this.armOverflowTimer(ctx.ledger.calls.get(call.id)!);
     this.presenter.requestDispatch();
+  }
+
+  /** a waiting caller found outside its holding bridge after a restart: back to the music */
+  resumeWaiting(call: CallRecord): void {
+    void this.serial.run(call.id, () => this.startWaiting(call));
   }
 
   /** calls of a group's queue no attendant is being presented yet (maxQueue counts these) */
@@ -122,14 +134,35 @@ export class Inbound implements CallBridging {
       const g = ctx.groupConfig(groupId);
       const music = g && g.waiting !== 'ringback' ? g.waiting.music : 'default';
       p = (async () => {
-        const bridge = await ctx.ari.createBridge('holding', `wait-${groupId}`, `attendant-wait-${groupId}`);
-        await ctx.ari.bridgeStartMoh(bridge.id, music);
-        return bridge.id;
+        const bridge = await ensureBridge(ctx, 'holding', `attendant-wait-${groupId}`, `wait-${groupId}`);
+        await ctx.ari.bridgeStartMoh(bridge, music);
+        return bridge;
       })();
       p.catch(() => this.waitBridges.delete(groupId));
       this.waitBridges.set(groupId, p);
     }
     return p;
+  }
+
+  /** ARI steps for this caller are queued or running */
+  isBusy(callId: string): boolean {
+    return this.serial.has(callId);
+  }
+
+  /** the call was ended (or diverted) by this run: its channel, if still listed, is on its way out */
+  isClosing(channelId: string): boolean {
+    return this.closing.has(channelId);
+  }
+
+  /** StasisEnd of a channel: it is gone for good */
+  forget(channelId: string): void {
+    this.closing.delete(channelId);
+  }
+
+  private markClosing(callId: string): void {
+    this.closing.add(callId);
+    // bounded: an end whose StasisEnd was missed must not leak forever
+    if (this.closing.size > 10_000) this.closing.delete(this.closing.values().next().value!);
   }
 
   /** forget wait bridges (Asterisk restarted or reconnected): they are made again when needed */
@@ -150,7 +183,7 @@ export class Inbound implements CallBridging {
       const g = ctx.groupConfig(current.group);
       const bridgeId = `call-${call.id}`;
       try {
-        const make = ctx.ari.createBridge('mixing', bridgeId, bridgeId);
+        const make = ensureBridge(ctx, 'mixing', bridgeId);
         // a held call (retrieve, recall) is answered and sits in its holding bridge: adding it moves it
         const freeCaller = current.holdBridge ? Promise.resolve() : g?.waiting === 'ringback'
           ? ctx.ari.ringStop(call.id).then(() => ctx.ari.answer(call.id))
@@ -176,12 +209,25 @@ export class Inbound implements CallBridging {
   }
 
   /** StasisEnd of the caller. */
-  callerLeft(callId: string): void {
+  callerLeft(callId: string, detail = 'caller hung up'): void {
     const call = this.ctx.ledger.calls.get(callId);
     if (!call || call.state === 'ended') return;
     const reason: CallEndReason = call.state === 'waiting' || call.state === 'ringing' ? 'abandoned' : 'completed';
     this.ctx.log.info({ callId, state: call.state, reason }, reason === 'abandoned' ? 'caller abandoned' : 'caller hung up');
-    this.finish(callId, reason, 'caller hung up');
+    this.finish(callId, reason, detail);
+  }
+
+  /**
+   * The caller's channel is gone and its StasisEnd was never seen (the controller was down or
+   * disconnected): it hung up meanwhile, or Asterisk restarted and the call was lost.
+   */
+  callerGone(callId: string, asteriskRestarted: boolean, why: string): void {
+    if (!asteriskRestarted) {
+      this.callerLeft(callId, `caller hung up (seen after ${why})`);
+      return;
+    }
+    this.ctx.log.warn({ callId }, 'call lost: Asterisk restarted');
+    this.finish(callId, 'lost', `Asterisk restarted (seen after ${why})`);
   }
 
   /** StasisEnd of an attendant's answered leg: the attendant hung up, the caller is released. */
@@ -197,6 +243,7 @@ export class Inbound implements CallBridging {
     const { ctx } = this;
     const call = ctx.ledger.calls.get(callId);
     if (!call) return;
+    this.markClosing(callId);
     const now = ctx.time.now();
     this.overflowTimers.get(callId)?.cancel();
     this.overflowTimers.delete(callId);
@@ -278,8 +325,11 @@ export class Inbound implements CallBridging {
 
   // ----- leaving the attendants ---------------------------------------------------------------
 
-  /** Send a caller out of Stasis to a destination of the table (night service, extension...). */
-  private async sendTo(call: CallRecord, dest: Destination, reason: string): Promise<void> {
+  /**
+   * Send a caller out of Stasis to a destination of the table (night service, extension...). Asterisk
+   * failing or slow for a while is retried with backoff; hanging up is the last resort.
+   */
+  private async sendTo(call: CallRecord, dest: Destination, reason: string, attempt = 1): Promise<void> {
     const { ctx } = this;
     try {
       switch (dest.type) {
@@ -301,7 +351,19 @@ export class Inbound implements CallBridging {
       }
       ctx.log.info({ callId: call.id, destination: dest, reason }, 'diverted');
     } catch (err) {
-      ctx.log.error({ callId: call.id, destination: dest, reason, err: (err as Error).message }, 'divert failed; hanging up is the last resort');
+      const e = err as Error & { status?: number };
+      // gone, or already out of Stasis (an earlier attempt that timed out went through after all)
+      if (e.status === 404 || /not in Stasis/i.test(e.message)) {
+        ctx.log.info({ callId: call.id, err: e.message }, 'caller no longer ours to divert');
+        return;
+      }
+      if (attempt < DIVERT_ATTEMPTS) {
+        const delayMs = DIVERT_RETRY_MS * 2 ** (attempt - 1);
+        ctx.log.warn({ callId: call.id, destination: dest, reason, attempt, retryInMs: delayMs, err: e.message }, 'divert failed; retrying');
+        ctx.time.schedule(delayMs, () => { void this.serial.run(call.id, () => this.sendTo(call, dest, reason, attempt + 1)); });
+        return;
+      }
+      ctx.log.error({ callId: call.id, destination: dest, reason, err: e.message }, 'divert failed; hanging up is the last resort');
       bestEffort(ctx, 'hang up undeliverable caller', ctx.ari.hangup(call.id), { callId: call.id });
     }
   }

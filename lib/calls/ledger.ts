@@ -1,11 +1,13 @@
 // The controller's working state: attendants, groups, calls and queues in memory (decisions are
 // made synchronously on it, so two decisions can never interleave), written through to the store
 // in atomic batches. While the store is unreachable, batches wait in order and are retried.
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { AttendantRecord, CallRecord, GroupRecord, LogEntryInput } from '../domain/model.ts';
 import { queueScore } from '../domain/presentation.ts';
-import type { Snapshot, Store, StoreOp } from '../store/store.ts';
+import type { CommitGuard, Snapshot, Store, StoreOp } from '../store/store.ts';
+import { StoreFencedError } from '../store/keys.ts';
 import type { TimeSource } from '../domain/clock.ts';
 
 export type Change =
@@ -119,7 +121,12 @@ export class Batch {
   }
 }
 
-export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolean] }> {
+export interface LedgerOptions {
+  /** the controller's lease: writes are refused by the store once another controller holds it (fencing) */
+  lease?: { name: string; holder: string };
+}
+
+export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolean]; fenced: [string] }> {
   readonly attendants = new Map<string, AttendantRecord>();
   readonly groups = new Map<string, GroupRecord>();
   readonly calls = new Map<string, CallRecord>();
@@ -128,8 +135,15 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   private flushing: Promise<void> | undefined;
   private storeUp = true;
   private retryDelay = 100;
+  /** this ledger's batches carry (writer, seq) so a retry of a batch whose reply was lost is not applied twice */
+  private readonly writer = randomUUID();
+  private seq = 0;
+  /** the batches sent in the last attempt, and their seq: a retry resends exactly these first */
+  private inflight: { seq: number; count: number } | undefined;
+  private halted = false;
+  private resyncing: Promise<void> | undefined;
 
-  constructor(private readonly store: Store, private readonly time: TimeSource, private readonly log: Logger) {
+  constructor(private readonly store: Store, private readonly time: TimeSource, private readonly log: Logger, private readonly opts: LedgerOptions = {}) {
     super();
   }
 
@@ -161,7 +175,7 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
    */
   async commit(b: Batch): Promise<void> {
     const changes = b.finish();
-    if (b.ops.length) {
+    if (b.ops.length && !this.halted) {
       this.pending.push(b.ops);
       await this.flush();
     }
@@ -180,8 +194,13 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
       this.pending.push(b.ops);
     } else {
       try {
-        won = await this.store.claimCall(callId, attendantId, b.ops);
+        won = await this.store.claimCall(callId, attendantId, b.ops, this.opts.lease ? { lease: this.opts.lease } : {});
       } catch (err) {
+        if (err instanceof StoreFencedError) {
+          // another controller holds the lease: this one takes nothing more
+          this.emit('fenced', err.holder);
+          return false;
+        }
         this.log.error({ err: (err as Error).message, callId }, 'store claim failed; queued for retry');
         this.pending.push(b.ops);
         void this.flush();
@@ -210,6 +229,52 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     return this.pending.length;
   }
 
+  /** Fenced (another controller is active): keep deciding nothing more to the store, drop what waits. */
+  halt(): void {
+    this.halted = true;
+    this.pending = [];
+    this.inflight = undefined;
+  }
+
+  /**
+   * After a store outage (Redis restarted, maybe empty): write the whole working state again, and
+   * remove calls the store still has that ended meanwhile. Queued behind the batches still waiting.
+   */
+  resync(): Promise<void> {
+    this.resyncing ??= this.rewrite().finally(() => { this.resyncing = undefined; });
+    return this.resyncing;
+  }
+
+  private async rewrite(): Promise<void> {
+    let stored: Snapshot;
+    try {
+      stored = await this.store.snapshot();
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'store resync postponed: cannot read the store');
+      return;
+    }
+    if (this.halted) return;
+    // built synchronously from memory as it is now: a batch decided meanwhile is already in it
+    const ops: StoreOp[] = [];
+    for (const a of this.attendants.values()) ops.push({ op: 'putAttendant', attendant: a });
+    for (const g of this.groups.values()) ops.push({ op: 'putGroup', group: g });
+    for (const c of this.calls.values()) ops.push({ op: 'putCall', call: c });
+    for (const c of stored.calls) if (!this.calls.has(c.id)) ops.push({ op: 'deleteCall', callId: c.id });
+    for (const [group, ids] of this.queues) {
+      for (const id of ids) {
+        const c = this.calls.get(id);
+        if (c) ops.push({ op: 'enqueue', group, callId: id, score: queueScore(c.priority, c.arrivedAt) });
+      }
+    }
+    for (const [group, ids] of Object.entries(stored.queues)) {
+      const mine = new Set(this.queues.get(group) ?? []);
+      for (const id of ids) if (!mine.has(id)) ops.push({ op: 'dequeue', group, callId: id });
+    }
+    this.log.info({ attendants: this.attendants.size, calls: this.calls.size, removed: stored.calls.filter((c) => !this.calls.has(c.id)).length }, 'store resynchronised from memory');
+    this.pending.push(ops);
+    await this.flush();
+  }
+
   private flush(): Promise<void> {
     if (!this.flushing) {
       this.flushing = this.drain().finally(() => { this.flushing = undefined; });
@@ -217,17 +282,30 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     return this.flushing;
   }
 
+  private guard(seq: number): CommitGuard {
+    return { writer: { id: this.writer, seq }, ...(this.opts.lease ? { lease: this.opts.lease } : {}) };
+  }
+
   private async drain(): Promise<void> {
-    while (this.pending.length) {
-      // everything waiting goes in one atomic write: fewer round trips under load
-      const ops = this.pending.flat();
-      const count = this.pending.length;
+    while (this.pending.length && !this.halted) {
+      // everything waiting goes in one atomic write (fewer round trips under load); a retry resends the same chunk
+      const chunk = this.inflight ?? { seq: ++this.seq, count: this.pending.length };
+      this.inflight = chunk;
+      const ops = this.pending.slice(0, chunk.count).flat();
       try {
-        await this.store.commit(ops);
-        this.pending.splice(0, count);
+        await this.store.commit(ops, this.guard(chunk.seq));
+        this.pending.splice(0, chunk.count);
+        this.inflight = undefined;
         this.retryDelay = 100;
-        if (!this.storeUp) { this.storeUp = true; this.emit('storeState', true); this.log.info('store writes resumed'); }
+        if (!this.storeUp) {
+          this.storeUp = true;
+          this.emit('storeState', true);
+          this.log.info('store writes resumed');
+          void this.resync();
+        }
       } catch (err) {
+        if (this.halted) return;
+        if (err instanceof StoreFencedError) this.emit('fenced', err.holder);
         if (this.storeUp) { this.storeUp = false; this.emit('storeState', false); }
         this.log.error({ err: (err as Error).message, backlog: this.pending.length }, 'store write failed; retrying');
         const delay = this.retryDelay;

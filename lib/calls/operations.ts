@@ -166,10 +166,21 @@ export class SwitchboardOperations implements Operations {
   rearm(): void {
     this.holds.rearm();
     this.parks.rearm();
+    this.transfers.rearm();
     this.dnd.rearm();
     this.wakeups.rearm();
     this.messages.rearm();
     this.nightBell.rearm();
+  }
+
+  /** a handed-off pair (a completed transfer in `xfer-<callId>`) found after a restart: watch it again */
+  watchTransferred(callId: string, leg: string, bridge: string): void {
+    this.handoffs.watch(callId, leg, bridge);
+  }
+
+  /** a channel of a handed-off pair the controller watches */
+  isTransferred(channelId: string): boolean {
+    return this.handoffs.has(channelId);
   }
 
   stop(): void {

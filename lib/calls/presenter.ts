@@ -1,6 +1,7 @@
 // Presentation: choose who rings for each waiting call (hunting), ring the attendant's set by
 // originating a leg into the app, and handle what the set does: answer (the hand-over), no answer
 // within the ring timeout, busy, offline; the absent timer stops a presentation too.
+import { randomInt } from 'node:crypto';
 import { huntWithRetry } from '../domain/group.ts';
 import { nextToPresent, presentationDelay, resolveClass, type PresentCandidate } from '../domain/presentation.ts';
 import type { TimerHandle } from '../domain/clock.ts';
@@ -48,10 +49,12 @@ export interface CallBridging {
 export class Presenter {
   private readonly presentations = new Map<string, Presentation>();
   private readonly originateFailures = new Map<string, number>();
-  private legSeq = 0;
+  /** leg ids must not repeat across runs: a restarted controller would mistake the old leg's late events for its own */
+  private legSeq = randomInt(2 ** 40);
   /** a channel a set already has up, by attendant: the leg of that attendant's next presentation */
   private readonly offHookLegs = new Map<string, string>();
   private dispatchQueued = false;
+  private paused = false;
   private recheck: { at: number; timer: TimerHandle } | undefined;
   bridging!: CallBridging;
 
@@ -59,13 +62,23 @@ export class Presenter {
     desk.onAbsentTimer = (id) => this.absentTimerFired(id);
   }
 
+  /** While paused (a reconciliation in progress), requests are remembered and served on resume. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.requestDispatch();
+  }
+
   /** Coalesce dispatch requests made in one turn into one pass. */
   requestDispatch(): void {
-    if (this.dispatchQueued) return;
+    if (this.dispatchQueued || this.paused) return;
     this.dispatchQueued = true;
     queueMicrotask(() => {
       this.dispatchQueued = false;
-      this.dispatch();
+      if (!this.paused) this.dispatch();
     });
   }
 
@@ -193,6 +206,8 @@ export class Presenter {
       this.originateFailures.delete(call.id);
     } catch (err) {
       ctx.log.warn({ callId: call.id, attendant: p.attendant, leg: p.leg, err: (err as Error).message }, 'originate failed');
+      // no answer in time: Asterisk may still make the leg; it must not ring for nothing
+      if ((err as { status?: number }).status === 504) bestEffort(ctx, 'hang up timed-out leg', ctx.ari.hangup(p.leg), { leg: p.leg });
       const failures = (this.originateFailures.get(call.id) ?? 0) + 1;
       this.originateFailures.set(call.id, failures);
       this.legEnded(p.leg, 'failed');
@@ -277,6 +292,11 @@ export class Presenter {
 
   isPresentationLeg(leg: string): boolean {
     return this.presentations.has(leg);
+  }
+
+  /** a presentation leg Asterisk no longer has (its ChannelDestroyed was missed): the presentation failed */
+  legVanished(leg: string): void {
+    this.legEnded(leg, 'failed');
   }
 
   /**

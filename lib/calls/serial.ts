@@ -12,6 +12,11 @@ export class SerialRunner {
     return next;
   }
 
+  /** true while steps for this key are queued or running */
+  has(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   /** steps still queued or running */
   get active(): number {
     return this.tails.size;

@@ -6,18 +6,19 @@ import type { AriEvent, AriPort, ChannelInfo } from '../asterisk/port.ts';
 import type { Config } from '../config.ts';
 import type { TimeSource } from '../domain/clock.ts';
 import type { AttendantEvent } from '../domain/attendant.ts';
-import type { AttendantRecord, CallRecord, Mode } from '../domain/model.ts';
+import type { AttendantRecord, Mode } from '../domain/model.ts';
 import type { Store } from '../store/store.ts';
 import { AttendantDesk } from './attendants.ts';
 import { bestEffort, type CallContext } from './context.ts';
 import { Inbound } from './inbound.ts';
-import { Ledger, type Change } from './ledger.ts';
+import { Ledger, type Change, type LedgerOptions } from './ledger.ts';
 import { PRESENT_ARG, Presenter } from './presenter.ts';
 import { DomainError } from '../domain/errors.ts';
 import { recordCallEnd } from './traffic-recorder.ts';
 import { recordBridgeStay } from './bridge-stays.ts';
 import { effectiveMode } from '../domain/table.ts';
 import { SwitchboardOperations } from './operations.ts';
+import { ASTERISK_DOC, Recovery } from './recovery.ts';
 import { AttendantPhone, FEATURE_ARG } from './phone/phone.ts';
 
 export interface SwitchboardDeps {
@@ -27,6 +28,8 @@ export interface SwitchboardDeps {
   time: TimeSource;
   log: Logger;
   random?: () => number;
+  /** the controller's lease: store writes are fenced by it */
+  lease?: LedgerOptions['lease'];
 }
 
 export class Switchboard {
@@ -36,6 +39,8 @@ export class Switchboard {
   readonly inbound: Inbound;
   /** the operators' commands (answer from the console, release, ...) */
   readonly operations: SwitchboardOperations;
+  /** reconciliation with Asterisk after a start, a reconnect or an Asterisk restart */
+  readonly recovery: Recovery;
   /** the SIP set as the attendant set: feature codes, keypad commands, transfer key, key lamps */
   readonly phone: AttendantPhone;
   private readonly ctx: CallContext;
@@ -43,7 +48,7 @@ export class Switchboard {
 
   constructor(private readonly deps: SwitchboardDeps) {
     const { config, ari, store, time, log } = deps;
-    this.ledger = new Ledger(store, time, log);
+    this.ledger = new Ledger(store, time, log, deps.lease ? { lease: deps.lease } : {});
     const groups = new Map(config.groups.map((g) => [g.id, g]));
     const attendants = new Map(config.attendants.map((a) => [a.id, a]));
     this.ctx = {
@@ -59,6 +64,7 @@ export class Switchboard {
     this.operations = new SwitchboardOperations({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound });
     this.inbound.describeArrival = (args) => this.operations.describeArrival(args);
     this.phone = new AttendantPhone({ ctx: this.ctx, ops: this.operations, presenter: this.presenter, desk: this });
+    this.recovery = new Recovery({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound, operations: this.operations, phone: this.phone });
   }
 
   /** Subscribe to every published change (the API's WebSocket uses this). */
@@ -70,69 +76,22 @@ export class Switchboard {
   async start(): Promise<void> {
     const { ari, store, log } = this.deps;
     this.ledger.load(await store.snapshot());
+    const known = await store.getDoc(ASTERISK_DOC.kind, ASTERISK_DOC.id);
+    this.recovery.remember(typeof known?.startupTime === 'string' ? known.startupTime : undefined);
     const seed = this.ledger.batch();
     this.desk.seed(seed);
     await this.ledger.commit(seed);
     await this.operations.load();
     ari.onEvent((e) => this.handle(e));
-    ari.onConnection((up) => { if (up) void this.reconcile('reconnect'); });
+    ari.onConnection((up) => { if (up && this.started) void this.reconcile('reconnect'); });
     this.started = true;
     await this.reconcile('start');
     log.info({ attendants: this.ledger.attendants.size, calls: this.ledger.calls.size }, 'switchboard started');
   }
 
-  /**
-   * Make the stored state agree with Asterisk after a start or a reconnect: calls whose caller is
-   * gone are closed (and counted), presentations that were ringing are given up and presented
-   * again, talking calls are left alone, timers are armed again.
-   */
-  async reconcile(why: string): Promise<void> {
-    const { ari, log } = this.deps;
-    let live: Set<string>;
-    try {
-      live = new Set((await ari.listChannels()).map((c) => c.id));
-    } catch (err) {
-      log.warn({ err: (err as Error).message, why }, 'cannot list channels; reconciling later');
-      return;
-    }
-    this.inbound.resetBridges();
-    const b = this.ledger.batch();
-    let closed = 0;
-    let represented = 0;
-    for (const call of [...this.ledger.calls.values()]) {
-      // after a caller left a consultation the attendant goes on with the third party: no caller to find
-      if (!live.has(call.id) && !call.callerGone) {
-        closed++;
-        this.inbound.finish(call.id, 'lost', `caller gone after ${why}`);
-        continue;
-      }
-      if (call.state === 'ringing' && !call.ringingLegs.some((l) => this.presenter.isPresentationLeg(l))) {
-        // presentations of a previous run: stop them, present again
-        represented++;
-        for (const leg of call.ringingLegs) if (live.has(leg)) void ari.hangup(leg).catch(() => undefined);
-        const next: CallRecord = { ...call, state: call.slot !== undefined ? 'held' : call.parkSlot !== undefined ? 'parked' : 'waiting', ringingLegs: [] };
-        if (call.slot === undefined && call.parkSlot === undefined) delete next.attendant;
-        b.putCall(next);
-      }
-      if (call.state === 'talking' && call.leg && !live.has(call.leg)) {
-        // the attendant's side vanished while we were away: release the caller
-        this.inbound.attendantLeft(call.leg);
-      }
-    }
-    this.operations.reconcile(live);
-    for (const a of [...this.ledger.attendants.values()]) {
-      const call = a.currentCall ? this.ledger.calls.get(a.currentCall) : undefined;
-      const stale = a.state === 'ringing' ? !call || call.state !== 'ringing' || !call.ringingLegs.includes(a.currentLeg ?? '') : a.state === 'busy' && a.currentCall !== undefined && !call;
-      if (stale) this.desk.apply(b, a.id, { type: 'callEnded', ...(a.currentCall ? { callId: a.currentCall } : {}) });
-    }
-    await this.ledger.commit(b);
-    this.desk.republishAll();
-    this.phone.republishAll();
-    this.desk.rearmAll();
-    this.inbound.rearm();
-    this.operations.rearm();
-    log.info({ why, closed, represented, live: live.size }, 'reconciled with Asterisk');
-    this.presenter.requestDispatch();
+  /** Make the state agree with Asterisk (see recovery.ts); one at a time, retried while Asterisk cannot answer. */
+  reconcile(why: string): Promise<void> {
+    return this.recovery.reconcile(why);
   }
 
   private handle(e: AriEvent): void {
@@ -149,6 +108,7 @@ export class Switchboard {
       }
       case 'StasisEnd': {
         const id = e.channel.id;
+        this.inbound.forget(id);
         this.phone.channelLeft(id);
         if (this.operations.channelLeft(id)) break;
         if (this.ledger.calls.has(id)) this.inbound.callerLeft(id);
@@ -234,6 +194,7 @@ export class Switchboard {
 
   async stop(): Promise<void> {
     this.started = false;
+    this.recovery.stop();
     this.phone.stop();
     this.presenter.stop();
     this.operations.stop();

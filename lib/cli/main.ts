@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../config.ts';
 import { createLogger } from '../log.ts';
-import { startController } from '../controller.ts';
+import { runNode } from '../ha/node.ts';
 
 const USAGE = `usage:
   attendant [run] --config <file>        run the controller (or ATTENDANT_CONFIG)
@@ -85,10 +85,11 @@ export async function main(argv: string[]): Promise<void> {
       const args = cmd === 'run' ? rest : argv;
       const cfg = loadOrExit(args);
       const log = createLogger(cfg.log.level);
-      const controller = await startController(cfg, { log });
+      // standby until this process holds the lease, then the active controller (see docs/architecture.md)
+      const node = await runNode(cfg, { log });
       const shutdown = async (sig: string) => {
         log.info({ sig }, 'stopping');
-        await controller.stop();
+        await node.stop();
         process.exit(0);
       };
       process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -154,6 +154,11 @@ export class Simulator {
     return this.sockets.connectedApps();
   }
 
+  /** event WebSockets open now (two controllers: only the active one may hold one) */
+  openSockets(): number {
+    return this.sockets.size;
+  }
+
   /** resolves once the work Asterisk does "right after" a request has run (not timers: advance those) */
   idle(): Promise<void> {
     return this.core.scheduler.idle();

@@ -5,14 +5,14 @@ import { RedisStore } from './redis.ts';
 import type { RedisStoreOptions } from './redis.ts';
 import type { Store } from './store.ts';
 
-export type { Snapshot, StatsInterval, Store, StoreOp } from './store.ts';
+export type { CommitGuard, Snapshot, StatsInterval, Store, StoreOp } from './store.ts';
 export { queueScore } from './store.ts';
 export type { RedisStoreOptions, CommandStats } from './redis.ts';
 export { RedisStore } from './redis.ts';
 export { MemoryStore } from './memory.ts';
 export type { StoreErrorCode, StoreKeys } from './keys.ts';
 export {
-  CorruptRecordError, DEFAULT_PREFIX, InvalidStoreIdError, InvalidStoreOpError, StoreCommandError, StoreError, storeKeys,
+  CorruptRecordError, DEFAULT_PREFIX, InvalidStoreIdError, InvalidStoreOpError, StoreCommandError, StoreError, StoreFencedError, storeKeys,
   StoreUnavailableError,
 } from './keys.ts';
 

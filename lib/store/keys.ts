@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { MODES } from '../config.ts';
 import { ATTENDANT_STATES, CALL_STATES, GROUP_STATES } from '../domain/model.ts';
 import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogEntryInput } from '../domain/model.ts';
-import type { StoreOp } from './store.ts';
+import type { CommitGuard, StoreOp } from './store.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Errors: one class per case, each with a stable code the API maps to a status.
 
-export type StoreErrorCode = 'store_invalid_id' | 'store_invalid_op' | 'store_corrupt' | 'store_unavailable' | 'store_command_failed';
+export type StoreErrorCode = 'store_invalid_id' | 'store_invalid_op' | 'store_corrupt' | 'store_unavailable' | 'store_command_failed' | 'store_fenced';
 
 export abstract class StoreError extends Error {
   override readonly name: string = 'StoreError';
@@ -53,6 +53,14 @@ export class StoreCommandError extends StoreError {
   readonly code = 'store_command_failed';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
+  }
+}
+
+/** A guarded write refused because another controller holds the lease: this one must stop writing. */
+export class StoreFencedError extends StoreError {
+  readonly code = 'store_fenced';
+  constructor(readonly lease: string, readonly holder: string) {
+    super(`lease "${lease}" is held by "${holder}": write refused`);
   }
 }
 
@@ -116,6 +124,8 @@ export interface StoreKeys {
   docPrefix(kind: string): string;
   /** string with a TTL: the holder */
   lease(name: string): string;
+  /** string with a TTL: the last batch sequence a writer committed (exactly-once retries) */
+  writer(id: string): string;
 }
 
 export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
@@ -149,6 +159,7 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     docs: (kind) => `${p}docs:${checkId('document kind', kind)}`,
     docPrefix: (kind) => `${p}doc:${checkId('document kind', kind)}:`,
     lease: (name) => `${p}lease:${checkId('lease', name)}`,
+    writer: (id) => `${p}writer:${checkId('writer', id)}`,
   };
 }
 
@@ -475,4 +486,19 @@ export function checkRange(what: string, from: number, to: number): void {
 export function checkLeaseTtl(ttlMs: number): number {
   if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new InvalidStoreOpError(`lease ttl must be a positive integer of ms, got ${ttlMs}`);
   return ttlMs;
+}
+
+/** how long a writer's last sequence is remembered: far longer than any retry of its batches */
+export const WRITER_TTL_MS = 24 * 3600 * 1000;
+
+export function checkGuard(guard: CommitGuard): CommitGuard {
+  if (guard.writer) {
+    checkId('writer', guard.writer.id);
+    if (!Number.isSafeInteger(guard.writer.seq) || guard.writer.seq < 0) throw new InvalidStoreOpError(`writer seq must be a non-negative integer, got ${guard.writer.seq}`);
+  }
+  if (guard.lease) {
+    checkId('lease', guard.lease.name);
+    checkId('lease holder', guard.lease.holder);
+  }
+  return guard;
 }

@@ -2,9 +2,9 @@
 // Records are copied in and out, so a caller never holds a reference to stored state.
 import type { Clock } from '../domain/clock.ts';
 import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogQuery } from '../domain/model.ts';
-import type { Snapshot, StatsInterval, Store, StoreOp } from './store.ts';
+import type { CommitGuard, Snapshot, StatsInterval, Store, StoreOp } from './store.ts';
 import {
-  checkId, checkScope, checkLeaseTtl, checkLogQuery, checkRange, decodeDoc, prepareOps, StoreUnavailableError,
+  checkGuard, checkId, checkScope, checkLeaseTtl, checkLogQuery, checkRange, decodeDoc, prepareOps, StoreFencedError, StoreUnavailableError,
 } from './keys.ts';
 import type { PreparedOp } from './keys.ts';
 
@@ -40,14 +40,22 @@ export class MemoryStore implements Store {
   /** kind -> id -> JSON text (stored as text so what comes out is what JSON carries, like Redis) */
   private readonly docs = new Map<string, Map<string, string>>();
   private readonly leases = new Map<string, { holder: string; expiresAt: number }>();
+  /** writer id -> last batch seq committed */
+  private readonly writers = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly clock: Clock) {}
 
-  async commit(ops: StoreOp[]): Promise<void> {
+  async commit(ops: StoreOp[], guard: CommitGuard = {}): Promise<void> {
     this.open();
     // every op is checked before the first one is applied: a bad batch changes nothing
     const prepared = prepareOps(ops);
+    const { writer, lease } = checkGuard(guard);
+    if (lease) this.fence(lease);
+    if (writer) {
+      if ((this.writers.get(writer.id) ?? -1) >= writer.seq) return;
+      this.writers.set(writer.id, writer.seq);
+    }
     for (const op of prepared) this.apply(op);
   }
 
@@ -106,11 +114,13 @@ export class MemoryStore implements Store {
     };
   }
 
-  async claimCall(callId: string, attendantId: string, ops: StoreOp[] = []): Promise<boolean> {
+  async claimCall(callId: string, attendantId: string, ops: StoreOp[] = [], guard: Pick<CommitGuard, 'lease'> = {}): Promise<boolean> {
     this.open();
     checkId('call', callId);
     checkId('attendant', attendantId);
     const prepared = prepareOps(ops);
+    const { lease } = checkGuard(guard);
+    if (lease) this.fence(lease);
     if (this.claims.has(callId)) return false;
     this.claims.set(callId, attendantId);
     for (const op of prepared) this.apply(op);
@@ -207,6 +217,11 @@ export class MemoryStore implements Store {
 
   private open(): void {
     if (this.closed) throw new StoreUnavailableError('memory store is closed');
+  }
+
+  private fence(lease: { name: string; holder: string }): void {
+    const current = this.liveLease(lease.name);
+    if (current && current.holder !== lease.holder) throw new StoreFencedError(lease.name, current.holder);
   }
 
   private liveLease(name: string): { holder: string; expiresAt: number } | undefined {

@@ -3,10 +3,11 @@
 import { createHash } from 'node:crypto';
 import { createClient, ErrorReply } from 'redis';
 import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogQuery } from '../domain/model.ts';
-import type { Snapshot, StatsInterval, Store, StoreOp } from './store.ts';
+import type { CommitGuard, Snapshot, StatsInterval, Store, StoreOp } from './store.ts';
 import {
-  checkId, checkLeaseTtl, checkLogQuery, checkRange, decodeAttendant, decodeCall, decodeCounters, decodeDoc, decodeGroup,
-  decodeLogEntry, DEFAULT_PREFIX, prepareOps, StoreCommandError, StoreError, storeKeys, StoreUnavailableError,
+  checkGuard, checkId, checkLeaseTtl, checkLogQuery, checkRange, decodeAttendant, decodeCall, decodeCounters, decodeDoc, decodeGroup,
+  decodeLogEntry, DEFAULT_PREFIX, prepareOps, StoreCommandError, StoreError, StoreFencedError, storeKeys, StoreUnavailableError,
+  WRITER_TTL_MS,
 } from './keys.ts';
 import type { PreparedOp, StoreKeys } from './keys.ts';
 
@@ -92,10 +93,35 @@ const APPLY_SCRIPT = `${APPLY_LIB}
 apply(ARGV, 1)
 return 1`;
 
-/** KEYS[1] claim key; ARGV[1] attendant; ARGV[2..] encoded commands, applied only when the claim is won. */
-const CLAIM_SCRIPT = `${APPLY_LIB}
+/** Fencing: a guarded write is refused (an error reply naming the holder) while another holder has the lease. */
+const FENCE_LIB = `
+local function fence(lease, holder)
+  if lease == '' then return end
+  local current = redis.call('GET', lease)
+  if current and current ~= holder then error({ err = 'FENCED ' .. lease .. ' ' .. current }) end
+end
+`;
+
+/** KEYS[1] claim key, KEYS[2] lease key or ''; ARGV[1] attendant, ARGV[2] lease holder; ARGV[3..] encoded commands, applied only when the claim is won. */
+const CLAIM_SCRIPT = `${APPLY_LIB}${FENCE_LIB}
+fence(KEYS[2], ARGV[2])
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
-apply(ARGV, 2)
+apply(ARGV, 3)
+return 1`;
+
+/**
+ * A guarded commit, atomic like MULTI. KEYS[1] writer key or '', KEYS[2] lease key or '';
+ * ARGV[1] batch seq, ARGV[2] lease holder, ARGV[3] writer ttl ms, ARGV[4..] encoded commands.
+ * A seq not above the writer's last one is a retry of a batch already applied: skipped (0).
+ */
+const COMMIT_SCRIPT = `${APPLY_LIB}${FENCE_LIB}
+fence(KEYS[2], ARGV[2])
+if KEYS[1] ~= '' then
+  local last = tonumber(redis.call('GET', KEYS[1]) or '-1')
+  if last >= tonumber(ARGV[1]) then return 0 end
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+end
+apply(ARGV, 4)
 return 1`;
 
 /** KEYS[1] lease; ARGV holder, ttl ms. The holder renews; anyone takes a free lease. */
@@ -154,6 +180,7 @@ interface Script { source: string; sha: string }
 const script = (source: string): Script => ({ source, sha: createHash('sha1').update(source).digest('hex') });
 const SCRIPTS = {
   claim: script(CLAIM_SCRIPT),
+  commit: script(COMMIT_SCRIPT),
   leaseAcquire: script(LEASE_ACQUIRE_SCRIPT),
   leaseRelease: script(LEASE_RELEASE_SCRIPT),
   list: script(LIST_SCRIPT),
@@ -275,6 +302,8 @@ function redactUrl(url: string): string {
  * (offline, closed, socket reset or timeout: node-redis rejects pending commands with the socket's own error). */
 function toStoreError(err: unknown, what: string): StoreError {
   if (err instanceof StoreError) return err;
+  const fenced = err instanceof ErrorReply ? /^FENCED (\S+) (\S+)/.exec(err.message) : null;
+  if (fenced) return new StoreFencedError(fenced[1]!, fenced[2]!);
   if (err instanceof ErrorReply) return new StoreCommandError(`${what}: redis refused: ${err.message}`, { cause: err });
   const reason = err instanceof Error ? err.message : String(err);
   return new StoreUnavailableError(`${what}: redis unavailable (${reason})`, { cause: err });
@@ -300,7 +329,12 @@ export class RedisStore implements Store {
     private readonly client: Client,
     readonly keys: StoreKeys,
     private readonly commandTimeoutMs: number,
+    private readonly connectionListeners: Array<(up: boolean) => void>,
   ) {}
+
+  onConnection(listener: (up: boolean) => void): void {
+    this.connectionListeners.push(listener);
+  }
 
   /**
    * Connect and load the scripts. Connection policy, chosen for a controller that must never hang on its store:
@@ -319,6 +353,11 @@ export class RedisStore implements Store {
     const maxDelay = opts.maxReconnectDelayMs ?? 2000;
     let everReady = false;
     let up = false;
+    const listeners: Array<(up: boolean) => void> = [];
+    const tell = (state: boolean) => {
+      opts.onConnection?.(state);
+      for (const l of listeners) l(state);
+    };
     const client = createClient({
       url,
       disableOfflineQueue: true,
@@ -332,22 +371,22 @@ export class RedisStore implements Store {
       },
     });
     client.on('error', (err: Error) => {
-      if (up) { up = false; opts.onConnection?.(false); }
+      if (up) { up = false; tell(false); }
       opts.onError?.(err);
     });
     client.on('ready', () => {
       everReady = true;
-      if (!up) { up = true; opts.onConnection?.(true); }
+      if (!up) { up = true; tell(true); }
     });
     client.on('end', () => {
-      if (up) { up = false; opts.onConnection?.(false); }
+      if (up) { up = false; tell(false); }
     });
     try {
       await client.connect();
     } catch (err) {
       throw new StoreUnavailableError(`cannot connect to redis at ${redactUrl(url)} after ${attempts} attempt(s): ${(err as Error).message}`, { cause: err });
     }
-    const store = new RedisStore(client, keys, opts.commandTimeoutMs ?? 5000);
+    const store = new RedisStore(client, keys, opts.commandTimeoutMs ?? 5000, listeners);
     await store.loadScripts();
     return store;
   }
@@ -356,8 +395,16 @@ export class RedisStore implements Store {
     return { ...this.counters };
   }
 
-  async commit(ops: StoreOp[]): Promise<void> {
+  async commit(ops: StoreOp[], guard?: CommitGuard): Promise<void> {
     const commands = prepareOps(ops).flatMap((op) => translate(this.keys, op));
+    if (guard) {
+      // one script instead of MULTI: the guard's checks and the batch are one atomic step
+      const { writer, lease } = checkGuard(guard);
+      if (commands.length === 0 && !writer) return;
+      const keys = [writer ? this.keys.writer(writer.id) : '', lease ? this.keys.lease(lease.name) : ''];
+      await this.evalScript(SCRIPTS.commit, keys, [String(writer?.seq ?? 0), lease?.holder ?? '', String(WRITER_TTL_MS), ...encodeCommands(commands)], 'commit');
+      return;
+    }
     if (commands.length === 0) return;
     const multi = this.client.multi();
     for (const command of commands) multi.addCommand(forMulti(command));
@@ -421,11 +468,13 @@ export class RedisStore implements Store {
     return snapshot;
   }
 
-  async claimCall(callId: string, attendantId: string, ops: StoreOp[] = []): Promise<boolean> {
+  async claimCall(callId: string, attendantId: string, ops: StoreOp[] = [], guard: Pick<CommitGuard, 'lease'> = {}): Promise<boolean> {
     const key = this.keys.claim(callId);
     checkId('attendant', attendantId);
+    const { lease } = checkGuard(guard);
     const commands = prepareOps(ops).flatMap((op) => translate(this.keys, op));
-    const won = await this.evalScript(SCRIPTS.claim, [key], [attendantId, ...encodeCommands(commands)], 'claimCall');
+    const keys = [key, lease ? this.keys.lease(lease.name) : ''];
+    const won = await this.evalScript(SCRIPTS.claim, keys, [attendantId, lease?.holder ?? '', ...encodeCommands(commands)], 'claimCall');
     return won === 1;
   }
 

@@ -32,9 +32,20 @@ export interface Snapshot {
   queues: Record<string, string[]>;
 }
 
+/** Conditions on a write (the controller's ledger sets both). */
+export interface CommitGuard {
+  /**
+   * Exactly once: the batch is skipped when this writer already committed `seq` or a later one, so a batch
+   * retried after its reply was lost (applied or not: unknown) is never applied twice.
+   */
+  writer?: { id: string; seq: number };
+  /** Fencing: refused with StoreFencedError while another holder has this lease (a lapsed lease refuses nothing). */
+  lease?: { name: string; holder: string };
+}
+
 export interface Store {
-  /** Apply every op or none. */
-  commit(ops: StoreOp[]): Promise<void>;
+  /** Apply every op or none (with a guard: only when it allows, see CommitGuard). */
+  commit(ops: StoreOp[], guard?: CommitGuard): Promise<void>;
 
   getAttendant(id: string): Promise<AttendantRecord | null>;
   listAttendants(): Promise<AttendantRecord[]>;
@@ -53,7 +64,7 @@ export interface Store {
    * The hand-over: atomically give a call to one attendant. True for exactly one caller
    * until releaseCall; the ops are applied in the same atomic step only when the claim wins.
    */
-  claimCall(callId: string, attendantId: string, ops?: StoreOp[]): Promise<boolean>;
+  claimCall(callId: string, attendantId: string, ops?: StoreOp[], guard?: Pick<CommitGuard, 'lease'>): Promise<boolean>;
   releaseCall(callId: string): Promise<void>;
   claimOwner(callId: string): Promise<string | null>;
 
@@ -70,6 +81,8 @@ export interface Store {
 
   /** true when the backing service answers */
   ping(): Promise<boolean>;
+  /** told when the connection to the backing service comes back (true) or drops (false); memory never does */
+  onConnection?(listener: (up: boolean) => void): void;
   close(): Promise<void>;
 }
 

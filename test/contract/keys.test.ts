@@ -8,10 +8,10 @@ describe('store key schema', () => {
     assert.deepEqual(
       [k.attendant('att1'), k.attendants, k.group('reception'), k.groups, k.idle('reception'), k.call('1712.5'), k.calls,
         k.queue('reception'), k.claim('1712.5'), k.log, k.stats('reception', 900_000), k.statsIndex('reception'),
-        k.doc('wakeup', 'w1'), k.docs('wakeup'), k.lease('controller')],
+        k.doc('wakeup', 'w1'), k.docs('wakeup'), k.lease('controller'), k.writer('w1')],
       ['att:attendant:att1', 'att:attendants', 'att:group:reception', 'att:groups', 'att:group:reception:idle', 'att:call:1712.5', 'att:calls',
         'att:queue:reception', 'att:claim:1712.5', 'att:log', 'att:stats:reception:900000', 'att:stats:reception:index',
-        'att:doc:wakeup:w1', 'att:docs:wakeup', 'att:lease:controller'],
+        'att:doc:wakeup:w1', 'att:docs:wakeup', 'att:lease:controller', 'att:writer:w1'],
     );
   });
 

@@ -1,8 +1,5 @@
 // What only the Redis store has: its stored form, its round trips, and its behaviour when Redis goes away.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { createClient } from 'redis';
 import type { AttendantRecord } from '../../lib/domain/model.ts';
 import { CorruptRecordError, StoreUnavailableError } from '../../lib/store/keys.ts';
@@ -11,41 +8,9 @@ import { queueScore } from '../../lib/store/store.ts';
 import type { StoreOp } from '../../lib/store/store.ts';
 import { attendant, call } from './store.contract.ts';
 import { deletePrefix, testPrefix } from './redis-keys.ts';
+import { Relay } from '../support/relay.ts';
 
 const REDIS_URL = process.env.REDIS_URL;
-
-/** A TCP relay in front of Redis that the test can cut and restore, to play a Redis outage without touching Redis. */
-class Relay {
-  private server = net.createServer((client) => this.relay(client));
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async start(port = 0): Promise<void> {
-    this.server = net.createServer((client) => this.relay(client));
-    this.server.listen(port, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  /** refuse new connections and reset the open ones */
-  async cut(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
-  }
-
-  private relay(client: net.Socket): void {
-    const upstream = net.connect(this.target.port, this.target.host);
-    for (const s of [client, upstream]) {
-      this.sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => { this.sockets.delete(s); client.destroy(); upstream.destroy(); });
-    }
-    client.pipe(upstream).pipe(client);
-  }
-}
 
 if (REDIS_URL === undefined || REDIS_URL === '') {
   describe('RedisStore', () => {

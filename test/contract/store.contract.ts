@@ -4,7 +4,7 @@ import { ATTENDANT_STATES } from '../../lib/domain/model.ts';
 import type { AttendantRecord, CallRecord, GroupRecord, LogEntryInput } from '../../lib/domain/model.ts';
 import { queueScore } from '../../lib/store/store.ts';
 import type { Store, StoreOp } from '../../lib/store/store.ts';
-import { InvalidStoreIdError, InvalidStoreOpError } from '../../lib/store/keys.ts';
+import { InvalidStoreIdError, InvalidStoreOpError, StoreFencedError } from '../../lib/store/keys.ts';
 
 /** What an implementation gives the contract for one test. */
 export interface StoreHarness {
@@ -365,6 +365,50 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         assert.deepEqual(snap.groups, [group('reception'), group('sales', { override: 'night', mode: 'night' })]);
         assert.deepEqual(snap.calls, calls);
         assert.deepEqual(snap.queues, { reception: ['c2', 'c1'], sales: ['c1', 'c3'] });
+      });
+    });
+
+    describe('guarded commits', () => {
+      const counted: StoreOp = { op: 'stats', scope: 'reception', intervalStart: T0, add: { offered: 1 } };
+      const offered = async (s: Store) => (await s.stats('reception', T0, T0))[0]?.counters.offered;
+
+      it('given a batch committed by a writer with seq 3, when seq 3 or an older one comes again (a retry after a lost reply), then nothing is applied twice', async () => {
+        const peer = await h.peer();
+        await store.commit([counted, put(attendant('att1'))], { writer: { id: 'w1', seq: 3 } });
+        await peer.commit([counted, put(attendant('att1', { state: 'busy' }))], { writer: { id: 'w1', seq: 3 } });
+        await store.commit([counted], { writer: { id: 'w1', seq: 2 } });
+        assert.equal(await offered(store), 1);
+        assert.equal((await store.getAttendant('att1'))?.state, 'idle');
+        await store.commit([counted], { writer: { id: 'w1', seq: 4 } });
+        await store.commit([counted], { writer: { id: 'w2', seq: 0 } });
+        assert.equal(await offered(store), 3);
+      });
+
+      it('given a lease held by another controller, when a batch or a claim guarded by it is written, then StoreFencedError and nothing is applied', async () => {
+        const peer = await h.peer();
+        assert.equal(await peer.acquireLease('controller', 'node-b', 5000), true);
+        const lease = { name: 'controller', holder: 'node-a' };
+        await assert.rejects(store.commit([counted], { lease, writer: { id: 'w1', seq: 1 } }), (err: unknown) => err instanceof StoreFencedError && err.code === 'store_fenced');
+        await assert.rejects(store.claimCall('c1', 'att1', [counted], { lease }), StoreFencedError);
+        assert.equal(await offered(store), undefined);
+        assert.equal(await store.claimOwner('c1'), null);
+        // the refused seq was not consumed: the same batch goes through once the lease is ours
+        await peer.releaseLease('controller', 'node-b');
+        assert.equal(await store.acquireLease('controller', 'node-a', 5000), true);
+        await store.commit([counted], { lease, writer: { id: 'w1', seq: 1 } });
+        assert.equal(await store.claimCall('c1', 'att1', [], { lease }), true);
+        assert.equal(await offered(store), 1);
+      });
+
+      it('given a lapsed lease (nobody holds it), when a guarded batch is written, then it is applied', async () => {
+        await store.commit([counted], { lease: { name: 'controller', holder: 'node-a' } });
+        assert.equal(await offered(store), 1);
+      });
+
+      it('given a bad writer id or seq, when committing, then the batch is refused', async () => {
+        await assert.rejects(store.commit([counted], { writer: { id: 'a:b', seq: 1 } }), InvalidStoreIdError);
+        await assert.rejects(store.commit([counted], { writer: { id: 'w1', seq: -1 } }), InvalidStoreOpError);
+        assert.equal(await offered(store), undefined);
       });
     });
 

@@ -398,6 +398,8 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.until('snoop bridged', () => snoops(h!).length === 1);
       h.sim.hangupCaller(second.sessionId);
       await h.until('snoop gone', () => snoops(h!).length === 0 && h!.attendant('att2').state === 'idle');
+      // the stop is logged in its own batch: read the log once it is written
+      await h.until('log written', () => h!.switchboard.ledger.backlog === 0);
       const log = await h.store.queryLog({ operator: 'att2' });
       assert.deepEqual(log.filter((e) => e.action === 'monitor-stop').map((e) => e.result), ['no-answer', 'supervisor hung up']);
       h.sim.hangupCaller(caller);

@@ -28,6 +28,12 @@ export interface HarnessOptions {
   start?: number;
   /** use the memory store instead of Redis */
   memory?: boolean;
+  /** this Redis instead of REDIS_URL (a test's own redis-server) */
+  redisUrl?: string;
+  /** ARI request timeouts on the shared manual time (tests of a slow Asterisk); default real time */
+  manualAriTimeouts?: boolean;
+  /** asterisk.ari.requestTimeout, seconds */
+  ariRequestTimeout?: number;
 }
 
 export class Harness {
@@ -50,7 +56,10 @@ export class Harness {
     const sim = await startSimulator({ port: 0, user: ARI_USER, password: ARI_PASSWORD, time, seed: 7 });
     const raw = {
       ...opts.config,
-      asterisk: { ari: { url: sim.url, user: ARI_USER, password: ARI_PASSWORD, app: 'attendant' }, ...(opts.config.asterisk ?? {}) },
+      asterisk: {
+        ari: { url: sim.url, user: ARI_USER, password: ARI_PASSWORD, app: 'attendant', ...(opts.ariRequestTimeout ? { requestTimeout: opts.ariRequestTimeout } : {}) },
+        ...(opts.config.asterisk ?? {}),
+      },
       http: { host: '127.0.0.1', port: 0 },
       log: { level: process.env.TEST_LOG ?? 'silent' },
     };
@@ -60,10 +69,12 @@ export class Harness {
     sim.setEndpoint('PJSIP/pstn', { kind: 'answer', afterMs: 0 });
 
     const prefix = `itest:${randomUUID()}:`;
-    const url = process.env.REDIS_URL;
+    const url = opts.redisUrl ?? process.env.REDIS_URL;
     const store = await createStore(url && !opts.memory ? { url, prefix } : { prefix }, time);
     const log = process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger();
-    const start = () => startController(config, { log, time, store, random: seeded(42), autoLogin: opts.login ?? true });
+    const start = () => startController(config, {
+      log, time, store, random: seeded(42), autoLogin: opts.login ?? true, ...(opts.manualAriTimeouts ? { ariTime: time } : {}),
+    });
     const controller = await start();
     const cleanup = async () => {
       await store.close();

@@ -4,7 +4,7 @@ import { healthReport } from '../health.ts';
 import { route, type Resource } from '../route.ts';
 
 const health = z.object({
-  status: z.enum(['ok', 'degraded', 'down']), ari: z.boolean(), ami: z.boolean().nullable(), store: z.boolean(), storeBacklog: z.number(),
+  status: z.enum(['ok', 'degraded', 'down', 'standby']), role: z.enum(['active', 'standby']), ari: z.boolean(), ami: z.boolean().nullable(), store: z.boolean(), storeBacklog: z.number(),
 });
 
 export function metaResource(document: () => unknown): Resource {
@@ -14,7 +14,7 @@ export function metaResource(document: () => unknown): Resource {
     routes: [
       route({
         method: 'get', path: '/healthz', access: 'public',
-        summary: 'Health: 200 while ARI is connected (status degraded when the store is not), 503 without ARI',
+        summary: 'Health and role: the active answers 200 while ARI is connected (degraded when the store is not), 503 without ARI; a standby answers 200 with status standby',
         ok: { status: 200, description: 'serving calls', schema: health },
         errors: [503],
         async handler({ deps, res }) {

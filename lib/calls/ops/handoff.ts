@@ -18,6 +18,11 @@ export class Handoffs {
     this.pairs.set(b, { peer: a, bridge });
   }
 
+  /** one side of a watched pair */
+  has(id: string): boolean {
+    return this.pairs.has(id);
+  }
+
   /** StasisEnd of a channel: true when it was one side of a watched pair (the other is released) */
   channelLeft(id: string): boolean {
     const p = this.pairs.get(id);

@@ -1,7 +1,7 @@
 // The ARI side shared by hold, park and blind transfer: the caller leaves the call bridge for its own
 // holding bridge with the group's music; the attendant's leg and the call bridge go either way.
 import type { CallRecord } from '../../domain/model.ts';
-import { bestEffort } from '../context.ts';
+import { bestEffort, ensureBridge } from '../context.ts';
 import { OperationError } from '../operations-port.ts';
 import type { OpsDeps } from './common.ts';
 
@@ -9,7 +9,7 @@ import type { OpsDeps } from './common.ts';
 export async function openHoldingBridge(o: OpsDeps, call: CallRecord, holdBridge: string): Promise<void> {
   const { ctx } = o;
   const g = ctx.groupConfig(call.group);
-  await ctx.ari.createBridge('holding', holdBridge, holdBridge);
+  await ensureBridge(ctx, 'holding', holdBridge);
   await ctx.ari.bridgeStartMoh(holdBridge, g && g.waiting !== 'ringback' ? g.waiting.music : 'default');
 }
 

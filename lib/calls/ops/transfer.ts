@@ -5,9 +5,10 @@
 // when one side hangs up the other and the bridge go too). Busy, unreachable or no answer within
 // `timers.recall`: the call comes back to the same attendant when idle, else to the group's queue
 // as class `recall`.
+import { randomInt } from 'node:crypto';
 import type { TimerHandle } from '../../domain/clock.ts';
 import type { CallRecord } from '../../domain/model.ts';
-import { bestEffort } from '../context.ts';
+import { bestEffort, ensureBridge } from '../context.ts';
 import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
 import { CONSULT_FIELDS, callerIdOf, requireOwnCall, type OpsDeps } from './common.ts';
@@ -20,7 +21,8 @@ const CAUSE_BUSY = 17;
 
 export class Transfers {
   private readonly timers = new Map<string, TimerHandle>();
-  private seq = 0;
+  /** unique across runs, like presentation legs */
+  private seq = randomInt(2 ** 40);
 
   constructor(private readonly o: OpsDeps, private readonly handoffs: Handoffs) {}
 
@@ -99,6 +101,13 @@ export class Transfers {
     ctx.log.info({ callId: call.id, attendant: attendantId, target: next.transferTarget }, 'transfer');
   }
 
+  /** after a restart: transfers still ringing get their no-answer timer again */
+  rearm(): void {
+    for (const c of this.o.ctx.ledger.calls.values()) {
+      if (c.state === 'transferring' && c.transferLeg && !this.timers.has(c.id)) this.armRecall(c.id, c.transferLeg);
+    }
+  }
+
   /** no answer within the recall time: the transfer leg is hung up and the call comes back */
   private armRecall(callId: string, transferLeg: string): void {
     const { ctx } = this.o;
@@ -129,7 +138,7 @@ export class Transfers {
         return;
       }
       try {
-        await ctx.ari.createBridge('mixing', bridge, bridge);
+        await ensureBridge(ctx, 'mixing', bridge);
         await ctx.ari.addChannel(bridge, [callId, leg]);
       } catch (err) {
         ctx.log.error({ callId, err: (err as Error).message }, 'transfer bridge failed');

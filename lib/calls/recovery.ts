@@ -1,0 +1,320 @@
+// Recovery: make the working state (loaded from the store) agree with what Asterisk really has,
+// after a start, an ARI reconnect or an Asterisk restart. Reads GET /channels, GET /bridges and
+// Asterisk's startup time, then: closes calls whose caller is gone (counted: abandoned or
+// completed when the caller hung up unseen, lost when Asterisk restarted), gives up ringing
+// presentations of a previous run and presents again, leaves talking calls alone (their bridge is
+// rebuilt only if it vanished), puts waiting and held callers back in their holding bridges,
+// adopts callers in the app the store never heard of, hangs up orphan legs and destroys leftover
+// bridges, resets attendants whose call is gone, and re-arms every timer.
+import type { BridgeInfo, ChannelInfo } from '../asterisk/port.ts';
+import type { TimerHandle } from '../domain/clock.ts';
+import type { CallRecord } from '../domain/model.ts';
+import { bestEffort } from './context.ts';
+import type { OpsDeps } from './ops/common.ts';
+import { holdingFailed, toHoldingBridge } from './ops/holding.ts';
+import type { SwitchboardOperations } from './operations.ts';
+import { FEATURE_ARG } from './services/wakeup-phone.ts';
+
+/** the store document holding the startup time of the Asterisk last reconciled with */
+export const ASTERISK_DOC = { kind: 'asterisk', id: 'server' } as const;
+
+/** `<callId>-p<n>` (presentation), `-t<n>` (transfer), `-c<n>` (consultation): legs the controller originates for a call */
+const LEG_ID = /^(.+)-[ptc]\d+$/;
+/** bridges a handed-off pair may talk in: a consultation handed over, a blind transfer, the night bell */
+const PAIR_BRIDGE = /^(call|xfer|bell)-(.+)$/;
+const RETRY_MS = [1000, 2000, 5000, 10_000, 30_000];
+/** states in which the call bridge `call-<id>` is in use */
+const TALKING: ReadonlySet<string> = new Set(['talking', 'consulting', 'conference']);
+
+export interface RecoveryDeps extends OpsDeps {
+  operations: SwitchboardOperations;
+  /** the attendant sets' key lamps, published again with the device states */
+  phone?: { republishAll(): void };
+}
+
+export interface RecoveryReport {
+  why: string;
+  asteriskRestarted: boolean;
+  /** calls whose caller was gone */
+  closed: number;
+  /** ringing presentations of a previous run given up (presented again) */
+  represented: number;
+  /** callers in the app the store did not know, taken in as new arrivals */
+  adopted: number;
+  /** orphan legs hung up and leftover bridges destroyed */
+  orphans: number;
+  /** bridges rebuilt or callers put back in their bridge */
+  repaired: number;
+}
+
+interface AsteriskView {
+  channels: Map<string, ChannelInfo>;
+  bridges: Map<string, BridgeInfo>;
+  /** channel id -> the bridge it is in */
+  bridgeOf: Map<string, string>;
+  startup: string | undefined;
+}
+
+export class Recovery {
+  /** Asterisk's startup time when last reconciled (from the store at start) */
+  private knownStartup: string | undefined;
+  private running: Promise<void> | undefined;
+  private queued: string | undefined;
+  private retry: TimerHandle | undefined;
+  private failures = 0;
+  private stopped = false;
+  /** told after every reconciliation (tests, logs) */
+  onReconciled?: (r: RecoveryReport) => void;
+
+  constructor(private readonly o: RecoveryDeps) {}
+
+  /** what the previous run knew about Asterisk */
+  remember(startup: string | undefined): void {
+    this.knownStartup = startup;
+  }
+
+  /** Reconcile now, or right after the one in progress (never two at once). */
+  reconcile(why: string): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.queued = why;
+      return this.running;
+    }
+    this.retry?.cancel();
+    this.running = this.run(why).finally(() => {
+      this.running = undefined;
+      const next = this.queued;
+      this.queued = undefined;
+      if (next !== undefined) void this.reconcile(next);
+    });
+    return this.running;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.retry?.cancel();
+  }
+
+  private async read(): Promise<AsteriskView> {
+    const { ari } = this.o.ctx;
+    const [channels, bridges, startup] = await Promise.all([
+      ari.listChannels(), ari.listBridges(), ari.startupTime().catch(() => undefined),
+    ]);
+    const bridgeOf = new Map<string, string>();
+    for (const b of bridges) for (const ch of b.channels) bridgeOf.set(ch, b.id);
+    return { channels: new Map(channels.map((c) => [c.id, c])), bridges: new Map(bridges.map((b) => [b.id, b])), bridgeOf, startup: startup || undefined };
+  }
+
+  private async run(why: string): Promise<void> {
+    const { ctx, presenter } = this.o;
+    // nothing rings while the state is being made right: presentations of a previous run go first
+    presenter.pause();
+    try {
+      let view: AsteriskView;
+      try {
+        view = await this.read();
+      } catch (err) {
+        // Asterisk booting or unreachable: try again with backoff (a reconnect also triggers one)
+        const delay = RETRY_MS[Math.min(this.failures++, RETRY_MS.length - 1)]!;
+        ctx.log.warn({ err: (err as Error).message, why, retryInMs: delay }, 'cannot read channels and bridges; reconciling later');
+        this.retry = ctx.time.schedule(delay, () => { void this.reconcile(why); });
+        return;
+      }
+      if (this.stopped) return;
+      this.failures = 0;
+      await this.apply(view, why);
+    } finally {
+      presenter.resume();
+    }
+  }
+
+  private async apply(view: AsteriskView, why: string): Promise<void> {
+    const { ctx, desk, presenter, inbound, operations } = this.o;
+    const restarted = view.startup !== undefined && this.knownStartup !== undefined && view.startup !== this.knownStartup;
+    const report: RecoveryReport = { why, asteriskRestarted: restarted, closed: 0, represented: 0, adopted: 0, orphans: 0, repaired: 0 };
+    inbound.resetBridges();
+
+    // 1. calls whose caller is gone: their end was never seen
+    for (const call of [...ctx.ledger.calls.values()]) {
+      // after a caller left a consultation the attendant goes on with the third party: no caller to find
+      if (view.channels.has(call.id) || call.callerGone) continue;
+      report.closed++;
+      inbound.callerGone(call.id, restarted, why);
+    }
+
+    // 2. ringing: presentations of a previous run are stopped (and awaited), the call is presented again
+    const b = ctx.ledger.batch();
+    const stale: string[] = [];
+    for (const call of [...ctx.ledger.calls.values()]) {
+      if (call.state !== 'ringing') continue;
+      const known = call.ringingLegs.filter((l) => presenter.isPresentationLeg(l));
+      if (known.length === 0) {
+        report.represented++;
+        stale.push(...call.ringingLegs.filter((l) => view.channels.has(l)));
+        const next: CallRecord = { ...call, state: call.slot !== undefined ? 'held' : call.parkSlot !== undefined ? 'parked' : 'waiting', ringingLegs: [] };
+        if (call.slot === undefined && call.parkSlot === undefined) delete next.attendant;
+        b.putCall(next);
+      } else {
+        // this run's presentations whose ChannelDestroyed was missed during a drop
+        for (const leg of known) if (!view.channels.has(leg)) presenter.legVanished(leg);
+      }
+    }
+
+    // consultations, three-way calls and monitoring sessions check their own legs
+    operations.reconcile(new Set(view.channels.keys()));
+
+    // 3. attendants whose call is gone or no longer theirs return to idle (or their logged-in state)
+    for (const a of [...ctx.ledger.attendants.values()]) {
+      const call = a.currentCall ? ctx.ledger.calls.get(a.currentCall) : undefined;
+      const gone = a.state === 'ringing'
+        ? !call || call.state !== 'ringing' || !call.ringingLegs.includes(a.currentLeg ?? '')
+        : a.state === 'busy' && a.currentCall !== undefined && !call;
+      if (gone) desk.apply(b, a.id, { type: 'callEnded', ...(a.currentCall ? { callId: a.currentCall } : {}) });
+    }
+    if (view.startup) b.putDoc(ASTERISK_DOC.kind, ASTERISK_DOC.id, { startupTime: view.startup });
+    await ctx.ledger.commit(b);
+    if (view.startup) this.knownStartup = view.startup;
+
+    // 4. calls that stay: each side where it belongs
+    for (const call of [...ctx.ledger.calls.values()]) report.repaired += this.repair(call, view, why);
+
+    // 5. what no call accounts for: transferred pairs, unknown callers, orphan legs, leftover bridges
+    this.sweep(view, report, new Set(stale));
+
+    desk.republishAll();
+    this.o.phone?.republishAll();
+    desk.rearmAll();
+    inbound.rearm();
+    operations.rearm();
+    // the old legs go before anything rings again: a call is never presented twice at once
+    await Promise.all(stale.map((leg) => ctx.ari.hangup(leg).catch(() => undefined)));
+    report.orphans += stale.length;
+    ctx.log.info({ ...report, live: view.channels.size, bridges: view.bridges.size }, 'reconciled with Asterisk');
+    this.onReconciled?.(report);
+  }
+
+  /** Put the sides of a surviving call back where they belong; 1 when something was repaired. */
+  private repair(call: CallRecord, view: AsteriskView, why: string): number {
+    const { ctx, inbound, operations } = this.o;
+    const current = ctx.ledger.calls.get(call.id);
+    // changed meanwhile, or ARI steps for it in flight: those steps put it where it belongs
+    if (!current || current !== call || inbound.isBusy(call.id)) return 0;
+    const where = view.bridgeOf.get(call.id);
+    switch (call.state) {
+      case 'talking': {
+        if (!call.leg) return 0;
+        if (!view.channels.has(call.leg)) {
+          // the attendant's side went while we were away: release the caller
+          inbound.attendantLeft(call.leg);
+          return 1;
+        }
+        const bridge = view.bridges.get(call.talkBridge ?? `call-${call.id}`);
+        if (bridge && bridge.channels.includes(call.id) && bridge.channels.includes(call.leg)) return 0;
+        ctx.log.warn({ callId: call.id, bridge: call.talkBridge, why }, 'call bridge vanished or incomplete: bridging again');
+        void inbound.connect(call, call.leg);
+        return 1;
+      }
+      case 'waiting':
+      case 'ringing':
+      case 'held':
+      case 'parked':
+      case 'transferring': {
+        if (call.state === 'transferring' && call.transferLeg && !view.channels.has(call.transferLeg)) {
+          // the transfer target's leg ended unseen: the call comes back
+          operations.legDestroyed(call.transferLeg, 0);
+        }
+        if (call.holdBridge) {
+          if (where === call.holdBridge) return 0;
+          this.rehold(call);
+          return 1;
+        }
+        // the caller waits with music in its group's bridge (the one it joined, even after an overflow)
+        const g = ctx.groupConfig(call.group);
+        const expected = call.waitBridge ?? `attendant-wait-${call.group}`;
+        if (g?.waiting === 'ringback' || where === expected) return 0;
+        inbound.resumeWaiting(call);
+        return 1;
+      }
+      default:
+        return 0;
+    }
+  }
+
+  /** a held, parked or transferring caller out of its holding bridge: make the bridge again, put it back */
+  private rehold(call: CallRecord): void {
+    const holdBridge = call.holdBridge!;
+    const bare: CallRecord = { ...call };
+    delete bare.leg;
+    delete bare.talkBridge;
+    void toHoldingBridge(this.o, bare, holdBridge).then((failed) => {
+      if (failed !== undefined) holdingFailed(this.o, call.id, 'restore hold', failed);
+    });
+  }
+
+  private sweep(view: AsteriskView, report: RecoveryReport, hangingUp: Set<string>): void {
+    const { ctx, inbound, operations } = this.o;
+    const app = ctx.ari.app;
+    const referenced = new Set<string>(hangingUp);
+    for (const c of ctx.ledger.calls.values()) {
+      referenced.add(c.id);
+      for (const l of [c.leg, c.transferLeg, c.consultLeg, ...c.ringingLegs]) if (l) referenced.add(l);
+    }
+
+    // handed-off pairs (their call ended as completed-transfer): watched again, or the survivor released
+    const transferred = new Set<string>();
+    for (const bridge of view.bridges.values()) {
+      const callId = PAIR_BRIDGE.exec(bridge.id)?.[2];
+      if (!callId || ctx.ledger.calls.has(callId) || inbound.isClosing(callId)) continue;
+      const members = bridge.channels.filter((ch) => view.channels.has(ch));
+      const leg = members.find((ch) => ch !== callId);
+      if (members.includes(callId) && leg && members.length === 2) {
+        if (!operations.isTransferred(callId)) operations.watchTransferred(callId, leg, bridge.id);
+      } else {
+        report.orphans++;
+        for (const ch of members) bestEffort(ctx, 'hang up half of a handed-off pair', ctx.ari.hangup(ch), { channel: ch });
+        bestEffort(ctx, 'destroy leftover pair bridge', ctx.ari.destroyBridge(bridge.id), { bridge: bridge.id });
+      }
+      for (const ch of members) transferred.add(ch);
+    }
+
+    for (const ch of view.channels.values()) {
+      if (referenced.has(ch.id) || transferred.has(ch.id) || operations.isTransferred(ch.id) || inbound.isClosing(ch.id)) continue;
+      const legOf = LEG_ID.exec(ch.id)?.[1];
+      if (legOf !== undefined) {
+        if (inbound.isClosing(legOf)) continue; // its call's end releases it
+        // a leg of a call that ended, or of a previous run: nobody will ever answer for it
+        report.orphans++;
+        bestEffort(ctx, 'hang up orphan leg', ctx.ari.hangup(ch.id), { leg: ch.id });
+        continue;
+      }
+      const args = stasisArgs(ch, app);
+      // feature codes of room phones are short exchanges of their own, not calls
+      if (args && !args[0]?.startsWith('@') && args[0] !== FEATURE_ARG) {
+        // in our app but unknown to the store (its arrival was never written): take it in now
+        report.adopted++;
+        ctx.log.warn({ callId: ch.id, args }, 'adopting a caller the store did not know');
+        const created = ch.creationtime ? Date.parse(ch.creationtime) : NaN;
+        inbound.arrive(ch, args, Number.isFinite(created) ? Math.min(created, ctx.time.now()) : undefined);
+      }
+    }
+
+    // call and hold bridges no call uses any more (a call bridge without its call is a pair, above)
+    for (const bridge of view.bridges.values()) {
+      const m = /^(call|hold)-(.+)$/.exec(bridge.id);
+      if (!m) continue;
+      const call = ctx.ledger.calls.get(m[2]!);
+      if (!call && m[1] === 'call') continue;
+      const used = call && (m[1] === 'call' ? call.talkBridge === bridge.id || TALKING.has(call.state) : call.holdBridge === bridge.id);
+      if (used || inbound.isClosing(m[2]!)) continue;
+      report.orphans++;
+      bestEffort(ctx, 'destroy leftover bridge', ctx.ari.destroyBridge(bridge.id), { bridge: bridge.id });
+    }
+  }
+}
+
+/** the arguments a channel runs Stasis(<app>,...) with, when it runs our app from the dialplan */
+function stasisArgs(ch: ChannelInfo, app: string): string[] | undefined {
+  if (ch.dialplan?.app_name !== 'Stasis' || !ch.dialplan.app_data) return undefined;
+  const [name, ...args] = ch.dialplan.app_data.split(',');
+  return name === app ? args : undefined;
+}
