@@ -241,6 +241,33 @@ describe('consultation, three-way and monitoring over ARI', function () {
     });
   });
 
+  describe('races', () => {
+    it('given the caller hangs up while the consulted party is being bridged, then the call stays ended and 201 is released', async () => {
+      h = await start({ 'PJSIP/201': { kind: 'manual' } });
+      const { caller } = await talkingWithAtt1(h);
+      await ops(h).consult('att1', caller, '201');
+      await h.until('201 rings', () => consultLegs(h!, caller).length === 1 && h!.ringing('PJSIP/201').length === 1);
+      await h.until('caller on hold', () => bridgeOf(h!, caller)?.id === `hold-${caller}`);
+      const adds = () => h!.sim.requests().byRoute['POST /bridges/{bridgeId}/addChannel'] ?? 0;
+      const before = adds();
+      h.sim.delayRequests(1000);
+      h.sim.answerChannel(consultLegs(h, caller)[0]!);
+      await h.until('201 is being bridged', () => adds() > before);
+      h.sim.hangupCaller(caller);
+      await h.until('call ended', () => !h!.callRecord(caller));
+      h.sim.clearFaults();
+      await h.advance(1000);
+      await h.until('201 released', () => !live(h!, consultLegs(h!, caller)[0]!));
+      await h.settle();
+      assert.equal(h.callRecord(caller), undefined, 'the ended call does not come back');
+      await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
+      await h.until('log written', () => h!.switchboard.ledger.backlog === 0);
+      const log = (await h.store.queryLog({ number: CALLER })).filter((e) => e.callId === caller);
+      assert.deepEqual(log.filter((e) => e.action === 'end').map((e) => e.result), ['completed'], 'ended once, as the caller hanging up');
+      assert.ok(!log.some((e) => e.action === 'transfer-complete'), 'no hand-over was made up');
+    });
+  });
+
   describe('refused bridge moves', () => {
     it('given Asterisk refuses a move, when att1 swaps, then ari_failed and the call still says att1 talks with 201', async () => {
       h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });

@@ -169,7 +169,13 @@ export class Consults {
         void this.thirdPartyGone(callId, leg, 'failed');
         return;
       }
-      const next: CallRecord = { ...cur, consultAnswered: true };
+      // read again: the caller may have hung up while the third party was being bridged
+      const now = ctx.ledger.calls.get(callId);
+      if (now?.consultLeg !== leg) {
+        bestEffort(ctx, 'hang up consultation leg of an ended call', ctx.ari.hangup(leg), { leg });
+        return;
+      }
+      const next: CallRecord = { ...now, consultAnswered: true };
       if (cur.joinOnAnswer) {
         next.state = 'conference';
         delete next.joinOnAnswer;
