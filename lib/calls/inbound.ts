@@ -18,6 +18,11 @@ import { SerialRunner } from './serial.ts';
 export const VOICEMAIL_CONTEXT = 'attendant-voicemail';
 export const ANNOUNCEMENT_CONTEXT = 'attendant-announcement';
 
+/** a 404 about the bridge itself (addChannel answers "Channel not found" too when the caller left) */
+function isMissingBridge(err: unknown): boolean {
+  return (err as { status?: number }).status === 404 && /bridge not found/i.test((err as Error).message);
+}
+
 export type CallEndReason = 'abandoned' | 'completed' | 'completed-transfer' | 'diverted' | 'fallback' | 'lost';
 
 export class Inbound implements CallBridging {
@@ -94,8 +99,8 @@ export class Inbound implements CallBridging {
     try {
       await ctx.ari.addChannel(bridge, [call.id], 'participant');
     } catch (err) {
-      // the bridge vanished (Asterisk restarted): make it again once
-      if ((err as { status?: number }).status !== 404 || !ctx.ledger.calls.has(call.id)) throw err;
+      // the bridge vanished (Asterisk restarted): make it again once; "Channel not found" is the caller gone
+      if (!isMissingBridge(err) || !ctx.ledger.calls.has(call.id)) throw err;
       this.waitBridges.delete(call.group);
       await ctx.ari.addChannel(await this.waitBridge(call.group), [call.id], 'participant');
     }
