@@ -97,13 +97,24 @@ export class Batch {
   }
 }
 
+/** most ops in one store write: a burst (10,000 callers at once) is written in slices, not one giant write */
+const MAX_OPS_PER_WRITE = 2000;
+
+/** a batch waiting to be written; a claim is written on its own, in its place in the order */
+interface PendingWrite {
+  ops: StoreOp[];
+  claim?: { callId: string; attendantId: string };
+  /** tells the committer: written (or the claim's answer), or queued for retry when the store failed */
+  settle?: (won: boolean) => void;
+}
+
 export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolean] }> {
   readonly attendants = new Map<string, AttendantRecord>();
   readonly groups = new Map<string, GroupRecord>();
   readonly calls = new Map<string, CallRecord>();
   readonly queues = new Map<string, string[]>();
-  private pending: StoreOp[][] = [];
-  private flushing: Promise<void> | undefined;
+  private pending: PendingWrite[] = [];
+  private flushing = false;
   private storeUp = true;
   private retryDelay = 100;
 
@@ -129,15 +140,13 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   }
 
   /**
-   * Write a batch to the store, then publish its changes. Resolves once written, or once queued for
-   * retry when the store is down: calls keep being served from memory meanwhile.
+   * Write a batch to the store, then publish its changes. Resolves once this batch is written (not
+   * the ones queued after it), or once queued for retry when the store is down: calls keep being
+   * served from memory meanwhile.
    */
   async commit(b: Batch): Promise<void> {
     const changes = b.finish();
-    if (b.ops.length) {
-      this.pending.push(b.ops);
-      await this.flush();
-    }
+    if (b.ops.length) await this.enqueueWrite({ ops: b.ops });
     for (const c of changes) this.emit('change', c);
   }
 
@@ -147,26 +156,15 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
    */
   async claim(callId: string, attendantId: string, b: Batch): Promise<boolean> {
     const changes = b.finish();
-    await this.flush();
-    let won = true;
-    if (this.pending.length) {
-      this.pending.push(b.ops);
-    } else {
-      try {
-        won = await this.store.claimCall(callId, attendantId, b.ops);
-      } catch (err) {
-        this.log.error({ err: (err as Error).message, callId }, 'store claim failed; queued for retry');
-        this.pending.push(b.ops);
-        void this.flush();
-      }
-    }
+    const won = await this.enqueueWrite(this.storeUp ? { ops: b.ops, claim: { callId, attendantId } } : { ops: b.ops });
     if (won) for (const c of changes) this.emit('change', c);
     return won;
   }
 
   /** Give up the hand-over of a call (it went on hold): the next answer claims it again. */
   async release(callId: string): Promise<void> {
-    await this.flush();
+    // after every write decided before it
+    await this.enqueueWrite({ ops: [] });
     try {
       await this.store.releaseCall(callId);
     } catch (err) {
@@ -183,31 +181,80 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     return this.pending.length;
   }
 
-  private flush(): Promise<void> {
-    if (!this.flushing) {
-      this.flushing = this.drain().finally(() => { this.flushing = undefined; });
-    }
-    return this.flushing;
+  private enqueueWrite(w: PendingWrite): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      this.pending.push({ ...w, settle: resolve });
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    // start after this turn's I/O callbacks: a caller's arrival and its presentation (decided in the
+    // same turn) go in one write, and a burst of events in one write per turn
+    setImmediate(() => void this.drain());
   }
 
   private async drain(): Promise<void> {
+    try {
+      await this.writePending();
+    } finally {
+      // cleared before anyone woken by the last write can queue another: it starts a new drain
+      this.flushing = false;
+    }
+  }
+
+  private async writePending(): Promise<void> {
     while (this.pending.length) {
-      // everything waiting goes in one atomic write: fewer round trips under load
-      const ops = this.pending.flat();
-      const count = this.pending.length;
-      try {
-        await this.store.commit(ops);
-        this.pending.splice(0, count);
+      // every write waiting goes out now, in order, without waiting for answers in between: the store
+      // applies the writes of its one connection in the order they were sent, so a claim still lands
+      // after the batches decided before it, and a busy controller pays one round trip per turn, not one per write
+      const writes = this.slices(this.pending.length);
+      const results = await Promise.allSettled(writes.map((w) => (w.claim
+        ? this.store.claimCall(w.claim.callId, w.claim.attendantId, w.ops)
+        : w.ops.length ? this.store.commit(w.ops).then(() => true) : Promise.resolve(true))));
+      const failed = results.findIndex((r) => r.status === 'rejected');
+      const written = failed < 0 ? writes.length : failed;
+      for (let i = 0; i < written; i++) {
+        const won = (results[i] as PromiseFulfilledResult<boolean>).value;
+        for (const w of this.pending.splice(0, writes[i]!.entries)) w.settle?.(won);
+      }
+      if (failed < 0) {
         this.retryDelay = 100;
         if (!this.storeUp) { this.storeUp = true; this.emit('storeState', true); this.log.info('store writes resumed'); }
-      } catch (err) {
-        if (this.storeUp) { this.storeUp = false; this.emit('storeState', false); }
-        this.log.error({ err: (err as Error).message, backlog: this.pending.length }, 'store write failed; retrying');
-        const delay = this.retryDelay;
-        this.retryDelay = Math.min(this.retryDelay * 2, 5000);
-        this.time.schedule(delay, () => { void this.flush(); });
-        return;
+        continue;
       }
+      const err = (results[failed] as PromiseRejectedResult).reason as Error;
+      if (this.storeUp) { this.storeUp = false; this.emit('storeState', false); }
+      this.log.error({ err: err.message, backlog: this.pending.length, callId: writes[failed]!.claim?.callId }, 'store write failed; retrying');
+      // everyone waiting goes on from memory; the writes stay queued (from the first that failed: the
+      // later ones' outcome is unknown), and a claim becomes a plain write (memory decided)
+      for (const w of this.pending) {
+        delete w.claim;
+        w.settle?.(true);
+        delete w.settle;
+      }
+      const delay = this.retryDelay;
+      this.retryDelay = Math.min(this.retryDelay * 2, 5000);
+      this.time.schedule(delay, () => this.flush());
+      return;
     }
+  }
+
+  /** the first `count` pending writes as store writes: runs of batches joined (up to a size), each claim alone */
+  private slices(count: number): Array<{ ops: StoreOp[]; entries: number; claim?: PendingWrite['claim'] }> {
+    const out: Array<{ ops: StoreOp[]; entries: number; claim?: PendingWrite['claim'] }> = [];
+    let i = 0;
+    while (i < count) {
+      const head = this.pending[i++]!;
+      const slice = { ops: [...head.ops], entries: 1, ...(head.claim ? { claim: head.claim } : {}) };
+      while (!head.claim && i < count && !this.pending[i]!.claim && slice.ops.length + this.pending[i]!.ops.length <= MAX_OPS_PER_WRITE) {
+        slice.ops.push(...this.pending[i++]!.ops);
+        slice.entries++;
+      }
+      out.push(slice);
+    }
+    return out;
   }
 }
