@@ -148,10 +148,10 @@ export class Inbound implements CallBridging {
       try {
         const bridgeId = `call-${call.id}`;
         const make = ctx.ari.createBridge('mixing', bridgeId, bridgeId);
-        // a held call (retrieve, recall) is answered and sits in its holding bridge: adding it moves it
-        const freeCaller = current.holdBridge ? Promise.resolve() : g?.waiting === 'ringback'
-          ? ctx.ari.ringStop(call.id).then(() => ctx.ari.answer(call.id))
-          : current.waitBridge ? ctx.ari.removeChannel(current.waitBridge, [call.id]).catch(() => undefined) : Promise.resolve();
+        // a caller in a holding bridge (waiting with music, or held) is answered already: adding it to
+        // the call bridge moves it there (Asterisk departs the old bridge first), no removeChannel needed
+        const freeCaller = current.holdBridge || g?.waiting !== 'ringback' ? Promise.resolve()
+          : ctx.ari.ringStop(call.id).then(() => ctx.ari.answer(call.id));
         await Promise.all([make, freeCaller]);
         await ctx.ari.addChannel(bridgeId, [call.id, leg]);
         const now = ctx.ledger.calls.get(call.id);
