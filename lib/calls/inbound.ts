@@ -18,6 +18,9 @@ import { SerialRunner } from './serial.ts';
 export const VOICEMAIL_CONTEXT = 'attendant-voicemail';
 export const ANNOUNCEMENT_CONTEXT = 'attendant-announcement';
 
+/** the group's holding bridge for waiting callers (the id is ours, so it is known before it exists) */
+const waitBridgeId = (groupId: string): string => `attendant-wait-${groupId}`;
+
 /** a 404 about the bridge itself (addChannel answers "Channel not found" too when the caller left) */
 function isMissingBridge(err: unknown): boolean {
   return (err as { status?: number }).status === 404 && /bridge not found/i.test((err as Error).message);
@@ -57,6 +60,8 @@ export class Inbound implements CallBridging {
       state: 'waiting', callerNumber: channel.caller.number, callerName: channel.caller.name, target: requested,
       arrivedAt: now, ringingLegs: [], refusedBy: [],
     };
+    // where it will wait is known now: written with the arrival rather than in a write of its own
+    if (route.kind === 'queue' && ctx.groupConfig(call.group)?.waiting !== 'ringback') call.waitBridge = waitBridgeId(call.group);
     const b = ctx.ledger.batch();
     b.log({ time: now, operator: 'system', action: 'arrive', callId: call.id, numbers: [call.callerNumber], result: route.kind === 'queue' ? `queue:${route.group}` : `divert:${route.reason}`, detail: { class: cls.id, mode: route.mode } });
     ctx.log.info({ callId: call.id, class: cls.id, group: call.group, route: route.kind, reason: route.reason, mode: route.mode }, 'call arrived');
@@ -119,7 +124,7 @@ export class Inbound implements CallBridging {
       const g = ctx.groupConfig(groupId);
       const music = g && g.waiting !== 'ringback' ? g.waiting.music : 'default';
       p = (async () => {
-        const bridge = await ctx.ari.createBridge('holding', `wait-${groupId}`, `attendant-wait-${groupId}`);
+        const bridge = await ctx.ari.createBridge('holding', `wait-${groupId}`, waitBridgeId(groupId));
         await ctx.ari.bridgeStartMoh(bridge.id, music);
         return bridge.id;
       })();
