@@ -27,6 +27,7 @@ function sample(): ControllerSample {
     calls: ledger.calls.size, waiting, attendants, backlog: ledger.backlog, serialActive: inbound.serial.active,
     cpuMs: (cpu.user + cpu.system) / 1000, heapUsed: process.memoryUsage().heapUsed,
     redis: controller.store instanceof RedisStore ? controller.store.commandStats() : undefined,
+    storeFlights: ledger.flights,
     lagP99Ms: lag.percentile(99) / 1e6,
   };
   lag.reset();

@@ -55,5 +55,7 @@ export interface ControllerSample {
   heapUsed: number;
   /** the Redis store's own count since connect */
   redis: { commands: number; roundTrips: number } | undefined;
+  /** the ledger's pipelined sends of writes since start (several writes share one round trip) */
+  storeFlights: number;
   lagP99Ms: number;
 }

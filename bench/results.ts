@@ -17,8 +17,13 @@ export interface PhaseResult {
   decision: Latency | null;
   /** CPU of the process under test (controller or baseline) per placed call */
   cpuMsPerCall: number;
-  /** Redis per presented call: the store's round trips and commands, and the server's command count */
-  redis: { roundTripsPerCall: number; commandsPerCall: number; serverCommandsPerCall: number; serverCpuMsPerCall: number } | null;
+  /**
+   * Redis per presented call: the store's requests (each write is one script call) and commands, the
+   * round trips the controller waited for (pipelined writes share one), the server's commands and CPU
+   */
+  redis: {
+    requestsPerCall: number; commandsPerCall: number; roundTripsPerCall: number; serverCommandsPerCall: number; serverCpuMsPerCall: number;
+  } | null;
   /** waiting calls + unwritten store batches during the load: max, and whether it grew */
   backlog: { max: number; growing: boolean } | null;
   controllerLagP99Ms: number | null;

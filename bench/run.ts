@@ -136,8 +136,9 @@ class Bench {
       decision: isController ? summarise(probe.decisionsMs) : null,
       cpuMsPerCall: round(cpuMs / Math.max(1, load.placed), 3),
       redis: isController && before.redis && after.redis ? {
-        roundTripsPerCall: round((after.redis.roundTrips - before.redis.roundTrips) / presentedAll),
+        requestsPerCall: round((after.redis.roundTrips - before.redis.roundTrips) / presentedAll),
         commandsPerCall: round((after.redis.commands - before.redis.commands) / presentedAll),
+        roundTripsPerCall: round((after.storeFlights - before.storeFlights) / presentedAll),
         serverCommandsPerCall: round((server1 - server0) / presentedAll),
         serverCpuMsPerCall: round((redisCpu1 - redisCpu0) / presentedAll, 3),
       } : null,

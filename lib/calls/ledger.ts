@@ -117,6 +117,8 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   private flushing = false;
   private storeUp = true;
   private retryDelay = 100;
+  /** pipelined sends of pending writes so far: the store round trips the controller really waited for */
+  flights = 0;
 
   constructor(private readonly store: Store, private readonly time: TimeSource, private readonly log: Logger) {
     super();
@@ -211,6 +213,7 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
       // applies the writes of its one connection in the order they were sent, so a claim still lands
       // after the batches decided before it, and a busy controller pays one round trip per turn, not one per write
       const writes = this.slices(this.pending.length);
+      this.flights++;
       const results = await Promise.allSettled(writes.map((w) => (w.claim
         ? this.store.claimCall(w.claim.callId, w.claim.attendantId, w.ops)
         : w.ops.length ? this.store.commit(w.ops).then(() => true) : Promise.resolve(true))));

@@ -31,7 +31,7 @@ function checkPhase(p: PhaseResult, target: 'controller' | 'baseline'): void {
   if (target === 'controller') {
     assert.ok(isLatency(p.decision), 'decision latency');
     assert.ok(p.decision!.count > 0, 'the probe saw decisions');
-    for (const k of ['roundTripsPerCall', 'commandsPerCall', 'serverCommandsPerCall', 'serverCpuMsPerCall'] as const) assert.equal(typeof p.redis?.[k], 'number', `redis.${k}`);
+    for (const k of ['requestsPerCall', 'commandsPerCall', 'roundTripsPerCall', 'serverCommandsPerCall', 'serverCpuMsPerCall'] as const) assert.equal(typeof p.redis?.[k], 'number', `redis.${k}`);
     assert.equal(typeof p.backlog?.max, 'number');
     assert.equal(typeof p.controllerLagP99Ms, 'number');
   }
