@@ -1,11 +1,13 @@
 // The only importer of ari-client: connects, starts the Stasis app, reconnects with backoff,
 // parses every event once at the edge (zod) and exposes the typed AriPort.
+import type { EventEmitter } from 'node:events';
 import ari from 'ari-client';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { TimeSource } from '../domain/clock.ts';
 import type { AriEvent, AriPort, BridgeInfo, ChannelInfo, DeviceState, OriginateRequest, TransferProgress } from './port.ts';
 import { AriError } from './port.ts';
+import { ariProbe } from './probe.ts';
 
 // ari-client ships no types: the small part of its surface we use.
 interface AriResourceOps { [op: string]: (params?: Record<string, unknown>) => Promise<unknown> }
@@ -17,6 +19,8 @@ interface AriClient {
   applications: AriResourceOps;
   asterisk: AriResourceOps;
   on(event: string, fn: (...args: unknown[]) => void): void;
+  /** the events WebSocket (ws), read by the bench probe only */
+  _ws?: EventEmitter;
   removeAllListeners(event?: string): void;
   start(app: string): Promise<void>;
   stop(): void;
@@ -178,6 +182,7 @@ class AriClientPort implements AriPort {
   private async attempt(): Promise<void> {
     const client = await (ari as unknown as AriModule).connect(this.opts.url, this.opts.user, this.opts.password);
     this.client = client;
+    ariProbe?.attach(client);
     client.on('*', (raw: unknown) => this.dispatch(raw));
     client.on('WebSocketConnected', () => this.setConnected(true));
     client.on('WebSocketReconnecting', () => this.setConnected(false));
@@ -204,6 +209,7 @@ class AriClientPort implements AriPort {
   private dispatch(raw: unknown): void {
     const event = parseAriEvent(raw);
     if (!event) return;
+    if (ariProbe && event.type === 'StasisStart' && !event.args[0]?.startsWith('@')) ariProbe.callerArrived(event.channel.id);
     for (const l of this.eventListeners) {
       try { l(event); } catch (err) { this.opts.log.error({ err, type: event.type }, 'event handler failed'); }
     }

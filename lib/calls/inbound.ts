@@ -22,6 +22,14 @@ export const ANNOUNCEMENT_CONTEXT = 'attendant-announcement';
 const DIVERT_ATTEMPTS = 4;
 const DIVERT_RETRY_MS = 1000;
 
+/** the group's holding bridge for waiting callers (the id is ours, so it is known before it exists) */
+const waitBridgeId = (groupId: string): string => `attendant-wait-${groupId}`;
+
+/** a 404 about the bridge itself (addChannel answers "Channel not found" too when the caller left) */
+function isMissingBridge(err: unknown): boolean {
+  return (err as { status?: number }).status === 404 && /bridge not found/i.test((err as Error).message);
+}
+
 export type CallEndReason = 'abandoned' | 'completed' | 'completed-transfer' | 'diverted' | 'fallback' | 'lost';
 
 export class Inbound implements CallBridging {
@@ -60,6 +68,8 @@ export class Inbound implements CallBridging {
       state: 'waiting', callerNumber: channel.caller.number, callerName: channel.caller.name, target: requested,
       arrivedAt: now, ringingLegs: [], refusedBy: [], ...this.describeArrival?.(args),
     };
+    // where it will wait is known now: written with the arrival rather than in a write of its own
+    if (route.kind === 'queue' && ctx.groupConfig(call.group)?.waiting !== 'ringback') call.waitBridge = waitBridgeId(call.group);
     const b = ctx.ledger.batch();
     b.log({ time: now, operator: 'system', action: 'arrive', callId: call.id, numbers: [call.callerNumber], result: route.kind === 'queue' ? `queue:${route.group}` : `divert:${route.reason}`, detail: { class: cls.id, mode: route.mode } });
     ctx.log.info({ callId: call.id, class: cls.id, group: call.group, route: route.kind, reason: route.reason, mode: route.mode }, 'call arrived');
@@ -114,8 +124,8 @@ export class Inbound implements CallBridging {
     try {
       await ctx.ari.addChannel(bridge, [call.id], 'participant');
     } catch (err) {
-      // the bridge vanished (Asterisk restarted): make it again once
-      if ((err as { status?: number }).status !== 404 || !ctx.ledger.calls.has(call.id)) throw err;
+      // the bridge vanished (Asterisk restarted): make it again once; "Channel not found" is the caller gone
+      if (!isMissingBridge(err) || !ctx.ledger.calls.has(call.id)) throw err;
       this.waitBridges.delete(call.group);
       await ctx.ari.addChannel(await this.waitBridge(call.group), [call.id], 'participant');
     }
@@ -134,7 +144,7 @@ export class Inbound implements CallBridging {
       const g = ctx.groupConfig(groupId);
       const music = g && g.waiting !== 'ringback' ? g.waiting.music : 'default';
       p = (async () => {
-        const bridge = await ensureBridge(ctx, 'holding', `attendant-wait-${groupId}`, `wait-${groupId}`);
+        const bridge = await ensureBridge(ctx, 'holding', waitBridgeId(groupId), `wait-${groupId}`);
         await ctx.ari.bridgeStartMoh(bridge, music);
         return bridge;
       })();
@@ -184,10 +194,10 @@ export class Inbound implements CallBridging {
       const bridgeId = `call-${call.id}`;
       try {
         const make = ensureBridge(ctx, 'mixing', bridgeId);
-        // a held call (retrieve, recall) is answered and sits in its holding bridge: adding it moves it
-        const freeCaller = current.holdBridge ? Promise.resolve() : g?.waiting === 'ringback'
-          ? ctx.ari.ringStop(call.id).then(() => ctx.ari.answer(call.id))
-          : current.waitBridge ? ctx.ari.removeChannel(current.waitBridge, [call.id]).catch(() => undefined) : Promise.resolve();
+        // a caller in a holding bridge (waiting with music, or held) is answered already: adding it to
+        // the call bridge moves it there (Asterisk departs the old bridge first), no removeChannel needed
+        const freeCaller = current.holdBridge || g?.waiting !== 'ringback' ? Promise.resolve()
+          : ctx.ari.ringStop(call.id).then(() => ctx.ari.answer(call.id));
         await Promise.all([make, freeCaller]);
         await ctx.ari.addChannel(bridgeId, [call.id, leg]);
         const now = ctx.ledger.calls.get(call.id);

@@ -126,20 +126,41 @@ export interface LedgerOptions {
   lease?: { name: string; holder: string };
 }
 
+/** most ops in one store write: a burst (10,000 callers at once) is written in slices, not one giant write */
+const MAX_OPS_PER_WRITE = 2000;
+
+/** a batch waiting to be written; a claim is written on its own, in its place in the order */
+interface PendingWrite {
+  ops: StoreOp[];
+  claim?: { callId: string; attendantId: string };
+  /** tells the committer: written (or the claim's answer), or queued for retry when the store failed */
+  settle?: (won: boolean) => void;
+}
+
+/** one store write: the first `entries` pending writes joined, numbered when cut so a resend keeps its number */
+interface Flight {
+  ops: StoreOp[];
+  entries: number;
+  seq: number;
+  claim?: PendingWrite['claim'];
+}
+
 export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolean]; fenced: [string] }> {
   readonly attendants = new Map<string, AttendantRecord>();
   readonly groups = new Map<string, GroupRecord>();
   readonly calls = new Map<string, CallRecord>();
   readonly queues = new Map<string, string[]>();
-  private pending: StoreOp[][] = [];
-  private flushing: Promise<void> | undefined;
+  private pending: PendingWrite[] = [];
+  private flushing = false;
   private storeUp = true;
   private retryDelay = 100;
-  /** this ledger's batches carry (writer, seq) so a retry of a batch whose reply was lost is not applied twice */
+  /** pipelined sends of pending writes so far: the store round trips the controller really waited for */
+  flights = 0;
+  /** this ledger's writes carry (writer, seq) so a resend of a write whose reply was lost is not applied twice */
   private readonly writer = randomUUID();
   private seq = 0;
-  /** the batches sent in the last attempt, and their seq: a retry resends exactly these first */
-  private inflight: { seq: number; count: number } | undefined;
+  /** the writes of a failed attempt whose outcome is unknown: resent first, exactly as they were */
+  private unsure: Flight[] = [];
   private halted = false;
   private resyncing: Promise<void> | undefined;
 
@@ -170,15 +191,13 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   }
 
   /**
-   * Write a batch to the store, then publish its changes. Resolves once written, or once queued for
-   * retry when the store is down: calls keep being served from memory meanwhile.
+   * Write a batch to the store, then publish its changes. Resolves once this batch is written (not
+   * the ones queued after it), or once queued for retry when the store is down: calls keep being
+   * served from memory meanwhile.
    */
   async commit(b: Batch): Promise<void> {
     const changes = b.finish();
-    if (b.ops.length && !this.halted) {
-      this.pending.push(b.ops);
-      await this.flush();
-    }
+    if (b.ops.length && !this.halted) await this.enqueueWrite({ ops: b.ops });
     for (const c of changes) this.emit('change', c);
   }
 
@@ -188,31 +207,17 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
    */
   async claim(callId: string, attendantId: string, b: Batch): Promise<boolean> {
     const changes = b.finish();
-    await this.flush();
-    let won = true;
-    if (this.pending.length) {
-      this.pending.push(b.ops);
-    } else {
-      try {
-        won = await this.store.claimCall(callId, attendantId, b.ops, this.opts.lease ? { lease: this.opts.lease } : {});
-      } catch (err) {
-        if (err instanceof StoreFencedError) {
-          // another controller holds the lease: this one takes nothing more
-          this.emit('fenced', err.holder);
-          return false;
-        }
-        this.log.error({ err: (err as Error).message, callId }, 'store claim failed; queued for retry');
-        this.pending.push(b.ops);
-        void this.flush();
-      }
-    }
+    // fenced: another controller is active, this one takes nothing more
+    if (this.halted) return false;
+    const won = await this.enqueueWrite(this.storeUp ? { ops: b.ops, claim: { callId, attendantId } } : { ops: b.ops });
     if (won) for (const c of changes) this.emit('change', c);
     return won;
   }
 
   /** Give up the hand-over of a call (it went on hold): the next answer claims it again. */
   async release(callId: string): Promise<void> {
-    await this.flush();
+    // after every write decided before it
+    await this.enqueueWrite({ ops: [] });
     try {
       await this.store.releaseCall(callId);
     } catch (err) {
@@ -232,8 +237,9 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   /** Fenced (another controller is active): keep deciding nothing more to the store, drop what waits. */
   halt(): void {
     this.halted = true;
+    for (const w of this.pending) w.settle?.(false);
     this.pending = [];
-    this.inflight = undefined;
+    this.unsure = [];
   }
 
   /**
@@ -271,31 +277,60 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
       for (const id of ids) if (!mine.has(id)) ops.push({ op: 'dequeue', group, callId: id });
     }
     this.log.info({ attendants: this.attendants.size, calls: this.calls.size, removed: stored.calls.filter((c) => !this.calls.has(c.id)).length }, 'store resynchronised from memory');
-    this.pending.push(ops);
-    await this.flush();
+    await this.enqueueWrite({ ops });
   }
 
-  private flush(): Promise<void> {
-    if (!this.flushing) {
-      this.flushing = this.drain().finally(() => { this.flushing = undefined; });
+  private enqueueWrite(w: PendingWrite): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      this.pending.push({ ...w, settle: resolve });
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.flushing || this.halted) return;
+    this.flushing = true;
+    // start after this turn's I/O callbacks: a caller's arrival and its presentation (decided in the
+    // same turn) go in one write, and a burst of events in one write per turn
+    setImmediate(() => void this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      await this.writePending();
+    } finally {
+      // cleared before anyone woken by the last write can queue another: it starts a new drain
+      this.flushing = false;
     }
-    return this.flushing;
   }
 
   private guard(seq: number): CommitGuard {
     return { writer: { id: this.writer, seq }, ...(this.opts.lease ? { lease: this.opts.lease } : {}) };
   }
 
-  private async drain(): Promise<void> {
-    while (this.pending.length && !this.halted) {
-      // everything waiting goes in one atomic write (fewer round trips under load); a retry resends the same chunk
-      const chunk = this.inflight ?? { seq: ++this.seq, count: this.pending.length };
-      this.inflight = chunk;
-      const ops = this.pending.slice(0, chunk.count).flat();
-      try {
-        await this.store.commit(ops, this.guard(chunk.seq));
-        this.pending.splice(0, chunk.count);
-        this.inflight = undefined;
+  private send(w: Flight): Promise<boolean> {
+    if (w.claim) return this.store.claimCall(w.claim.callId, w.claim.attendantId, w.ops, this.opts.lease ? { lease: this.opts.lease } : {});
+    return w.ops.length ? this.store.commit(w.ops, this.guard(w.seq)).then(() => true) : Promise.resolve(true);
+  }
+
+  private async writePending(): Promise<void> {
+    while ((this.unsure.length || this.pending.length) && !this.halted) {
+      // every write waiting goes out now, in order, without waiting for answers in between: the store
+      // applies the writes of its one connection in the order they were sent, so a claim still lands
+      // after the batches decided before it, and a busy controller pays one round trip per turn, not one
+      // per write. The writes of a failed attempt go first, unchanged: their numbers make them exactly-once.
+      const writes = this.unsure.length ? this.unsure : this.slices(this.pending.length);
+      this.unsure = [];
+      this.flights++;
+      const results = await Promise.allSettled(writes.map((w) => this.send(w)));
+      if (this.halted) return;
+      const failed = results.findIndex((r) => r.status === 'rejected');
+      const written = failed < 0 ? writes.length : failed;
+      for (let i = 0; i < written; i++) {
+        const won = (results[i] as PromiseFulfilledResult<boolean>).value;
+        for (const w of this.pending.splice(0, writes[i]!.entries)) w.settle?.(won);
+      }
+      if (failed < 0) {
         this.retryDelay = 100;
         if (!this.storeUp) {
           this.storeUp = true;
@@ -303,16 +338,44 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
           this.log.info('store writes resumed');
           void this.resync();
         }
-      } catch (err) {
-        if (this.halted) return;
-        if (err instanceof StoreFencedError) this.emit('fenced', err.holder);
-        if (this.storeUp) { this.storeUp = false; this.emit('storeState', false); }
-        this.log.error({ err: (err as Error).message, backlog: this.pending.length }, 'store write failed; retrying');
-        const delay = this.retryDelay;
-        this.retryDelay = Math.min(this.retryDelay * 2, 5000);
-        this.time.schedule(delay, () => { void this.flush(); });
+        continue;
+      }
+      const err = (results[failed] as PromiseRejectedResult).reason as Error;
+      if (err instanceof StoreFencedError) {
+        // another controller holds the lease: the controller halts this ledger
+        this.emit('fenced', err.holder);
         return;
       }
+      if (this.storeUp) { this.storeUp = false; this.emit('storeState', false); }
+      this.log.error({ err: err.message, backlog: this.pending.length, callId: writes[failed]!.claim?.callId }, 'store write failed; retrying');
+      // from the first that failed, the writes' outcome is unknown: they are resent as they are, and a claim
+      // becomes a plain write (memory decided); everyone waiting goes on from memory meanwhile
+      this.unsure = writes.slice(failed).map((w) => ({ ops: w.ops, entries: w.entries, seq: w.seq }));
+      for (const w of this.pending) {
+        delete w.claim;
+        w.settle?.(true);
+        delete w.settle;
+      }
+      const delay = this.retryDelay;
+      this.retryDelay = Math.min(this.retryDelay * 2, 5000);
+      this.time.schedule(delay, () => this.flush());
+      return;
     }
+  }
+
+  /** the first `count` pending writes as store writes: runs of batches joined (up to a size), each claim alone */
+  private slices(count: number): Flight[] {
+    const out: Flight[] = [];
+    let i = 0;
+    while (i < count) {
+      const head = this.pending[i++]!;
+      const slice: Flight = { ops: [...head.ops], entries: 1, seq: ++this.seq, ...(head.claim ? { claim: head.claim } : {}) };
+      while (!head.claim && i < count && !this.pending[i]!.claim && slice.ops.length + this.pending[i]!.ops.length <= MAX_OPS_PER_WRITE) {
+        slice.ops.push(...this.pending[i++]!.ops);
+        slice.entries++;
+      }
+      out.push(slice);
+    }
+    return out;
   }
 }

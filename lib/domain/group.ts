@@ -74,6 +74,14 @@ function eligible(input: HuntInput, exclude: ReadonlySet<string>): Candidate[] {
   return out;
 }
 
+/** Whether any member could be rung now (idle, serving the group), whatever the call: hunting is pointless otherwise. */
+export function anyEligible(input: Pick<HuntInput, 'members' | 'attendants' | 'group'>): boolean {
+  return input.members.some((id) => {
+    const att = input.attendants.get(id);
+    return att !== undefined && att.state === 'idle' && servesGroup(att, input.group);
+  });
+}
+
 /** The first candidate that `better` prefers over every other; ties keep the earlier (member order). */
 function best(cands: readonly Candidate[], better: (a: Candidate, b: Candidate) => boolean): Candidate | undefined {
   let pick: Candidate | undefined;

@@ -21,6 +21,12 @@ export type Behaviour =
   | { kind: 'hangupAfter'; answerAfterMs: number; hangupAfterMs: number }
   | { kind: 'random'; minMs: number; maxMs: number };
 
+/** Told when phone-side moments happen (the benchmark times presentations with it). */
+export interface SimProbe {
+  /** an originated leg starts ringing at its phone (180 Ringing) */
+  ringing(channelId: string): void;
+}
+
 export interface EndpointOptions {
   /** dialplan context an originated leg shows (pjsip endpoint `context=`); default `default` */
   context?: string;

@@ -200,4 +200,14 @@ describe('API live events (WebSocket)', function () {
     assert.deepEqual(hub.since(base + 5), []);
     assert.equal(hub.since(base + 6), undefined);
   });
+
+  it('given queue events carrying 20,000 ids each, when they pass the 50,000 ids the hub keeps, then the oldest go and resuming before them asks for a snapshot', () => {
+    const hub = new EventHub(new Views(h!.config, h!.switchboard, undefined, 0), h!.time, h!.switchboard, undefined, 1000);
+    const base = hub.lastSeq;
+    const callIds = Array.from({ length: 20_000 }, (_, i) => `c${i}`);
+    for (let i = 0; i < 3; i++) hub.publish('queue', { group: 'operators', callIds });
+    hub.publish('group', { n: 1 });
+    assert.equal(hub.since(base), undefined, 'the first queue event is gone');
+    assert.deepEqual(hub.since(base + 1)!.map((e) => e.kind), ['queue', 'queue', 'group']);
+  });
 });

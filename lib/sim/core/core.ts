@@ -1,7 +1,7 @@
 // The simulated Asterisk's state (channels, bridges, endpoints, devices, apps) and event emission.
 import type { TimeSource } from '../../domain/clock.ts';
 import type { EventType } from '../ari/models.ts';
-import type { Behaviour, ContinuedView, OriginateView } from '../types.ts';
+import type { Behaviour, ContinuedView, OriginateView, SimProbe } from '../types.ts';
 import { AppRegistry, type Route, type SimApp } from './apps.ts';
 import type { SimBridge } from './bridge.ts';
 import type { SimChannel } from './channel.ts';
@@ -48,6 +48,8 @@ export class SimCore {
   readonly playbacks = new Map<string, PlaybackState>();
   readonly continuedLog: ContinuedView[] = [];
   readonly originateLog: OriginateView[] = [];
+  /** the benchmark's observer of phone-side moments (undefined: no cost) */
+  probe: SimProbe | undefined;
   ids = new IdFactory();
   rng: Prng;
   startupTime: number;

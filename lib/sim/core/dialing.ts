@@ -166,6 +166,7 @@ function ring(core: SimCore, ch: SimChannel): void {
   runLocalApp(core, ch.localPeer, 1, 'Ringing', '');
   updateChannel(core, ch, () => { ch.state = 'Ringing'; });
   emitDial(core, ch, 'RINGING');
+  core.probe?.ringing(ch.id);
 }
 
 function scheduleAnswer(core: SimCore, ch: SimChannel, afterMs: number, hangupAfterMs?: number): void {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Strategy } from '../../../lib/config.ts';
 import { STRATEGIES } from '../../../lib/config.ts';
-import { groupMembers, groupState, hunt, huntWithRetry } from '../../../lib/domain/group.ts';
+import { anyEligible, groupMembers, groupState, hunt, huntWithRetry } from '../../../lib/domain/group.ts';
 import type { HuntInput } from '../../../lib/domain/group.ts';
 import type { AttendantRecord } from '../../../lib/domain/model.ts';
 import { SECOND, T0, busy, byId, idle, loggedOut, ringing, seeded } from './fixtures.ts';
@@ -203,6 +203,20 @@ describe('hunting', () => {
       for (const strategy of STRATEGIES) {
         assert.deepEqual(hunt(huntInput(strategy, atts, { members: ['op1', 'op2'], group: 'reception' })).targets, ['op2'], strategy);
       }
+    });
+
+    it('given members, when asked whether anyone could be rung, then the answer is whether some hunt would find a target', () => {
+      const cases = [
+        byId(ringing('op1', 'c1', T0), busy('op2', 'c2', T0), absent('op3')),
+        byId(idle('op1', { groups: ['sales'] }), busy('op2', 'c2', T0)),
+        byId(busy('op1', 'c1', T0), idle('op3')),
+        manualExample(),
+      ];
+      for (const atts of cases) {
+        const expected = hunt(huntInput('ring-all', atts, { group: 'reception' })).targets.length > 0;
+        assert.equal(anyEligible({ members: MEMBERS, attendants: atts, group: 'reception' }), expected);
+      }
+      assert.deepEqual(cases.map((atts) => anyEligible({ members: MEMBERS, attendants: atts, group: 'reception' })), [false, false, true, true]);
     });
 
     it('given every strategy but round-robin, when a call is hunted, then the cursor is left as it was', () => {

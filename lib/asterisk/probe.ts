@@ -1,0 +1,60 @@
+// The benchmark's probe inside the controller, off unless ATTENDANT_PROBE=1 (then `ariProbe` exists):
+// hrtime stamps of a caller's StasisStart frame arriving on the ARI WebSocket and of the first
+// originate request for that call leaving the process. `npm run bench` reads them (bench/).
+import { subscribe } from 'node:diagnostics_channel';
+import type { EventEmitter } from 'node:events';
+import type { ClientRequest } from 'node:http';
+
+/** arrivals never presented (diverted, abandoned, still waiting) are forgotten after this */
+const FORGET_AFTER_NS = 60_000_000_000n;
+/** a presentation leg is `<callId>-p<n>` (lib/calls/presenter.ts) */
+const LEG_ID = /[?&]channelId=([^&]+)/;
+
+export interface ProbeReport {
+  /** StasisStart frame of a caller → its first originate request flushed to the socket, in ms */
+  decisionsMs: number[];
+  /** callers seen but not (yet) presented */
+  waiting: number;
+}
+
+export class AriProbe {
+  private lastFrameAt = 0n;
+  private readonly arrived = new Map<string, bigint>();
+  private decisionsMs: number[] = [];
+
+  constructor() {
+    subscribe('http.client.request.start', (msg) => this.requestStarted((msg as { request: ClientRequest }).request));
+  }
+
+  /** ari-client makes a new WebSocket on each (re)connect: stamp its frames before ari-client parses them */
+  attach(client: { on(event: string, fn: () => void): void; _ws?: EventEmitter }): void {
+    client.on('WebSocketConnected', () => client._ws?.prependListener('message', () => { this.lastFrameAt = process.hrtime.bigint(); }));
+  }
+
+  /** a caller's StasisStart was parsed: it arrived with the frame just stamped (ari-client parses synchronously) */
+  callerArrived(channelId: string): void {
+    if (this.lastFrameAt !== 0n) this.arrived.set(channelId, this.lastFrameAt);
+  }
+
+  private requestStarted(req: ClientRequest): void {
+    if (req.method !== 'POST' || !req.path.includes('/channels')) return;
+    const m = LEG_ID.exec(req.path);
+    if (!m) return;
+    const callId = decodeURIComponent(m[1]!).replace(/-p\d+$/, '');
+    const at = this.arrived.get(callId);
+    if (at === undefined) return;
+    this.arrived.delete(callId);
+    req.once('finish', () => this.decisionsMs.push(Number(process.hrtime.bigint() - at) / 1e6));
+  }
+
+  /** the decisions measured since the last report */
+  report(): ProbeReport {
+    const now = process.hrtime.bigint();
+    for (const [id, at] of this.arrived) if (now - at > FORGET_AFTER_NS) this.arrived.delete(id);
+    const out = { decisionsMs: this.decisionsMs, waiting: this.arrived.size };
+    this.decisionsMs = [];
+    return out;
+  }
+}
+
+export const ariProbe: AriProbe | undefined = process.env.ATTENDANT_PROBE === '1' ? new AriProbe() : undefined;
