@@ -99,7 +99,7 @@ if (REDIS_URL === undefined || REDIS_URL === '') {
         await store.commit(ops);
         const after = store.commandStats();
         assert.equal(after.roundTrips - before.roundTrips, 1);
-        assert.ok(after.commands - before.commands >= ops.length + 2);
+        assert.ok(after.commands - before.commands >= ops.length + 2, 'after.commands - before.commands >= ops.length + 2');
       });
 
       it('given a claim with ops, when claimed (won or lost), then each attempt takes one round trip', async () => {
