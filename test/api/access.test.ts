@@ -94,10 +94,10 @@ describe('API access control, every route', function () {
     assert.equal((await api.as('sam', 'GET', '/api/config')).status, 403);
     const r = await api.as<{ users: Array<{ passwordHash: string }>; apiKeys: Array<{ sha256: string }>; asterisk: { ari: { password: string } } }>('root', 'GET', '/api/config');
     assert.equal(r.status, 200);
-    assert.ok(r.body.users.every((u) => u.passwordHash === '[redacted]'));
-    assert.ok(r.body.apiKeys.every((k) => k.sha256 === '[redacted]'));
+    assert.ok(r.body.users.every((u) => u.passwordHash === '[redacted]'), 'r.body.users.every((u) => u.passwordHash === \'[redacted]\')');
+    assert.ok(r.body.apiKeys.every((k) => k.sha256 === '[redacted]'), 'r.body.apiKeys.every((k) => k.sha256 === \'[redacted]\')');
     assert.equal(r.body.asterisk.ari.password, '[redacted]');
     assert.doesNotMatch(r.text, /scrypt\$/);
-    assert.ok(!r.text.includes(h.config.asterisk.ari.password));
+    assert.ok(!r.text.includes(h.config.asterisk.ari.password), '!r.text.includes(h.config.asterisk.ari.password)');
   });
 });

@@ -89,7 +89,7 @@ describe('API calls', function () {
       const r = await api.as<ErrorReply>('alice', 'POST', `/api/calls/${ringing}/${op}`, body);
       assert.equal(r.status, 400, `${op} ${JSON.stringify(body)}: ${r.text}`);
       assert.equal(r.body.error.field, field, `${op} ${JSON.stringify(body)}`);
-      assert.ok(r.body.error.details && r.body.error.details.length >= 1);
+      assert.ok(r.body.error.details && r.body.error.details.length >= 1, 'r.body.error.details && r.body.error.details.length >= 1');
     }
     const badId = await api.as<ErrorReply>('alice', 'POST', '/api/calls/%20x/hangup');
     assert.deepEqual([badId.status, badId.body.error.field], [400, 'params.id']);

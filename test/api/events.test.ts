@@ -161,7 +161,7 @@ describe('API live events (WebSocket)', function () {
     const resumed = await again.next('resumed', (m) => m.type === 'resumed');
     assert.equal(resumed.since, snap.seq);
     await again.next('dnd event', (m) => m.kind === 'attendant' && m.data?.state === 'dnd');
-    assert.ok(!again.messages.some((m) => m.type === 'snapshot'));
+    assert.ok(!again.messages.some((m) => m.type === 'snapshot'), '!again.messages.some((m) => m.type === \'snapshot\')');
     const missed = again.messages.filter((m) => m.type === 'event');
     assert.deepEqual(missed.map((m) => m.seq), missed.map((_m, i) => snap.seq! + 1 + i));
     assert.deepEqual(missed.map((m) => m.kind), ['group', 'attendant']);

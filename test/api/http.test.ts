@@ -76,7 +76,7 @@ describe('API HTTP edge', function () {
     assert.equal(page.headers.get('x-powered-by'), null);
     const apiAnswer = await api.as('alice', 'GET', '/api/groups');
     assert.equal(apiAnswer.headers.get('cache-control'), 'no-store');
-    assert.ok(apiAnswer.headers.get('content-security-policy'));
+    assert.ok(apiAnswer.headers.get('content-security-policy'), 'apiAnswer.headers.get(\'content-security-policy\')');
   });
 
   it('given the default (same origin only), when another site calls with an Origin, then no CORS header allows it', async () => {
@@ -110,7 +110,7 @@ describe('API HTTP edge', function () {
       assert.equal(r.status, 500);
       assert.deepEqual(r.body, { error: { code: 'internal', message: 'internal error' } });
       assert.doesNotMatch(r.text, /TypeError|at |secret/);
-      assert.ok(s.logs.some((l) => l.includes('request failed') && l.includes('TypeError')));
+      assert.ok(s.logs.some((l) => l.includes('request failed') && l.includes('TypeError')), 's.logs.some((l) => l.includes(\'request failed\') && l.includes(\'TypeError\'))');
       assert.ok(!s.logs.some((l) => l.includes(PASSWORDS.alice)), 'no password in the logs');
     } finally {
       s.server.close();

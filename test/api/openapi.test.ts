@@ -70,7 +70,7 @@ describe('OpenAPI document', function () {
         assert.ok(op.parameters.some((p) => p.in === 'path' && p.name === name), `${r.path} documents path parameter ${name}`);
       }
     }
-    assert.ok(doc.components.schemas.Error && doc.components.schemas.Call && doc.components.schemas.Attendant);
+    assert.ok(doc.components.schemas.Error && doc.components.schemas.Call && doc.components.schemas.Attendant, 'doc.components.schemas.Error && doc.components.schemas.Call && doc.components.schemas.A...');
   });
 
   it('given every documented operation, when it is called as an admin, then a handler answers (never the unknown-route 404 or a 405)', async () => {

@@ -34,9 +34,9 @@ describe('API queries', function () {
     assert.equal(r.body.data.attendants.length, 3);
     assert.equal(r.body.data.groups.length, 2);
     assert.deepEqual(r.body.data.calls, []);
-    assert.ok(r.body.seq > 0);
+    assert.ok(r.body.seq > 0, 'r.body.seq > 0');
     assert.equal(r.body.now, h.time.now());
-    assert.ok(r.body.data.classes.some((c) => c.id === 'urgent'));
+    assert.ok(r.body.data.classes.some((c) => c.id === 'urgent'), 'r.body.data.classes.some((c) => c.id === \'urgent\')');
   });
 
   it('given supervised extensions and a trunk but no AMI feed yet, when the lamps are read, then they are listed as unknown with the source none, and positions show their device state', async () => {
@@ -62,12 +62,12 @@ describe('API queries', function () {
   it('given the action log, when a supervisor queries by number, then the call\'s entries come; an operator sees only her position\'s', async () => {
     const byNumber = await api.as<{ entries: Array<{ action: string; numbers: string[] }> }>('sam', 'GET', '/api/log?number=0150000002');
     assert.equal(byNumber.status, 200);
-    assert.ok(byNumber.body.entries.length >= 2);
-    assert.ok(byNumber.body.entries.every((e) => e.numbers.includes('0150000002')));
-    assert.ok(byNumber.body.entries.some((e) => e.action === 'arrive'));
+    assert.ok(byNumber.body.entries.length >= 2, 'byNumber.body.entries.length >= 2');
+    assert.ok(byNumber.body.entries.every((e) => e.numbers.includes('0150000002')), 'byNumber.body.entries.every((e) => e.numbers.includes(\'0150000002\'))');
+    assert.ok(byNumber.body.entries.some((e) => e.action === 'arrive'), 'byNumber.body.entries.some((e) => e.action === \'arrive\')');
     const own = await api.as<{ entries: Array<{ operator: string }> }>('alice', 'GET', '/api/log');
-    assert.ok(own.body.entries.length > 0);
-    assert.ok(own.body.entries.every((e) => e.operator === 'att1'));
+    assert.ok(own.body.entries.length > 0, 'own.body.entries.length > 0');
+    assert.ok(own.body.entries.every((e) => e.operator === 'att1'), 'own.body.entries.every((e) => e.operator === \'att1\')');
     assert.equal((await api.as<ErrorReply>('alice', 'GET', '/api/log?operator=att2')).status, 403);
     const limited = await api.as<{ entries: unknown[] }>('sam', 'GET', '/api/log?limit=1');
     assert.equal(limited.body.entries.length, 1);
@@ -100,7 +100,7 @@ describe('API queries', function () {
     assert.deepEqual([nine.counters.offered, nine.counters.answered, nine.counters.abandoned], [2, 1, 1]);
     assert.equal(nine.figures.serviceLevel, 1);
     assert.equal(nine.figures.averageSpeedOfAnswerSeconds, 5);
-    assert.ok((nine.figures.carriedErlangs ?? 0) > 0);
+    assert.ok((nine.figures.carriedErlangs ?? 0) > 0, '(nine.figures.carriedErlangs ?? 0) > 0');
     // talk from bridge enter to leave: answered at 09:00:05, hung up at 09:02:00
     assert.equal(nine.counters.holdingSeconds, 115);
     assert.equal(nine.counters.heldSeconds, 0);
@@ -135,7 +135,7 @@ describe('API queries', function () {
     const b = await api.as<{ lines: number; blocking: number }>('alice', 'GET', '/api/erlang/b?traffic=10&blocking=0.01');
     assert.deepEqual([b.status, b.body.lines], [200, 18]);
     const bn = await api.as<{ blocking: number }>('alice', 'GET', '/api/erlang/b?traffic=2&lines=4');
-    assert.ok(Math.abs(bn.body.blocking - 0.0952) < 1e-3);
+    assert.ok(Math.abs(bn.body.blocking - 0.0952) < 1e-3, 'Math.abs(bn.body.blocking - 0.0952) < 1e-3');
     const c = await api.as<{ agents: number; serviceLevel: number }>('alice', 'GET', '/api/erlang/c?callsPerHour=120&aht=60&target=20&level=0.8');
     assert.deepEqual([c.status, c.body.agents], [200, 4]);
     const cn = await api.as<{ averageSpeedOfAnswer: number | null }>('alice', 'GET', '/api/erlang/c?traffic=3&aht=60&target=20&agents=3');

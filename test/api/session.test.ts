@@ -60,7 +60,7 @@ describe('API session', function () {
     const limited = await login('bob', PASSWORDS.bob);
     assert.equal(limited.status, 429);
     assert.equal(limited.body.error.code, 'too_many_attempts');
-    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    assert.ok(Number(limited.headers.get('retry-after')) > 0, 'Number(limited.headers.get(\'retry-after\')) > 0');
     // another user from the same address is not locked out by bob's failures
     assert.equal((await login('alice', PASSWORDS.alice)).status, 200);
     h!.time.advance(60_001);

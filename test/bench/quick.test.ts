@@ -50,7 +50,7 @@ describe('npm run bench -- --quick', function () {
     assert.match(output, /presentation ms p50\/p99\/max/);
     const r = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
     assert.equal(r.quick, true);
-    assert.ok(r.rates.length > 0);
+    assert.ok(r.rates.length > 0, 'r.rates.length > 0');
     for (const x of r.rates) {
       checkPhase(x.controller, 'controller');
       checkPhase(x.baseline, 'baseline');
@@ -58,8 +58,8 @@ describe('npm run bench -- --quick', function () {
       assert.equal(typeof x.ratio.p99, 'number');
     }
     assert.equal(typeof r.sustained.rate, 'number');
-    assert.ok(r.sustained.steps.length >= r.rates.length);
-    assert.ok(r.heap.waitingCalls > 0 && typeof r.heap.bytesPerCall === 'number');
+    assert.ok(r.sustained.steps.length >= r.rates.length, 'r.sustained.steps.length >= r.rates.length');
+    assert.ok(r.heap.waitingCalls > 0 && typeof r.heap.bytesPerCall === 'number', 'r.heap.waitingCalls > 0 && typeof r.heap.bytesPerCall === \'number\'');
     assert.deepEqual(Object.keys(r.targets).sort(), ['decisionP99', 'heapPerWaitingCall', 'redisRoundTrips', 'sustainedRate']);
     for (const t of Object.values(r.targets)) assert.equal(typeof t.met, 'boolean');
     assert.equal(typeof r.machine.cpus, 'number');

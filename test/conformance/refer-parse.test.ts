@@ -23,7 +23,7 @@ describe('the controller\'s edge against the recorded ari-only REFER', () => {
     assert.deepEqual([refer.source.id, refer.source.name, refer.sourcePeer?.id, refer.destination, refer.replaces], ['1795431889.11', 'PJSIP/att1-00000006', '1795431889.10', '200', undefined]);
     // the set's leg is the one that entered Stasis with the app's own arguments
     const start = parsed.find((e) => e?.type === 'StasisStart' && e.channel.id === refer.source.id);
-    assert.ok(start);
+    assert.ok(start, 'start');
   });
 
   it('given an attended REFER from the simulator, when parsed, then the replaced call and its party are named', async () => {
@@ -42,7 +42,7 @@ describe('the controller\'s edge against the recorded ari-only REFER', () => {
       const raw = await rec.waitFor('ChannelTransfer', (e) => e.type === 'ChannelTransfer');
       const e = parseAriEvent(raw) as ChannelTransferEvent;
       assert.deepEqual([e.state, e.source.id, e.sourcePeer?.id, e.destination, e.replaces?.channel?.id], [undefined, leg, caller, undefined, other]);
-      assert.ok(e.replaces?.protocolId);
+      assert.ok(e.replaces?.protocolId, 'e.replaces?.protocolId');
     } finally {
       rec.close();
       await sim.stop();

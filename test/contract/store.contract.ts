@@ -147,7 +147,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         a.groups.push('sales');
         a.state = 'busy';
         const read = await store.getAttendant('att1');
-        assert.ok(read);
+        assert.ok(read, 'read');
         read.groups.push('night');
         assert.deepEqual(await store.getAttendant('att1'), attendant('att1', { groups: ['reception'] }));
       });
@@ -472,7 +472,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         const got = await store.queryLog({});
         assert.deepEqual(got.map(({ id: _id, ...rest }) => rest), entries);
         assert.equal(new Set(got.map((e) => e.id)).size, 4);
-        assert.ok(got.every((e) => typeof e.id === 'string' && e.id.length > 0));
+        assert.ok(got.every((e) => typeof e.id === 'string' && e.id.length > 0), 'got.every((e) => typeof e.id === \'string\' && e.id.length > 0)');
       });
 
       it('given logged actions, when queried by a time range, then only those in it (bounds included) come back in order', async () => {
@@ -574,7 +574,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           { op: 'stats', scope: 'group:a', intervalStart: T0, add: { offered: 1 }, max: { longestWaitSeconds: 40, longestAbandonWaitSeconds: 0 } },
         ]);
         await store.commit([{ op: 'stats', scope: 'group:a', intervalStart: T0, add: {}, max: { longestWaitSeconds: 30 } }]);
-        assert.ok(await store.claimCall('c1', 'att1', [{ op: 'stats', scope: 'group:a', intervalStart: T0, add: { answered: 1 }, max: { longestAbandonWaitSeconds: 3 } }]));
+        assert.ok(await store.claimCall('c1', 'att1', [{ op: 'stats', scope: 'group:a', intervalStart: T0, add: { answered: 1 }, max: { longestAbandonWaitSeconds: 3 } }]), 'await store.claimCall(\'c1\', \'att1\', [{ op: \'stats\', scope: \'group:a\', intervalStart: T0...');
         assert.deepEqual(await store.stats('group:a', T0, T0), [{ intervalStart: T0, counters: { offered: 2, answered: 1, longestWaitSeconds: 40, longestAbandonWaitSeconds: 3 } }]);
         await assert.rejects(store.commit([{ op: 'stats', scope: 'group:a', intervalStart: T0, add: {}, max: { longestWaitSeconds: Number.NaN } }]));
       });
@@ -612,7 +612,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       it('given a document read back, when the caller mutates it, then the stored one does not change', async () => {
         await store.commit([{ op: 'putDoc', kind: 'park', id: '701', doc: { call: 'c1', legs: ['a'] } }]);
         const doc = await store.getDoc('park', '701');
-        assert.ok(doc);
+        assert.ok(doc, 'doc');
         (doc.legs as string[]).push('b');
         assert.deepEqual(await store.getDoc('park', '701'), { call: 'c1', legs: ['a'] });
       });

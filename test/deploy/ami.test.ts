@@ -251,7 +251,7 @@ describe('AMI supervision against the stand-in (TCP)', function () {
     srv = await AmiServerStandIn.start({ port, users: { attendant: { secret: 'ami-secret' } } });
     ami = await connecting;
     assert.equal(ami.isConnected(), true);
-    assert.ok(lines.some((l) => l.includes('"attempt":1')));
+    assert.ok(lines.some((l) => l.includes('"attempt":1')), 'lines.some((l) => l.includes(\'"attempt":1\'))');
     assert.ok(lines.every((l) => !l.includes('ami-secret')), 'the secret is never logged');
   });
 

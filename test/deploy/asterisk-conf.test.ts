@@ -88,7 +88,7 @@ describe('deployment kit: dialplan', () => {
   });
 
   it('given every Stasis() in the dialplan, then its app name is asterisk.ari.app and a literal class or group is one the configuration knows', () => {
-    assert.ok(stasisCalls.length >= 2);
+    assert.ok(stasisCalls.length >= 2, 'stasisCalls.length >= 2');
     const classes = new Set([...example.classes.map((c) => c.id), 'feature']);
     const groups = new Set(example.groups.map((g) => g.id));
     for (const p of stasisCalls) {
@@ -99,7 +99,7 @@ describe('deployment kit: dialplan', () => {
     }
     // the calls: Gosub(attendant-enter,s,1(<class>,<group>))
     const entries = allPriorities.flatMap((p) => jumpsOf(p).filter((j) => j.context === 'attendant-enter').map((j) => ({ p, args: j.args ?? [] })));
-    assert.ok(entries.length >= 5);
+    assert.ok(entries.length >= 5, 'entries.length >= 5');
     const seenClasses = new Set<string>();
     for (const { p, args } of entries) {
       const [cls, group] = args;
@@ -132,7 +132,7 @@ describe('deployment kit: dialplan', () => {
       const ext = extensionOf(contexts.get(p.context)!, p.exten);
       const next = ext[ext.indexOf(p) + 1];
       assert.ok(next && /^(GotoIf|ExecIf|GosubIf)$/.test(next.app) && next.args.includes('${STASISSTATUS}'), `${p.file}:${p.line}: no STASISSTATUS check after Stasis()`);
-      assert.ok(next.args.includes('FAILED'));
+      assert.ok(next.args.includes('FAILED'), 'next.args.includes(\'FAILED\')');
     }
     // the call entry: both outcomes lead to the fallback
     const enter = extensionOf(contexts.get('attendant-enter')!, 's');
@@ -147,13 +147,13 @@ describe('deployment kit: dialplan', () => {
       const vm = steps.findIndex((p) => p.app === 'VoiceMail');
       assert.ok(vm > 0 && steps.slice(0, vm).some((p) => p.app === 'GotoIf' && p.args.includes('IFMODULE(app_voicemail.so)')), `${ctx}: VoiceMail() guarded by IFMODULE`);
     }
-    assert.ok(fallback.some((p) => p.app === 'Dial' && p.args.includes('${ATT_FB_DIAL}')));
+    assert.ok(fallback.some((p) => p.app === 'Dial' && p.args.includes('${ATT_FB_DIAL}')), 'fallback.some((p) => p.app === \'Dial\' && p.args.includes(\'${ATT_FB_DIAL}\'))');
   });
 
   it('given the fallback globals, then they ring attendant sets of the configuration and a mailbox voicemail.conf has', () => {
     const devices = new Set(example.attendants.map((a) => a.device));
     const dials = [...globals].filter(([k]) => k.startsWith('ATT_FALLBACK_DIAL'));
-    assert.ok(dials.length >= 1);
+    assert.ok(dials.length >= 1, 'dials.length >= 1');
     for (const [k, v] of dials) {
       for (const d of v.split('&')) {
         assert.ok(devices.has(d), `${k}: ${d} is an attendant device`);
@@ -194,7 +194,7 @@ describe('deployment kit: dialplan', () => {
         assert.equal(findHint(contexts, hintsContext, `queue-${g.id}`), `Stasis:queue-${g.id}`);
         assert.equal(findHint(contexts, hintsContext, `night-${g.id}`), `Stasis:night-${g.id}`);
       }
-      assert.ok(findHint(contexts, hintsContext, 'park-1')?.startsWith('Stasis:park-'));
+      assert.ok(findHint(contexts, hintsContext, 'park-1')?.startsWith('Stasis:park-'), 'findHint(contexts, hintsContext, \'park-1\')?.startsWith(\'Stasis:park-\')');
     }
   });
 
@@ -314,7 +314,7 @@ describe('deployment kit: Asterisk configuration', () => {
     const classes = (k: string) => (value(user, k) ?? '').split(',').map((c) => c.trim()).filter(Boolean);
     assert.deepEqual(classes('read').sort(), ['call', 'system'], 'read: call (ExtensionStatus, DeviceStateChange) and system (ContactStatus, PeerStatus)');
     for (const c of classes('write')) assert.ok(['system', 'call', 'reporting'].includes(c), `write class "${c}" is more than supervision needs`);
-    assert.ok(classes('write').includes('call'));
+    assert.ok(classes('write').includes('call'), 'classes(\'write\').includes(\'call\')');
     assert.equal(user.entries.find((e) => e.key === 'deny' || e.key === 'permit')?.key, 'deny', 'deny everything first, then permit');
     const filters = user.entries.filter((e) => e.key.startsWith('eventfilter')).map((e) => /name\((\w+)\)/.exec(e.key)?.[1]);
     for (const ev of ['ExtensionStatus', 'DeviceStateChange', 'ContactStatus']) assert.ok(filters.includes(ev), `events ${ev} pass the filter`);
@@ -333,7 +333,7 @@ describe('deployment kit: Asterisk configuration', () => {
     for (const m of required) assert.ok(!noload.includes(m), `${m} is both required and noloaded`);
     assert.ok(!required.includes('chan_local.so'), 'Local channels are in the core: requiring chan_local.so would stop Asterisk');
     // res_pjsip_notify declines to load without its file
-    assert.ok(conf('pjsip_notify.conf').sections.length > 0);
+    assert.ok(conf('pjsip_notify.conf').sections.length > 0, 'conf(\'pjsip_notify.conf\').sections.length > 0');
   });
 
   it('given pjsip_attendant.conf, then each attendant set is an endpoint with auth and aor, subscribing to hints, entering attendant-sets', () => {

@@ -68,7 +68,7 @@ describe('deployment kit: docker compose', () => {
       }
     }
     assert.ok(checked >= 4, `host mounts checked (${checked})`);
-    for (const named of services.flatMap(([, s]) => mounts(s)).filter((m) => !m.host)) assert.ok(named.target.startsWith('/'));
+    for (const named of services.flatMap(([, s]) => mounts(s)).filter((m) => !m.host)) assert.ok(named.target.startsWith('/'), 'named.target.startsWith(\'/\')');
   });
 
   it('given every service, then it has a healthcheck, and the controller starts once Asterisk and Redis are healthy', () => {
@@ -97,14 +97,14 @@ describe('deployment kit: docker compose', () => {
     assert.equal(cfg.http.host, '0.0.0.0', 'reachable from outside the container');
     assert.equal(String(cfg.http.port), env.ATTENDANT_HTTP_PORT);
     // the users are the section names of ari.conf and manager.conf
-    assert.ok(section(readConf(join(root, 'asterisk-conf/ari.conf')), cfg.asterisk.ari.user));
-    assert.ok(section(readConf(join(root, 'asterisk-conf/manager.conf')), cfg.asterisk.ami.user));
+    assert.ok(section(readConf(join(root, 'asterisk-conf/ari.conf')), cfg.asterisk.ari.user), 'section(readConf(join(root, \'asterisk-conf/ari.conf\')), cfg.asterisk.ari.user)');
+    assert.ok(section(readConf(join(root, 'asterisk-conf/manager.conf')), cfg.asterisk.ami.user), 'section(readConf(join(root, \'asterisk-conf/manager.conf\')), cfg.asterisk.ami.user)');
     // and no secret is written into the file itself
     assert.doesNotMatch(readFileSync(configMount.host, 'utf8'), /password\s*:/i);
   });
 
   it('given .env.example, then it names every variable compose uses, each a CHANGE_ME placeholder', () => {
-    assert.ok(composeVars.size >= 10);
+    assert.ok(composeVars.size >= 10, 'composeVars.size >= 10');
     for (const v of composeVars) assert.ok(envExample.has(v), `${v} is in docker/.env.example`);
     for (const [k, v] of envExample) assert.equal(v, 'CHANGE_ME', `${k} is a placeholder`);
     for (const k of envExample.keys()) assert.ok(composeVars.has(k), `${k} of .env.example is used by compose`);
@@ -117,7 +117,7 @@ describe('deployment kit: docker compose', () => {
   });
 
   it('given the placeholders of asterisk-conf, then the entrypoint replaces each and compose hands each to Asterisk', () => {
-    assert.ok(confPlaceholders.size >= 8);
+    assert.ok(confPlaceholders.size >= 8, 'confPlaceholders.size >= 8');
     assert.deepEqual([...confPlaceholders].sort(), [...entrypointList].sort());
     for (const p of confPlaceholders) {
       assert.ok(asterisk.environment?.[p], `compose passes ${p} to asterisk`);
@@ -154,7 +154,7 @@ describe('deployment kit: Dockerfile', () => {
   const runtime = lines.slice(runtimeStart);
 
   it('given the build, then it is multi-stage: npm ci and tsc in the first, npm ci --omit=dev in the runtime one', () => {
-    assert.ok(lines.filter((l) => /^FROM\s/i.test(l)).length >= 2);
+    assert.ok(lines.filter((l) => /^FROM\s/i.test(l)).length >= 2, 'lines.filter((l) => /^FROM\\s/i.test(l)).length >= 2');
     const build = lines.slice(0, runtimeStart).join('\n');
     assert.match(build, /RUN npm ci\b/);
     assert.match(build, /npx tsc -p tsconfig\.json/);

@@ -198,8 +198,8 @@ describe('attendant console in Chromium', function () {
     await supervisor.locator('#stats-form button[type="submit"]').click();
     await supervisor.locator('#chart-calls svg rect.bar-answered').first().waitFor();
     assert.equal(await supervisor.locator('#chart-calls svg rect.bar-answered').count(), 4, 'one bar per interval with an answered call');
-    assert.ok(await supervisor.locator('#chart-calls svg rect.bar-abandoned').count() >= 1);
-    assert.ok(await supervisor.locator('#chart-sl svg circle.dot-sl').count() >= 1);
+    assert.ok(await supervisor.locator('#chart-calls svg rect.bar-abandoned').count() >= 1, 'await supervisor.locator(\'#chart-calls svg rect.bar-abandoned\').count() >= 1');
+    assert.ok(await supervisor.locator('#chart-sl svg circle.dot-sl').count() >= 1, 'await supervisor.locator(\'#chart-sl svg circle.dot-sl\').count() >= 1');
     assert.match(await supervisor.locator('#chart-erlang svg path.line-carried').getAttribute('d') ?? '', /^M[\d.]+ [\d.]+ L/);
     assert.match(await supervisor.locator('#stats-tiles .tile').first().locator('.v').textContent() ?? '', /^[1-9]/, 'offered');
     assert.match(await supervisor.locator('.tile', { hasText: 'Occupancy' }).locator('.v').textContent() ?? '', /%$/);

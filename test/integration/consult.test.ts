@@ -115,7 +115,7 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.until('back to talking', () => h!.callRecord(caller)?.state === 'talking');
       await h.until('caller with att1', () => bridgeOf(h!, caller)?.channels.includes(leg) === true);
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'consult-ended' && e.callId === caller && e.result === 'busy'));
+      assert.ok(log.some((e) => e.action === 'consult-ended' && e.callId === caller && e.result === 'busy'), 'log.some((e) => e.action === \'consult-ended\' && e.callId === caller && e.result === \'bu...');
       h.sim.hangupCaller(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
@@ -143,7 +143,7 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.until('caller with att1', () => h!.callRecord(caller)?.state === 'talking' && bridgeOf(h!, caller)?.channels.includes(leg) === true);
       await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => b.id === `hold-${caller}`));
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'consult-ended' && e.callId === caller && e.result === 'hangup'));
+      assert.ok(log.some((e) => e.action === 'consult-ended' && e.callId === caller && e.result === 'hangup'), 'log.some((e) => e.action === \'consult-ended\' && e.callId === caller && e.result === \'ha...');
       await ops(h).hangup('att1', caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
@@ -159,7 +159,7 @@ describe('consultation, three-way and monitoring over ARI', function () {
       // a reconnect finds no caller channel: the conversation with 201 is kept all the same
       await h.switchboard.reconcile('test');
       assert.equal(h.callRecord(caller)?.state, 'consulting');
-      assert.ok(live(h, target) && live(h, leg));
+      assert.ok(live(h, target) && live(h, leg), 'live(h, target) && live(h, leg)');
       await rejectsWith(ops(h).completeTransfer('att1', caller), 'invalid_state');
       h.sim.hangupCaller(target);
       await h.until('call ended', () => !h!.callRecord(caller));
@@ -181,7 +181,7 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.until('handed over', () => !h!.callRecord(caller));
       await h.until('caller with 201', () => bridgeOf(h!, caller)?.channels.includes(target) === true);
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'transfer' && e.callId === caller && e.detail?.onRing === 'true'));
+      assert.ok(log.some((e) => e.action === 'transfer' && e.callId === caller && e.detail?.onRing === 'true'), 'log.some((e) => e.action === \'transfer\' && e.callId === caller && e.detail?.onRing === ...');
       h.sim.hangupCaller(caller);
       await h.until('201 released', () => !live(h!, target));
     });
@@ -235,7 +235,7 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await rejectsWith(ops(h).consult('att1', caller, '201'), 'ari_failed');
       assert.equal(h.callRecord(caller)!.state, 'talking');
       assert.equal(consultLegs(h, caller).length, 0, 'nobody was rung');
-      assert.ok(bridgeOf(h, caller)!.channels.includes(leg));
+      assert.ok(bridgeOf(h, caller)!.channels.includes(leg), 'bridgeOf(h, caller)!.channels.includes(leg)');
       await ops(h).hangup('att1', caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
@@ -397,8 +397,10 @@ describe('consultation, three-way and monitoring over ARI', function () {
       h.sim.hangupCaller(caller);
       await h.until('monitor gone', () => !live(h!, sessionId) && snoops(h!).length === 0);
       await h.until('both idle', () => h!.attendant('att1').state === 'idle' && h!.attendant('att2').state === 'idle');
+      // the stop is logged in a batch of its own: written once nothing waits
+      await h.until('log written', () => h!.switchboard.ledger.backlog === 0);
       const log = await h.store.queryLog({ operator: 'att2' });
-      assert.ok(log.some((e) => e.action === 'monitor-stop' && e.callId === caller && e.result === 'call-ended'));
+      assert.ok(log.some((e) => e.action === 'monitor-stop' && e.callId === caller && e.result === 'call-ended'), 'the session end is logged as call-ended');
     });
 
     it('given att1 talking, when att2 barges in, then att2 joins the call bridge; att1 holding the call ends the barge-in', async () => {

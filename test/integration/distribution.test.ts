@@ -77,7 +77,7 @@ describe('call distribution over ARI', function () {
       // the caller and att2's leg share one mixing bridge
       const bridge = h.sim.bridges().find((b) => b.id === h!.callRecord(caller)!.talkBridge)!;
       assert.equal(bridge.channels.length, 2);
-      assert.ok(bridge.channels.includes(caller));
+      assert.ok(bridge.channels.includes(caller), 'bridge.channels.includes(caller)');
     });
 
     it('given linear and fewest-calls, when calls arrive, then member order and then the least loaded attendant ring', async () => {
@@ -234,7 +234,7 @@ describe('call distribution over ARI', function () {
       assert.equal(h.switchboard.ledger.groups.get('operators')?.mode, 'day', 'clearing the override goes back to the schedule');
       const byDay = h.call({ number: '2' });
       await h.until('presented', () => h!.ringing('PJSIP/att1').length === 1);
-      assert.ok(!h.sim.continued().some((c) => c.channelId === byDay));
+      assert.ok(!h.sim.continued().some((c) => c.channelId === byDay), '!h.sim.continued().some((c) => c.channelId === byDay)');
     });
 
     it('given every member unplugged, when a call arrives by day, then it goes to the night destination', async () => {

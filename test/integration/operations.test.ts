@@ -60,7 +60,7 @@ describe('attendant operations over ARI', function () {
       const bridge = h.sim.bridges().find((b) => b.id === rec.talkBridge)!;
       assert.equal(bridge.channels.length, 2);
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'answer-waiting' && e.callId === caller && e.result === 'presented'));
+      assert.ok(log.some((e) => e.action === 'answer-waiting' && e.callId === caller && e.result === 'presented'), 'log.some((e) => e.action === \'answer-waiting\' && e.callId === caller && e.result === \'p...');
       h.sim.hangupCaller(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
@@ -124,7 +124,7 @@ describe('attendant operations over ARI', function () {
       assert.equal(h.callRecord(caller), undefined);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'hangup' && e.callId === caller && e.result === 'ok'));
+      assert.ok(log.some((e) => e.action === 'hangup' && e.callId === caller && e.result === 'ok'), 'log.some((e) => e.action === \'hangup\' && e.callId === caller && e.result === \'ok\')');
     });
 
     it('given att1 talking, when att2 tries to release it, then not_your_call and the call goes on', async () => {
@@ -199,12 +199,12 @@ describe('attendant operations over ARI', function () {
       assert.deepEqual([rec.state, rec.slot, rec.attendant, rec.leg, rec.talkBridge], ['held', 1, 'att1', undefined, undefined]);
       const holding = h.sim.bridges().find((b) => b.id === rec.holdBridge)!;
       assert.equal(holding.type, 'holding');
-      assert.ok(holding.moh);
+      assert.ok(holding.moh, 'holding.moh');
       assert.deepEqual(holding.channels, [caller]);
       await h.until('call bridge gone', () => !h!.sim.bridges().some((b) => b.id === talkBridge));
       assert.equal(h.attendant('att1').state, 'idle');
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'hold' && e.callId === caller && e.detail?.slot === '1'));
+      assert.ok(log.some((e) => e.action === 'hold' && e.callId === caller && e.detail?.slot === '1'), 'log.some((e) => e.action === \'hold\' && e.callId === caller && e.detail?.slot === \'1\')');
       h.sim.hangupCaller(caller);
       await h.until('gone', () => !h!.callRecord(caller));
     });
@@ -252,7 +252,7 @@ describe('attendant operations over ARI', function () {
       await h.advance(15_000);
       await h.until('back on hold', () => h!.callRecord(caller)?.state === 'held' && h!.ringing('PJSIP/att1').length === 0);
       assert.equal(h.callRecord(caller)!.slot, 1);
-      assert.ok(h.sim.bridges().find((b) => b.id === h!.callRecord(caller)!.holdBridge)?.channels.includes(caller));
+      assert.ok(h.sim.bridges().find((b) => b.id === h!.callRecord(caller)!.holdBridge)?.channels.includes(caller), 'h.sim.bridges().find((b) => b.id === h!.callRecord(caller)!.holdBridge)?.channels.inclu...');
       await h.advance(30_000);
       await h.until('second recall rings att1', () => h!.ringing('PJSIP/att1').length === 1);
       await talking(h, caller, 'PJSIP/att1');
@@ -285,7 +285,7 @@ describe('attendant operations over ARI', function () {
       await h.until('both sides gone', () => !isLive(h!, caller) && !isLive(h!, leg));
       assert.equal(h.attendant('att1').state, 'idle');
       const log = await h.store.queryLog({ number: '0155501234' });
-      assert.ok(log.some((e) => e.action === 'end' && e.callId === caller && e.result === 'lost'));
+      assert.ok(log.some((e) => e.action === 'end' && e.callId === caller && e.result === 'lost'), 'log.some((e) => e.action === \'end\' && e.callId === caller && e.result === \'lost\')');
     });
 
     it('given a retrieve ringing, when the caller hangs up, then the set stops ringing and att1 is idle', async () => {
@@ -336,7 +336,7 @@ describe('attendant operations over ARI', function () {
       const log = await h.store.queryLog({ number: '201' });
       assert.deepEqual(log.filter((e) => e.callId === caller).map((e) => [e.action, e.result]), [['transfer', 'ringing'], ['transfer-complete', 'completed-transfer']]);
       const ends = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(ends.some((e) => e.action === 'end' && e.callId === caller && e.result === 'completed-transfer'));
+      assert.ok(ends.some((e) => e.action === 'end' && e.callId === caller && e.result === 'completed-transfer'), 'ends.some((e) => e.action === \'end\' && e.callId === caller && e.result === \'completed-t...');
       // either side hanging up releases the other and the bridge
       h.sim.hangupCaller(caller);
       await h.until('target released', () => !live(h!, orig!.channelId));
@@ -363,7 +363,7 @@ describe('attendant operations over ARI', function () {
       assert.deepEqual([rec.state, rec.attendant, rec.leg, rec.transferLeg], ['talking', 'att1', leg, undefined]);
       await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => b.id === `hold-${caller}`));
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'transfer-failed' && e.callId === caller && e.result === 'busy'));
+      assert.ok(log.some((e) => e.action === 'transfer-failed' && e.callId === caller && e.result === 'busy'), 'log.some((e) => e.action === \'transfer-failed\' && e.callId === caller && e.result === \'...');
       await h.switchboard.operations.hangup('att1', caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });
@@ -375,7 +375,7 @@ describe('attendant operations over ARI', function () {
       await h.until('201 rings', () => transferLegs(h!, caller).length === 1 && live(h!, transferLegs(h!, caller)[0]!.channelId));
       const target = transferLegs(h, caller)[0]!.channelId;
       await h.advance(29_000);
-      assert.ok(live(h, target));
+      assert.ok(live(h, target), 'live(h, target)');
       await h.advance(1_000);
       await h.until('target leg hung up', () => !live(h!, target));
       await h.until('att1 rings again', () => h!.ringing('PJSIP/att1').length === 1);
@@ -446,7 +446,7 @@ describe('attendant operations over ARI', function () {
       assert.deepEqual(await h.switchboard.operations.park('att1', caller), { slot: 1 });
       const rec = h.callRecord(caller)!;
       assert.deepEqual([rec.state, rec.parkSlot, h.attendant('att1').state], ['parked', 1, 'idle']);
-      assert.ok(h.sim.bridges().find((b) => b.id === rec.holdBridge)?.moh);
+      assert.ok(h.sim.bridges().find((b) => b.id === rec.holdBridge)?.moh, 'h.sim.bridges().find((b) => b.id === rec.holdBridge)?.moh');
       await h.switchboard.login('att2');
       await rejectsWith(h.switchboard.operations.pickupParked('att2', 2), 'slot_empty');
       assert.equal(await h.switchboard.operations.pickupParked('att2', 1), caller);
@@ -469,7 +469,7 @@ describe('attendant operations over ARI', function () {
       await h.until('recall rings att1', () => h!.ringing('PJSIP/att1').length === 1);
       await talking(h, caller, 'PJSIP/att1');
       const log = await h.store.queryLog({ operator: 'system' });
-      assert.ok(log.some((e) => e.action === 'park-recall' && e.callId === caller && e.result === 'att1'));
+      assert.ok(log.some((e) => e.action === 'park-recall' && e.callId === caller && e.result === 'att1'), 'log.some((e) => e.action === \'park-recall\' && e.callId === caller && e.result === \'att1\')');
       h.sim.hangupCaller(caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
     });

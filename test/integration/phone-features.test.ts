@@ -29,7 +29,7 @@ describe('feature codes from an attendant set', function () {
       const a = h.attendant('att1');
       assert.deepEqual([a.state, a.groups], ['idle', ['operators']]);
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'state:idle' && e.result === 'login'));
+      assert.ok(log.some((e) => e.action === 'state:idle' && e.result === 'login'), 'log.some((e) => e.action === \'state:idle\' && e.result === \'login\')');
     });
 
     it('given att1 already logged in, when its set dials login, then the error tone and nothing changes', async () => {
@@ -97,7 +97,7 @@ describe('feature codes from an attendant set', function () {
       assert.equal(await featureOutcome(h, obs!, ch), OK);
       assert.equal(h.attendant('att1').state, 'idle');
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'state:idle' && e.result === 'key pressed'));
+      assert.ok(log.some((e) => e.action === 'state:idle' && e.result === 'key pressed'), 'log.some((e) => e.action === \'state:idle\' && e.result === \'key pressed\')');
     });
 
     it('given att1 logged out, when its set dials present, then the error tone and att1 stays unplugged', async () => {
@@ -112,7 +112,7 @@ describe('feature codes from an attendant set', function () {
       h.sim.setEndpoint('PJSIP/201', { kind: 'manual' });
       const ch = dialFeature(h, 'PJSIP/201', 'login');
       assert.equal(await featureOutcome(h, obs!, ch), ERROR);
-      assert.ok(['att1', 'att2', 'sup'].every((id) => h!.attendant(id).state === 'unplugged'));
+      assert.ok(['att1', 'att2', 'sup'].every((id) => h!.attendant(id).state === 'unplugged'), '[\'att1\', \'att2\', \'sup\'].every((id) => h!.attendant(id).state === \'unplugged\')');
     });
 
     it('given a feature that is not an attendant set\'s, then the call is hung up and never queued as a call', async () => {
@@ -132,7 +132,7 @@ describe('feature codes from an attendant set', function () {
       const g = h.switchboard.ledger.groups.get('operators')!;
       assert.deepEqual([g.override, g.mode], ['night', 'night']);
       const log = await h.store.queryLog({ operator: 'sup' });
-      assert.ok(log.some((e) => e.action === 'mode' && e.result === 'night' && e.detail?.group === 'operators'));
+      assert.ok(log.some((e) => e.action === 'mode' && e.result === 'night' && e.detail?.group === 'operators'), 'log.some((e) => e.action === \'mode\' && e.result === \'night\' && e.detail?.group === \'ope...');
       const caller = h.call();
       await h.until('diverted', () => h!.sim.continued().some((c) => c.channelId === caller && c.extension === '2000'));
       h.sim.hangupCaller(caller);
@@ -189,8 +189,8 @@ describe('feature codes from an attendant set', function () {
       assert.equal(h.sim.originated().filter((o) => o.endpoint === 'PJSIP/att1').length, 0, 'the set was not rung');
       assert.deepEqual(h.queue('operators'), []);
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'answer-waiting' && e.callId === caller));
-      assert.ok(log.some((e) => e.action === 'answer' && e.callId === caller));
+      assert.ok(log.some((e) => e.action === 'answer-waiting' && e.callId === caller), 'log.some((e) => e.action === \'answer-waiting\' && e.callId === caller)');
+      assert.ok(log.some((e) => e.action === 'answer' && e.callId === caller), 'log.some((e) => e.action === \'answer\' && e.callId === caller)');
       // the set hangs up: the call ends as any answered call, and is counted as one
       h.sim.hangupCaller(ch);
       await h.until('caller released', () => !live(h!, caller) && !h!.callRecord(caller));
@@ -231,7 +231,7 @@ describe('feature codes from an attendant set', function () {
       assert.deepEqual([rec.attendant, rec.leg, rec.parkSlot], ['att2', ch, undefined]);
       await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => b.id === `hold-${caller}`));
       const log = await h.store.queryLog({ operator: 'att2' });
-      assert.ok(log.some((e) => e.action === 'pickup' && e.callId === caller && e.detail?.slot === '1'));
+      assert.ok(log.some((e) => e.action === 'pickup' && e.callId === caller && e.detail?.slot === '1'), 'log.some((e) => e.action === \'pickup\' && e.callId === caller && e.detail?.slot === \'1\')');
       await h.switchboard.operations.hangup('att2', caller);
     });
 
@@ -252,7 +252,7 @@ describe('feature codes from an attendant set', function () {
       await h.until('connected', () => h!.callRecord(caller)?.state === 'talking' && h!.callRecord(caller)?.talkBridge !== undefined);
       assert.deepEqual([h.callRecord(caller)!.leg, h.callRecord(caller)!.slot], [ch, undefined]);
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'retrieve' && e.callId === caller));
+      assert.ok(log.some((e) => e.action === 'retrieve' && e.callId === caller), 'log.some((e) => e.action === \'retrieve\' && e.callId === caller)');
       await h.switchboard.operations.hangup('att1', caller);
     });
 
@@ -291,7 +291,7 @@ describe('feature codes from an attendant set', function () {
       assert.deepEqual([c.context, c.extension, c.priority], ['attendant-sets', '0155501234', 1]);
       await h.settle();
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'callback' && e.numbers[0] === '0155501234'));
+      assert.ok(log.some((e) => e.action === 'callback' && e.numbers[0] === '0155501234'), 'log.some((e) => e.action === \'callback\' && e.numbers[0] === \'0155501234\')');
       h.sim.hangupCaller(ch);
     });
 

@@ -49,7 +49,7 @@ describe('the attendant set during a call', function () {
       await h.advance(1000);
       await h.until('handed over', () => !h!.callRecord(caller));
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'transfer' && e.callId === caller && e.numbers.includes('201')));
+      assert.ok(log.some((e) => e.action === 'transfer' && e.callId === caller && e.numbers.includes('201')), 'log.some((e) => e.action === \'transfer\' && e.callId === caller && e.numbers.includes(\'2...');
       assert.deepEqual(obs!.played(leg), [], 'no sound: the set\'s call ended');
       h.sim.hangupCaller(caller);
       await h.until('target released', () => !live(h!, transferLegs(h!, caller)[0]!.channelId));
@@ -106,7 +106,7 @@ describe('the attendant set during a call', function () {
       await h.until('leg released', () => !live(h!, leg));
       assert.equal(h.attendant('att1').state, 'idle');
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'hold' && e.callId === caller));
+      assert.ok(log.some((e) => e.action === 'hold' && e.callId === caller), 'log.some((e) => e.action === \'hold\' && e.callId === caller)');
       await end(h, caller);
     });
 
@@ -164,7 +164,7 @@ describe('the attendant set during a call', function () {
         await h.until('att1 talks with 201', () => bridgeOf(h!, target)?.channels.includes(leg) === true);
         assert.equal(bridgeOf(h, caller)?.id, `hold-${caller}`);
         const log = await h.store.queryLog({ operator: 'att1' });
-        assert.ok(log.some((e) => e.action === 'consult' && e.callId === caller && e.result === 'ringing'));
+        assert.ok(log.some((e) => e.action === 'consult' && e.callId === caller && e.result === 'ringing'), 'log.some((e) => e.action === \'consult\' && e.callId === caller && e.result === \'ringing\')');
         await end(h, caller);
       });
 
@@ -179,7 +179,7 @@ describe('the attendant set during a call', function () {
         await h.until('caller with 201', () => bridgeOf(h!, caller)?.channels.includes(target) === true);
         assert.equal(h.attendant('att1').state, 'idle');
         const log = await h.store.queryLog({ operator: 'att1' });
-        assert.ok(log.some((e) => e.action === 'transfer-complete' && e.callId === caller));
+        assert.ok(log.some((e) => e.action === 'transfer-complete' && e.callId === caller), 'log.some((e) => e.action === \'transfer-complete\' && e.callId === caller)');
         h.sim.hangupCaller(target);
         await h.until('caller released', () => !live(h!, caller));
       });
@@ -237,7 +237,7 @@ describe('the attendant set during a call', function () {
       await h.advance(1000);
       await h.until('handed over', () => !h!.callRecord(caller));
       const target = transferLegs(h, caller)[0]!.channelId;
-      assert.ok(h.sim.bridges().some((b) => b.channels.includes(caller) && b.channels.includes(target)));
+      assert.ok(h.sim.bridges().some((b) => b.channels.includes(caller) && b.channels.includes(target)), 'h.sim.bridges().some((b) => b.channels.includes(caller) && b.channels.includes(target))');
       const log = await h.store.queryLog({ number: '201' });
       assert.deepEqual(log.filter((e) => e.callId === caller).map((e) => [e.operator, e.action, e.result]), [['att1', 'transfer', 'ringing'], ['att1', 'transfer-complete', 'completed-transfer']]);
       h.sim.hangupCaller(caller);
@@ -254,7 +254,7 @@ describe('the attendant set during a call', function () {
       await h.advance(1000);
       await h.until('handed over', () => !h!.callRecord(caller));
       const target = transferLegs(h, caller)[0]!.channelId;
-      assert.ok(h.sim.bridges().some((b) => b.channels.includes(caller) && b.channels.includes(target)));
+      assert.ok(h.sim.bridges().some((b) => b.channels.includes(caller) && b.channels.includes(target)), 'h.sim.bridges().some((b) => b.channels.includes(caller) && b.channels.includes(target))');
       h.sim.hangupCaller(caller);
       await h.until('target released', () => !live(h!, target));
     });
@@ -270,7 +270,7 @@ describe('the attendant set during a call', function () {
       const again = await h.answer('PJSIP/att1');
       await h.until('talking again', () => h!.callRecord(caller)?.leg === again && h!.callRecord(caller)?.talkBridge !== undefined);
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'transfer-failed' && e.callId === caller && e.result === 'no-answer'));
+      assert.ok(log.some((e) => e.action === 'transfer-failed' && e.callId === caller && e.result === 'no-answer'), 'log.some((e) => e.action === \'transfer-failed\' && e.callId === caller && e.result === \'...');
       await end(h, caller);
     });
 
@@ -337,9 +337,9 @@ describe('the attendant set during a call', function () {
       const target = consultLegs(h, caller)[0]!;
       h.sim.pressTransfer(leg, '201');
       await h.until('att1 left', () => !h!.callRecord(caller) && !live(h!, leg));
-      assert.ok(bridgeOf(h, caller)?.channels.includes(target));
+      assert.ok(bridgeOf(h, caller)?.channels.includes(target), 'bridgeOf(h, caller)?.channels.includes(target)');
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'conference-leave' && e.callId === caller));
+      assert.ok(log.some((e) => e.action === 'conference-leave' && e.callId === caller), 'log.some((e) => e.action === \'conference-leave\' && e.callId === caller)');
       h.sim.hangupCaller(caller);
       await h.until('201 released', () => !live(h!, target));
     });
@@ -373,7 +373,7 @@ describe('the attendant set during a call', function () {
       await h.answer('PJSIP/att1');
       await h.until('talking again', () => h!.callRecord(caller)?.state === 'talking' && h!.callRecord(caller)?.talkBridge !== undefined);
       const log = await h.store.queryLog({ operator: 'att1' });
-      assert.ok(log.some((e) => e.action === 'transfer-failed' && e.callId === caller && e.result === 'no-answer'));
+      assert.ok(log.some((e) => e.action === 'transfer-failed' && e.callId === caller && e.result === 'no-answer'), 'log.some((e) => e.action === \'transfer-failed\' && e.callId === caller && e.result === \'...');
       await end(h, caller);
     });
 

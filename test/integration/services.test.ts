@@ -206,7 +206,7 @@ describe('hotel desk services over ARI', function () {
         ['wakeup-booked', 'scheduled', ''], ['wakeup-attempt', 'ringing', '1'], ['wakeup-result', 'busy', '1'],
         ['wakeup-attempt', 'ringing', '2'], ['wakeup-result', 'answered', '2'],
       ]);
-      assert.ok(log.every((e) => e.detail?.wakeup === w.id));
+      assert.ok(log.every((e) => e.detail?.wakeup === w.id), 'log.every((e) => e.detail?.wakeup === w.id)');
     });
 
     it('given the room never answers, then after the third try a wakeup-failed call from the room waits for the desk, and the operator answers it', async () => {
@@ -240,8 +240,8 @@ describe('hotel desk services over ARI', function () {
         ['wakeup-attempt', 'ringing'], ['wakeup-result', 'no-answer'],
         ['wakeup-failed', 'queue:operators'],
       ]);
-      assert.ok(log.some((e) => e.action === 'arrive' && e.callId === call.id && e.detail?.class === 'wakeup-failed'));
-      assert.ok(log.some((e) => e.action === 'hangup' && e.operator === 'att1' && e.callId === call.id));
+      assert.ok(log.some((e) => e.action === 'arrive' && e.callId === call.id && e.detail?.class === 'wakeup-failed'), 'log.some((e) => e.action === \'arrive\' && e.callId === call.id && e.detail?.class === \'w...');
+      assert.ok(log.some((e) => e.action === 'hangup' && e.operator === 'att1' && e.callId === call.id), 'log.some((e) => e.action === \'hangup\' && e.operator === \'att1\' && e.callId === call.id)');
     });
 
     it('given a booking, when the desk cancels it, then nothing rings at the time and the cancel is logged with the operator', async () => {

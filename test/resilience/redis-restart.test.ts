@@ -87,7 +87,7 @@ describe('resilience: Redis restarts', function () {
     assert.ok(hh.switchboard.ledger.backlog > 0, 'writes wait for Redis');
     const health = await fetch(`http://127.0.0.1:${hh.controller.httpPort}/healthz`).then((r) => r.json()) as { status: string; storeBacklog: number };
     assert.equal(health.status, 'degraded');
-    assert.ok(health.storeBacklog > 0);
+    assert.ok(health.storeBacklog > 0, 'health.storeBacklog > 0');
 
     await redis!.restart();
     await untilWritten(hh);

@@ -77,7 +77,7 @@ describe('resilience: two controllers, one lease', function () {
     assert.deepEqual(site.sim.bridges().find((x) => x.id === `call-${c1}`)!.channels.sort(), bridge1);
     const newLeg2 = await ringingLeg(c2);
     const newLeg3 = await ringingLeg(c3);
-    assert.ok(newLeg2 !== oldLeg2 && newLeg3 !== oldLeg3 && !live(site.sim, oldLeg2) && !live(site.sim, oldLeg3));
+    assert.ok(newLeg2 !== oldLeg2 && newLeg3 !== oldLeg3 && !live(site.sim, oldLeg2) && !live(site.sim, oldLeg3), 'newLeg2 !== oldLeg2 && newLeg3 !== oldLeg3 && !live(site.sim, oldLeg2) && !live(site.si...');
     assert.deepEqual(await site.store.queue('operators'), [c2, c3, c4]);
 
     // a graceful stop releases the lease: the other takes over without waiting for it to lapse
@@ -134,7 +134,7 @@ describe('resilience: two controllers, one lease', function () {
     await a.waitRole('active', LEASE_TTL_MS + 5000);
     assert.equal(await holder(), 'node-a');
     const newLeg = await ringingLeg(c1);
-    assert.ok(newLeg !== oldLeg && !live(site.sim, oldLeg));
+    assert.ok(newLeg !== oldLeg && !live(site.sim, oldLeg), 'newLeg !== oldLeg && !live(site.sim, oldLeg)');
     site.sim.answerChannel(newLeg);
     await until('c1 talking', async () => (await site.store.getCall(c1))?.talkBridge !== undefined);
     site.sim.hangupCaller(c1);

@@ -84,7 +84,7 @@ describe('the /sim/ control API', () => {
     assert.equal((await controlCall(sim, 'POST', '/sim/calls', { exten: '100' })).status, 400);
     assert.equal((await controlCall(sim, 'GET', '/sim/nothing')).status, 404);
     const index = (await controlCall(sim, 'GET', '/sim/')).body as string[];
-    assert.ok(index.some((line) => line.startsWith('POST /sim/calls')));
+    assert.ok(index.some((line) => line.startsWith('POST /sim/calls')), 'index.some((line) => line.startsWith(\'POST /sim/calls\'))');
   });
 
   it('given device states and mailboxes set through ARI, when inspected through the API, then they are listed', async () => {

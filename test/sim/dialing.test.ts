@@ -51,7 +51,7 @@ describe('scripted phones answering originate', () => {
     assert.equal(summary(events.events, id).length, 3, 'still ringing just before the timeout');
     await advance(1);
     assert.deepEqual(summary(events.events, id).slice(3), ['Destroyed:19:User alerting, no answer']);
-    assert.ok(!events.events.some((e) => e.type === 'StasisStart'));
+    assert.ok(!events.events.some((e) => e.type === 'StasisStart'), '!events.events.some((e) => e.type === \'StasisStart\')');
   });
 
   it('given a busy set, when it is originated, then the leg ends with cause 17 User busy and Dial BUSY', async () => {
@@ -76,7 +76,7 @@ describe('scripted phones answering originate', () => {
     const { id } = await originate('Local/201@sets');
     const destroyed = events.events.filter((e) => e.type === 'ChannelDestroyed');
     assert.equal(destroyed.length, 2);
-    assert.ok(destroyed.every((e) => e.cause === 20 && e.cause_txt === 'Subscriber absent'));
+    assert.ok(destroyed.every((e) => e.cause === 20 && e.cause_txt === 'Subscriber absent'), 'destroyed.every((e) => e.cause === 20 && e.cause_txt === \'Subscriber absent\')');
     assert.equal(summary(events.events, id).at(-1), 'Destroyed:20:Subscriber absent');
   });
 
@@ -109,9 +109,9 @@ describe('scripted phones answering originate', () => {
     await start({ 'PJSIP/att1': { kind: 'hangupAfter', answerAfterMs: 2000, hangupAfterMs: 5000 } });
     const { id } = await originate('PJSIP/att1');
     await advance(1999);
-    assert.ok(!summary(events.events, id).includes('StasisStart'));
+    assert.ok(!summary(events.events, id).includes('StasisStart'), '!summary(events.events, id).includes(\'StasisStart\')');
     await advance(1);
-    assert.ok(summary(events.events, id).includes('StasisStart'));
+    assert.ok(summary(events.events, id).includes('StasisStart'), 'summary(events.events, id).includes(\'StasisStart\')');
     await advance(5000);
     assert.deepEqual(summary(events.events, id).slice(-9), [
       'Varset:RTPAUDIOQOS', 'Varset:RTPAUDIOQOSJITTER', 'Varset:RTPAUDIOQOSLOSS', 'Varset:RTPAUDIOQOSRTT', 'Varset:RTPAUDIOQOSMES',

@@ -47,7 +47,7 @@ describe('simulator at scale', function () {
     assert.equal(channels.length, 2000);
     assert.equal(channels.filter((c) => c.state === 'Up').length, 1000);
     assert.equal(bridges.length, 500);
-    assert.ok(bridges.every((b) => b.channels.length === 2));
+    assert.ok(bridges.every((b) => b.channels.length === 2), 'bridges.every((b) => b.channels.length === 2)');
     assert.equal(events.events.filter((e) => e.type === 'StasisStart').length, 2000);
     assert.equal(events.events.filter((e) => e.type === 'ChannelEnteredBridge').length, 1000);
     const app = (await ariCall(sim, 'GET', '/applications/attendant')).body as { channel_ids: string[]; bridge_ids: string[] };

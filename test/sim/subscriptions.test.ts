@@ -88,8 +88,8 @@ describe('subscriptions and resources', () => {
     const watcher = await listen('watcher');
     await rest('POST', '/applications/watcher/subscription?eventSource=endpoint:PJSIP/att1');
     const leg = ((await rest('POST', '/channels?endpoint=PJSIP/att1&app=attendant')).body as { id: string }).id;
-    assert.ok(watcher.events.some((e) => e.type === 'Dial' && channelOf(e)?.id === leg));
-    assert.ok(watcher.events.some((e) => e.type === 'EndpointStateChange'));
+    assert.ok(watcher.events.some((e) => e.type === 'Dial' && channelOf(e)?.id === leg), 'watcher.events.some((e) => e.type === \'Dial\' && channelOf(e)?.id === leg)');
+    assert.ok(watcher.events.some((e) => e.type === 'EndpointStateChange'), 'watcher.events.some((e) => e.type === \'EndpointStateChange\')');
     sim.setEndpoint('PJSIP/att1', { kind: 'offline' });
     await settle(sim, watcher);
     const last = watcher.events.at(-1);
@@ -125,6 +125,6 @@ describe('subscriptions and resources', () => {
     const r = await rest('POST', '/channels?endpoint=Local/300@sim-ring&app=attendant&channelId=leg-1&otherChannelId=leg-2');
     assert.equal((r.body as { name: string }).name, 'Local/300@sim-ring-00000000;1');
     assert.deepEqual(sim.channels().map((c) => c.id).sort(), ['leg-1', 'leg-2']);
-    assert.ok(events.events.some((e) => e.type === 'ChannelDialplan' && channelOf(e)?.id === 'leg-2'));
+    assert.ok(events.events.some((e) => e.type === 'ChannelDialplan' && channelOf(e)?.id === 'leg-2'), 'events.events.some((e) => e.type === \'ChannelDialplan\' && channelOf(e)?.id === \'leg-2\')');
   });
 });

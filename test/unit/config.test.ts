@@ -41,8 +41,8 @@ describe('configuration', () => {
     const cfg = loadConfigFile(new URL('../../config/example.yaml', import.meta.url).pathname, {});
     assert.equal(cfg.asterisk.ari.app, 'attendant');
     assert.equal(cfg.timers.absentAfter, 80);
-    assert.ok(cfg.groups.length >= 2);
-    assert.ok(cfg.classes.some((c) => c.id === 'urgent' && c.priority === 9));
+    assert.ok(cfg.groups.length >= 2, 'cfg.groups.length >= 2');
+    assert.ok(cfg.classes.some((c) => c.id === 'urgent' && c.priority === 9), 'cfg.classes.some((c) => c.id === \'urgent\' && c.priority === 9)');
   });
 
   it('given a minimal file, when parsed, then the defaults are the documented ones', () => {
@@ -112,8 +112,8 @@ describe('configuration', () => {
   });
 
   it('given an overflow with no threshold or to itself, then it is refused', () => {
-    assert.ok(problems(withGroup({ overflow: { to: 'operators' } }, 1)).some((x) => x.startsWith('groups[1].overflow: needs queueLength or waitSeconds')));
-    assert.ok(problems(withGroup({ overflow: { to: 'backup', waitSeconds: 5 } }, 1)).includes('groups[1].overflow.to: a group cannot overflow to itself'));
+    assert.ok(problems(withGroup({ overflow: { to: 'operators' } }, 1)).some((x) => x.startsWith('groups[1].overflow: needs queueLength or waitSeconds')), 'problems(withGroup({ overflow: { to: \'operators\' } }, 1)).some((x) => x.startsWith(\'gro...');
+    assert.ok(problems(withGroup({ overflow: { to: 'backup', waitSeconds: 5 } }, 1)).includes('groups[1].overflow.to: a group cannot overflow to itself'), 'problems(withGroup({ overflow: { to: \'backup\', waitSeconds: 5 } }, 1)).includes(\'groups...');
   });
 
   it('given a misspelt key, then it is named instead of silently ignored', () => {

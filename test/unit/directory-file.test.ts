@@ -25,7 +25,7 @@ function problems(raw: unknown, baseDir: string): string[] {
   try {
     parseConfig(raw, { baseDir });
   } catch (err) {
-    assert.ok(err instanceof ConfigError);
+    assert.ok(err instanceof ConfigError, 'err instanceof ConfigError');
     return err.problems;
   }
   assert.fail('the configuration was accepted');

@@ -364,7 +364,7 @@ describe('attendant state machine', () => {
     it('given records that break the rules, then the consistency check names the problem', () => {
       assert.deepEqual(attendantInconsistencies(idle('op1', { state: 'ringing' })), ['ringing without a call and leg']);
       assert.deepEqual(attendantInconsistencies(idle('op1', { currentCall: 'c1' })), ['idle with a current call']);
-      assert.ok(attendantInconsistencies(idle('op1', { loggedInAt: undefined })).length > 0);
+      assert.ok(attendantInconsistencies(idle('op1', { loggedInAt: undefined })).length > 0, 'attendantInconsistencies(idle(\'op1\', { loggedInAt: undefined })).length > 0');
     });
 
     it('given any state and any event, then the input record is never modified', () => {

@@ -65,7 +65,7 @@ describe('keypad commands (pure)', () => {
   it('given other keys configured, then the commands follow them', () => {
     const scheme: KeypadScheme = { prefix: '*', keys: { ...KEYPAD_DEFAULTS, hold: '0', park: '9' } };
     assert.deepEqual([keys(scheme, '*0').steps[0]?.fire, keys(scheme, '*9').steps[0]?.fire], [{ command: 'hold' }, { command: 'park' }]);
-    assert.ok(keys(scheme, '*7').steps[0]?.error);
+    assert.ok(keys(scheme, '*7').steps[0]?.error, 'keys(scheme, \'*7\').steps[0]?.error');
   });
 
   it('given a key that waits for more, then the step says so (the inter-digit timer runs)', () => {

@@ -73,8 +73,8 @@ describe('queue order', () => {
   });
 
   it('keeps queueScore: priority 9 scores lower than priority 1, and an earlier arrival lower than a later one', () => {
-    assert.ok(queueScore(9, T0 + 1000) < queueScore(1, T0));
-    assert.ok(queueScore(5, T0) < queueScore(5, T0 + 1));
+    assert.ok(queueScore(9, T0 + 1000) < queueScore(1, T0), 'queueScore(9, T0 + 1000) < queueScore(1, T0)');
+    assert.ok(queueScore(5, T0) < queueScore(5, T0 + 1), 'queueScore(5, T0) < queueScore(5, T0 + 1)');
     assert.equal(queueScore(9, T0), 1e13 + T0);
   });
 

@@ -100,7 +100,7 @@ describe('Erlang B', () => {
 
   it('given 1,000 E on 1,000 lines, when computing B, then the result is finite, in (0, 1) and equals the exact sum', () => {
     const b = erlangB(1000, 1000);
-    assert.ok(Number.isFinite(b) && b > 0 && b < 1);
+    assert.ok(Number.isFinite(b) && b > 0 && b < 1, 'Number.isFinite(b) && b > 0 && b < 1');
     // exact: 0.024811917646...
     assertRelClose(b, exactErlangB(decimal('1000'), 1000), 1e-10, 'B(1000, 1000)');
   });
@@ -224,13 +224,13 @@ describe('Erlang C', () => {
   }
 
   it('given the published list, then it holds at least 8 values from at least 3 sources', () => {
-    assert.ok(PUBLISHED.length >= 8);
-    assert.ok(new Set(PUBLISHED.map((p) => p.source)).size >= 3);
+    assert.ok(PUBLISHED.length >= 8, 'PUBLISHED.length >= 8');
+    assert.ok(new Set(PUBLISHED.map((p) => p.source)).size >= 3, 'new Set(PUBLISHED.map((p) => p.source)).size >= 3');
   });
 
   it('given 990 E on 1,000 agents, when computing C, then it is finite and equals the exact sum', () => {
     const c = erlangC(990, 1000);
-    assert.ok(Number.isFinite(c) && c > 0 && c < 1);
+    assert.ok(Number.isFinite(c) && c > 0 && c < 1, 'Number.isFinite(c) && c > 0 && c < 1');
     assertRelClose(c, exactErlangC(decimal('990'), 1000), 1e-10, 'C(1000, 990)');
   });
 
@@ -290,8 +290,8 @@ describe('Erlang C inverse: agentsForServiceLevel', () => {
         assertRelClose(r.probabilityOfWaiting, erlangC(traffic, r.agents), 1e-12, 'P(wait)');
         assertRelClose(r.averageSpeedOfAnswer, averageSpeedOfAnswer(traffic, r.agents, 180), 1e-12, 'ASA');
         assert.equal(r.occupancy, agentOccupancy(traffic, r.agents));
-        assert.ok(r.serviceLevel >= targetLevel);
-        assert.ok(serviceLevel(traffic, r.agents - 1, 180, targetSeconds) < targetLevel);
+        assert.ok(r.serviceLevel >= targetLevel, 'r.serviceLevel >= targetLevel');
+        assert.ok(serviceLevel(traffic, r.agents - 1, 180, targetSeconds) < targetLevel, 'serviceLevel(traffic, r.agents - 1, 180, targetSeconds) < targetLevel');
       }
     }
   });
@@ -300,7 +300,7 @@ describe('Erlang C inverse: agentsForServiceLevel', () => {
     // SL alone asks for 14; 10/17 = 0.588 <= 0.6 < 10/16 = 0.625.
     const r = agentsForServiceLevel({ traffic: 10, ahtSeconds: 180, targetSeconds: 20, targetLevel: 0.8, maxOccupancy: 0.6 });
     assert.equal(r.agents, 17);
-    assert.ok(r.occupancy <= 0.6);
+    assert.ok(r.occupancy <= 0.6, 'r.occupancy <= 0.6');
   });
 
   it('given no traffic, when sizing, then one agent suffices', () => {

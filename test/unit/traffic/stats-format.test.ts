@@ -33,7 +33,7 @@ describe('toJson', () => {
   it('given rows, when writing JSON, then it is indented, ends with a newline and round-trips', () => {
     const rows = [{ scope: 'group:a', serviceLevel: 0.8 }];
     const text = toJson(rows);
-    assert.ok(text.endsWith('}\n]\n'));
+    assert.ok(text.endsWith('}\n]\n'), 'text.endsWith(\'}\\n]\\n\')');
     assert.deepEqual(JSON.parse(text), rows);
   });
 

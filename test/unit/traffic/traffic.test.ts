@@ -333,7 +333,7 @@ describe('held time, handed-on calls and longest waits', () => {
 describe('countersForCallEnd and figuresFromCounters', () => {
   it('given the call spanning two intervals, when it ends, then it adds its counts to the arrival interval and talk to both', () => {
     const c5 = calls[4];
-    assert.ok(c5 !== undefined && c5.id === 'c5');
+    assert.ok(c5 !== undefined && c5.id === 'c5', 'c5 !== undefined && c5.id === \'c5\'');
     const deltas = countersForCallEnd(c5, { serviceTargetSeconds: T });
     const answeredSide = { answered: 1, answeredWithinT: 1, waitSecondsAnswered: 5, holdingSeconds: 600, heldSeconds: 0, carriedSeconds: 295 };
     const max = { longestWaitSeconds: 5 };
@@ -349,7 +349,7 @@ describe('countersForCallEnd and figuresFromCounters', () => {
 
   it('given a call that came by overflow, when it ends, then the class does not count it offered again', () => {
     const c6b = calls[6];
-    assert.ok(c6b !== undefined && c6b.overflowedFrom === 'reception');
+    assert.ok(c6b !== undefined && c6b.overflowedFrom === 'reception', 'c6b !== undefined && c6b.overflowedFrom === \'reception\'');
     const deltas = countersForCallEnd(c6b, { serviceTargetSeconds: T });
     const byScope = new Map(deltas.map((d) => [d.scope, d.add]));
     assert.equal(byScope.get('group:backup')?.offered, 1);
@@ -361,7 +361,7 @@ describe('countersForCallEnd and figuresFromCounters', () => {
 
   it('given an abandon after T, when it ends, then it adds the abandon and its wait but nothing within T', () => {
     const c4 = calls[3];
-    assert.ok(c4 !== undefined && c4.id === 'c4');
+    assert.ok(c4 !== undefined && c4.id === 'c4', 'c4 !== undefined && c4.id === \'c4\'');
     const max = { longestWaitSeconds: 45, longestAbandonWaitSeconds: 45 };
     assert.deepEqual(countersForCallEnd(c4, { serviceTargetSeconds: T }), [
       { scope: 'group:reception', intervalStart: I0, add: { offered: 1, abandoned: 1, waitSecondsAbandoned: 45 }, max },
@@ -387,7 +387,7 @@ describe('countersForCallEnd and figuresFromCounters', () => {
       for (const name of figureNames) close(figures[name], r[name], `${what} ${name}`);
     }
     // and nothing was stored that aggregate did not report
-    for (const s of stored) assert.ok(rows.some((r) => r.scope === s.scope && r.intervalStart === s.intervalStart));
+    for (const s of stored) assert.ok(rows.some((r) => r.scope === s.scope && r.intervalStart === s.intervalStart), 'rows.some((r) => r.scope === s.scope && r.intervalStart === s.intervalStart)');
   });
 
   it('given four quarter hours of counters summed, when figuring with a one-hour interval, then the hour figures come out', () => {
@@ -455,7 +455,7 @@ describe('busyHour', () => {
     // Hours: 09:00 → 9, 09:15 → 9, 09:30 → 9, 09:45 → 9, 10:00 → 11.9. Skipping the gap would wrongly give 09:00 at 12.
     const series = [[0, 3], [1, 3], [2, 3], [4, 3], [5, 3], [6, 3], [7, 2.9]].map(([k, e]) => ({ intervalStart: s(k ?? 0), carriedErlangs: e ?? 0 }));
     const best = busyHour(series);
-    assert.ok(best !== null);
+    assert.ok(best !== null, 'best !== null');
     assert.equal(best.start, s(4));
     assert.equal(best.end, s(8));
     close(best.erlangs, 11.9 / 4, 'mean Erlangs');
