@@ -27,7 +27,11 @@ export interface PhaseResult {
   /** waiting calls + unwritten store batches during the load: max, and whether it grew */
   backlog: { max: number; growing: boolean } | null;
   controllerLagP99Ms: number | null;
-  sim: { cpuPercent: number; cpuMsPerCall: number; requestsPerCall: number; requestsByRoute: Record<string, number>; lagP99Ms: number };
+  /** the simulator's side: its CPU, the ARI requests and events per call it served, its event-loop lag */
+  sim: {
+    cpuPercent: number; cpuMsPerCall: number; requestsPerCall: number; requestsByRoute: Record<string, number>;
+    eventsPerCall: number; eventsByType: Record<string, number>; lagP99Ms: number;
+  };
   /** everything was torn down after the load (no channel, no call left) */
   drained: boolean;
   /** p99 presentation < 50 ms, ≥ 99 % presented, backlog not growing, ≥ 95 % of the rate offered */

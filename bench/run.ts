@@ -149,6 +149,8 @@ class Bench {
         cpuMsPerCall: round(load.cpuMs / Math.max(1, load.placed), 3),
         requestsPerCall: round(Object.values(load.requestsByRoute).reduce((a, b) => a + b, 0)),
         requestsByRoute: load.requestsByRoute,
+        eventsPerCall: round(Object.values(load.eventsByType).reduce((a, b) => a + b, 0)),
+        eventsByType: load.eventsByType,
         lagP99Ms: round(load.lagP99Ms),
       },
       drained,
