@@ -240,6 +240,13 @@ async function main(): Promise<void> {
   const heapPrefix = `bench:${randomUUID().slice(0, 8)}:`;
   const redis = await RedisWatch.connect(redisUrl);
   const children: Child[] = [];
+  // interrupted: nothing of ours is left running (the children, the throwaway Redis)
+  const interrupted = (sig: NodeJS.Signals) => {
+    for (const c of children) c.kill();
+    void (throwaway?.stop() ?? Promise.resolve()).then(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   say(`logs in ${logDir}; Redis ${throwaway ? 'throwaway' : 'REDIS_URL'}; ${plan.attendants} attendants`);
   try {
     const simSetup: SimSetup = {
