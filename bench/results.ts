@@ -19,7 +19,8 @@ export interface PhaseResult {
   cpuMsPerCall: number;
   /**
    * Redis per presented call: the store's requests (each write is one script call) and commands, the
-   * round trips the controller waited for (pipelined writes share one), the server's commands and CPU
+   * round trips the controller waited for (pipelined writes share one), the server's commands and CPU;
+   * null for the baseline, and when no call was presented
    */
   redis: {
     requestsPerCall: number; commandsPerCall: number; roundTripsPerCall: number; serverCommandsPerCall: number; serverCpuMsPerCall: number;

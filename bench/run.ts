@@ -127,7 +127,7 @@ class Bench {
     const presentation = summarise(load.latenciesMs);
     const presentedRatio = load.counted ? presentation.count / load.counted : 0;
     const offeredRate = load.placed / (load.offeredMs / 1000);
-    const presentedAll = Math.max(1, load.presented);
+    const presentedAll = load.presented;
     const isController = target === 'controller';
     const grew = growing(backlog);
     const result: PhaseResult = {
@@ -135,7 +135,7 @@ class Bench {
       presentedRatio: round(presentedRatio, 4), presentation,
       decision: isController ? summarise(probe.decisionsMs) : null,
       cpuMsPerCall: round(cpuMs / Math.max(1, load.placed), 3),
-      redis: isController && before.redis && after.redis ? {
+      redis: isController && before.redis && after.redis && presentedAll > 0 ? {
         requestsPerCall: round((after.redis.roundTrips - before.redis.roundTrips) / presentedAll),
         commandsPerCall: round((after.redis.commands - before.redis.commands) / presentedAll),
         roundTripsPerCall: round((after.storeFlights - before.storeFlights) / presentedAll),
