@@ -73,21 +73,30 @@ export class Child<R = unknown> {
   }
 
   ask<T>(cmd: string, args: unknown = {}): Promise<T> {
-    if (this.exited) return Promise.reject(new Error(this.exited));
+    if (this.exited || !this.process.connected) return Promise.reject(new Error(this.exited ?? `${this.name} is not connected`));
     const id = ++this.seq;
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.process.send({ id, cmd, args } satisfies Ask);
+      this.process.send({ id, cmd, args } satisfies Ask, (err) => {
+        if (!err) return;
+        this.waiting.delete(id);
+        reject(err);
+      });
     });
   }
 
-  /** ask it to stop, then make sure it is gone */
+  /** ask it to stop; one that does not answer within 10 s (or exit 5 s later) is killed */
   async stop(): Promise<void> {
     if (this.exited) return;
     const gone = new Promise<void>((r) => this.process.once('exit', () => r()));
-    await this.ask('stop').catch(() => undefined);
-    const timer = setTimeout(() => this.process.kill('SIGKILL'), 5000);
+    const answered = await Promise.race([this.ask('stop').then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), answered ? 5000 : 0);
     await gone;
     clearTimeout(timer);
+  }
+
+  /** kill it now (the bench was interrupted) */
+  kill(): void {
+    if (!this.exited) this.process.kill('SIGKILL');
   }
 }

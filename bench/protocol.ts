@@ -38,6 +38,8 @@ export interface LoadResult {
   cpuMs: number;
   /** ARI requests the simulator served per placed call, by route */
   requestsByRoute: Record<string, number>;
+  /** ARI events the simulator sent per placed call (to the app under test), by type */
+  eventsByType: Record<string, number>;
   lagP99Ms: number;
 }
 

@@ -8,6 +8,8 @@ export class RedisWatch {
 
   static async connect(url: string): Promise<RedisWatch> {
     const client = createClient({ url });
+    // a lost connection shows as a failed command; the event itself needs a listener or it throws
+    client.on('error', () => undefined);
     await client.connect();
     return new RedisWatch(client);
   }

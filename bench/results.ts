@@ -19,7 +19,8 @@ export interface PhaseResult {
   cpuMsPerCall: number;
   /**
    * Redis per presented call: the store's requests (each write is one script call) and commands, the
-   * round trips the controller waited for (pipelined writes share one), the server's commands and CPU
+   * round trips the controller waited for (pipelined writes share one), the server's commands and CPU;
+   * null for the baseline, and when no call was presented
    */
   redis: {
     requestsPerCall: number; commandsPerCall: number; roundTripsPerCall: number; serverCommandsPerCall: number; serverCpuMsPerCall: number;
@@ -27,7 +28,11 @@ export interface PhaseResult {
   /** waiting calls + unwritten store batches during the load: max, and whether it grew */
   backlog: { max: number; growing: boolean } | null;
   controllerLagP99Ms: number | null;
-  sim: { cpuPercent: number; cpuMsPerCall: number; requestsPerCall: number; requestsByRoute: Record<string, number>; lagP99Ms: number };
+  /** the simulator's side: its CPU, the ARI requests and events per call it served, its event-loop lag */
+  sim: {
+    cpuPercent: number; cpuMsPerCall: number; requestsPerCall: number; requestsByRoute: Record<string, number>;
+    eventsPerCall: number; eventsByType: Record<string, number>; lagP99Ms: number;
+  };
   /** everything was torn down after the load (no channel, no call left) */
   drained: boolean;
   /** p99 presentation < 50 ms, ≥ 99 % presented, backlog not growing, ≥ 95 % of the rate offered */

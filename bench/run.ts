@@ -127,7 +127,7 @@ class Bench {
     const presentation = summarise(load.latenciesMs);
     const presentedRatio = load.counted ? presentation.count / load.counted : 0;
     const offeredRate = load.placed / (load.offeredMs / 1000);
-    const presentedAll = Math.max(1, load.presented);
+    const presentedAll = load.presented;
     const isController = target === 'controller';
     const grew = growing(backlog);
     const result: PhaseResult = {
@@ -135,7 +135,7 @@ class Bench {
       presentedRatio: round(presentedRatio, 4), presentation,
       decision: isController ? summarise(probe.decisionsMs) : null,
       cpuMsPerCall: round(cpuMs / Math.max(1, load.placed), 3),
-      redis: isController && before.redis && after.redis ? {
+      redis: isController && before.redis && after.redis && presentedAll > 0 ? {
         requestsPerCall: round((after.redis.roundTrips - before.redis.roundTrips) / presentedAll),
         commandsPerCall: round((after.redis.commands - before.redis.commands) / presentedAll),
         roundTripsPerCall: round((after.storeFlights - before.storeFlights) / presentedAll),
@@ -149,6 +149,8 @@ class Bench {
         cpuMsPerCall: round(load.cpuMs / Math.max(1, load.placed), 3),
         requestsPerCall: round(Object.values(load.requestsByRoute).reduce((a, b) => a + b, 0)),
         requestsByRoute: load.requestsByRoute,
+        eventsPerCall: round(Object.values(load.eventsByType).reduce((a, b) => a + b, 0)),
+        eventsByType: load.eventsByType,
         lagP99Ms: round(load.lagP99Ms),
       },
       drained,
@@ -238,6 +240,13 @@ async function main(): Promise<void> {
   const heapPrefix = `bench:${randomUUID().slice(0, 8)}:`;
   const redis = await RedisWatch.connect(redisUrl);
   const children: Child[] = [];
+  // interrupted: nothing of ours is left running (the children, the throwaway Redis)
+  const interrupted = (sig: NodeJS.Signals) => {
+    for (const c of children) c.kill();
+    void (throwaway?.stop() ?? Promise.resolve()).then(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   say(`logs in ${logDir}; Redis ${throwaway ? 'throwaway' : 'REDIS_URL'}; ${plan.attendants} attendants`);
   try {
     const simSetup: SimSetup = {

@@ -26,6 +26,15 @@ sim.core.probe = {
   },
 };
 
+/** events sent to apps, by type: counted by wrapping the one place they leave from */
+const eventsSent: Record<string, number> = {};
+const deliver = sim.core.deliver.bind(sim.core);
+sim.core.deliver = (app, event) => {
+  const type = String(event.type);
+  eventsSent[type] = (eventsSent[type] ?? 0) + 1;
+  deliver(app, event);
+};
+
 function place(app: string, group: string): string {
   const id = sim.placeCall({
     from: 'PJSIP/pstn', callerNumber: `0155${String(++callerSeq % 1_000_000).padStart(6, '0')}`, callerName: 'Bench',
@@ -49,6 +58,7 @@ async function load(req: LoadRequest): Promise<LoadResult> {
   lag.enable();
   const cpu0 = process.cpuUsage();
   const requests0 = sim.requests().byRoute;
+  const events0 = { ...eventsSent };
   const start = performance.now();
   let placed = 0;
   for (;;) {
@@ -82,12 +92,13 @@ async function load(req: LoadRequest): Promise<LoadResult> {
     placed, offeredMs, counted, presented, latenciesMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     requestsByRoute: perCall(sim.requests().byRoute, requests0, placed),
+    eventsByType: perCall(eventsSent, events0, placed),
     lagP99Ms: lag.percentile(99) / 1e6,
   };
 }
 
 /** Place `count` callers who wait (never hang up by themselves), a slice per event-loop turn. */
-/** requests per placed call by route, since `before` */
+/** per placed call, by key (route, event type), since `before` */
 function perCall(now: Record<string, number>, before: Record<string, number>, calls: number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [route, n] of Object.entries(now)) {

@@ -128,6 +128,9 @@ export interface LedgerOptions {
 
 /** most ops in one store write: a burst (10,000 callers at once) is written in slices, not one giant write */
 const MAX_OPS_PER_WRITE = 2000;
+/** most ops sent before waiting for the answers: a burst's slices go one flight after another, so none
+ * of them waits behind the others long enough to pass the store's command deadline */
+const MAX_OPS_PER_FLIGHT = 4000;
 
 /** a batch waiting to be written; a claim is written on its own, in its place in the order */
 interface PendingWrite {
@@ -319,7 +322,7 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
       // applies the writes of its one connection in the order they were sent, so a claim still lands
       // after the batches decided before it, and a busy controller pays one round trip per turn, not one
       // per write. The writes of a failed attempt go first, unchanged: their numbers make them exactly-once.
-      const writes = this.unsure.length ? this.unsure : this.slices(this.pending.length);
+      const writes = this.unsure.length ? this.unsure : this.slices();
       this.unsure = [];
       this.flights++;
       const results = await Promise.allSettled(writes.map((w) => this.send(w)));
@@ -363,17 +366,20 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     }
   }
 
-  /** the first `count` pending writes as store writes: runs of batches joined (up to a size), each claim alone */
-  private slices(count: number): Flight[] {
+  /** the next pending writes as store writes: runs of batches joined (up to a size), each claim alone, up to a flight's worth */
+  private slices(): Flight[] {
     const out: Flight[] = [];
+    const count = this.pending.length;
     let i = 0;
-    while (i < count) {
+    let flight = 0;
+    while (i < count && (out.length === 0 || flight + this.pending[i]!.ops.length <= MAX_OPS_PER_FLIGHT)) {
       const head = this.pending[i++]!;
       const slice: Flight = { ops: [...head.ops], entries: 1, seq: ++this.seq, ...(head.claim ? { claim: head.claim } : {}) };
       while (!head.claim && i < count && !this.pending[i]!.claim && slice.ops.length + this.pending[i]!.ops.length <= MAX_OPS_PER_WRITE) {
         slice.ops.push(...this.pending[i++]!.ops);
         slice.entries++;
       }
+      flight += slice.ops.length;
       out.push(slice);
     }
     return out;

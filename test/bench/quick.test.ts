@@ -25,7 +25,7 @@ function checkPhase(p: PhaseResult, target: 'controller' | 'baseline'): void {
   assert.ok(p.placed > 0, `${target} placed calls`);
   assert.ok(isLatency(p.presentation), `${target}.presentation`);
   assert.ok(p.presentation.count > 0, `${target} presented calls`);
-  for (const k of ['cpuPercent', 'cpuMsPerCall', 'requestsPerCall', 'lagP99Ms'] as const) assert.equal(typeof p.sim[k], 'number', `${target}.sim.${k}`);
+  for (const k of ['cpuPercent', 'cpuMsPerCall', 'requestsPerCall', 'eventsPerCall', 'lagP99Ms'] as const) assert.equal(typeof p.sim[k], 'number', `${target}.sim.${k}`);
   assert.equal(typeof p.sustained, 'boolean');
   assert.equal(typeof p.drained, 'boolean');
   if (target === 'controller') {

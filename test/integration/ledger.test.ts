@@ -57,7 +57,7 @@ const REDIS_URL = process.env.REDIS_URL;
     assert.deepEqual(await store.queue('reception'), []);
   });
 
-  it('given a burst of 3,000 callers in one turn, when committed, then every batch is written, in slices rather than one giant write', async () => {
+  it('given a burst of 3,000 callers in one turn, when committed, then every batch is written, in slices and flights rather than one giant write', async () => {
     const before = store.commandStats().roundTrips;
     const all = Array.from({ length: 3000 }, (_, i) => {
       const c = call(`b${i}`, { arrivedAt: 1000 + i });
@@ -67,6 +67,7 @@ const REDIS_URL = process.env.REDIS_URL;
     assert.equal(ledger.backlog, 0);
     assert.equal((await store.queue('reception')).length, 3000);
     assert.ok(store.commandStats().roundTrips - before >= 3, 'more than one write for 6,000 ops');
+    assert.ok(ledger.flights >= 2, 'and more than one flight: the answers of one are awaited before the next');
   });
 
   it('given the store unreachable, when batches and a claim are committed, then each resolves at once from memory and the writes wait for a retry', async () => {
