@@ -165,6 +165,8 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   /** the writes of a failed attempt whose outcome is unknown: resent first, exactly as they were */
   private unsure: Flight[] = [];
   private halted = false;
+  /** a retry after a failed write is scheduled: nothing else starts a drain meanwhile */
+  private retrying = false;
   private resyncing: Promise<void> | undefined;
 
   constructor(private readonly store: Store, private readonly time: TimeSource, private readonly log: Logger, private readonly opts: LedgerOptions = {}) {
@@ -302,8 +304,10 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     try {
       await this.writePending();
     } finally {
-      // cleared before anyone woken by the last write can queue another: it starts a new drain
       this.flushing = false;
+      // a writer woken by the last answers runs before this, finds flushing still set and starts no
+      // drain: start one for what it queued (not while a retry after a failure is already scheduled)
+      if (!this.retrying && (this.pending.length || this.unsure.length)) this.flush();
     }
   }
 
@@ -361,7 +365,8 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
       }
       const delay = this.retryDelay;
       this.retryDelay = Math.min(this.retryDelay * 2, 5000);
-      this.time.schedule(delay, () => this.flush());
+      this.retrying = true;
+      this.time.schedule(delay, () => { this.retrying = false; this.flush(); });
       return;
     }
   }

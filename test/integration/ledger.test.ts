@@ -43,6 +43,20 @@ const REDIS_URL = process.env.REDIS_URL;
     assert.deepEqual(await store.queue('reception'), ['c1']);
   });
 
+  it('given a listener that commits as soon as a change is published, then its write is made too, with nothing else going on', async () => {
+    const c = call('c9');
+    let chained: Promise<void> | undefined;
+    // the changes are published while the drain that wrote them is finishing (as the monitor reacts to a call's end)
+    ledger.on('change', (ch) => {
+      if (ch.kind === 'call' && ch.call.id === 'c9' && ch.call.state === 'waiting') chained = ledger.commit(ledger.batch().putCall({ ...c, state: 'ringing', ringingLegs: ['c9-p1'] }));
+    });
+    await ledger.commit(ledger.batch().putCall(c));
+    const done = await Promise.race([chained!.then(() => 'written'), new Promise((r) => setTimeout(() => r('stuck'), 2000))]);
+    assert.equal(done, 'written', 'the listener\'s commit resolved');
+    assert.equal(ledger.backlog, 0, 'nothing left waiting');
+    assert.equal((await store.getCall('c9'))?.state, 'ringing', 'the listener\'s write is in Redis');
+  });
+
   it('given batches, a claim and batches after it decided together, when written, then the claim sees the earlier ones and the later ones land after it', async () => {
     const c = call('c2');
     const b1 = ledger.commit(ledger.batch().putCall(c).enqueue('reception', c));
