@@ -48,7 +48,7 @@ describe('attendant operations over ARI', function () {
     it('given a waiting call, when att1 picks it on the console, then only att1 rings and answering connects the caller', async () => {
       h = await Harness.start({ config: config() });
       const caller = h.call({ class: 'slow' });
-      await h.until('waits', () => h!.callRecord(caller)?.state === 'waiting' && h!.callRecord(caller)?.waitBridge !== undefined);
+      await h.until('waits', () => h!.callRecord(caller)?.state === 'waiting' && h!.waitsWithMusic(caller));
       assert.equal(await h.switchboard.operations.answerWaiting('att1', caller), caller);
       await h.until('att1 rings', () => h!.ringing('PJSIP/att1').length === 1);
       assert.equal(h.ringing('PJSIP/att2').length, 0);
@@ -155,7 +155,7 @@ describe('attendant operations over ARI', function () {
       h = await Harness.start({ config: config(), login: false });
       await h.switchboard.login('att1');
       const caller = h.call();
-      await h.until('att1 rings, the caller waits with music', () => h!.ringing('PJSIP/att1').length === 1 && h!.callRecord(caller)?.waitBridge !== undefined);
+      await h.until('att1 rings, the caller waits with music', () => h!.ringing('PJSIP/att1').length === 1 && h!.waitsWithMusic(caller));
       // Asterisk is slow to answer: the bridge is still being made when the caller gives up
       h.sim.delayRequests(1000);
       const creates = () => h!.sim.requests().byRoute['POST /bridges/{bridgeId}'] ?? 0;

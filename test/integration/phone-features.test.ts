@@ -179,7 +179,7 @@ describe('feature codes from an attendant set', function () {
     it('given a call waiting, when att1 dials queue pickup (*59), then the feature call becomes att1\'s leg: talking at once, nothing rang, counted as answered', async () => {
       h = await start();
       const caller = h.call({ class: 'slow' });
-      await h.until('waits', () => h!.callRecord(caller)?.waitBridge !== undefined);
+      await h.until('waits', () => h!.waitsWithMusic(caller));
       const ch = dialFeature(h, 'PJSIP/att1', 'queue-pickup');
       await h.until('connected', () => h!.callRecord(caller)?.talkBridge !== undefined);
       const rec = h.callRecord(caller)!;
@@ -267,7 +267,7 @@ describe('feature codes from an attendant set', function () {
     it('given the set hangs up its pick-up at once, then the call keeps waiting, att1 stays idle and nothing is left', async () => {
       h = await start();
       const caller = h.call({ class: 'slow' });
-      await h.until('waits', () => h!.callRecord(caller)?.waitBridge !== undefined);
+      await h.until('waits', () => h!.waitsWithMusic(caller));
       const ch = dialFeature(h, 'PJSIP/att1', 'queue-pickup');
       h.sim.hangupCaller(ch);
       await h.until('feature call gone', () => !live(h!, ch));

@@ -53,7 +53,7 @@ describe('resilience: the ARI WebSocket drops and comes back', function () {
     const rings = hh.call({ number: '0100000003' });
     const ringLeg = await ringing(hh, rings);
     const gives = hh.call({ number: '0100000004' });
-    await hh.until('waits', () => hh.callRecord(gives)?.waitBridge !== undefined);
+    await hh.until('waits', () => hh.waitsWithMusic(gives));
     // a leg no call accounts for (a previous run's, say): it would ring forever
     const orphan = await ariCall(hh.sim, 'POST', '/channels?endpoint=PJSIP/att3&app=attendant&channelId=ghost-p7', undefined, `${ARI_USER}:${ARI_PASSWORD}`);
     assert.equal(orphan.status, 200);

@@ -46,7 +46,7 @@ describe('resilience: the simulated Asterisk restarts', function () {
     const ringing = hh.call({ number: '0100000003' });
     await hh.until('rings', () => ringingLegsOf(hh.sim, ringing).length === 1);
     const waiting = hh.call({ number: '0100000004' });
-    await hh.until('waits', () => hh.callRecord(waiting)?.waitBridge !== undefined);
+    await hh.until('waits', () => hh.waitsWithMusic(waiting));
     await hh.settle();
     assert.deepEqual(['att1', 'att2', 'att3', 'att4'].map((id) => hh.attendant(id).state), ['busy', 'ringing', 'dnd', 'unplugged']);
     const published = () => hh.sim.requests().byRoute['PUT /deviceStates/{deviceName}'] ?? 0;

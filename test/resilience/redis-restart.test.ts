@@ -73,7 +73,7 @@ describe('resilience: Redis restarts', function () {
   it('given calls in progress, when Redis is killed and comes back with its append-only file, then calls go on, writes are retried, and each call is counted once', async () => {
     const { hh, c1, c2 } = await talkingAndRinging(true);
     const c3 = hh.call({ number: '0100000003' });
-    await hh.until('c3 waits', () => hh.callRecord(c3)?.waitBridge !== undefined);
+    await hh.until('c3 waits', () => hh.waitsWithMusic(c3));
     await hh.settle();
 
     await redis!.kill();

@@ -63,7 +63,7 @@ describe('resilience: a slow or failing Asterisk', function () {
     h = await Harness.start({ config: config(), ariRequestTimeout: 2, manualAriTimeouts: true });
     const hh = h;
     const caller = hh.call({ class: 'delayed' });
-    await hh.until('waits with music', () => hh.callRecord(caller)?.waitBridge !== undefined);
+    await hh.until('waits with music', () => hh.waitsWithMusic(caller));
     // from now on every request hangs (90 s of manual time: longer than the test moves it)
     hh.sim.delayRequests(90_000);
     await advanceUntil(hh, 'presented', () => hh.callRecord(caller)?.state === 'ringing');
