@@ -242,9 +242,11 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   /** Fenced (another controller is active): keep deciding nothing more to the store, drop what waits. */
   halt(): void {
     this.halted = true;
-    for (const w of this.pending) w.settle?.(false);
+    const dropped = this.pending;
     this.pending = [];
     this.unsure = [];
+    // their committers go on; a claim is not won: this controller takes nothing more
+    for (const w of dropped) w.settle?.(!w.claim);
   }
 
   /**
@@ -345,6 +347,8 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
           this.log.info('store writes resumed');
           void this.resync();
         }
+        // the next flight after this turn's I/O: a store answering at once (memory) never holds the loop
+        if (this.pending.length) await new Promise<void>((r) => setImmediate(r));
         continue;
       }
       const err = (results[failed] as PromiseRejectedResult).reason as Error;
