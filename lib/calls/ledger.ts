@@ -98,6 +98,19 @@ export class Batch {
     return this;
   }
 
+  /** the action-log lines of this batch, in order (observers read what was decided) */
+  logEntries(): LogEntryInput[] {
+    const out: LogEntryInput[] = [];
+    for (const op of this.ops) if (op.op === 'log') out.push(op.entry);
+    return out;
+  }
+
+  /** a line of the queue_log export (lib/stats/queue-log.ts), stored with the batch: never twice */
+  queueLog(time: number, line: string): this {
+    this.ops.push({ op: 'queueLog', time, line });
+    return this;
+  }
+
   stats(scope: string, intervalStart: number, add: Record<string, number>, max?: Record<string, number>): this {
     this.ops.push({ op: 'stats', scope, intervalStart, add, ...(max ? { max } : {}) });
     return this;
@@ -148,6 +161,9 @@ interface Flight {
   claim?: PendingWrite['claim'];
 }
 
+/** sees every batch as it is committed, before it is written; may add ops to it (queue_log lines) */
+export type BatchObserver = (b: Batch) => void;
+
 export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolean]; fenced: [string] }> {
   readonly attendants = new Map<string, AttendantRecord>();
   readonly groups = new Map<string, GroupRecord>();
@@ -168,6 +184,7 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   /** a retry after a failed write is scheduled: nothing else starts a drain meanwhile */
   private retrying = false;
   private resyncing: Promise<void> | undefined;
+  private readonly observers: BatchObserver[] = [];
 
   constructor(private readonly store: Store, private readonly time: TimeSource, private readonly log: Logger, private readonly opts: LedgerOptions = {}) {
     super();
@@ -195,12 +212,28 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     return new Batch(this);
   }
 
+  /** metrics and the queue_log see each batch once, in commit order; a failing observer never stops a write */
+  observe(fn: BatchObserver): void {
+    this.observers.push(fn);
+  }
+
+  private notify(b: Batch): void {
+    for (const fn of this.observers) {
+      try {
+        fn(b);
+      } catch (err) {
+        this.log.error({ err }, 'batch observer failed');
+      }
+    }
+  }
+
   /**
    * Write a batch to the store, then publish its changes. Resolves once this batch is written (not
    * the ones queued after it), or once queued for retry when the store is down: calls keep being
    * served from memory meanwhile.
    */
   async commit(b: Batch): Promise<void> {
+    this.notify(b);
     const changes = b.finish();
     if (b.ops.length && !this.halted) await this.enqueueWrite({ ops: b.ops });
     for (const c of changes) this.emit('change', c);
@@ -211,6 +244,7 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
    * (a second controller can never take the same call). While the store is down, memory decides.
    */
   async claim(callId: string, attendantId: string, b: Batch): Promise<boolean> {
+    this.notify(b);
     const changes = b.finish();
     // fenced: another controller is active, this one takes nothing more
     if (this.halted) return false;

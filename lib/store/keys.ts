@@ -113,6 +113,8 @@ export interface StoreKeys {
   claim(callId: string): string;
   /** stream of operator actions */
   readonly log: string;
+  /** stream of queue_log lines (field `l`) */
+  readonly queueLog: string;
   /** hash of counters for one interval */
   stats(scope: string, intervalStart: number): string;
   /** sorted set of interval starts of a scope */
@@ -152,6 +154,7 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     queuePrefix: `${p}queue:`,
     claim: (callId) => `${p}claim:${checkId('call', callId)}`,
     log: `${p}log`,
+    queueLog: `${p}queuelog`,
     stats: (scope, intervalStart) => `${p}stats:${checkScope(scope)}:${checkInterval(intervalStart)}`,
     statsIndex: (scope) => `${p}stats:${checkScope(scope)}:index`,
     statsPrefix: (scope) => `${p}stats:${checkScope(scope)}:`,
@@ -396,6 +399,7 @@ export type PreparedOp =
   | { op: 'enqueue'; group: string; callId: string; score: number }
   | { op: 'dequeue'; group: string; callId: string }
   | { op: 'log'; entry: LogEntryInput; hash: EncodedHash }
+  | { op: 'queueLog'; time: number; line: string }
   | { op: 'stats'; scope: string; intervalStart: number; add: Array<[counter: string, value: number]>; max: Array<[counter: string, value: number]> }
   | { op: 'putDoc'; kind: string; id: string; json: string }
   | { op: 'deleteDoc'; kind: string; id: string };
@@ -435,6 +439,10 @@ export function prepareOp(op: StoreOp): PreparedOp {
       const { hash, stored } = encodeLogEntry(op.entry);
       return { op: 'log', entry: stored, hash };
     }
+    case 'queueLog':
+      if (!Number.isSafeInteger(op.time) || op.time < 0) throw new InvalidStoreOpError(`queue_log time must be a non-negative integer ms epoch, got ${op.time}`);
+      if (typeof op.line !== 'string' || op.line === '' || /[\r\n]/.test(op.line)) throw new InvalidStoreOpError('queue_log line must be one non-empty line');
+      return { op: 'queueLog', time: op.time, line: op.line };
     case 'stats': {
       checkScope(op.scope);
       checkInterval(op.intervalStart);
@@ -462,6 +470,16 @@ export function prepareOps(ops: readonly StoreOp[]): PreparedOp[] {
 // Queries
 
 export const DEFAULT_LOG_LIMIT = 100;
+/** most queue_log lines one read returns unless asked for fewer */
+export const MAX_QUEUE_LOG_LINES = 100_000;
+
+export function checkQueueLogRange(from: number, to: number, limit: number = MAX_QUEUE_LOG_LINES): number {
+  for (const [name, v] of [['from', from], ['to', to]] as const) {
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new InvalidStoreOpError(`queue_log ${name} must be a number`);
+  }
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidStoreOpError(`queue_log limit must be a non-negative integer, got ${limit}`);
+  return Math.min(limit, MAX_QUEUE_LOG_LINES);
+}
 
 /** from/to are inclusive ms epochs; limit keeps the newest matches (returned oldest first); `to` below 0 matches nothing. */
 export function checkLogQuery(q: { from?: number; to?: number; limit?: number }): { from?: number; to?: number; limit: number } {

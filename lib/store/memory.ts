@@ -4,7 +4,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogQuery } from '../domain/model.ts';
 import type { CommitGuard, Snapshot, StatsInterval, Store, StoreOp } from './store.ts';
 import {
-  checkGuard, checkId, checkScope, checkLeaseTtl, checkLogQuery, checkRange, decodeDoc, prepareOps, StoreFencedError, StoreUnavailableError,
+  checkGuard, checkId, checkScope, checkLeaseTtl, checkLogQuery, checkQueueLogRange, checkRange, decodeDoc, prepareOps, StoreFencedError, StoreUnavailableError,
 } from './keys.ts';
 import type { PreparedOp } from './keys.ts';
 
@@ -35,6 +35,7 @@ export class MemoryStore implements Store {
   private readonly claims = new Map<string, string>();
   private readonly logEntries: StoredLogEntry[] = [];
   private lastLogId: StreamId = { ms: 0, seq: 0 };
+  private readonly queueLines: Array<{ ms: number; line: string }> = [];
   /** scope -> interval start -> counters */
   private readonly counters = new Map<string, Map<number, Record<string, number>>>();
   /** kind -> id -> JSON text (stored as text so what comes out is what JSON carries, like Redis) */
@@ -135,6 +136,17 @@ export class MemoryStore implements Store {
   async claimOwner(callId: string): Promise<string | null> {
     this.open();
     return this.claims.get(checkId('call', callId)) ?? null;
+  }
+
+  async readQueueLog(from: number, to: number, limit?: number): Promise<string[]> {
+    this.open();
+    const max = checkQueueLogRange(from, to, limit);
+    const out: string[] = [];
+    for (const { ms, line } of this.queueLines) {
+      if (out.length >= max || ms > to) break;
+      if (ms >= from) out.push(line);
+    }
+    return out;
   }
 
   async queryLog(q: LogQuery): Promise<LogEntry[]> {
@@ -275,6 +287,12 @@ export class MemoryStore implements Store {
       case 'dequeue':
         this.queues.get(op.group)?.delete(op.callId);
         break;
+      case 'queueLog': {
+        const last = this.queueLines.at(-1);
+        // like the Redis stream: an entry never goes before the last one
+        this.queueLines.push({ ms: last && op.time < last.ms ? Math.max(this.clock.now(), last.ms) : op.time, line: op.line });
+        break;
+      }
       case 'log': {
         const sid = this.nextLogId(op.entry.time);
         this.logEntries.push({ sid, entry: { id: `${sid.ms}-${sid.seq}`, ...op.entry } });

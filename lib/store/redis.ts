@@ -5,7 +5,7 @@ import { createClient, ErrorReply } from 'redis';
 import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogQuery } from '../domain/model.ts';
 import type { CommitGuard, Snapshot, StatsInterval, Store, StoreOp } from './store.ts';
 import {
-  checkGuard, checkId, checkLeaseTtl, checkLogQuery, checkRange, decodeAttendant, decodeCall, decodeCounters, decodeDoc, decodeGroup,
+  checkGuard, checkId, checkLeaseTtl, checkLogQuery, checkQueueLogRange, checkRange, decodeAttendant, decodeCall, decodeCounters, decodeDoc, decodeGroup,
   decodeLogEntry, DEFAULT_PREFIX, prepareOps, StoreCommandError, StoreError, StoreFencedError, storeKeys, StoreUnavailableError,
   WRITER_TTL_MS,
 } from './keys.ts';
@@ -221,6 +221,8 @@ function translate(keys: StoreKeys, op: PreparedOp): Command[] {
       return [['ZREM', keys.queue(op.group), op.callId]];
     case 'log':
       return [['ATT.XADD', keys.log, String(op.entry.time), ...op.hash.set]];
+    case 'queueLog':
+      return [['ATT.XADD', keys.queueLog, String(op.time), 'l', op.line]];
     case 'stats': {
       const key = keys.stats(op.scope, op.intervalStart);
       return [
@@ -483,6 +485,32 @@ export class RedisStore implements Store {
   }
 
   /** Newest matches first through XREVRANGE (so `limit` keeps the most recent), returned oldest first. */
+  async readQueueLog(from: number, to: number, limit?: number): Promise<string[]> {
+    const max = checkQueueLogRange(from, to, limit);
+    const out: string[] = [];
+    if (max === 0 || to < 0 || from > to) return out;
+    const bound = (n: number) => (n === Infinity ? '+' : n === -Infinity ? '-' : String(Math.max(0, Math.floor(n))));
+    let start = from === -Infinity || from <= 0 ? '-' : bound(from);
+    const end = to === Infinity ? '+' : String(Math.floor(to));
+    for (;;) {
+      const count = Math.min(1000, max - out.length);
+      const reply = await this.send(['XRANGE', this.keys.queueLog, start, end, 'COUNT', String(count)], 'readQueueLog');
+      if (!isArray(reply)) throw new StoreCommandError('readQueueLog: unexpected reply from redis');
+      let lastId: string | undefined;
+      for (const item of reply) {
+        if (!isArray(item) || typeof item[0] !== 'string' || !isArray(item[1])) throw new StoreCommandError('readQueueLog: unexpected reply from redis');
+        lastId = item[0];
+        const fields = item[1];
+        const i = fields.indexOf('l');
+        const line = i >= 0 ? fields[i + 1] : undefined;
+        if (typeof line !== 'string') throw new StoreCommandError(`readQueueLog: entry ${lastId} has no line`);
+        out.push(line);
+      }
+      if (reply.length < count || lastId === undefined || out.length >= max) return out;
+      start = `(${lastId}`;
+    }
+  }
+
   async queryLog(q: LogQuery): Promise<LogEntry[]> {
     const { from, to, limit } = checkLogQuery(q);
     if (limit === 0 || (to !== undefined && to < 0) || (from !== undefined && to !== undefined && from > to)) return [];

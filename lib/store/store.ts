@@ -13,6 +13,8 @@ export type StoreOp =
   | { op: 'enqueue'; group: string; callId: string; score: number }
   | { op: 'dequeue'; group: string; callId: string }
   | { op: 'log'; entry: LogEntryInput }
+  /** one line of the queue_log export (`time|callid|queue|agent|EVENT|params`), kept in time order */
+  | { op: 'queueLog'; time: number; line: string }
   /** add to the counters of one statistics interval (values may be fractional); `max` raises counters to at least a value */
   | { op: 'stats'; scope: string; intervalStart: number; add: Record<string, number>; max?: Record<string, number> }
   /** small documents for later features (wake-up calls, DND, park slots, messages) */
@@ -69,6 +71,8 @@ export interface Store {
   claimOwner(callId: string): Promise<string | null>;
 
   queryLog(q: LogQuery): Promise<LogEntry[]>;
+  /** queue_log lines stored from `from` to `to` (inclusive ms epochs), oldest first, at most `limit` (the oldest) */
+  readQueueLog(from: number, to: number, limit?: number): Promise<string[]>;
   stats(scope: string, from: number, to: number): Promise<StatsInterval[]>;
 
   getDoc(kind: string, id: string): Promise<Record<string, unknown> | null>;
