@@ -204,6 +204,15 @@ const configSchema = z.object({
     serviceTargetSeconds: seconds.default(20),
     timezone: timeZone.default('UTC'),
   }).strict().default({ serviceTargetSeconds: 20, timezone: 'UTC' }),
+  // Asterisk queue_log lines of the groups' activity (lib/stats/queue-log.ts): stored with each batch,
+  // and appended to `file` (absolute, or relative to the working directory) as they are decided
+  queueLog: z.object({
+    enabled: z.boolean().default(true),
+    store: z.boolean().default(true),
+    file: z.string().min(1).optional(),
+    // the context written in TRANSFER lines (app_queue writes the dialplan context of the transfer)
+    transferContext: z.string().regex(/^[^|\s]+$/, 'a dialplan context name without spaces or |').default('attendant'),
+  }).strict().default({ enabled: true, store: true, transferContext: 'attendant' }),
   classes: z.array(callClassSchema).default(DEFAULT_CLASSES),
   attendants: z.array(attendantSchema).min(1),
   groups: z.array(groupSchema).min(1),

@@ -14,6 +14,7 @@ import type { AmiPort } from './supervision/ami-port.ts';
 import { SupervisionService } from './supervision/service.ts';
 import { apiDeps, attachEvents, createApp } from './api/index.ts';
 import { LeaseKeeper, nodeIdOf } from './ha/lease.ts';
+import { openQueueLogFile } from './stats/queue-log-file.ts';
 
 export interface Controller {
   config: Config;
@@ -60,7 +61,11 @@ export async function startController(config: Config, opts: ControllerOptions): 
     url: config.asterisk.ari.url, user: config.asterisk.ari.user, password: config.asterisk.ari.password, app: config.asterisk.ari.app, log,
     requestTimeoutMs: config.asterisk.ari.requestTimeout * 1000, ...(opts.ariTime ? { time: opts.ariTime } : {}),
   });
-  const switchboard = new Switchboard({ config, ari, store, time, log, lease: { name: lease.name, holder: lease.holder }, ...(opts.random ? { random: opts.random } : {}) });
+  const queueLogFile = config.queueLog.enabled && config.queueLog.file ? openQueueLogFile(config.queueLog.file, log) : undefined;
+  const switchboard = new Switchboard({
+    config, ari, store, time, log, lease: { name: lease.name, holder: lease.holder }, ...(opts.random ? { random: opts.random } : {}),
+    ...(queueLogFile ? { queueLogSink: (lines: string[]) => queueLogFile.write(lines) } : {}),
+  });
 
   // fencing: once another controller holds the lease (or took the app), stop consuming at once
   let fenced = false;
@@ -132,6 +137,7 @@ export async function startController(config: Config, opts: ControllerOptions): 
       supervision?.stop();
       await ami?.close();
       await ari.close();
+      await queueLogFile?.close();
       // released last, once nothing here consumes: the standby may connect at once
       if (fenced) lease.stop(); else await lease.release();
       if (!opts.store) await store.close();

@@ -17,6 +17,7 @@ import { erlangResource } from './routes/erlang.ts';
 import { extensionsResource } from './routes/extensions.ts';
 import { groupsResource } from './routes/groups.ts';
 import { logResource } from './routes/log.ts';
+import { queueLogResource } from './routes/queue-log.ts';
 import { metaResource } from './routes/meta.ts';
 import { sessionResource } from './routes/session.ts';
 import { stateResource } from './routes/state.ts';
@@ -28,7 +29,7 @@ export const BODY_LIMIT = '64kb';
 export function apiResources(): Resource[] {
   const resources: Resource[] = [
     sessionResource, stateResource, attendantsResource, groupsResource, callsResource, extensionsResource,
-    directoryResource, logResource, statsResource, erlangResource, adminResource,
+    directoryResource, logResource, queueLogResource, statsResource, erlangResource, adminResource,
   ];
   let doc: unknown;
   const meta = metaResource(() => (doc ??= openApiDocument(all)));

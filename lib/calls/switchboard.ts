@@ -20,6 +20,7 @@ import { effectiveMode } from '../domain/table.ts';
 import { SwitchboardOperations } from './operations.ts';
 import { ASTERISK_DOC, Recovery } from './recovery.ts';
 import { AttendantPhone, FEATURE_ARG } from './phone/phone.ts';
+import { QueueLogRecorder } from './queue-log-recorder.ts';
 
 export interface SwitchboardDeps {
   config: Config;
@@ -30,6 +31,8 @@ export interface SwitchboardDeps {
   random?: () => number;
   /** the controller's lease: store writes are fenced by it */
   lease?: LedgerOptions['lease'];
+  /** queue_log lines as they are decided (the controller appends them to `queueLog.file`) */
+  queueLogSink?: (lines: string[]) => void;
 }
 
 export class Switchboard {
@@ -43,6 +46,8 @@ export class Switchboard {
   readonly recovery: Recovery;
   /** the SIP set as the attendant set: feature codes, keypad commands, transfer key, key lamps */
   readonly phone: AttendantPhone;
+  /** the queue_log export (`queueLog.enabled`) */
+  readonly queueLog: QueueLogRecorder | undefined;
   private readonly ctx: CallContext;
   private started = false;
 
@@ -64,6 +69,10 @@ export class Switchboard {
     this.operations = new SwitchboardOperations({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound });
     this.inbound.describeArrival = (args) => this.operations.describeArrival(args);
     this.phone = new AttendantPhone({ ctx: this.ctx, ops: this.operations, presenter: this.presenter, desk: this });
+    const ql = config.queueLog;
+    this.queueLog = ql.enabled
+      ? new QueueLogRecorder(this.ledger, time, { store: ql.store, transferContext: ql.transferContext, ...(deps.queueLogSink ? { sink: deps.queueLogSink } : {}) })
+      : undefined;
     this.recovery = new Recovery({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound, operations: this.operations, phone: this.phone });
   }
 
@@ -76,6 +85,7 @@ export class Switchboard {
   async start(): Promise<void> {
     const { ari, store, log } = this.deps;
     this.ledger.load(await store.snapshot());
+    this.queueLog?.prime();
     const known = await store.getDoc(ASTERISK_DOC.kind, ASTERISK_DOC.id);
     this.recovery.remember(typeof known?.startupTime === 'string' ? known.startupTime : undefined);
     const seed = this.ledger.batch();

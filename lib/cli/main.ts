@@ -9,6 +9,7 @@ const USAGE = `usage:
   attendant check-config --config <file> validate a configuration and exit
   attendant erlang b|c ...               Erlang B / C dimensioning (attendant erlang --help)
   attendant stats --config <file> --group <id>|--class <id>|--attendant <id> [--from T --to T --format text|csv|json]
+  attendant queue-log --config <file> [--from T --to T --out <file>]  the stored queue_log lines
   attendant hash-password --stdin        make a scrypt passwordHash for users[] in the configuration
   attendant feature-codes --config <file> print the [attendant-features] dialplan context for phone.featureCodes`;
 
@@ -52,6 +53,21 @@ export async function main(argv: string[]): Promise<void> {
       const store = await createStore({ ...(cfg.redis.url ? { url: cfg.redis.url } : {}), prefix: cfg.redis.prefix }, { now: () => Date.now() });
       try {
         const r = await runStatsCommand(rest, store, Date.now(), cfg.statistics);
+        process.stdout.write(r.stdout);
+        process.exitCode = r.exitCode;
+      } finally {
+        await store.close();
+      }
+      return;
+    }
+    case 'queue-log': {
+      const cfg = loadOrExit(rest);
+      if (!cfg.redis.url) process.stderr.write('attendant queue-log: no redis.url configured: the in-memory store of a running controller cannot be read from here\n');
+      const { createStore } = await import('../store/index.ts');
+      const { runQueueLogCommand } = await import('./queue-log.ts');
+      const store = await createStore({ ...(cfg.redis.url ? { url: cfg.redis.url } : {}), prefix: cfg.redis.prefix }, { now: () => Date.now() });
+      try {
+        const r = await runQueueLogCommand(rest, store, Date.now());
         process.stdout.write(r.stdout);
         process.exitCode = r.exitCode;
       } finally {

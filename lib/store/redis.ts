@@ -488,10 +488,10 @@ export class RedisStore implements Store {
   async readQueueLog(from: number, to: number, limit?: number): Promise<string[]> {
     const max = checkQueueLogRange(from, to, limit);
     const out: string[] = [];
-    if (max === 0 || to < 0 || from > to) return out;
-    const bound = (n: number) => (n === Infinity ? '+' : n === -Infinity ? '-' : String(Math.max(0, Math.floor(n))));
-    let start = from === -Infinity || from <= 0 ? '-' : bound(from);
-    const end = to === Infinity ? '+' : String(Math.floor(to));
+    if (max === 0 || to < 0 || from > to || from > Number.MAX_SAFE_INTEGER) return out;
+    // stream ids are whole ms: bounds round inwards
+    let start = from <= 0 ? '-' : String(Math.ceil(from));
+    const end = to >= Number.MAX_SAFE_INTEGER ? '+' : String(Math.floor(to));
     for (;;) {
       const count = Math.min(1000, max - out.length);
       const reply = await this.send(['XRANGE', this.keys.queueLog, start, end, 'COUNT', String(count)], 'readQueueLog');

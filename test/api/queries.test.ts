@@ -75,6 +75,23 @@ describe('API queries', function () {
     assert.deepEqual(window.body.entries, []);
   });
 
+  it('given the calls of the morning, when a supervisor asks for the queue_log, then app_queue\'s lines come, as JSON or as the file; an operator is refused', async () => {
+    const r = await api.as<{ lines: string[] }>('sam', 'GET', '/api/queue-log');
+    assert.equal(r.status, 200);
+    const events = r.body.lines.map((l) => l.split('|')[4]);
+    assert.deepEqual(events.filter((e) => e !== 'ADDMEMBER'), ['ENTERQUEUE', 'CONNECT', 'ENTERQUEUE', 'ABANDON', 'COMPLETECALLER'], r.body.lines.join('\n'));
+    assert.ok(r.body.lines.every((l) => /^\d{10}\|[^|]+\|(operators|backup)\|[^|]+\|[A-Z]+\|/.test(l)), r.body.lines.join('\n'));
+    const text = await api.request<string>('GET', '/api/queue-log?format=text&limit=2', { token: await api.login('sam') });
+    assert.equal(text.status, 200);
+    assert.match(text.headers.get('content-type') ?? '', /^text\/plain/);
+    assert.equal(text.text, `${r.body.lines.slice(0, 2).join('\n')}\n`);
+    assert.equal((await api.as<ErrorReply>('alice', 'GET', '/api/queue-log')).status, 403);
+    for (const [q, status, field] of [['from=2000&to=1000', 422, 'query.from'], ['format=csv', 400, 'query.format'], ['limit=0', 400, 'query.limit']] as const) {
+      const bad = await api.as<ErrorReply>('sam', 'GET', `/api/queue-log?${q}`);
+      assert.deepEqual([bad.status, bad.body.error.field], [status, field], q);
+    }
+  });
+
   it('given bad log queries, when sent, then 400 or 422 names the field', async () => {
     const cases: Array<[string, number, string]> = [
       ['from=yesterday', 400, 'query.from'], ['to=-5', 400, 'query.to'], ['limit=0', 400, 'query.limit'], ['limit=5000', 400, 'query.limit'],

@@ -459,6 +459,39 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe('queue_log lines', () => {
+      const lines: Array<[number, string]> = [
+        [T0, `${T0 / 1000}|c1|operators|NONE|ENTERQUEUE||0611111111|1`],
+        [T0 + 1000, `${T0 / 1000 + 1}|c1|operators|att1|CONNECT|1|c1-p1|1`],
+        [T0 + 1000, `${T0 / 1000 + 1}|NONE|operators|att2|PAUSE|dnd`],
+        [T0 + 5000, `${T0 / 1000 + 5}|c1|operators|att1|COMPLETECALLER|1|4|1`],
+      ];
+      const ops = (): StoreOp[] => lines.map(([time, line]) => ({ op: 'queueLog', time, line }));
+
+      it('given stored lines, when read without bounds, then all come back in order, the same ms kept apart', async () => {
+        await store.commit(ops());
+        assert.deepEqual(await store.readQueueLog(-Infinity, Infinity), lines.map(([, l]) => l));
+      });
+
+      it('given stored lines, when read by a range or a limit, then bounds are inclusive (rounded inwards) and the oldest come first', async () => {
+        await store.commit(ops());
+        assert.deepEqual(await store.readQueueLog(T0 + 1000, T0 + 1000), [lines[1]![1], lines[2]![1]]);
+        assert.deepEqual(await store.readQueueLog(T0 + 999.5, T0 + 4999.5), [lines[1]![1], lines[2]![1]]);
+        assert.deepEqual(await store.readQueueLog(T0, Infinity, 2), [lines[0]![1], lines[1]![1]]);
+        assert.deepEqual(await store.readQueueLog(T0 + 2000, T0 + 1000), []);
+        assert.deepEqual(await store.readQueueLog(1e30, Infinity), []);
+        assert.deepEqual(await store.readQueueLog(-1e30, -1), []);
+        await assert.rejects(store.readQueueLog(0, Infinity, -1), InvalidStoreOpError);
+      });
+
+      it('given a line with a newline or no text, when committed, then the whole batch is refused', async () => {
+        await assert.rejects(store.commit([{ op: 'queueLog', time: T0, line: 'a\nb' }]), InvalidStoreOpError);
+        await assert.rejects(store.commit([...ops(), { op: 'queueLog', time: T0, line: '' }]), InvalidStoreOpError);
+        await assert.rejects(store.commit([{ op: 'queueLog', time: -1, line: 'x' }]), InvalidStoreOpError);
+        assert.deepEqual(await store.readQueueLog(-Infinity, Infinity), []);
+      });
+    });
+
     describe('operator log', () => {
       const entries: LogEntryInput[] = [
         logEntry(T0, { operator: 'att1', action: 'answer', numbers: ['0611111111'], callId: 'c1' }),
