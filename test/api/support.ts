@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { hashPassword } from '../../lib/api/auth/passwords.ts';
 import { Harness, type HarnessOptions } from '../support/harness.ts';
+import { registerSecret } from '../support/log-audit.ts';
 
 export const PASSWORDS = {
   alice: 'alice-at-the-desk',
@@ -12,8 +13,10 @@ export const PASSWORDS = {
   nopos: 'no-position-here',
 } as const;
 export type UserName = keyof typeof PASSWORDS;
+for (const [name, password] of Object.entries(PASSWORDS)) registerSecret(`the password of ${name}`, password);
 
 export const KEYS = { integration: 'int-key-7f3a9c1e5b2d4068', reader: 'reader-key-0a1b2c3d4e5f6789' } as const;
+for (const [name, key] of Object.entries(KEYS)) registerSecret(`the API key ${name}`, key);
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 // scrypt is slow on purpose: hash once per test run

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { freePort } from './redis-server.ts';
+import { auditText, registerSecret } from './log-audit.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -34,7 +35,8 @@ export class ChildController {
 
   private constructor(readonly name: string, readonly port: number, private readonly proc: ChildProcess, private readonly dir: string) {
     for (const stream of [proc.stdout, proc.stderr]) stream?.on('data', (d: Buffer) => this.output.push(d.toString()));
-    this.exited = new Promise((resolve) => proc.once('exit', () => resolve()));
+    // its whole output goes through the secrets audit once it has exited (test/support/log-audit.ts)
+    this.exited = new Promise((resolve) => proc.once('exit', () => { auditText(this.logs, `child controller ${name}`); resolve(); }));
   }
 
   /** `config` is the YAML document (http is filled in); resolves once /healthz answers */
@@ -42,6 +44,7 @@ export class ChildController {
     const dir = mkdtempSync(join(tmpdir(), `attendant-${name}-`));
     const port = await freePort();
     const file = join(dir, 'config.yaml');
+    registerSecret('asterisk.ari.password', (config as { asterisk?: { ari?: { password?: string } } }).asterisk?.ari?.password);
     writeFileSync(file, stringify({ ...config, http: { host: '127.0.0.1', port }, log: { level: process.env.TEST_LOG ?? 'info' } }));
     const proc = spawn(process.execPath, ['--import', 'tsx', 'lib/main.ts', 'run', '--config', file], {
       cwd: ROOT, env: { ...process.env, ATTENDANT_REDIS_URL: '', REDIS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'],

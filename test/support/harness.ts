@@ -7,7 +7,8 @@ import { ManualTime } from '../../lib/clock.ts';
 import { seededRandom } from '../../lib/random.ts';
 import { parseConfig, type Config, type ConfigInput } from '../../lib/config.ts';
 import { startController, type Controller } from '../../lib/controller.ts';
-import { silentLogger, createLogger } from '../../lib/log.ts';
+import { createLogger } from '../../lib/log.ts';
+import { auditLogger, registerConfigSecrets } from './log-audit.ts';
 import { createStore } from '../../lib/store/index.ts';
 import type { Store } from '../../lib/store/store.ts';
 import { startSimulator, type Simulator, type Behaviour } from '../../lib/sim/index.ts';
@@ -71,7 +72,9 @@ export class Harness {
     const prefix = `itest:${randomUUID()}:`;
     const url = opts.redisUrl ?? process.env.REDIS_URL;
     const store = await createStore(url && !opts.memory ? { url, prefix } : { prefix }, time);
-    const log = process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger();
+    // every line at trace level goes through the secrets audit (test/support/log-audit.ts)
+    registerConfigSecrets(config);
+    const log = process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : auditLogger();
     const start = () => startController(config, {
       log, time, store, random: seeded(42), autoLogin: opts.login ?? true, ...(opts.manualAriTimeouts ? { ariTime: time } : {}),
     });
