@@ -266,6 +266,10 @@ export class Inbound implements CallBridging {
     for (const g of [call.group, ...call.alsoGroups]) b.dequeue(g, callId);
     const ended: CallRecord = { ...call, state: 'ended', endedAt: now, endReason: reason, ringingLegs: [] };
     b.log({ time: now, operator: call.attendant ?? 'system', action: 'end', callId, numbers: [call.callerNumber], result: reason, detail: { detail } });
+    ctx.log.info({
+      callId, group: call.group, ...(call.attendant ? { attendant: call.attendant } : {}), class: call.callClass, reason, detail,
+      waitedMs: (call.firstAnsweredAt ?? now) - call.arrivedAt, ...(call.firstAnsweredAt !== undefined ? { talkedMs: now - call.firstAnsweredAt } : {}),
+    }, 'call ended');
     this.onCallEnded?.(ended, b);
     b.deleteCall(ended);
     if (call.talkBridge) bestEffort(ctx, 'destroy call bridge', ctx.ari.destroyBridge(call.talkBridge), { callId });

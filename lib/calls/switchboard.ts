@@ -21,6 +21,7 @@ import { SwitchboardOperations } from './operations.ts';
 import { ASTERISK_DOC, Recovery } from './recovery.ts';
 import { AttendantPhone, FEATURE_ARG } from './phone/phone.ts';
 import { QueueLogRecorder } from './queue-log-recorder.ts';
+import { withCallContext } from '../log.ts';
 
 export interface SwitchboardDeps {
   config: Config;
@@ -57,7 +58,9 @@ export class Switchboard {
     const groups = new Map(config.groups.map((g) => [g.id, g]));
     const attendants = new Map(config.attendants.map((a) => [a.id, a]));
     this.ctx = {
-      config, ari, time, log, ledger: this.ledger, random: deps.random ?? Math.random,
+      config, ari, time, ledger: this.ledger,
+      // decisions about a call name its group and attendant in the log
+      log: withCallContext(log, (id) => this.ledger.calls.get(id)), random: deps.random ?? Math.random,
       groupConfig: (id) => groups.get(id),
       attendantConfig: (id) => attendants.get(id),
       requestDispatch: () => this.presenter.requestDispatch(),
