@@ -152,4 +152,36 @@ describe('queue_log export', function () {
     const written = (await readFile(file, 'utf8')).split('\n').filter(Boolean).map(relabel);
     assert.deepEqual(written, expected, 'the queue_log file holds the same lines as the store');
   });
+
+  it('given a call waiting and an attendant logged in, when the controller restarts, then neither is entered again and the call ends with its original position', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'attendant-qlog-'));
+    h = await Harness.start({ config: config(join(dir, 'queue_log')), login: false, start: DAY_START });
+    const hh = h;
+    await h.switchboard.login('att2');
+    await h.switchboard.attendantAction('att2', { type: 'dnd', on: true });
+    const first = h.call({ number: '0155500001' });
+    await h.until('waiting', () => hh.queue('operators').includes(first));
+    await h.advance(2000);
+    const second = h.call({ number: '0155500002' });
+    await h.until('waiting', () => hh.queue('operators').includes(second));
+    await h.restartController();
+    await h.advance(3000);
+    await h.switchboard.attendantAction('att2', { type: 'dnd', on: false });
+    await h.until('att2 rings', () => hh.ringing('PJSIP/att2').length === 1);
+    await h.answer('PJSIP/att2');
+    await h.until('talking', () => hh.callRecord(first)?.talkBridge !== undefined);
+    h.sim.hangupCaller(second);
+    await h.until('second gone', () => hh.callRecord(second) === undefined);
+    await h.advance(10_000);
+    h.sim.hangupCaller(first);
+    await h.until('first gone', () => hh.callRecord(first) === undefined);
+    await h.settle();
+    const events = (await h.store.readQueueLog(0, Infinity)).map((l) => l.split('|')).map((f) => `${f[1] === first ? 'C1' : f[1] === second ? 'C2' : f[1]} ${f[3]} ${f.slice(4).join('|')}`);
+    assert.deepEqual(events.map((e) => e.replace(/\|C1-p\d+|\|\d+\.\d+-p\d+/, '|leg')), [
+      'NONE att2 ADDMEMBER|', 'NONE att2 PAUSE|dnd',
+      'C1 NONE ENTERQUEUE||0155500001|1', 'C2 NONE ENTERQUEUE||0155500002|2',
+      'NONE att2 UNPAUSE|', 'C1 att2 CONNECT|5|leg|0',
+      'C2 NONE ABANDON|1|2|3', 'C1 att2 COMPLETECALLER|5|10|1',
+    ], events.join('\n'));
+  });
 });
