@@ -1,7 +1,7 @@
 // The metrics' pure parts: a batch's log lines → counter increments, the latency tracker's rules,
 // and the registry's label sets (bounded by the configuration).
 import assert from 'node:assert/strict';
-import { parseConfig } from '../../lib/config.ts';
+import { ConfigError, applyEnv, parseConfig } from '../../lib/config.ts';
 import type { LogEntryInput } from '../../lib/domain/model.ts';
 import { countBatch, type CallView, type LabelBounds } from '../../lib/metrics/batch-counts.ts';
 import { LatencyTracker, presentedCallOf } from '../../lib/metrics/latency.ts';
@@ -172,5 +172,35 @@ describe('metrics: registry label sets', () => {
     assert.match(text, /^attendant_connection_up\{link="redis"\} 0$/m, 'redis down');
     assert.match(text, /^attendant_connection_up\{link="ari"\} 1$/m, 'ari up');
     assert.doesNotMatch(text, /^attendant_connection_up\{link="ami"\}/m, 'no AMI: no link state');
+  });
+});
+
+describe('metrics: configuration', () => {
+  const base = {
+    asterisk: { ari: { url: 'http://127.0.0.1:8088', user: 'attendant', password: 'pw' } },
+    attendants: [{ id: 'att1', name: 'A', device: 'PJSIP/att1' }],
+    groups: [{ id: 'operators', name: 'Operators', members: ['att1'] }],
+  };
+  const problems = (metrics: unknown): string[] => {
+    try { parseConfig({ ...base, metrics }); } catch (err) { if (err instanceof ConfigError) return err.problems; throw err; }
+    return [];
+  };
+
+  it('given no metrics section, then metrics are on, on 127.0.0.1, with no token and no port of their own', () => {
+    const cfg = parseConfig(base);
+    assert.deepEqual(cfg.metrics, { enabled: true, host: '127.0.0.1' }, 'defaults');
+  });
+
+  it('given bad fields, then each error names its field', () => {
+    assert.match(problems({ token: 'short' }).join('\n'), /^metrics\.token: must be 16-256 printable characters/m, 'token too short');
+    assert.match(problems({ token: 'has a space in it 0123' }).join('\n'), /^metrics\.token:/m, 'token with spaces');
+    assert.match(problems({ port: 70000 }).join('\n'), /^metrics\.port:/m, 'port out of range');
+    assert.match(problems({ enabled: 'yes' }).join('\n'), /^metrics\.enabled:/m, 'enabled not a boolean');
+    assert.match(problems({ path: '/m' }).join('\n'), /^metrics: .*path/m, 'unknown field');
+  });
+
+  it('given ATTENDANT_METRICS_TOKEN, then it overrides the file\'s token', () => {
+    const cfg = parseConfig(applyEnv({ ...base, metrics: { token: 'from-the-file-0123456789' } }, { ATTENDANT_METRICS_TOKEN: 'from-the-environment-0123' }));
+    assert.equal(cfg.metrics.token, 'from-the-environment-0123', 'environment wins');
   });
 });
