@@ -263,6 +263,14 @@ const configSchema = z.object({
     }).strict()).default([]),
     trunks: z.array(z.object({ id, name: z.string().min(1), endpoint: z.string().min(1) }).strict()).default([]),
   }).strict().default({ extensions: [], trunks: [] }),
+  // Prometheus metrics (lib/metrics/): GET /metrics on the main port with this Bearer token, and/or without auth on a port of its own
+  metrics: z.object({
+    enabled: z.boolean().default(true),
+    token: z.string().regex(/^[\x21-\x7e]{16,256}$/, 'must be 16-256 printable characters without spaces').optional(),
+    // a separate listener for a scrape network (no token there); left out: only the main port, with the token
+    port: z.number().int().min(0).max(65535).optional(),
+    host: z.string().min(1).default('127.0.0.1'),
+  }).strict().prefault({}),
 }).strict();
 
 export type Config = z.infer<typeof configSchema>;
@@ -387,6 +395,7 @@ export const ENV_VARS = [
   'ATTENDANT_CONFIG', 'ATTENDANT_ARI_URL', 'ATTENDANT_ARI_USER', 'ATTENDANT_ARI_PASSWORD',
   'ATTENDANT_AMI_HOST', 'ATTENDANT_AMI_USER', 'ATTENDANT_AMI_PASSWORD',
   'ATTENDANT_REDIS_URL', 'REDIS_URL', 'ATTENDANT_REDIS_PASSWORD', 'ATTENDANT_HTTP_PORT', 'ATTENDANT_NODE_ID',
+  'ATTENDANT_METRICS_TOKEN',
 ] as const;
 
 /** Secrets and addresses may come from the environment so they stay out of the YAML file. */
@@ -411,6 +420,7 @@ export function applyEnv(raw: unknown, env: Env): unknown {
   setIn(['redis', 'url'], env.ATTENDANT_REDIS_URL ?? env.REDIS_URL);
   setIn(['http', 'port'], env.ATTENDANT_HTTP_PORT, true);
   setIn(['ha', 'nodeId'], env.ATTENDANT_NODE_ID);
+  setIn(['metrics', 'token'], env.ATTENDANT_METRICS_TOKEN);
   const redis = doc.redis as Record<string, unknown> | undefined;
   if (env.ATTENDANT_REDIS_PASSWORD && typeof redis?.url === 'string' && URL.canParse(redis.url)) {
     const u = new URL(redis.url);

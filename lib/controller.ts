@@ -15,6 +15,8 @@ import { SupervisionService } from './supervision/service.ts';
 import { apiDeps, attachEvents, createApp } from './api/index.ts';
 import { LeaseKeeper, nodeIdOf } from './ha/lease.ts';
 import { openQueueLogFile } from './stats/queue-log-file.ts';
+import { ControllerMetrics } from './metrics/wire.ts';
+import { startMetricsServer } from './metrics/http.ts';
 
 export interface Controller {
   config: Config;
@@ -25,6 +27,8 @@ export interface Controller {
   http: Server;
   httpPort: number;
   lease: LeaseKeeper;
+  /** Prometheus metrics (metrics.enabled); `port` is the separate listener's when metrics.port is set */
+  metrics?: { scrape(): Promise<{ contentType: string; body: string }>; port?: number };
   /** active until another controller took over (fenced: it consumes nothing any more) */
   role(): 'active' | 'fenced';
   /** graceful: stops consuming, then releases the lease so a standby takes over at once */
@@ -62,8 +66,10 @@ export async function startController(config: Config, opts: ControllerOptions): 
     requestTimeoutMs: config.asterisk.ari.requestTimeout * 1000, ...(opts.ariTime ? { time: opts.ariTime } : {}),
   });
   const queueLogFile = config.queueLog.enabled && config.queueLog.file ? openQueueLogFile(config.queueLog.file, log) : undefined;
+  // metrics see every batch from the first one (load, reconcile) and time the presentation originates
+  const metrics = config.metrics.enabled ? new ControllerMetrics(config) : undefined;
   const switchboard = new Switchboard({
-    config, ari, store, time, log, lease: { name: lease.name, holder: lease.holder }, ...(opts.random ? { random: opts.random } : {}),
+    config, ari: metrics ? metrics.timedAri(ari) : ari, store, time, log, lease: { name: lease.name, holder: lease.holder }, ...(opts.random ? { random: opts.random } : {}),
     ...(queueLogFile ? { queueLogSink: (lines: string[]) => queueLogFile.write(lines) } : {}),
   });
 
@@ -86,6 +92,11 @@ export async function startController(config: Config, opts: ControllerOptions): 
   store.onConnection?.((up) => { if (up && !fenced) void switchboard.ledger.resync(); });
   switchboard.ledger.on('fenced', (holder) => fence(`store refused a write: lease held by ${holder}`));
   ari.onEvent((e) => { if (e.type === 'ApplicationReplaced') fence('the Stasis app was taken by a newer connection'); });
+  if (metrics) {
+    metrics.watchLedger(switchboard.ledger, { now: () => time.now(), active: () => !fenced });
+    metrics.watchAri(ari);
+    metrics.watchStore(store);
+  }
   await switchboard.start();
   if (opts.autoLogin) {
     for (const a of config.attendants) {
@@ -99,6 +110,7 @@ export async function startController(config: Config, opts: ControllerOptions): 
   if (config.asterisk.ami) {
     const a = config.asterisk.ami;
     ami = await connectAmi({ host: a.host, port: a.port, user: a.user, password: a.password }, log);
+    metrics?.watchAmi(ami);
     supervision = new SupervisionService(ami, config.supervision, { clock: time, log });
     await supervision.start();
   }
@@ -108,6 +120,7 @@ export async function startController(config: Config, opts: ControllerOptions): 
     switchboard, store, config, log, time,
     operations: switchboard.operations,
     ...(supervision ? { supervision } : {}),
+    ...(metrics ? { metrics: { scrape: () => metrics.scrape(), ...(config.metrics.token ? { token: config.metrics.token } : {}) } } : {}),
     health: {
       ariConnected: () => ari.isConnected(),
       ...(ami ? { amiConnected: () => ami.isConnected() } : {}),
@@ -125,14 +138,19 @@ export async function startController(config: Config, opts: ControllerOptions): 
   const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
   const events = attachEvents(http, { hub: api.hub, sessions: api.sessions, time, log, corsOrigins: api.corsOrigins });
   log.info({ url: `http://${config.http.host}:${httpPort}` }, 'HTTP listening');
+  // the scrape network's listener: /metrics without credentials
+  const metricsServer = metrics && config.metrics.port !== undefined ? await startMetricsServer(metrics, config.metrics.host, config.metrics.port) : undefined;
+  if (metricsServer) log.info({ url: `http://${config.metrics.host}:${metricsServer.port}/metrics` }, 'metrics listening');
 
   return {
     config, store, ari, switchboard, http, httpPort, lease,
+    ...(metrics ? { metrics: { scrape: () => metrics.scrape(), ...(metricsServer ? { port: metricsServer.port } : {}) } } : {}),
     role: () => (fenced ? 'fenced' : 'active'),
     async stop() {
       stopping = true;
       events.close();
       await new Promise<void>((r) => { http.close(() => r()); http.closeAllConnections?.(); });
+      await metricsServer?.close();
       await switchboard.stop();
       supervision?.stop();
       await ami?.close();

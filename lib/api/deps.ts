@@ -6,6 +6,7 @@ import type { Switchboard } from '../calls/switchboard.ts';
 import type { Config } from '../config.ts';
 import type { TimeSource } from '../domain/clock.ts';
 import type { Store } from '../store/store.ts';
+import type { MetricsEndpoint } from '../metrics/http.ts';
 import { FailureLimiter } from './auth/rate-limit.ts';
 import { Sessions } from './auth/sessions.ts';
 import { EventHub } from './events.ts';
@@ -35,6 +36,8 @@ export interface ApiBaseDeps {
   health: HealthSources;
   /** the BLF feed (lib/supervision/service.ts) once it is wired; without it the lamps show unknown */
   supervision?: SupervisionSource;
+  /** GET /metrics on this port (lib/metrics/): answered only with its token */
+  metrics?: MetricsEndpoint;
   options?: ApiOptions;
 }
 

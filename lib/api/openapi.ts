@@ -62,6 +62,7 @@ export function openApiDocument(resources: readonly Resource[]): Json {
         [String(r.ok.status)]: {
           description: r.ok.description,
           ...(r.ok.schema && r.ok.status !== 204 ? { content: { 'application/json': { schema: jsonSchema(r.ok.schema, 'output', defs) } } } : {}),
+          ...(r.ok.contentType ? { content: { [r.ok.contentType]: { schema: { type: 'string' } } } } : {}),
         },
       };
       for (const status of errorStatuses(r)) {

@@ -25,6 +25,8 @@ export interface Answer {
   status: number;
   description: string;
   schema?: z.ZodType;
+  /** a body that is not JSON (the Prometheus text of /metrics): documented as a string of this type */
+  contentType?: string;
 }
 
 const EMPTY = z.object({}).strict();

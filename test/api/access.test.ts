@@ -44,9 +44,10 @@ describe('API access control, every route', function () {
     }
   });
 
-  it('given the public routes (login, health, OpenAPI), when called without credentials, then they answer', async () => {
+  it('given the public routes (login, health, OpenAPI, metrics), when called without credentials, then they answer', async () => {
     const publicRoutes = routes.filter((x) => x.access === 'public').map((r) => `${r.method} ${r.path}`).sort();
-    assert.deepEqual(publicRoutes, ['get /api/openapi.json', 'get /healthz', 'post /api/session/login']);
+    // /metrics checks a token of its own (metrics.token), not a login: test/integration/metrics.test.ts
+    assert.deepEqual(publicRoutes, ['get /api/openapi.json', 'get /healthz', 'get /metrics', 'post /api/session/login']);
     assert.equal((await api.request('GET', '/healthz')).status, 200);
     assert.equal((await api.request('GET', '/api/openapi.json')).status, 200);
     assert.equal((await api.request('GET', '/')).status, 200, 'the console page');

@@ -39,7 +39,10 @@ describe('waiting in the holding bridge', function () {
     await h.until('the call is closed', () => !h!.callRecord(second));
 
     assert.equal(bridgeMade(), 1);
-    const ends = (await h.store.queryLog({ number: '0155509999' })).filter((e) => e.action === 'end');
+    // the record leaves memory when the end is decided; its log line is in the store once the batch is written
+    const endsInStore = async () => (await h!.store.queryLog({ number: '0155509999' })).filter((e) => e.action === 'end');
+    for (let i = 0; i < 100 && (await endsInStore()).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const ends = await endsInStore();
     assert.deepEqual(ends.map((e) => e.result), ['abandoned']);
     assert.ok(h.callRecord(first), 'the first caller still waits');
   });

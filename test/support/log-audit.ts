@@ -28,8 +28,7 @@ export function registerConfigSecrets(config: Config): void {
   }
   for (const u of config.users) registerSecret(`users[${u.name}].passwordHash`, u.passwordHash);
   for (const k of config.apiKeys) registerSecret(`apiKeys[${k.name}].sha256`, k.sha256);
-  const metrics = (config as { metrics?: { token?: string } }).metrics;
-  registerSecret('metrics.token', metrics?.token);
+  registerSecret('metrics.token', config.metrics.token);
 }
 
 /** scan some log output */

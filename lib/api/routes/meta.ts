@@ -1,5 +1,7 @@
 // Unauthenticated: the health check and the API's own description.
 import { z } from 'zod';
+import { bearerMatches } from '../../metrics/http.ts';
+import { ApiError } from '../errors.ts';
 import { healthReport } from '../health.ts';
 import { route, type Resource } from '../route.ts';
 
@@ -10,7 +12,7 @@ const health = z.object({
 export function metaResource(document: () => unknown): Resource {
   return {
     name: 'meta',
-    description: 'Health and the OpenAPI document',
+    description: 'Health, the Prometheus metrics and the OpenAPI document',
     routes: [
       route({
         method: 'get', path: '/healthz', access: 'public',
@@ -20,6 +22,21 @@ export function metaResource(document: () => unknown): Resource {
         async handler({ deps, res }) {
           const { httpStatus, report } = await healthReport(deps.health);
           res.status(httpStatus).json(report);
+        },
+      }),
+      route({
+        method: 'get', path: '/metrics', access: 'public',
+        summary: 'Prometheus metrics (text format): only with Authorization: Bearer <metrics.token>, a token of its own (not a login); 404 when no token is configured (metrics.port serves them without one)',
+        ok: { status: 200, description: 'the metrics in the Prometheus text format 0.0.4', contentType: 'text/plain; version=0.0.4' },
+        errors: [401, 404],
+        async handler({ deps, req, res }) {
+          const m = deps.metrics;
+          if (!m?.token) throw new ApiError(404, 'not_found', '/metrics is not served on this port: set metrics.token, or scrape metrics.port');
+          if (!bearerMatches(req.headers.authorization, m.token)) {
+            throw new ApiError(401, 'unauthorized', 'the metrics token is required: Authorization: Bearer <metrics.token>', { headers: { 'www-authenticate': 'Bearer realm="attendant-metrics"' } });
+          }
+          const { contentType, body } = await m.scrape();
+          res.status(200).set({ 'content-type': contentType, 'cache-control': 'no-store' }).send(body);
         },
       }),
       route({
