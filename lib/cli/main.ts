@@ -1,6 +1,7 @@
 // `attendant`: run the controller, check a configuration, or use the traffic tools.
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFile } from '../config.ts';
+import { ConfigError, loadConfigFile, type Config } from '../config.ts';
+import type { Store } from '../store/store.ts';
 import { createLogger } from '../log.ts';
 import { runNode } from '../ha/node.ts';
 
@@ -35,6 +36,20 @@ function loadOrExit(argv: string[]) {
   }
 }
 
+/** a command that reads the configured store: its output printed, its exit code kept, the store closed */
+async function withConfiguredStore(name: string, cfg: Config, run: (store: Store) => Promise<{ stdout: string; exitCode: number }>): Promise<void> {
+  if (!cfg.redis.url) process.stderr.write(`attendant ${name}: no redis.url configured: the in-memory store of a running controller cannot be read from here\n`);
+  const { createStore } = await import('../store/index.ts');
+  const store = await createStore({ ...(cfg.redis.url ? { url: cfg.redis.url } : {}), prefix: cfg.redis.prefix }, { now: () => Date.now() });
+  try {
+    const r = await run(store);
+    process.stdout.write(r.stdout);
+    process.exitCode = r.exitCode;
+  } finally {
+    await store.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
@@ -47,32 +62,14 @@ export async function main(argv: string[]): Promise<void> {
     }
     case 'stats': {
       const cfg = loadOrExit(rest);
-      if (!cfg.redis.url) process.stderr.write('attendant stats: no redis.url configured: the in-memory store of a running controller cannot be read from here\n');
-      const { createStore } = await import('../store/index.ts');
       const { runStatsCommand } = await import('./stats.ts');
-      const store = await createStore({ ...(cfg.redis.url ? { url: cfg.redis.url } : {}), prefix: cfg.redis.prefix }, { now: () => Date.now() });
-      try {
-        const r = await runStatsCommand(rest, store, Date.now(), cfg.statistics);
-        process.stdout.write(r.stdout);
-        process.exitCode = r.exitCode;
-      } finally {
-        await store.close();
-      }
+      await withConfiguredStore('stats', cfg, (store) => runStatsCommand(rest, store, Date.now(), cfg.statistics));
       return;
     }
     case 'queue-log': {
       const cfg = loadOrExit(rest);
-      if (!cfg.redis.url) process.stderr.write('attendant queue-log: no redis.url configured: the in-memory store of a running controller cannot be read from here\n');
-      const { createStore } = await import('../store/index.ts');
       const { runQueueLogCommand } = await import('./queue-log.ts');
-      const store = await createStore({ ...(cfg.redis.url ? { url: cfg.redis.url } : {}), prefix: cfg.redis.prefix }, { now: () => Date.now() });
-      try {
-        const r = await runQueueLogCommand(rest, store, Date.now());
-        process.stdout.write(r.stdout);
-        process.exitCode = r.exitCode;
-      } finally {
-        await store.close();
-      }
+      await withConfiguredStore('queue-log', cfg, (store) => runQueueLogCommand(rest, store, Date.now()));
       return;
     }
     case 'hash-password': {

@@ -3,19 +3,13 @@
 import { appendFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Store } from '../store/store.ts';
+import { parseWindow } from './window.ts';
 
 export const QUEUE_LOG_USAGE = `usage: attendant queue-log --config <file> [--from <ISO time>] [--to <ISO time>] [--out <file>]
   default window: the last 24 hours; lines oldest first (time|callid|queue|agent|EVENT|params);
   --out appends to the file (a queue_log a reporting tool reads) instead of printing`;
 
 export interface QueueLogCommandResult { stdout: string; exitCode: number }
-
-function parseTime(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new Error(`--${flag}: not a date/time: ${value}`);
-  return t;
-}
 
 export async function runQueueLogCommand(argv: readonly string[], store: Store, now: number): Promise<QueueLogCommandResult> {
   let values;
@@ -27,14 +21,9 @@ export async function runQueueLogCommand(argv: readonly string[], store: Store, 
   } catch (err) {
     return { stdout: `attendant queue-log: ${(err as Error).message}\n${QUEUE_LOG_USAGE}\n`, exitCode: 2 };
   }
-  let from: number;
-  let to: number;
-  try {
-    to = parseTime('to', values.to, now);
-    from = parseTime('from', values.from, to - 86_400_000);
-  } catch (err) {
-    return { stdout: `attendant queue-log: ${(err as Error).message}\n`, exitCode: 2 };
-  }
+  const window = parseWindow(values.from, values.to, now);
+  if (typeof window === 'string') return { stdout: `attendant queue-log: ${window}\n`, exitCode: 2 };
+  const { from, to } = window;
   if (from > to) return { stdout: 'attendant queue-log: --from must not be after --to\n', exitCode: 2 };
   const lines = await store.readQueueLog(from, to);
   const text = lines.map((l) => `${l}\n`).join('');

@@ -6,6 +6,7 @@ import { ALL_COUNTER_NAMES, type TrafficCounters, type TrafficFigures } from '..
 import { SCOPE_KINDS, trafficReport, type TrafficReport } from '../stats/report.ts';
 import type { Store } from '../store/store.ts';
 import { toCsv, toJson, type CsvValue } from './stats-format.ts';
+import { parseWindow } from './window.ts';
 
 export const STATS_USAGE = `usage: attendant stats --config <file> (--group <id> | --class <id> | --attendant <id>)
                        [--from <ISO time>] [--to <ISO time>] [--format text|csv|json]
@@ -18,13 +19,6 @@ export interface StatsCommandResult { stdout: string; exitCode: number }
 export interface StatsSettings { timezone: string; serviceTargetSeconds: number }
 
 const DEFAULT_SETTINGS: StatsSettings = { timezone: 'UTC', serviceTargetSeconds: 20 };
-
-function parseTime(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new Error(`--${flag}: not a date/time: ${value}`);
-  return t;
-}
 
 const iso = (t: number): string => new Date(t).toISOString();
 /** counters to the millisecond, figures to 4 decimals: no float noise in a spreadsheet */
@@ -74,14 +68,9 @@ export async function runStatsCommand(argv: readonly string[], store: Store, now
   if (kinds.length !== 1) return { stdout: `attendant stats: give exactly one of --group, --class, --attendant\n${STATS_USAGE}\n`, exitCode: 2 };
   const format = values.format!;
   if (!['text', 'csv', 'json'].includes(format)) return { stdout: 'attendant stats: --format must be text, csv or json\n', exitCode: 2 };
-  let from: number;
-  let to: number;
-  try {
-    to = parseTime('to', values.to, now);
-    from = parseTime('from', values.from, to - 86_400_000);
-  } catch (err) {
-    return { stdout: `attendant stats: ${(err as Error).message}\n`, exitCode: 2 };
-  }
+  const window = parseWindow(values.from, values.to, now);
+  if (typeof window === 'string') return { stdout: `attendant stats: ${window}\n`, exitCode: 2 };
+  const { from, to } = window;
   if (from >= to) return { stdout: 'attendant stats: --from must be before --to\n', exitCode: 2 };
   if (to - from > 366 * 86_400_000) return { stdout: 'attendant stats: the window is at most 366 days\n', exitCode: 2 };
   const kind = kinds[0]!;
