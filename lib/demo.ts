@@ -14,10 +14,13 @@ const { values } = parseArgs({
     config: { type: 'string', default: fileURLToPath(new URL('../config/example.yaml', import.meta.url)) },
     'sim-port': { type: 'string', default: '8088' },
     port: { type: 'string', default: '8080' },
+    'metrics-port': { type: 'string', default: '9464' },
     rate: { type: 'string', default: '6' },
     seed: { type: 'string', default: '1' },
     'log-level': { type: 'string', default: 'warn' },
     duration: { type: 'string' },
+    // keep the groups' schedules (night service outside office hours) instead of day mode
+    schedule: { type: 'boolean', default: false },
   },
 });
 
@@ -26,7 +29,9 @@ const random = seededRandom(seed);
 
 const file = loadConfigFile(values.config!, process.env);
 const sim = await startSimulator({ port: Number(values['sim-port']), host: '127.0.0.1', user: file.asterisk.ari.user, password: file.asterisk.ari.password, seed });
-const config = { ...file, asterisk: { ...file.asterisk, ari: { ...file.asterisk.ari, url: sim.url } }, http: { ...file.http, port: Number(values.port) } };
+const config = { ...file, asterisk: { ...file.asterisk, ari: { ...file.asterisk.ari, url: sim.url } }, http: { ...file.http, port: Number(values.port) },
+  // Prometheus scrapes the demo on a listener of its own (no token on loopback)
+  metrics: { ...file.metrics, port: Number(values['metrics-port']) } };
 
 // attendant sets answer after a few seconds and talk for a while; one stays manual for the console
 for (const [i, a] of config.attendants.entries()) {
@@ -38,6 +43,9 @@ for (const ext of ['PJSIP/200', 'PJSIP/201', 'PJSIP/202', 'PJSIP/2000', 'PJSIP/b
 const log = createLogger(values['log-level']!);
 const controller = await startController(config, { log, autoLogin: true, random });
 const sb = controller.switchboard;
+// a newcomer runs the demo at any hour: the groups are switched to day, as a supervisor would
+// (the console's day / night switch, or --schedule, gives the schedule back)
+if (!values.schedule) for (const g of config.groups) await sb.setGroupOverride(g.id, 'day', 'demo');
 
 const stamp = () => new Date().toISOString().slice(11, 19);
 sb.onChange((c) => {
@@ -50,9 +58,12 @@ console.log(`
 Attendant demo
   console      http://127.0.0.1:${controller.httpPort}/        (health: /healthz)
   login        alice / operator-demo (operator at att1), sam / supervisor-demo (supervisor)
+  metrics      http://127.0.0.1:${controller.metrics?.port ?? '-'}/metrics   (Prometheus text; Grafana dashboard: docker/grafana/)
+  queue_log    GET /api/queue-log?format=text as sam (supervisor): app_queue's lines of the groups
   ARI sim      ${sim.url}/ari/  (user ${config.asterisk.ari.user})   control API: ${sim.url}/sim/
   traffic      one call every ~${values.rate} s; ${config.attendants[0]!.id} (${config.attendants[0]!.device}) is left for you to answer:
                curl -X POST ${sim.url}/sim/channels/<leg id>/answer   (legs: curl ${sim.url}/sim/channels)
+  modes        every group is switched to day (--schedule keeps the schedules: night service after 19:00 Paris)
   Ctrl-C stops everything.
 `);
 
