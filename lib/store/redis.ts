@@ -484,7 +484,7 @@ export class RedisStore implements Store {
     return typeof owner === 'string' ? owner : null;
   }
 
-  /** Newest matches first through XREVRANGE (so `limit` keeps the most recent), returned oldest first. */
+  /** Oldest first through XRANGE in pages of 1,000 (so `limit` keeps the oldest of the range). */
   async readQueueLog(from: number, to: number, limit?: number): Promise<string[]> {
     const max = checkQueueLogRange(from, to, limit);
     const out: string[] = [];
@@ -511,6 +511,7 @@ export class RedisStore implements Store {
     }
   }
 
+  /** Newest matches first through XREVRANGE (so `limit` keeps the most recent), returned oldest first. */
   async queryLog(q: LogQuery): Promise<LogEntry[]> {
     const { from, to, limit } = checkLogQuery(q);
     if (limit === 0 || (to !== undefined && to < 0) || (from !== undefined && to !== undefined && from > to)) return [];
