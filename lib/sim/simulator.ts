@@ -186,6 +186,14 @@ export class Simulator {
     this.faults.clear();
   }
 
+  /**
+   * An Asterisk older than 13.26 / 16.3 (false): PUT /applications/{app}/eventFilter is neither
+   * documented nor routed (404 `Resource not found`); filters already set stay in force. Default true.
+   */
+  setEventFilterSupport(supported: boolean): void {
+    this.core.eventFilterSupported = supported;
+  }
+
   /** close the event socket(s) only; calls and bridges stay */
   dropWebSocket(app?: string): number {
     return this.sockets.drop(app);

@@ -2,8 +2,18 @@
 import type { ServerResponse } from 'node:http';
 import type { FailRequestsOptions, RequestStats } from '../types.ts';
 
+/** the bodies res_ari answers with for each status */
+const FAILURE_MESSAGES: Record<FailRequestsOptions['status'], string> = {
+  400: 'Bad Request',
+  404: 'Resource not found',
+  405: 'Invalid method',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
+};
+
 interface FailRule {
-  status: 500 | 503;
+  status: FailRequestsOptions['status'];
   remaining: number | undefined;
   until: number | undefined;
   prefix: string;
@@ -59,7 +69,7 @@ export class Faults {
       }
       rule.remaining--;
     }
-    return { status: rule.status, body: { message: rule.status === 503 ? 'Service Unavailable' : 'Internal Server Error' } };
+    return { status: rule.status, body: { message: FAILURE_MESSAGES[rule.status] } };
   }
 
   abortDelayed(): void {
