@@ -65,6 +65,9 @@ const USED_EVENTS: ReadonlySet<string> = new Set(ARI_EVENT_TYPES);
 type Assert<T extends true> = T;
 export type _SchemaParsesListedTypes = Assert<SameTypes<z.infer<typeof eventSchema>['type'], AriEventType>>;
 
+/** the event filter body: only the types Attendant consumes (an empty allowed list would mean all) */
+export const EVENT_FILTER = { allowed: ARI_EVENT_TYPES.map((type) => ({ type })) };
+
 /** Turn a raw ARI event into the port's typed event; undefined for what Attendant does not use. */
 export function parseAriEvent(raw: unknown): AriEvent | undefined {
   const type = (raw as { type?: unknown } | null)?.type;
@@ -136,6 +139,12 @@ export interface AriConnectOptions {
   requestTimeoutMs?: number;
   /** the clock of request timeouts (tests share a manual one with the simulator); default real time */
   time?: TimeSource;
+  /**
+   * On each socket opening, before the port reports itself connected (so before any reconcile), ask
+   * Asterisk to send the app only ARI_EVENT_TYPES; refused (an Asterisk before 13.26 / 16.3), one
+   * warning and the app runs unfiltered. Default true.
+   */
+  eventFilter?: boolean;
 }
 
 class AriClientPort implements AriPort {
@@ -147,6 +156,11 @@ class AriClientPort implements AriPort {
   private readonly connectionListeners: Array<(up: boolean) => void> = [];
   private retryTimer: NodeJS.Timeout | undefined;
   private delay: number;
+  /** the event filter request of the socket opened last; the port is connected once it is answered */
+  private filtering: Promise<void> = Promise.resolve();
+  /** socket openings and losses: a filter answer for a socket lost since does not mark the port connected */
+  private socketEpoch = 0;
+  private filterRefused = false;
 
   constructor(private readonly opts: AriConnectOptions) {
     this.app = opts.app;
@@ -177,12 +191,51 @@ class AriClientPort implements AriPort {
     this.client = client;
     ariProbe?.attach(client);
     client.on('*', (raw: unknown) => this.dispatch(raw));
-    client.on('WebSocketConnected', () => this.setConnected(true));
-    client.on('WebSocketReconnecting', () => this.setConnected(false));
+    client.on('WebSocketConnected', () => this.socketOpened(client));
+    client.on('WebSocketReconnecting', () => { this.socketEpoch++; this.setConnected(false); });
     // ari-client gives up after its own retries: start over with ours
-    client.on('WebSocketMaxRetries', () => { this.setConnected(false); this.scheduleRestart(); });
+    client.on('WebSocketMaxRetries', () => { this.socketEpoch++; this.setConnected(false); this.scheduleRestart(); });
     await client.start(this.opts.app);
+    // WebSocketConnected came before start() resolved: the first filter is set before anyone reconciles
+    await this.filtering;
     this.delay = this.opts.minDelayMs ?? 250;
+  }
+
+  /** every opening (first connect and each of ari-client's reconnects): filter, then report the port up */
+  private socketOpened(client: AriClient): void {
+    const epoch = ++this.socketEpoch;
+    this.filtering = this.setEventFilter(client).then(() => {
+      if (epoch === this.socketEpoch && this.client === client && !this.closing) this.setConnected(true);
+    });
+  }
+
+  /**
+   * PUT /applications/{app}/eventFilter with ARI_EVENT_TYPES as the allowed list. The filter belongs
+   * to the app on Asterisk, which may have forgotten it (restarted, or the app retired while no socket
+   * held it), so it is set on every opening. Never fails: refused, the app runs unfiltered.
+   */
+  private async setEventFilter(client: AriClient): Promise<void> {
+    if (this.opts.eventFilter === false) return;
+    const operation = 'applications.filter';
+    // an Asterisk before 13.26 / 16.3 does not document the operation: ari-client has no method for it
+    if (typeof client.applications.filter !== 'function') {
+      this.filterRefusedBy(new AriError(404, 'applications.filter is not in this Asterisk\'s ARI', operation));
+      return;
+    }
+    try {
+      await this.bounded(client.applications.filter({ applicationName: this.app, filter: EVENT_FILTER }), operation);
+      this.opts.log.debug({ allowed: ARI_EVENT_TYPES }, 'ARI event filter set');
+    } catch (err) {
+      this.filterRefusedBy(toAriError(err, operation));
+    }
+  }
+
+  /** one warning for the first refusal; later ones (each reconnect) are only noted */
+  private filterRefusedBy(err: AriError): void {
+    const fields = { status: err.status, err: err.message };
+    if (this.filterRefused) this.opts.log.info(fields, 'ARI event filter refused again; still unfiltered');
+    else this.opts.log.warn(fields, 'ARI event filter refused: running unfiltered (every event of the app is received, the unused ones dropped here)');
+    this.filterRefused = true;
   }
 
   private scheduleRestart(): void {

@@ -145,6 +145,11 @@ export class Simulator {
     return this.faults.stats();
   }
 
+  /** the last 1,000 REST requests as `METHOD /route/{template}`, oldest first (which came before which) */
+  requestOrder(): string[] {
+    return this.faults.recent();
+  }
+
   /** REST requests served under /ari (the api-docs documents are not counted) */
   requestCount(): number {
     return this.faults.stats().total;

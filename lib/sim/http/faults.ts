@@ -12,6 +12,8 @@ const FAILURE_MESSAGES: Record<FailRequestsOptions['status'], string> = {
   503: 'Service Unavailable',
 };
 
+const REQUEST_ORDER_KEPT = 1000;
+
 interface FailRule {
   status: FailRequestsOptions['status'];
   remaining: number | undefined;
@@ -25,6 +27,8 @@ export class Faults {
   private bootedAt = 0;
   private total = 0;
   private readonly byRoute = new Map<string, number>();
+  /** the last REQUEST_ORDER_KEPT route keys, oldest first */
+  private readonly order: string[] = [];
   /** requests held back by delayRequests(); a restart cuts their connections */
   readonly delayed = new Set<ServerResponse>();
 
@@ -80,6 +84,13 @@ export class Faults {
   count(routeKey: string): void {
     this.total++;
     this.byRoute.set(routeKey, (this.byRoute.get(routeKey) ?? 0) + 1);
+    this.order.push(routeKey);
+    if (this.order.length > REQUEST_ORDER_KEPT) this.order.splice(0, this.order.length - REQUEST_ORDER_KEPT);
+  }
+
+  /** the last requests' route keys in the order they came */
+  recent(): string[] {
+    return [...this.order];
   }
 
   stats(): RequestStats {
