@@ -3,46 +3,19 @@
 // app then receives, the Application model's events_allowed / events_disallowed, the 404 and 400
 // answers, an older Asterisk without the route, and ari-client's generated `applications.filter`.
 import assert from 'node:assert/strict';
-import { ManualTime } from '../../lib/clock.ts';
-import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
-import { ariCall, controlCall, EventRecorder, settle, SIM_PASSWORD, SIM_USER } from '../support/sim-helpers.ts';
+import { controlCall, settle, SIM_PASSWORD, simPerTest, SIM_USER } from '../support/sim-helpers.ts';
 
 const CALL = { callerNumber: '0155501234', context: 'from-pstn', exten: '100', appArgs: ['incoming'] };
 const types = (...names: string[]) => names.map((type) => ({ type }));
 
 describe('application event filter', () => {
-  let sim: Simulator;
-  const recorders: EventRecorder[] = [];
-  let events: EventRecorder;
-
-  beforeEach(async () => {
-    sim = await startSimulator({
-      user: SIM_USER, password: SIM_PASSWORD, time: new ManualTime(Date.UTC(2026, 0, 5, 9, 0, 0)),
-      endpoints: { 'PJSIP/att1': { kind: 'answer', afterMs: 0 } },
-    });
-    events = await listen('attendant');
-  });
-
-  afterEach(async () => {
-    for (const r of recorders.splice(0)) r.close();
-    await sim.stop();
-  });
-
-  async function listen(app: string, subscribeAll = false): Promise<EventRecorder> {
-    const r = await EventRecorder.connect(sim.eventsUrl(app, subscribeAll));
-    recorders.push(r);
-    return r;
-  }
-
-  async function rest(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const r = await ariCall(sim, method, path, body);
-    await settle(sim, ...recorders);
-    return r;
-  }
+  const t = simPerTest(() => ({ endpoints: { 'PJSIP/att1': { kind: 'answer', afterMs: 0 } } }));
+  const listen = (app: string, subscribeAll = false) => t.io.listen(app, subscribeAll);
+  const rest = (method: string, path: string, body?: unknown) => t.io.rest(method, path, body);
 
   /** a caller in Stasis, answered, and a set originated, answered and bridged with it, then both hung up */
   async function oneCall(): Promise<void> {
-    const caller = sim.placeCall(CALL);
+    const caller = t.sim.placeCall(CALL);
     await rest('POST', `/channels/${caller}/answer`);
     const leg = ((await rest('POST', '/channels?endpoint=PJSIP/att1&app=attendant&appArgs=leg')).body as { id: string }).id;
     const bridge = ((await rest('POST', '/bridges?type=mixing')).body as { id: string }).id;
@@ -58,27 +31,27 @@ describe('application event filter', () => {
     assert.equal(set.status, 200);
     await oneCall();
     const allowed = new Set(['StasisStart', 'StasisEnd', 'ChannelEnteredBridge', 'ChannelDestroyed']);
-    const got = events.events.map((e) => e.type);
+    const got = t.events.events.map((e) => e.type);
     assert.ok(got.length >= 6, `${got.join(',')}`);
     assert.deepEqual([...new Set(got)].sort(), [...allowed].sort());
     // the same events, in the same order, as what an unfiltered app hears of the same channels
-    const ids = new Set(events.events.map((e) => (e.channel as { id: string }).id));
+    const ids = new Set(t.events.events.map((e) => (e.channel as { id: string }).id));
     const unfiltered = all.events.filter((e) => allowed.has(e.type) && ids.has((e.channel as { id?: string } | undefined)?.id ?? '') && e.type !== 'ChannelDestroyed');
-    assert.deepEqual(got.filter((t) => t !== 'ChannelDestroyed'), unfiltered.map((e) => e.type));
+    assert.deepEqual(got.filter((type) => type !== 'ChannelDestroyed'), unfiltered.map((e) => e.type));
     assert.equal(all.events.some((e) => e.type === 'ChannelVarset'), true, 'the subscribeAll app, unfiltered, still hears the rest');
   });
 
   it('given a disallowed list, when a call runs, then those types are dropped and everything else arrives; in both lists, disallowed wins', async () => {
     await rest('PUT', '/applications/attendant/eventFilter', { disallowed: types('ChannelVarset', 'ChannelStateChange') });
     await oneCall();
-    const got = new Set(events.events.map((e) => e.type));
+    const got = new Set(t.events.events.map((e) => e.type));
     assert.equal(got.has('ChannelVarset') || got.has('ChannelStateChange'), false);
     assert.ok(got.has('Dial') && got.has('StasisStart') && got.has('ChannelHangupRequest'), [...got].join(','));
 
-    events.take();
+    t.events.take();
     await rest('PUT', '/applications/attendant/eventFilter', { allowed: types('StasisStart', 'StasisEnd'), disallowed: types('StasisEnd') });
     await oneCall();
-    assert.deepEqual([...new Set(events.events.map((e) => e.type))], ['StasisStart']);
+    assert.deepEqual([...new Set(t.events.events.map((e) => e.type))], ['StasisStart']);
   });
 
   it('given a filter, when the model is read (filter answer, GET one, GET all), then events_allowed / events_disallowed carry the lists as sent', async () => {
@@ -124,7 +97,7 @@ describe('application event filter', () => {
     const m = (await rest('GET', '/applications/attendant')).body as { events_allowed: unknown[]; events_disallowed: unknown[] };
     assert.deepEqual([m.events_allowed, m.events_disallowed], [[], types('Dial')]);
     // not JSON at all: res_ari refuses the body before the route runs
-    const res = await fetch(`${sim.ariUrl}/applications/attendant/eventFilter`, {
+    const res = await fetch(`${t.sim.ariUrl}/applications/attendant/eventFilter`, {
       method: 'PUT', body: '{"allowed": [', headers: { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(`${SIM_USER}:${SIM_PASSWORD}`).toString('base64')}` },
     });
     assert.deepEqual([res.status, await res.json()], [400, { message: 'Error parsing request body' }]);
@@ -133,35 +106,35 @@ describe('application event filter', () => {
   it('given a filter without ApplicationReplaced, when a newer socket takes the app, then the old one is told nothing', async () => {
     await rest('PUT', '/applications/attendant/eventFilter', { allowed: types('StasisStart') });
     await listen('attendant');
-    await settle(sim, ...recorders);
-    assert.deepEqual(events.events, []);
+    await settle(t.sim, ...t.io.recorders);
+    assert.deepEqual(t.events.events, []);
     await rest('PUT', '/applications/attendant/eventFilter', {});
     await listen('attendant');
-    await settle(sim, ...recorders);
-    assert.deepEqual(recorders[1]!.events.map((e) => e.type), ['ApplicationReplaced']);
+    await settle(t.sim, ...t.io.recorders);
+    assert.deepEqual(t.io.recorders[1]!.events.map((e) => e.type), ['ApplicationReplaced']);
   });
 
   it('given a filtered app with a call in Stasis, when its socket drops and comes back, then the filter is still the app\'s; once the app is gone, a new one starts unfiltered', async () => {
     await rest('PUT', '/applications/attendant/eventFilter', { allowed: types('StasisEnd') });
-    const caller = sim.placeCall(CALL);
-    sim.dropWebSocket('attendant');
+    const caller = t.sim.placeCall(CALL);
+    t.sim.dropWebSocket('attendant');
     const again = await listen('attendant');
     await rest('DELETE', `/channels/${caller}`);
     assert.deepEqual(again.events.map((e) => e.type), ['StasisEnd']);
-    sim.dropWebSocket('attendant');
+    t.sim.dropWebSocket('attendant');
     const fresh = await listen('attendant');
     assert.deepEqual(((await rest('GET', '/applications/attendant')).body as { events_allowed: unknown[] }).events_allowed, [], 'the app retired with its last channel');
-    sim.placeCall(CALL);
-    await settle(sim, fresh);
+    t.sim.placeCall(CALL);
+    await settle(t.sim, fresh);
     assert.deepEqual(fresh.events.map((e) => e.type), ['StasisStart']);
   });
 
   it('given an Asterisk older than 13.26 / 16.3, when a filter is set, then the route is neither documented nor routed (404 Resource not found)', async () => {
-    assert.equal((await controlCall(sim, 'PUT', '/sim/event-filter', { supported: false })).status, 204);
+    assert.equal((await controlCall(t.sim, 'PUT', '/sim/event-filter', { supported: false })).status, 204);
     assert.deepEqual(await rest('PUT', '/applications/attendant/eventFilter', { allowed: types('StasisStart') }), { status: 404, body: { message: 'Resource not found' } });
     const doc = (await rest('GET', '/api-docs/applications.json')).body as { apis: Array<{ path: string }> };
     assert.deepEqual(doc.apis.map((a) => a.path).filter((p) => p.endsWith('eventFilter')), []);
-    sim.setEventFilterSupport(true);
+    t.sim.setEventFilterSupport(true);
     assert.equal((await rest('PUT', '/applications/attendant/eventFilter', { allowed: types('StasisStart') })).status, 200);
   });
 
@@ -174,14 +147,14 @@ describe('application event filter', () => {
         stop(): void;
       }>;
     };
-    const client = await ari.connect(sim.url, SIM_USER, SIM_PASSWORD);
+    const client = await ari.connect(t.sim.url, SIM_USER, SIM_PASSWORD);
     const seen: string[] = [];
     client.on('*', (e) => seen.push(e.type));
     await client.start('clientapp');
     try {
       const app = await client.applications.filter({ applicationName: 'clientapp', filter: { allowed: types('StasisStart', 'StasisEnd') } });
       assert.deepEqual(app.events_allowed, types('StasisStart', 'StasisEnd'));
-      const caller = sim.placeCall({ ...CALL, app: 'clientapp' });
+      const caller = t.sim.placeCall({ ...CALL, app: 'clientapp' });
       await rest('POST', `/channels/${caller}/answer`);
       await rest('DELETE', `/channels/${caller}`);
       const end = Date.now() + 2000;
