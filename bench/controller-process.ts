@@ -48,7 +48,7 @@ async function heap(): Promise<number> {
 serve({
   sample,
   heap,
-  probe: () => ariProbe?.report() ?? { decisionsMs: [], waiting: 0 },
+  probe: () => ariProbe?.report() ?? { decisionsMs: [], waiting: 0, framesTotal: 0 },
   settle: () => controller.switchboard.settle(),
   stop: () => controller.stop(),
 }, { pid: process.pid, probe: ariProbe !== undefined });

@@ -14,14 +14,14 @@ function row(label: string, p: PhaseResult, ratio?: string): string[] {
   return [
     label, `${p.rate}`, p.offeredRate.toFixed(0), lat(p.decision), lat(p.presentation), ratio ?? '', `${(p.presentedRatio * 100).toFixed(1)}`,
     p.cpuMsPerCall.toFixed(2), p.redis ? `${p.redis.roundTripsPerCall}/${p.redis.requestsPerCall}/${p.redis.serverCommandsPerCall}` : '-',
-    `${p.sim.requestsPerCall}/${p.sim.eventsPerCall}`, p.backlog ? `${p.backlog.max}${p.backlog.growing ? ' grows' : ''}` : '-', `${p.sim.cpuPercent}`,
+    `${p.sim.requestsPerCall}/${p.sim.eventsPerCall}`, p.ariFramesPerCall === null ? '-' : `${p.ariFramesPerCall}`, p.backlog ? `${p.backlog.max}${p.backlog.growing ? ' grows' : ''}` : '-', `${p.sim.cpuPercent}`,
     p.sustained ? 'yes' : 'no',
   ];
 }
 
 export function formatTable(r: BenchResults): string {
   const header = ['run', 'rate/s', 'offered', 'decision ms p50/p99/max', 'presentation ms p50/p99/max', 'ratio p50/p99', 'presented %',
-    'CPU ms/call', 'Redis trips/writes/server cmds', 'ARI req/events', 'backlog max', 'sim CPU %', 'sustained'];
+    'CPU ms/call', 'Redis trips/writes/server cmds', 'ARI req/events', 'events in/call', 'backlog max', 'sim CPU %', 'sustained'];
   const rows: string[][] = [];
   for (const x of r.rates) {
     rows.push(row('controller', x.controller, `${x.ratio.p50}/${x.ratio.p99}`));

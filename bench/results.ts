@@ -28,6 +28,8 @@ export interface PhaseResult {
   /** waiting calls + unwritten store batches during the load: max, and whether it grew */
   backlog: { max: number; growing: boolean } | null;
   controllerLagP99Ms: number | null;
+  /** frames (ARI events) that reached the controller's WebSocket during the load and its teardown, per placed call; baseline: null */
+  ariFramesPerCall: number | null;
   /** the simulator's side: its CPU, the ARI requests and events per call it served, its event-loop lag */
   sim: {
     cpuPercent: number; cpuMsPerCall: number; requestsPerCall: number; requestsByRoute: Record<string, number>;

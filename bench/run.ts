@@ -93,7 +93,7 @@ class Bench {
     const baseCpu0 = target === 'baseline' ? await this.baseline.ask<number>('cpuMs') : 0;
     const server0 = await redis.commands();
     const redisCpu0 = await redis.cpuMs();
-    await controller.ask('probe');
+    const frames0 = (await controller.ask<ProbeReport>('probe')).framesTotal;
 
     // backlog samples while the calls are offered, after the warm-up
     const started = Date.now();
@@ -120,6 +120,7 @@ class Bench {
     const drained = await until('the calls to end', async () =>
       (await sim.ask<number>('channels')) === 0 && (await controller.ask<ControllerSample>('sample')).calls === 0, 20_000);
     const after = await controller.ask<ControllerSample>('sample');
+    const frames1 = (await controller.ask<ProbeReport>('probe')).framesTotal;
     const server1 = await redis.commands();
     const redisCpu1 = await redis.cpuMs();
     const cpuMs = target === 'controller' ? after.cpuMs - before.cpuMs : (await this.baseline.ask<number>('cpuMs')) - baseCpu0;
@@ -144,6 +145,7 @@ class Bench {
       } : null,
       backlog: isController ? { max: Math.max(0, ...backlog), growing: grew } : null,
       controllerLagP99Ms: isController ? round(lag) : null,
+      ariFramesPerCall: isController ? round((frames1 - frames0) / Math.max(1, load.placed), 1) : null,
       sim: {
         cpuPercent: round((load.cpuMs / load.offeredMs) * 100, 1),
         cpuMsPerCall: round(load.cpuMs / Math.max(1, load.placed), 3),

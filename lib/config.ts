@@ -178,6 +178,8 @@ const configSchema = z.object({
       app: id.default('attendant'),
       // seconds a REST request may take before it counts as failed (the caller is routed around it)
       requestTimeout: seconds.positive().default(5),
+      // ask Asterisk (13.26 / 16.3+) to send the app only the event types the controller reads
+      eventFilter: z.boolean().default(true),
     }).strict(),
     ami: z.object({
       host: z.string().min(1),

@@ -63,7 +63,7 @@ export async function startController(config: Config, opts: ControllerOptions): 
   if (!lease.held && !(await lease.acquire())) throw new Error('stopped before holding the lease');
   const ari = await connectAri({
     url: config.asterisk.ari.url, user: config.asterisk.ari.user, password: config.asterisk.ari.password, app: config.asterisk.ari.app, log,
-    requestTimeoutMs: config.asterisk.ari.requestTimeout * 1000, ...(opts.ariTime ? { time: opts.ariTime } : {}),
+    requestTimeoutMs: config.asterisk.ari.requestTimeout * 1000, eventFilter: config.asterisk.ari.eventFilter, ...(opts.ariTime ? { time: opts.ariTime } : {}),
   });
   const queueLogFile = config.queueLog.enabled && config.queueLog.file ? openQueueLogFile(config.queueLog.file, log) : undefined;
   // metrics see every batch from the first one (load, reconcile) and time the presentation originates

@@ -5,8 +5,8 @@ import ari from 'ari-client';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { TimeSource } from '../domain/clock.ts';
-import type { AriEvent, AriPort, BridgeInfo, ChannelInfo, DeviceState, OriginateRequest, TransferProgress } from './port.ts';
-import { AriError } from './port.ts';
+import type { AriEvent, AriEventType, AriPort, BridgeInfo, ChannelInfo, DeviceState, OriginateRequest, SameTypes, TransferProgress } from './port.ts';
+import { AriError, ARI_EVENT_TYPES } from './port.ts';
 import { ariProbe } from './probe.ts';
 
 // ari-client ships no types: the small part of its surface we use.
@@ -42,16 +42,10 @@ const bridgeSchema = z.object({ id: z.string(), bridge_type: z.string().default(
 const eventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('StasisStart'), channel: channelSchema, args: z.array(z.string()).default([]), replace_channel: channelSchema.optional() }),
   z.object({ type: z.literal('StasisEnd'), channel: channelSchema }),
-  z.object({ type: z.literal('ChannelStateChange'), channel: channelSchema }),
-  z.object({ type: z.literal('ChannelHangupRequest'), channel: channelSchema, cause: z.number().default(0) }),
   z.object({ type: z.literal('ChannelDestroyed'), channel: channelSchema, cause: z.number().default(0), cause_txt: z.string().default('') }),
   z.object({ type: z.literal('ChannelEnteredBridge'), channel: channelSchema, bridge: bridgeSchema }),
   z.object({ type: z.literal('ChannelLeftBridge'), channel: channelSchema, bridge: bridgeSchema }),
   z.object({ type: z.literal('ChannelDtmfReceived'), channel: channelSchema, digit: z.string(), duration_ms: z.number().default(0) }),
-  z.object({ type: z.literal('Dial'), peer: channelSchema, dialstatus: z.string().default('') }),
-  z.object({ type: z.literal('DeviceStateChanged'), device_state: z.object({ name: z.string(), state: z.string() }) }),
-  z.object({ type: z.literal('EndpointStateChange'), endpoint: z.object({ technology: z.string(), resource: z.string(), state: z.string().default('unknown') }) }),
-  z.object({ type: z.literal('BridgeDestroyed'), bridge: bridgeSchema }),
   z.object({
     type: z.literal('ChannelTransfer'),
     state: z.string().optional(),
@@ -66,7 +60,13 @@ const eventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ApplicationReplaced'), application: z.string().default('') }),
 ]);
 
-const USED_EVENTS: ReadonlySet<string> = new Set(eventSchema.options.map((o) => o.shape.type.value));
+const USED_EVENTS: ReadonlySet<string> = new Set(ARI_EVENT_TYPES);
+/** compile-time: the schema parses exactly the listed types (port.ts ARI_EVENT_TYPES) */
+type Assert<T extends true> = T;
+export type _SchemaParsesListedTypes = Assert<SameTypes<z.infer<typeof eventSchema>['type'], AriEventType>>;
+
+/** the event filter body: only the types Attendant consumes (an empty allowed list would mean all) */
+export const EVENT_FILTER = { allowed: ARI_EVENT_TYPES.map((type) => ({ type })) };
 
 /** Turn a raw ARI event into the port's typed event; undefined for what Attendant does not use. */
 export function parseAriEvent(raw: unknown): AriEvent | undefined {
@@ -82,10 +82,6 @@ export function parseAriEvent(raw: unknown): AriEvent | undefined {
       return { type: e.type, channel: e.channel as ChannelInfo, cause: e.cause, causeTxt: e.cause_txt };
     case 'ChannelDtmfReceived':
       return { type: e.type, channel: e.channel as ChannelInfo, digit: e.digit, durationMs: e.duration_ms };
-    case 'DeviceStateChanged':
-      return { type: e.type, name: e.device_state.name, state: e.device_state.state };
-    case 'EndpointStateChange':
-      return { type: e.type, technology: e.endpoint.technology, resource: e.endpoint.resource, state: e.endpoint.state };
     case 'ChannelTransfer': {
       const to = e.refer_to;
       const attended = to.requested_destination.protocol_id !== undefined || to.destination_channel !== undefined;
@@ -143,6 +139,12 @@ export interface AriConnectOptions {
   requestTimeoutMs?: number;
   /** the clock of request timeouts (tests share a manual one with the simulator); default real time */
   time?: TimeSource;
+  /**
+   * On each socket opening, before the port reports itself connected (so before any reconcile), ask
+   * Asterisk to send the app only ARI_EVENT_TYPES; refused (an Asterisk before 13.26 / 16.3), one
+   * warning and the app runs unfiltered. Default true.
+   */
+  eventFilter?: boolean;
 }
 
 class AriClientPort implements AriPort {
@@ -154,6 +156,11 @@ class AriClientPort implements AriPort {
   private readonly connectionListeners: Array<(up: boolean) => void> = [];
   private retryTimer: NodeJS.Timeout | undefined;
   private delay: number;
+  /** the event filter request of the socket opened last; the port is connected once it is answered */
+  private filtering: Promise<void> = Promise.resolve();
+  /** socket openings and losses: a filter answer for a socket lost since does not mark the port connected */
+  private socketEpoch = 0;
+  private filterRefused = false;
 
   constructor(private readonly opts: AriConnectOptions) {
     this.app = opts.app;
@@ -184,12 +191,51 @@ class AriClientPort implements AriPort {
     this.client = client;
     ariProbe?.attach(client);
     client.on('*', (raw: unknown) => this.dispatch(raw));
-    client.on('WebSocketConnected', () => this.setConnected(true));
-    client.on('WebSocketReconnecting', () => this.setConnected(false));
+    client.on('WebSocketConnected', () => this.socketOpened(client));
+    client.on('WebSocketReconnecting', () => { this.socketEpoch++; this.setConnected(false); });
     // ari-client gives up after its own retries: start over with ours
-    client.on('WebSocketMaxRetries', () => { this.setConnected(false); this.scheduleRestart(); });
+    client.on('WebSocketMaxRetries', () => { this.socketEpoch++; this.setConnected(false); this.scheduleRestart(); });
     await client.start(this.opts.app);
+    // WebSocketConnected came before start() resolved: the first filter is set before anyone reconciles
+    await this.filtering;
     this.delay = this.opts.minDelayMs ?? 250;
+  }
+
+  /** every opening (first connect and each of ari-client's reconnects): filter, then report the port up */
+  private socketOpened(client: AriClient): void {
+    const epoch = ++this.socketEpoch;
+    this.filtering = this.setEventFilter(client).then(() => {
+      if (epoch === this.socketEpoch && this.client === client && !this.closing) this.setConnected(true);
+    });
+  }
+
+  /**
+   * PUT /applications/{app}/eventFilter with ARI_EVENT_TYPES as the allowed list. The filter belongs
+   * to the app on Asterisk, which may have forgotten it (restarted, or the app retired while no socket
+   * held it), so it is set on every opening. Never fails: refused, the app runs unfiltered.
+   */
+  private async setEventFilter(client: AriClient): Promise<void> {
+    if (this.opts.eventFilter === false) return;
+    const operation = 'applications.filter';
+    // an Asterisk before 13.26 / 16.3 does not document the operation: ari-client has no method for it
+    if (typeof client.applications.filter !== 'function') {
+      this.filterRefusedBy(new AriError(404, 'applications.filter is not in this Asterisk\'s ARI', operation));
+      return;
+    }
+    try {
+      await this.bounded(client.applications.filter({ applicationName: this.app, filter: EVENT_FILTER }), operation);
+      this.opts.log.debug({ allowed: ARI_EVENT_TYPES }, 'ARI event filter set');
+    } catch (err) {
+      this.filterRefusedBy(toAriError(err, operation));
+    }
+  }
+
+  /** one warning for the first refusal; later ones (each reconnect) are only noted */
+  private filterRefusedBy(err: AriError): void {
+    const fields = { status: err.status, err: err.message };
+    if (this.filterRefused) this.opts.log.info(fields, 'ARI event filter refused again; still unfiltered');
+    else this.opts.log.warn(fields, 'ARI event filter refused: running unfiltered (every event of the app is received, the unused ones dropped here)');
+    this.filterRefused = true;
   }
 
   private scheduleRestart(): void {

@@ -20,25 +20,48 @@ export interface BridgeInfo {
   channels: string[];
 }
 
-/** Events after parsing at the edge; anything Attendant does not use is dropped there. */
+/**
+ * The ARI event types Attendant consumes: the one list the port parses (anything else is dropped
+ * at the edge) and the allowed list of the app's event filter (PUT /applications/{app}/eventFilter),
+ * so Asterisk does not send the rest (ChannelVarset, Dial, ChannelStateChange, ... about two thirds
+ * of a call's events). A type added here must have its shape in AriEvent, and the reverse (below).
+ */
+export const ARI_EVENT_TYPES = [
+  'StasisStart',
+  'StasisEnd',
+  'ChannelDestroyed',
+  'ChannelEnteredBridge',
+  'ChannelLeftBridge',
+  'ChannelDtmfReceived',
+  'ChannelTransfer',
+  'PlaybackFinished',
+  'ApplicationReplaced',
+] as const;
+
+export type AriEventType = (typeof ARI_EVENT_TYPES)[number];
+
+/** Events after parsing at the edge: only the ARI_EVENT_TYPES. */
 export type AriEvent =
   | { type: 'StasisStart'; channel: ChannelInfo; args: string[]; replaceChannel?: ChannelInfo }
   | { type: 'StasisEnd'; channel: ChannelInfo }
-  | { type: 'ChannelStateChange'; channel: ChannelInfo }
-  | { type: 'ChannelHangupRequest'; channel: ChannelInfo; cause: number }
   | { type: 'ChannelDestroyed'; channel: ChannelInfo; cause: number; causeTxt: string }
   | { type: 'ChannelEnteredBridge'; channel: ChannelInfo; bridge: BridgeInfo }
   | { type: 'ChannelLeftBridge'; channel: ChannelInfo; bridge: BridgeInfo }
   | { type: 'ChannelDtmfReceived'; channel: ChannelInfo; digit: string; durationMs: number }
-  | { type: 'Dial'; peer: ChannelInfo; dialstatus: string }
-  | { type: 'DeviceStateChanged'; name: string; state: string }
-  | { type: 'EndpointStateChange'; technology: string; resource: string; state: string }
-  | { type: 'BridgeDestroyed'; bridge: BridgeInfo }
   /** a media playback ended (played out, stopped, or its channel left); channelId when it played on a channel */
   | { type: 'PlaybackFinished'; playbackId: string; channelId?: string }
   /** a newer WebSocket took the app: this connection gets no more of its events */
   | { type: 'ApplicationReplaced'; application: string }
   | ChannelTransferEvent;
+
+/** true when A and B are the same union */
+export type SameTypes<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+/**
+ * Compile-time: every event the port hands out is of a listed type and every listed type has its
+ * event, so a handler (`switch (e.type)`) can only name a type Asterisk is asked to send.
+ */
+export type _EveryEventTypeListed = Assert<SameTypes<AriEvent['type'], AriEventType>>;
 
 /**
  * A set's SIP REFER on a leg with PJSIP_TRANSFER_HANDLING(ari-only) (Asterisk 20.13 / 21.8 / 22.3+):
@@ -58,8 +81,6 @@ export interface ChannelTransferEvent {
 
 /** what the app tells the set about a transfer it asked for (a SIP NOTIFY) */
 export type TransferProgress = 'channel_progress' | 'channel_answered' | 'channel_unavailable' | 'channel_declined';
-
-export type AriEventType = AriEvent['type'];
 
 export interface OriginateRequest {
   endpoint: string;

@@ -15,10 +15,13 @@ export interface ProbeReport {
   decisionsMs: number[];
   /** callers seen but not (yet) presented */
   waiting: number;
+  /** frames (events) that arrived on the ARI WebSocket since the probe started: the benchmark's events per call */
+  framesTotal: number;
 }
 
 export class AriProbe {
   private lastFrameAt = 0n;
+  private frames = 0;
   private readonly arrived = new Map<string, bigint>();
   private decisionsMs: number[] = [];
 
@@ -28,7 +31,10 @@ export class AriProbe {
 
   /** ari-client makes a new WebSocket on each (re)connect: stamp its frames before ari-client parses them */
   attach(client: { on(event: string, fn: () => void): void; _ws?: EventEmitter }): void {
-    client.on('WebSocketConnected', () => client._ws?.prependListener('message', () => { this.lastFrameAt = process.hrtime.bigint(); }));
+    client.on('WebSocketConnected', () => client._ws?.prependListener('message', () => {
+      this.lastFrameAt = process.hrtime.bigint();
+      this.frames++;
+    }));
   }
 
   /** a caller's StasisStart was parsed: it arrived with the frame just stamped (ari-client parses synchronously) */
@@ -51,7 +57,7 @@ export class AriProbe {
   report(): ProbeReport {
     const now = process.hrtime.bigint();
     for (const [id, at] of this.arrived) if (now - at > FORGET_AFTER_NS) this.arrived.delete(id);
-    const out = { decisionsMs: this.decisionsMs, waiting: this.arrived.size };
+    const out = { decisionsMs: this.decisionsMs, waiting: this.arrived.size, framesTotal: this.frames };
     this.decisionsMs = [];
     return out;
   }

@@ -47,10 +47,11 @@ export const transferSchema = z.object({ destination: z.string().min(1), replace
 export const holdSchema = z.object({ musicClass: z.string().optional() });
 export const restartSchema = z.object({ bootMs: ms.optional() });
 export const failSchema = z.object({
-  status: z.union([z.literal(500), z.literal(503)]),
+  status: z.union([z.literal(400), z.literal(404), z.literal(405), z.literal(500), z.literal(501), z.literal(503)]),
   count: z.number().int().min(1).optional(),
   forMs: ms.optional(),
   pathPrefix: z.string().optional(),
 });
 export const delaySchema = z.object({ ms });
 export const dropSchema = z.object({ app: z.string().optional() });
+export const eventFilterSupportSchema = z.object({ supported: z.boolean() });

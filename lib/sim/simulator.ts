@@ -145,6 +145,11 @@ export class Simulator {
     return this.faults.stats();
   }
 
+  /** the last 1,000 REST requests as `METHOD /route/{template}`, oldest first (which came before which) */
+  requestOrder(): string[] {
+    return this.faults.recent();
+  }
+
   /** REST requests served under /ari (the api-docs documents are not counted) */
   requestCount(): number {
     return this.faults.stats().total;
@@ -184,6 +189,14 @@ export class Simulator {
 
   clearFaults(): void {
     this.faults.clear();
+  }
+
+  /**
+   * An Asterisk older than 13.26 / 16.3 (false): PUT /applications/{app}/eventFilter is neither
+   * documented nor routed (404 `Resource not found`); filters already set stay in force. Default true.
+   */
+  setEventFilterSupport(supported: boolean): void {
+    this.core.eventFilterSupported = supported;
   }
 
   /** close the event socket(s) only; calls and bridges stay */

@@ -121,7 +121,8 @@ export interface OriginateView {
 }
 
 export interface FailRequestsOptions {
-  status: 500 | 503;
+  /** 500 / 503: Asterisk in trouble; 400 / 404 / 405 / 501: a request this Asterisk refuses (an older one, say) */
+  status: 400 | 404 | 405 | 500 | 501 | 503;
   /** how many matching requests fail (default: all until forMs ends or clearFaults) */
   count?: number;
   forMs?: number;

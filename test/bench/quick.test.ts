@@ -34,6 +34,7 @@ function checkPhase(p: PhaseResult, target: 'controller' | 'baseline'): void {
     for (const k of ['requestsPerCall', 'commandsPerCall', 'roundTripsPerCall', 'serverCommandsPerCall', 'serverCpuMsPerCall'] as const) assert.equal(typeof p.redis?.[k], 'number', `redis.${k}`);
     assert.equal(typeof p.backlog?.max, 'number');
     assert.equal(typeof p.controllerLagP99Ms, 'number');
+    assert.ok(typeof p.ariFramesPerCall === 'number' && p.ariFramesPerCall > 0, 'events that reached the controller per call');
   }
 }
 

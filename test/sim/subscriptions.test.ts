@@ -1,51 +1,24 @@
 // ARI's subscription model and the resources around it: who hears device states, bridges and
 // endpoints; bridge moves and destruction; applications, endpoints and system information.
 import assert from 'node:assert/strict';
-import { ManualTime } from '../../lib/clock.ts';
-import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
-import { ariCall, channelOf, EventRecorder, settle, SIM_PASSWORD, SIM_USER } from '../support/sim-helpers.ts';
+import { channelOf, settle, simPerTest } from '../support/sim-helpers.ts';
 
 const CALL = { callerNumber: '0155501234', context: 'from-pstn', exten: '100', appArgs: ['incoming'] };
 
 describe('subscriptions and resources', () => {
-  let sim: Simulator;
-  const recorders: EventRecorder[] = [];
-  let events: EventRecorder;
-
-  beforeEach(async () => {
-    sim = await startSimulator({
-      user: SIM_USER, password: SIM_PASSWORD, time: new ManualTime(Date.UTC(2026, 0, 5, 9, 0, 0)),
-      endpoints: { 'PJSIP/att1': { kind: 'answer', afterMs: 0 }, 'Local/300@sim-ring': { kind: 'ring' } },
-    });
-    events = await listen('attendant');
-  });
-
-  afterEach(async () => {
-    for (const r of recorders.splice(0)) r.close();
-    await sim.stop();
-  });
-
-  async function listen(app: string, subscribeAll = false): Promise<EventRecorder> {
-    const r = await EventRecorder.connect(sim.eventsUrl(app, subscribeAll));
-    recorders.push(r);
-    return r;
-  }
-
-  async function rest(method: string, path: string): Promise<{ status: number; body: unknown }> {
-    const r = await ariCall(sim, method, path);
-    await settle(sim, ...recorders);
-    return r;
-  }
+  const t = simPerTest(() => ({ endpoints: { 'PJSIP/att1': { kind: 'answer', afterMs: 0 }, 'Local/300@sim-ring': { kind: 'ring' } } }));
+  const listen = (app: string, subscribeAll = false) => t.io.listen(app, subscribeAll);
+  const rest = (method: string, path: string) => t.io.rest(method, path);
 
   it('given an app not subscribed to a device, when its custom state changes, then only after subscribing does it hear DeviceStateChanged, once per change', async () => {
     await rest('PUT', '/deviceStates/Stasis:att1?deviceState=BUSY');
-    assert.equal(events.events.length, 0);
+    assert.equal(t.events.events.length, 0);
     const sub = await rest('POST', '/applications/attendant/subscription?eventSource=deviceState:Stasis:att1');
     assert.deepEqual((sub.body as { device_names: string[] }).device_names, ['Stasis:att1']);
     await rest('PUT', '/deviceStates/Stasis:att1?deviceState=NOT_INUSE');
     await rest('PUT', '/deviceStates/Stasis:att1?deviceState=not_inuse');
     await rest('DELETE', '/deviceStates/Stasis:att1');
-    assert.deepEqual(events.events.map((e) => (e.device_state as { state: string }).state), ['NOT_INUSE', 'UNKNOWN']);
+    assert.deepEqual(t.events.events.map((e) => (e.device_state as { state: string }).state), ['NOT_INUSE', 'UNKNOWN']);
     assert.deepEqual((await rest('PUT', '/deviceStates/att1?deviceState=BUSY')).body, { message: 'Uncontrolled device specified' });
     assert.deepEqual((await rest('PUT', '/deviceStates/Stasis:att1?deviceState=WRONG')).body, { message: 'Unknown device' });
     assert.deepEqual((await rest('PUT', '/deviceStates/Stasis:?deviceState=BUSY')).body, { message: 'Device name is missing' });
@@ -56,21 +29,21 @@ describe('subscriptions and resources', () => {
     await rest('POST', '/bridges?type=mixing&name=x');
     await rest('PUT', '/deviceStates/Stasis:att2?deviceState=INUSE');
     assert.deepEqual(all.events.map((e) => e.type), ['BridgeCreated', 'DeviceStateChanged']);
-    assert.deepEqual(events.events, []);
+    assert.deepEqual(t.events.events, []);
   });
 
   it('given a caller in one bridge, when it is added to another, then it leaves the first (ChannelLeftBridge) before entering the second', async () => {
-    const caller = sim.placeCall(CALL);
+    const caller = t.sim.placeCall(CALL);
     const a = ((await rest('POST', '/bridges?type=holding')).body as { id: string }).id;
     const b = ((await rest('POST', '/bridges?type=mixing')).body as { id: string }).id;
     await rest('POST', `/bridges/${a}/addChannel?channel=${caller}`);
     await rest('POST', `/bridges/${b}/addChannel?channel=${caller}`);
-    const moves = events.events.filter((e) => e.type.startsWith('Channel') && e.type.endsWith('Bridge')).map((e) => `${e.type}:${(e.bridge as { id: string }).id}`);
+    const moves = t.events.events.filter((e) => e.type.startsWith('Channel') && e.type.endsWith('Bridge')).map((e) => `${e.type}:${(e.bridge as { id: string }).id}`);
     assert.deepEqual(moves, [`ChannelEnteredBridge:${a}`, `ChannelLeftBridge:${a}`, `ChannelEnteredBridge:${b}`]);
   });
 
   it('given bridges the app used, when destroyed, then BridgeDestroyed arrives only for a bridge that still holds one of its channels', async () => {
-    const caller = sim.placeCall(CALL);
+    const caller = t.sim.placeCall(CALL);
     const emptied = ((await rest('POST', '/bridges?type=holding')).body as { id: string }).id;
     const held = ((await rest('POST', '/bridges?type=mixing')).body as { id: string }).id;
     await rest('POST', `/bridges/${emptied}/addChannel?channel=${caller}`);
@@ -78,10 +51,10 @@ describe('subscriptions and resources', () => {
     await rest('DELETE', `/bridges/${emptied}`);
     await rest('POST', `/bridges/${held}/addChannel?channel=${caller}`);
     await rest('DELETE', `/bridges/${held}`);
-    const tail = events.events.slice(-2).map((e) => e.type);
+    const tail = t.events.events.slice(-2).map((e) => e.type);
     assert.deepEqual(tail, ['ChannelLeftBridge', 'BridgeDestroyed']);
-    assert.equal(events.events.filter((e) => e.type === 'BridgeDestroyed').length, 1);
-    assert.equal(sim.channels().find((c) => c.id === caller)?.inStasis, true, 'kicked out of the bridge, still in Stasis');
+    assert.equal(t.events.events.filter((e) => e.type === 'BridgeDestroyed').length, 1);
+    assert.equal(t.sim.channels().find((c) => c.id === caller)?.inStasis, true, 'kicked out of the bridge, still in Stasis');
   });
 
   it('given an app subscribed to an endpoint, when a leg of it is originated and the phone goes offline, then it hears the leg and EndpointStateChange', async () => {
@@ -90,8 +63,8 @@ describe('subscriptions and resources', () => {
     const leg = ((await rest('POST', '/channels?endpoint=PJSIP/att1&app=attendant')).body as { id: string }).id;
     assert.ok(watcher.events.some((e) => e.type === 'Dial' && channelOf(e)?.id === leg), 'watcher.events.some((e) => e.type === \'Dial\' && channelOf(e)?.id === leg)');
     assert.ok(watcher.events.some((e) => e.type === 'EndpointStateChange'), 'watcher.events.some((e) => e.type === \'EndpointStateChange\')');
-    sim.setEndpoint('PJSIP/att1', { kind: 'offline' });
-    await settle(sim, watcher);
+    t.sim.setEndpoint('PJSIP/att1', { kind: 'offline' });
+    await settle(t.sim, watcher);
     const last = watcher.events.at(-1);
     assert.deepEqual([last?.type, (last?.endpoint as { state: string }).state], ['EndpointStateChange', 'offline']);
   });
@@ -124,7 +97,7 @@ describe('subscriptions and resources', () => {
   it('given a Local target that rings, when originated with channelId and otherChannelId, then both halves carry the chosen ids', async () => {
     const r = await rest('POST', '/channels?endpoint=Local/300@sim-ring&app=attendant&channelId=leg-1&otherChannelId=leg-2');
     assert.equal((r.body as { name: string }).name, 'Local/300@sim-ring-00000000;1');
-    assert.deepEqual(sim.channels().map((c) => c.id).sort(), ['leg-1', 'leg-2']);
-    assert.ok(events.events.some((e) => e.type === 'ChannelDialplan' && channelOf(e)?.id === 'leg-2'), 'events.events.some((e) => e.type === \'ChannelDialplan\' && channelOf(e)?.id === \'leg-2\')');
+    assert.deepEqual(t.sim.channels().map((c) => c.id).sort(), ['leg-1', 'leg-2']);
+    assert.ok(t.events.events.some((e) => e.type === 'ChannelDialplan' && channelOf(e)?.id === 'leg-2'), 't.events.events.some((e) => e.type === \'ChannelDialplan\' && channelOf(e)?.id === \'leg-2\')');
   });
 });

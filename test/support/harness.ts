@@ -7,6 +7,7 @@ import { ManualTime } from '../../lib/clock.ts';
 import { seededRandom } from '../../lib/random.ts';
 import { parseConfig, type Config, type ConfigInput } from '../../lib/config.ts';
 import { startController, type Controller } from '../../lib/controller.ts';
+import type { Logger } from 'pino';
 import { createLogger } from '../../lib/log.ts';
 import { auditLogger, registerConfigSecrets } from './log-audit.ts';
 import { createStore } from '../../lib/store/index.ts';
@@ -35,6 +36,12 @@ export interface HarnessOptions {
   manualAriTimeouts?: boolean;
   /** asterisk.ari.requestTimeout, seconds */
   ariRequestTimeout?: number;
+  /** asterisk.ari.eventFilter (default: the configuration's default) */
+  ariEventFilter?: boolean;
+  /** the controller's logger instead of the audited silent one (give it auditText as well) */
+  log?: Logger;
+  /** run on the simulator before the controller connects (an older Asterisk, a fault) */
+  beforeStart?: (sim: Simulator) => void;
 }
 
 export class Harness {
@@ -58,7 +65,10 @@ export class Harness {
     const raw = {
       ...opts.config,
       asterisk: {
-        ari: { url: sim.url, user: ARI_USER, password: ARI_PASSWORD, app: 'attendant', ...(opts.ariRequestTimeout ? { requestTimeout: opts.ariRequestTimeout } : {}) },
+        ari: {
+          url: sim.url, user: ARI_USER, password: ARI_PASSWORD, app: 'attendant', ...(opts.ariRequestTimeout ? { requestTimeout: opts.ariRequestTimeout } : {}),
+          ...(opts.ariEventFilter !== undefined ? { eventFilter: opts.ariEventFilter } : {}),
+        },
         ...(opts.config.asterisk ?? {}),
       },
       http: { host: '127.0.0.1', port: 0 },
@@ -68,13 +78,14 @@ export class Harness {
     for (const a of config.attendants) sim.setEndpoint(a.device, opts.endpoints?.[a.device] ?? { kind: 'manual' });
     for (const [name, b] of Object.entries(opts.endpoints ?? {})) sim.setEndpoint(name, b);
     sim.setEndpoint('PJSIP/pstn', { kind: 'answer', afterMs: 0 });
+    opts.beforeStart?.(sim);
 
     const prefix = `itest:${randomUUID()}:`;
     const url = opts.redisUrl ?? process.env.REDIS_URL;
     const store = await createStore(url && !opts.memory ? { url, prefix } : { prefix }, time);
     // every line at trace level goes through the secrets audit (test/support/log-audit.ts)
     registerConfigSecrets(config);
-    const log = process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : auditLogger();
+    const log = opts.log ?? (process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : auditLogger());
     const start = () => startController(config, {
       log, time, store, random: seeded(42), autoLogin: opts.login ?? true, ...(opts.manualAriTimeouts ? { ariTime: time } : {}),
     });

@@ -1,7 +1,8 @@
 // Test helpers for the ARI simulator: a raw event-WebSocket recorder, REST calls with credentials,
 // and a settle() that waits for the simulator's pending work and the socket to catch up (no sleeps).
 import { WebSocket } from 'ws';
-import type { Simulator } from '../../lib/sim/index.ts';
+import { ManualTime } from '../../lib/clock.ts';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../lib/sim/index.ts';
 
 export const SIM_USER = 'asterisk';
 export const SIM_PASSWORD = 'sim-secret';
@@ -105,6 +106,54 @@ export async function ariCall(sim: Simulator, method: string, path: string, body
   });
   const text = await res.text();
   return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+}
+
+/** the event sockets a test opened (all closed by close()), and REST calls after which every one of them has caught up */
+export class SimListeners {
+  readonly recorders: EventRecorder[] = [];
+
+  constructor(private readonly sim: Simulator) {}
+
+  async listen(app: string, subscribeAll = false): Promise<EventRecorder> {
+    const r = await EventRecorder.connect(this.sim.eventsUrl(app, subscribeAll));
+    this.recorders.push(r);
+    return r;
+  }
+
+  async rest(method: string, path: string, body?: unknown): Promise<AriAnswer> {
+    const r = await ariCall(this.sim, method, path, body);
+    await settle(this.sim, ...this.recorders);
+    return r;
+  }
+
+  close(): void {
+    for (const r of this.recorders.splice(0)) r.close();
+  }
+}
+
+export interface SimPerTest {
+  sim: Simulator;
+  io: SimListeners;
+  /** what the `attendant` app's socket receives */
+  events: EventRecorder;
+}
+
+/**
+ * A simulator of its own for each test of the suite (mocha hooks): manual time from Monday
+ * 2026-01-05 09:00 UTC, the `attendant` app listening; stopped with its sockets after the test.
+ */
+export function simPerTest(options: () => Omit<SimulatorOptions, 'user' | 'password' | 'time'>): SimPerTest {
+  const t = {} as SimPerTest;
+  beforeEach(async () => {
+    t.sim = await startSimulator({ user: SIM_USER, password: SIM_PASSWORD, time: new ManualTime(Date.UTC(2026, 0, 5, 9, 0, 0)), ...options() });
+    t.io = new SimListeners(t.sim);
+    t.events = await t.io.listen('attendant');
+  });
+  afterEach(async () => {
+    t.io.close();
+    await t.sim.stop();
+  });
+  return t;
 }
 
 /** one /sim control call */

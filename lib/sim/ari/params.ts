@@ -9,8 +9,8 @@ export function queryParam(name: string, dataType: DataType, description: string
   return { name, paramType: 'query', dataType, description, ...extra };
 }
 
-export function bodyParam(name: string, description: string, required = false): ParamSpec {
-  return { name, paramType: 'body', dataType: 'containers', description, ...(required ? { required } : {}) };
+export function bodyParam(name: string, description: string, required = false, dataType: DataType = 'containers'): ParamSpec {
+  return { name, paramType: 'body', dataType, description, ...(required ? { required } : {}) };
 }
 
 export const channelIdParam = pathParam('channelId', "Channel's id");

@@ -4,7 +4,7 @@ import type { SimCore } from '../core/core.ts';
 import { AriError } from '../core/errors.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-export type DataType = 'string' | 'int' | 'long' | 'boolean' | 'containers';
+export type DataType = 'string' | 'int' | 'long' | 'boolean' | 'containers' | 'object';
 
 export interface ParamSpec {
   name: string;

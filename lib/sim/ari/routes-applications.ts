@@ -2,11 +2,12 @@
 import type { SimApp } from '../core/apps.ts';
 import type { SimCore } from '../core/core.ts';
 import { AriError } from '../core/errors.ts';
-import { pathParam, queryParam } from './params.ts';
+import { bodyParam, pathParam, queryParam } from './params.ts';
 import { ok, type RouteArgs, type RouteSpec } from './route.ts';
 
 const R = 'applications';
 const appName = pathParam('applicationName', "Application's name");
+const filterBody = bodyParam('filter', 'Specify which event types to allow/disallow', false, 'object');
 const eventSource = queryParam('eventSource', 'string', 'URI for event source (channel:{channelId}, bridge:{bridgeId}, endpoint:{tech}[/{resource}], deviceState:{deviceName}', { required: true, allowMultiple: true });
 
 type Source = { kind: 'channels' | 'bridges' | 'endpoints'; id: string } | { kind: 'device'; id: string };
@@ -85,6 +86,17 @@ export const applicationRoutes: RouteSpec[] = [
         if (s.kind === 'device') core.apps.unsubscribeDevice(app.name, s.id);
         else core.apps.unsubscribe(app.name, s.kind, s.id);
       }
+      return ok(app.toJson());
+    },
+  },
+  {
+    // Asterisk 13.26 / 16.3+: the body is the filter object itself, `{allowed?: [{type}], disallowed?: [{type}]}`
+    resource: R, path: '/applications/{applicationName}/eventFilter', method: 'PUT', nickname: 'filter', summary: 'Filter application events types.', responseClass: 'Application',
+    params: [appName, filterBody],
+    errors: [{ code: 400, reason: 'Bad request.' }, { code: 404, reason: 'Application does not exist.' }],
+    handle: (core, a) => {
+      const app = findApp(core, a);
+      if (!app.setEventFilter(a.body)) throw new AriError(400, 'Invalid format definition');
       return ok(app.toJson());
     },
   },

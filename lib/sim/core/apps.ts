@@ -9,6 +9,11 @@
 // the newer one takes over, the older one receives ApplicationReplaced and no more events for that
 // app; its socket stays open. With no socket the app is inactive and its events are lost, while the
 // app object (and its channels in Stasis) live on until nothing refers to it.
+//
+// Event type filter (PUT /applications/{app}/eventFilter, res_stasis app.c since 13.26 / 16.3): the
+// app keeps the `allowed` and `disallowed` arrays it was given, as given; an event goes out when its
+// type is in no disallowed entry and (allowed empty) or in an allowed entry. It belongs to the app
+// object, so it outlives a socket that drops while the app has channels, and is gone with the app.
 
 export interface EventSink {
   readonly id: number;
@@ -22,8 +27,31 @@ export class SimApp {
   readonly bridges = new Map<string, number>();
   readonly endpoints = new Map<string, number>();
   readonly devices = new Set<string>();
+  /** the filter arrays as the app set them (undefined: never set, or reset) */
+  private eventsAllowed: readonly FilterEntry[] | undefined;
+  private eventsDisallowed: readonly FilterEntry[] | undefined;
 
   constructor(readonly name: string) {}
+
+  /** stasis_app_event_allowed: not disallowed, and allowed (an empty allowed list allows all) */
+  allows(type: string): boolean {
+    return !matches(this.eventsDisallowed, type, false) && matches(this.eventsAllowed, type, true);
+  }
+
+  /**
+   * stasis_app_event_filter_set: disallowed first, then allowed, each as app_event_filter_set does it.
+   * False for a bad definition (the route answers 400); like Asterisk, a disallowed list already
+   * set stays set when the allowed one then turns out bad.
+   */
+  setEventFilter(body: unknown): boolean {
+    const disallowed = filterUpdate(body, 'disallowed');
+    if (disallowed === 'bad') return false;
+    if (disallowed !== 'keep') this.eventsDisallowed = disallowed;
+    const allowed = filterUpdate(body, 'allowed');
+    if (allowed === 'bad') return false;
+    if (allowed !== 'keep') this.eventsAllowed = allowed;
+    return true;
+  }
 
   get active(): boolean {
     return this.sink !== undefined;
@@ -41,10 +69,40 @@ export class SimApp {
       bridge_ids: sorted(this.bridges.keys()),
       endpoint_ids: sorted(this.endpoints.keys()),
       device_names: sorted(this.devices),
-      events_allowed: [],
-      events_disallowed: [],
+      events_allowed: [...(this.eventsAllowed ?? [])],
+      events_disallowed: [...(this.eventsDisallowed ?? [])],
     };
   }
+}
+
+/** one entry of a filter list: an object with a non-empty string `type` (other keys are kept as sent) */
+type FilterEntry = Readonly<Record<string, unknown>> & { readonly type: string };
+
+function matches(list: readonly FilterEntry[] | undefined, type: string, empty: boolean): boolean {
+  if (!list || list.length === 0) return empty;
+  return list.some((e) => e.type === type);
+}
+
+/**
+ * app_event_filter_set for one list: the body's array for `key` (undefined: reset), 'keep' when the
+ * body is an object that names the other list only, 'bad' for anything but an array of typed objects.
+ * No body or `{}` resets both lists; a bare array sets both.
+ */
+function filterUpdate(body: unknown, key: 'allowed' | 'disallowed'): FilterEntry[] | undefined | 'keep' | 'bad' {
+  let list = body;
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    const fields = body as Record<string, unknown>;
+    if (Object.keys(fields).length === 0) list = undefined;
+    else if (!(key in fields)) return 'keep';
+    else list = fields[key];
+  }
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list)) return 'bad';
+  for (const e of list as unknown[]) {
+    const type = e !== null && typeof e === 'object' && !Array.isArray(e) ? (e as Record<string, unknown>).type : undefined;
+    if (typeof type !== 'string' || type === '') return 'bad';
+  }
+  return list as FilterEntry[];
 }
 
 /** what an event is about, to decide who hears it */
@@ -99,11 +157,11 @@ export class AppRegistry {
     }
   }
 
-  /** the apps currently listening that this event concerns */
-  recipients(route: Route): SimApp[] {
+  /** the apps currently listening that this event concerns and whose filter lets `type` through */
+  recipients(route: Route, type: string): SimApp[] {
     const out: SimApp[] = [];
     for (const app of this.apps.values()) {
-      if (!app.sink) continue;
+      if (!app.sink || !app.allows(type)) continue;
       if (app.subscribeAll || route.also?.has(app) || this.concerns(app, route)) out.push(app);
     }
     return out;

@@ -48,6 +48,8 @@ export class SimCore {
   readonly playbacks = new Map<string, PlaybackState>();
   readonly continuedLog: ContinuedView[] = [];
   readonly originateLog: OriginateView[] = [];
+  /** PUT /applications/{app}/eventFilter exists (Asterisk 13.26 / 16.3+); off, it is an older Asterisk: not documented, 404 */
+  eventFilterSupported = true;
   /** the benchmark's observer of phone-side moments (undefined: no cost) */
   probe: SimProbe | undefined;
   ids = new IdFactory();
@@ -71,11 +73,11 @@ export class SimCore {
   }
 
   /**
-   * Send an event to every app it concerns. `fields` is only built when someone listens,
-   * so the noise of thousands of channels costs nothing without subscribers.
+   * Send an event to every app it concerns and whose event filter lets it through. `fields` is only
+   * built when someone listens, so the noise of thousands of channels costs nothing without subscribers.
    */
   emit(type: EventType, fields: () => Record<string, unknown>, route: Route): void {
-    const targets = this.apps.recipients(route);
+    const targets = this.apps.recipients(route, type);
     if (targets.length === 0) return;
     const head = { type, timestamp: this.timestamp() };
     const body = fields();

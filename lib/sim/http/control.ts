@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import {
-  causeSchema, delaySchema, dropSchema, dtmfSchema, endpointBodySchema, failSchema, holdSchema, placeCallSchema, restartSchema,
+  causeSchema, delaySchema, dropSchema, dtmfSchema, endpointBodySchema, eventFilterSupportSchema, failSchema, holdSchema, placeCallSchema, restartSchema,
   toBehaviour, transferSchema,
 } from '../behaviour.ts';
 import { SimError } from '../core/errors.ts';
@@ -77,13 +77,17 @@ export const CONTROL_ROUTES: ControlRoute[] = [
     return NO_CONTENT;
   } },
   { method: 'POST', pattern: /^\/sim\/restart$/, doc: '/sim/restart {bootMs?}', handle: (sim, _m, body) => { sim.restart(restartSchema.parse(body ?? {})); return NO_CONTENT; } },
-  { method: 'POST', pattern: /^\/sim\/faults\/fail$/, doc: '/sim/faults/fail {status: 500|503, count?, forMs?, pathPrefix?}', handle: (sim, _m, body) => {
+  { method: 'POST', pattern: /^\/sim\/faults\/fail$/, doc: '/sim/faults/fail {status: 400|404|405|500|501|503, count?, forMs?, pathPrefix?}', handle: (sim, _m, body) => {
     const b = failSchema.parse(body);
     sim.failRequests(Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined)) as z.infer<typeof failSchema>);
     return NO_CONTENT;
   } },
   { method: 'POST', pattern: /^\/sim\/faults\/delay$/, doc: '/sim/faults/delay {ms}', handle: (sim, _m, body) => { sim.delayRequests(delaySchema.parse(body).ms); return NO_CONTENT; } },
   { method: 'DELETE', pattern: /^\/sim\/faults$/, doc: '/sim/faults — clear failures and delay', handle: (sim) => { sim.clearFaults(); return NO_CONTENT; } },
+  { method: 'PUT', pattern: /^\/sim\/event-filter$/, doc: '/sim/event-filter {supported} — false: an Asterisk older than 13.26 / 16.3, without PUT /applications/{app}/eventFilter', handle: (sim, _m, body) => {
+    sim.setEventFilterSupport(eventFilterSupportSchema.parse(body).supported);
+    return NO_CONTENT;
+  } },
   { method: 'POST', pattern: /^\/sim\/websocket\/drop$/, doc: '/sim/websocket/drop {app?} → {dropped}', handle: (sim, _m, body) => ({ dropped: sim.dropWebSocket(dropSchema.parse(body ?? {}).app) }) },
 ];
 

@@ -2,8 +2,20 @@
 import type { ServerResponse } from 'node:http';
 import type { FailRequestsOptions, RequestStats } from '../types.ts';
 
+/** the bodies res_ari answers with for each status */
+const FAILURE_MESSAGES: Record<FailRequestsOptions['status'], string> = {
+  400: 'Bad Request',
+  404: 'Resource not found',
+  405: 'Invalid method',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
+};
+
+const REQUEST_ORDER_KEPT = 1000;
+
 interface FailRule {
-  status: 500 | 503;
+  status: FailRequestsOptions['status'];
   remaining: number | undefined;
   until: number | undefined;
   prefix: string;
@@ -15,6 +27,8 @@ export class Faults {
   private bootedAt = 0;
   private total = 0;
   private readonly byRoute = new Map<string, number>();
+  /** the last REQUEST_ORDER_KEPT route keys, oldest first */
+  private readonly order: string[] = [];
   /** requests held back by delayRequests(); a restart cuts their connections */
   readonly delayed = new Set<ServerResponse>();
 
@@ -59,7 +73,7 @@ export class Faults {
       }
       rule.remaining--;
     }
-    return { status: rule.status, body: { message: rule.status === 503 ? 'Service Unavailable' : 'Internal Server Error' } };
+    return { status: rule.status, body: { message: FAILURE_MESSAGES[rule.status] } };
   }
 
   abortDelayed(): void {
@@ -70,6 +84,13 @@ export class Faults {
   count(routeKey: string): void {
     this.total++;
     this.byRoute.set(routeKey, (this.byRoute.get(routeKey) ?? 0) + 1);
+    this.order.push(routeKey);
+    if (this.order.length > REQUEST_ORDER_KEPT) this.order.splice(0, this.order.length - REQUEST_ORDER_KEPT);
+  }
+
+  /** the last requests' route keys in the order they came */
+  recent(): string[] {
+    return [...this.order];
   }
 
   stats(): RequestStats {

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { ARI_ROUTES } from '../ari/routes.ts';
+import { activeRoutes, ARI_ROUTES } from '../ari/routes.ts';
 import { matchRoute, RouteArgs, type RouteSpec } from '../ari/route.ts';
 import { apiDeclaration, resourceListing } from '../ari/swagger.ts';
 import type { SimCore } from '../core/core.ts';
@@ -54,7 +54,7 @@ function serveDocs(req: IncomingMessage, res: ServerResponse, path: string, rout
 }
 
 function dispatch(deps: ServerDeps, res: ServerResponse, method: string, path: string, url: URL, body: unknown): void {
-  const routes = deps.routes ?? ARI_ROUTES;
+  const routes = activeRoutes(deps.core, deps.routes ?? ARI_ROUTES);
   const { match, pathExists, allow } = matchRoute(routes, method, path);
   deps.faults.count(match ? `${method} ${match.route.path}` : `${method} ${path}`);
   const failure = deps.faults.failureFor(path);
@@ -105,7 +105,7 @@ async function handleAri(deps: ServerDeps, req: IncomingMessage, res: ServerResp
     return;
   }
   if (path.startsWith('/api-docs/')) {
-    serveDocs(req, res, path, deps.routes ?? ARI_ROUTES);
+    serveDocs(req, res, path, activeRoutes(deps.core, deps.routes ?? ARI_ROUTES));
     return;
   }
   dispatch(deps, res, (req.method ?? 'GET').toUpperCase(), path, url, parsed.body);

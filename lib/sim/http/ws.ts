@@ -19,6 +19,8 @@ export class EventSockets {
     this.open.set(id, { ws, apps });
     const replaced = this.core.apps.attach(apps, subscribeAll, sink);
     for (const { app, previous } of replaced) {
+      // the app's event filter applies to this one too (ari_websocket_send_event)
+      if (!app.allows('ApplicationReplaced')) continue;
       previous.send(JSON.stringify({ type: 'ApplicationReplaced', timestamp: this.core.timestamp(), application: app.name, asterisk_id: this.core.asteriskId }));
     }
     ws.on('close', () => {
