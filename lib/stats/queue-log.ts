@@ -62,8 +62,11 @@ interface CallTrack {
   origPosition: number;
   connectedAt?: number;
   agent?: string;
-  /** attendant -> when its presentation started (RINGNOANSWER and CONNECT ring times) */
-  rings: Map<string, number>;
+  /**
+   * attendant -> when its presentation started (RINGNOANSWER and CONNECT ring times); made at the
+   * first presentation, so the thousands of calls that only wait cost no Map each
+   */
+  rings?: Map<string, number>;
 }
 
 interface MemberTrack {
@@ -85,7 +88,7 @@ export class QueueLogTracker {
     for (const c of calls) {
       const connectedAt = c.firstAnsweredAt ?? c.answeredAt;
       this.calls.set(c.id, {
-        group: c.group, enteredAt: c.arrivedAt, origPosition: positionOf(c, view.queue(c.group), view), rings: new Map(),
+        group: c.group, enteredAt: c.arrivedAt, origPosition: positionOf(c, view.queue(c.group), view),
         ...(connectedAt !== undefined ? { connectedAt } : {}), ...(c.attendant ? { agent: c.attendant } : {}),
       });
     }
@@ -122,22 +125,22 @@ export class QueueLogTracker {
       case 'present': {
         const track = this.calls.get(id);
         if (!track) return;
-        for (const a of e.result.split(',')) if (a) track.rings.set(a, t);
+        for (const a of e.result.split(',')) if (a) (track.rings ??= new Map()).set(a, t);
         return;
       }
       case 'presentation-ended': {
         const track = this.calls.get(id);
         if (!track) return;
-        const started = track.rings.get(e.operator) ?? t;
-        track.rings.delete(e.operator);
+        const started = track.rings?.get(e.operator) ?? t;
+        track.rings?.delete(e.operator);
         out.push({ time: t, callId: id, queue: track.group, agent: e.operator, event: 'RINGNOANSWER', params: [String(Math.max(0, t - started))] });
         return;
       }
       case 'answer': {
         const track = this.calls.get(id);
         if (!track || track.connectedAt !== undefined) return;
-        const started = track.rings.get(e.operator) ?? t;
-        track.rings.clear();
+        const started = track.rings?.get(e.operator) ?? t;
+        delete track.rings;
         track.connectedAt = t;
         track.agent = e.operator;
         const leg = view.call(id)?.leg ?? '';
@@ -158,7 +161,7 @@ export class QueueLogTracker {
 
   private enter(id: string, group: string, t: number, caller: string, view: QueueLogView, out: QueueLogLine[]): void {
     const pos = positionIn(view, id, group);
-    this.calls.set(id, { group, enteredAt: t, origPosition: pos, rings: new Map() });
+    this.calls.set(id, { group, enteredAt: t, origPosition: pos });
     out.push({ time: t, callId: id, queue: group, agent: 'NONE', event: 'ENTERQUEUE', params: ['', caller, String(pos)] });
   }
 
