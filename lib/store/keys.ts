@@ -121,6 +121,8 @@ export interface StoreKeys {
   statsIndex(scope: string): string;
   /** stats(scope, n) === statsPrefix(scope) + n */
   statsPrefix(scope: string): string;
+  /** what every statistics key starts with (retention finds the scopes' indexes under it) */
+  readonly statsRoot: string;
   doc(kind: string, id: string): string;
   docs(kind: string): string;
   docPrefix(kind: string): string;
@@ -158,6 +160,7 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     stats: (scope, intervalStart) => `${p}stats:${checkScope(scope)}:${checkInterval(intervalStart)}`,
     statsIndex: (scope) => `${p}stats:${checkScope(scope)}:index`,
     statsPrefix: (scope) => `${p}stats:${checkScope(scope)}:`,
+    statsRoot: `${p}stats:`,
     doc: (kind, id) => `${p}doc:${checkId('document kind', kind)}:${checkId('document', id)}`,
     docs: (kind) => `${p}docs:${checkId('document kind', kind)}`,
     docPrefix: (kind) => `${p}doc:${checkId('document kind', kind)}:`,
@@ -499,6 +502,12 @@ export function checkRange(what: string, from: number, to: number): void {
   if (typeof from !== 'number' || typeof to !== 'number' || Number.isNaN(from) || Number.isNaN(to)) {
     throw new InvalidStoreOpError(`${what} range must be two numbers`);
   }
+}
+
+/** a trim's kind and cut-off: a known kind and a whole, non-negative ms epoch */
+export function checkTrim(kind: string, before: number): void {
+  if (kind !== 'log' && kind !== 'queueLog' && kind !== 'stats') throw new InvalidStoreOpError(`trim kind must be log, queueLog or stats, got ${kind}`);
+  if (!Number.isSafeInteger(before) || before < 0) throw new InvalidStoreOpError(`trim cut-off must be a non-negative integer ms epoch, got ${before}`);
 }
 
 export function checkLeaseTtl(ttlMs: number): number {

@@ -2,9 +2,9 @@
 // Records are copied in and out, so a caller never holds a reference to stored state.
 import type { Clock } from '../domain/clock.ts';
 import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogQuery } from '../domain/model.ts';
-import type { CommitGuard, Snapshot, StatsInterval, Store, StoreOp } from './store.ts';
+import type { CommitGuard, Snapshot, StatsInterval, Store, StoreOp, TrimKind } from './store.ts';
 import {
-  checkGuard, checkId, checkScope, checkLeaseTtl, checkLogQuery, checkQueueLogRange, checkRange, decodeDoc, prepareOps, StoreFencedError, StoreUnavailableError,
+  checkGuard, checkId, checkScope, checkLeaseTtl, checkLogQuery, checkQueueLogRange, checkRange, checkTrim, decodeDoc, prepareOps, StoreFencedError, StoreUnavailableError,
 } from './keys.ts';
 import type { PreparedOp } from './keys.ts';
 
@@ -175,6 +175,25 @@ export class MemoryStore implements Store {
       .filter(([start]) => start >= from && start <= to)
       .sort(([a], [b]) => a - b)
       .map(([intervalStart, counters]) => ({ intervalStart, counters: { ...counters } }));
+  }
+
+  async trim(kind: TrimKind, before: number): Promise<number> {
+    this.open();
+    checkTrim(kind, before);
+    if (kind === 'stats') {
+      let removed = 0;
+      for (const intervals of this.counters.values()) {
+        for (const start of intervals.keys()) if (start < before) { intervals.delete(start); removed++; }
+      }
+      return removed;
+    }
+    // both streams are kept in time order: what goes is a head
+    const list: Array<{ ms: number }> = kind === 'log' ? this.logEntries.map((e) => e.sid) : this.queueLines;
+    let n = 0;
+    while (n < list.length && list[n]!.ms < before) n++;
+    if (kind === 'log') this.logEntries.splice(0, n);
+    else this.queueLines.splice(0, n);
+    return n;
   }
 
   async getDoc(kind: string, id: string): Promise<Record<string, unknown> | null> {

@@ -3,9 +3,9 @@
 import { createHash } from 'node:crypto';
 import { createClient, ErrorReply } from 'redis';
 import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogQuery } from '../domain/model.ts';
-import type { CommitGuard, Snapshot, StatsInterval, Store, StoreOp } from './store.ts';
+import type { CommitGuard, Snapshot, StatsInterval, Store, StoreOp, TrimKind } from './store.ts';
 import {
-  checkGuard, checkId, checkLeaseTtl, checkLogQuery, checkQueueLogRange, checkRange, decodeAttendant, decodeCall, decodeCounters, decodeDoc, decodeGroup,
+  checkGuard, checkId, checkLeaseTtl, checkLogQuery, checkQueueLogRange, checkRange, checkTrim, decodeAttendant, decodeCall, decodeCounters, decodeDoc, decodeGroup,
   decodeLogEntry, DEFAULT_PREFIX, prepareOps, StoreCommandError, StoreError, StoreFencedError, storeKeys, StoreUnavailableError,
   WRITER_TTL_MS,
 } from './keys.ts';
@@ -177,6 +177,13 @@ for _, start in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[3])) d
 end
 return out`;
 
+/** KEYS[1] a scope's interval index; ARGV[1] its interval key prefix, ARGV[2] the cut-off: the intervals that start before it go */
+const STATS_TRIM_SCRIPT = `
+local starts = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
+for _, start in ipairs(starts) do redis.call('DEL', ARGV[1] .. start) end
+if #starts > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2]) end
+return #starts`;
+
 interface Script { source: string; sha: string }
 const script = (source: string): Script => ({ source, sha: createHash('sha1').update(source).digest('hex') });
 const SCRIPTS = {
@@ -188,6 +195,7 @@ const SCRIPTS = {
   list: script(LIST_SCRIPT),
   snapshot: script(SNAPSHOT_SCRIPT),
   stats: script(STATS_SCRIPT),
+  statsTrim: script(STATS_TRIM_SCRIPT),
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -252,6 +260,11 @@ function encodeCommands(commands: Command[]): string[] {
 
 // ---------------------------------------------------------------------------------------------
 // Replies (RESP2 through sendCommand: strings, numbers, arrays, null)
+
+/** a key prefix as a SCAN pattern that matches it literally */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
 
 function isArray(reply: unknown): reply is unknown[] {
   return Array.isArray(reply);
@@ -547,6 +560,35 @@ export class RedisStore implements Store {
       intervalStart: Number(start),
       counters: decodeCounters(prefix + start, asHash(h, 'stats')),
     }));
+  }
+
+  /**
+   * Streams: XTRIM MINID (their ids are the entries' ms times). Statistics: every scope's index under
+   * this prefix is found with SCAN, and each is trimmed by a script (its old interval hashes deleted
+   * with their index entries), one scope at a time so no call waits behind a long trim.
+   */
+  async trim(kind: TrimKind, before: number): Promise<number> {
+    checkTrim(kind, before);
+    if (kind !== 'stats') {
+      const key = kind === 'log' ? this.keys.log : this.keys.queueLog;
+      const n = await this.send(['XTRIM', key, 'MINID', String(before)], 'trim');
+      if (typeof n !== 'number') throw new StoreCommandError('trim: unexpected reply from redis');
+      return n;
+    }
+    const suffix = 'index';
+    const pattern = `${globEscape(this.keys.statsRoot)}*:${suffix}`;
+    let removed = 0;
+    let cursor = '0';
+    do {
+      const reply = await this.send(['SCAN', cursor, 'MATCH', pattern, 'COUNT', '500'], 'trim');
+      if (!isArray(reply) || typeof reply[0] !== 'string') throw new StoreCommandError('trim: unexpected reply from redis');
+      cursor = reply[0];
+      for (const index of asStrings(reply[1], 'trim')) {
+        const n = await this.evalScript(SCRIPTS.statsTrim, [index], [index.slice(0, -suffix.length), String(before)], 'trim');
+        if (typeof n === 'number') removed += n;
+      }
+    } while (cursor !== '0');
+    return removed;
   }
 
   async getDoc(kind: string, id: string): Promise<Record<string, unknown> | null> {

@@ -45,6 +45,10 @@ export interface CommitGuard {
   lease?: { name: string; holder: string };
 }
 
+/** what retention trims (Store.trim) */
+export const TRIM_KINDS = ['log', 'queueLog', 'stats'] as const;
+export type TrimKind = (typeof TRIM_KINDS)[number];
+
 export interface Store {
   /** Apply every op or none (with a guard: only when it allows, see CommitGuard). */
   commit(ops: StoreOp[], guard?: CommitGuard): Promise<void>;
@@ -74,6 +78,11 @@ export interface Store {
   /** queue_log lines stored from `from` to `to` (inclusive ms epochs), oldest first, at most `limit` (the oldest) */
   readQueueLog(from: number, to: number, limit?: number): Promise<string[]>;
   stats(scope: string, from: number, to: number): Promise<StatsInterval[]>;
+  /**
+   * Retention: remove what is older than `before` (ms epoch): action-log or queue_log entries with a
+   * time before it, or statistics intervals (of every scope) that start before it. How many went.
+   */
+  trim(kind: TrimKind, before: number): Promise<number>;
 
   getDoc(kind: string, id: string): Promise<Record<string, unknown> | null>;
   listDocs(kind: string): Promise<Array<{ id: string; doc: Record<string, unknown> }>>;

@@ -651,6 +651,68 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe('retention (trim)', () => {
+      const DAY = 86_400_000;
+      const QUARTER = 15 * MIN;
+
+      it('given action-log entries of several days, when trimmed before a time, then the older ones go, the rest stay in order and the count is told', async () => {
+        await store.commit([T0 - 2 * DAY, T0 - DAY, T0 - DAY + 1, T0].map((t): StoreOp => ({ op: 'log', entry: logEntry(t) })));
+        assert.equal(await store.trim('log', T0 - DAY), 1);
+        assert.deepEqual((await store.queryLog({})).map((e) => e.time), [T0 - DAY, T0 - DAY + 1, T0]);
+        assert.equal(await store.trim('log', T0 - DAY), 0, 'a second trim finds nothing');
+        assert.equal(await store.trim('log', T0 + 1), 3);
+        assert.deepEqual(await store.queryLog({}), []);
+        await store.commit([{ op: 'log', entry: logEntry(T0 + 2) }]);
+        assert.deepEqual((await store.queryLog({})).map((e) => e.time), [T0 + 2], 'the stream takes entries after it was emptied');
+      });
+
+      it('given queue_log lines, when trimmed, then only the lines before the cut-off go', async () => {
+        await store.commit([[T0 - DAY, 'a'], [T0, 'b'], [T0 + 1000, 'c']].map(([time, line]): StoreOp => ({ op: 'queueLog', time: time as number, line: line as string })));
+        assert.equal(await store.trim('queueLog', T0), 1);
+        assert.deepEqual(await store.readQueueLog(-Infinity, Infinity), ['b', 'c']);
+        assert.equal(await store.trim('log', T0 + 5000), 0, 'the action log is another stream');
+        assert.deepEqual(await store.readQueueLog(-Infinity, Infinity), ['b', 'c']);
+      });
+
+      it('given statistics of several scopes, when trimmed, then the intervals that start before the cut-off go in every scope and later ones keep their counters', async () => {
+        await store.commit([
+          { op: 'stats', scope: 'group:reception', intervalStart: T0 - DAY, add: { offered: 1 } },
+          { op: 'stats', scope: 'group:reception', intervalStart: T0, add: { offered: 2 } },
+          { op: 'stats', scope: 'class:external', intervalStart: T0 - DAY, add: { offered: 3 } },
+          { op: 'stats', scope: 'class:external', intervalStart: T0 - QUARTER, add: { offered: 4 } },
+          { op: 'stats', scope: 'attendant:att1', intervalStart: T0 + QUARTER, add: { answered: 5 } },
+        ]);
+        assert.equal(await store.trim('stats', T0 - QUARTER), 2);
+        assert.deepEqual(await store.stats('group:reception', 0, Infinity), [{ intervalStart: T0, counters: { offered: 2 } }]);
+        assert.deepEqual(await store.stats('class:external', 0, Infinity), [{ intervalStart: T0 - QUARTER, counters: { offered: 4 } }]);
+        assert.deepEqual(await store.stats('attendant:att1', 0, Infinity), [{ intervalStart: T0 + QUARTER, counters: { answered: 5 } }]);
+        assert.equal(await store.trim('stats', T0 - QUARTER), 0);
+        await store.commit([{ op: 'stats', scope: 'group:reception', intervalStart: T0 - DAY, add: { offered: 7 } }]);
+        assert.deepEqual((await store.stats('group:reception', 0, Infinity)).map((i) => i.counters.offered), [7, 2], 'a trimmed interval starts again from nothing');
+      });
+
+      it('given another prefix on the same backend, when one store trims everything, then the other keeps its log, queue_log and statistics', async () => {
+        const other = await h.otherPrefix();
+        const ops: StoreOp[] = [
+          { op: 'log', entry: logEntry(T0) }, { op: 'queueLog', time: T0, line: 'x' },
+          { op: 'stats', scope: 'group:reception', intervalStart: T0, add: { offered: 1 } },
+        ];
+        await store.commit(ops);
+        await other.commit(ops);
+        for (const kind of ['log', 'queueLog', 'stats'] as const) assert.equal(await store.trim(kind, T0 + DAY), 1, kind);
+        assert.equal((await other.queryLog({})).length, 1);
+        assert.deepEqual(await other.readQueueLog(-Infinity, Infinity), ['x']);
+        assert.equal((await other.stats('group:reception', 0, Infinity)).length, 1);
+      });
+
+      it('given a bad kind or cut-off, when trimming, then the request is refused and nothing goes', async () => {
+        await store.commit([{ op: 'log', entry: logEntry(T0) }]);
+        await assert.rejects(store.trim('calls' as never, T0 + 1), InvalidStoreOpError);
+        for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) await assert.rejects(store.trim('log', bad), InvalidStoreOpError);
+        assert.equal((await store.queryLog({})).length, 1);
+      });
+    });
+
     describe('service', () => {
       it('given a working store, when pinged, then true', async () => {
         assert.equal(await store.ping(), true);
