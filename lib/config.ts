@@ -169,6 +169,8 @@ const DEFAULT_CLASSES: CallClassConfig[] = [
   { id: 'wakeup-failed', priority: 8, delayedRing: 0 },
 ];
 
+const retentionDays = z.number().int().min(0).max(36_500);
+
 const configSchema = z.object({
   asterisk: z.object({
     ari: z.object({
@@ -215,6 +217,12 @@ const configSchema = z.object({
     // the context written in TRANSFER lines (app_queue writes the dialplan context of the transfer)
     transferContext: z.string().regex(/^[^|\s]+$/, 'a dialplan context name without spaces or |').default('attendant'),
   }).strict().default({ enabled: true, store: true, transferContext: 'attendant' }),
+  // days the store keeps what reports read (lib/stats/retention.ts); 0 keeps it for ever
+  retention: z.object({
+    logDays: retentionDays.default(90),
+    queueLogDays: retentionDays.default(90),
+    statsDays: retentionDays.default(400),
+  }).strict().prefault({}),
   classes: z.array(callClassSchema).default(DEFAULT_CLASSES),
   attendants: z.array(attendantSchema).min(1),
   groups: z.array(groupSchema).min(1),

@@ -17,6 +17,7 @@ import { LeaseKeeper, nodeIdOf } from './ha/lease.ts';
 import { openQueueLogFile } from './stats/queue-log-file.ts';
 import { ControllerMetrics } from './metrics/wire.ts';
 import { startMetricsServer } from './metrics/http.ts';
+import { RetentionKeeper } from './stats/retention.ts';
 
 export interface Controller {
   config: Config;
@@ -76,11 +77,14 @@ export async function startController(config: Config, opts: ControllerOptions): 
   // fencing: once another controller holds the lease (or took the app), stop consuming at once
   let fenced = false;
   let stopping = false;
+  // the store's reports kept for `retention` days: trimmed by the active controller only
+  const retention = new RetentionKeeper(store, time, log, config.retention);
   const fence = (why: string) => {
     if (fenced || stopping) return;
     fenced = true;
     log.error({ why }, 'fenced: another controller is active; this one stops consuming');
     switchboard.ledger.halt();
+    void retention.stop();
     lease.stop();
     void ari.close();
     void switchboard.stop();
@@ -98,6 +102,7 @@ export async function startController(config: Config, opts: ControllerOptions): 
     metrics.watchStore(store);
   }
   await switchboard.start();
+  if (!fenced) retention.start();
   if (opts.autoLogin) {
     for (const a of config.attendants) {
       if (switchboard.ledger.attendants.get(a.id)?.state === 'unplugged') await switchboard.login(a.id).catch(() => undefined);
@@ -151,6 +156,7 @@ export async function startController(config: Config, opts: ControllerOptions): 
       events.close();
       await new Promise<void>((r) => { http.close(() => r()); http.closeAllConnections?.(); });
       await metricsServer?.close();
+      await retention.stop();
       await switchboard.stop();
       supervision?.stop();
       await ami?.close();

@@ -64,6 +64,14 @@ describe('configuration', () => {
     assert.throws(() => parseConfig(withGroup({ maxQueue: -1 }, 0)), (e: unknown) => e instanceof ConfigError && /groups\[0\]\.maxQueue/.test(e.message));
   });
 
+  it('given no retention section, then the store keeps 90 days of logs and 400 of statistics; a negative or fractional day count is named', () => {
+    assert.deepEqual(parseConfig(base()).retention, { logDays: 90, queueLogDays: 90, statsDays: 400 });
+    assert.deepEqual(parseConfig({ ...base(), retention: { logDays: 0 } }).retention, { logDays: 0, queueLogDays: 90, statsDays: 400 });
+    const p = problems({ ...base(), retention: { statsDays: -1, queueLogDays: 1.5 } });
+    assert.ok(p.some((x) => x.startsWith('retention.statsDays')), p.join('; '));
+    assert.ok(p.some((x) => x.startsWith('retention.queueLogDays')), p.join('; '));
+  });
+
   it('given a missing required field, then the problem names its path', () => {
     const cfg = base();
     delete (cfg.asterisk as { ari: Record<string, unknown> }).ari.password;
