@@ -134,6 +134,9 @@ export async function startController(config: Config, opts: ControllerOptions): 
       role: () => (fenced ? 'standby' : 'active'),
     },
   });
+  // the consoles' sessions of before a restart or a takeover
+  const sessions = await api.sessions.load().catch((err: unknown) => { log.warn({ err }, 'stored sessions not read: consoles log in again'); return 0; });
+  if (sessions) log.info({ sessions }, 'sessions taken back from the store');
   const app = createApp(api);
   const http = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));

@@ -57,7 +57,7 @@ export function apiDeps(base: ApiBaseDeps): ApiDeps {
   const max = opts.loginFailures ?? 5;
   return {
     ...base,
-    sessions: new Sessions(base.config, base.time, opts.tokenTtlMs),
+    sessions: new Sessions(base.config, base.time, opts.tokenTtlMs, { store: base.store, log: base.log }),
     loginLimits: {
       ip: new FailureLimiter(base.time, { max: max * 4, windowMs: LOGIN_WINDOW_MS }),
       user: new FailureLimiter(base.time, { max, windowMs: LOGIN_WINDOW_MS }),

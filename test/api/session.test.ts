@@ -1,7 +1,7 @@
 // Logging in and out, token life, the login rate limits, and the shift change at a position.
 import assert from 'node:assert/strict';
 import type { Harness } from '../support/harness.ts';
-import { KEYS, PASSWORDS, startApiHarness, type Api, type ErrorReply } from './support.ts';
+import { Api, KEYS, PASSWORDS, startApiHarness, type ErrorReply } from './support.ts';
 
 interface TokenReply { token: string; expiresAt: number; user: { name: string; role: string; attendant?: string } }
 
@@ -27,6 +27,32 @@ describe('API session', function () {
     const after = await api.request<ErrorReply>('GET', '/api/session', { token: r.body.token });
     assert.equal(after.status, 401);
     assert.equal(after.body.error.code, 'unauthorized');
+  });
+
+  it('given tokens in use, when the controller restarts, then they still work (a shift change\'s position kept) until they expire, logged-out ones do not, and the store holds no token', async () => {
+    const aliceToken = await api.login('alice');
+    const shift = await api.request<TokenReply>('POST', '/api/session/shift-change', { token: aliceToken, body: { name: 'bob', password: PASSWORDS.bob } });
+    assert.equal(shift.status, 200, shift.text);
+    const bobToken = shift.body.token;
+    const samToken = await api.login('sam');
+    assert.equal((await api.request('POST', '/api/session/logout', { token: samToken })).status, 204);
+    await h!.settle();
+
+    await h!.restartController();
+    api = Api.of(h!);
+    const me = await api.request<{ user: { name: string; attendant?: string } }>('GET', '/api/session', { token: bobToken });
+    assert.equal(me.status, 200, me.text);
+    assert.deepEqual(me.body.user, { name: 'bob', role: 'operator', attendant: 'att1' });
+    assert.equal((await api.request('GET', '/api/session', { token: aliceToken })).status, 401, 'ended by the shift change');
+    assert.equal((await api.request('GET', '/api/session', { token: samToken })).status, 401, 'logged out');
+    const stored = await h!.store.listDocs('session');
+    assert.equal(stored.length, 1);
+    assert.ok(!JSON.stringify(stored).includes(bobToken), 'only the token\'s digest is stored');
+
+    h!.time.advance(12 * 3600_000);
+    assert.equal((await api.request('GET', '/api/session', { token: bobToken })).status, 401, 'it still expires');
+    await h!.settle();
+    assert.deepEqual(await h!.store.listDocs('session'), []);
   });
 
   it('given a wrong password or an unknown user, when they log in, then 401 invalid_credentials tells neither apart', async () => {

@@ -1,9 +1,14 @@
 // Who is calling: a logged-in user (opaque bearer token) or an integration (x-api-key).
-// Tokens live in this process's memory only: a restart logs every console out (they log in again).
+// Sessions are decided in memory and written through to the store (documents of kind `session`,
+// keyed by the token's sha256, never the token), so a restarted controller or the standby that takes
+// over serves the consoles' tokens as they were; a session whose user is no longer configured with
+// the same role is not taken back.
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../domain/clock.ts';
+import type { Store, StoreOp } from '../../store/store.ts';
 import { sameDigest, sha256Hex, verifyPassword } from './passwords.ts';
 
 export const ROLES = ['operator', 'supervisor', 'admin'] as const;
@@ -40,11 +45,47 @@ export interface SessionEvents {
 
 export const DEFAULT_TOKEN_TTL_MS = 12 * 3600_000;
 
+/** the store's documents that hold the sessions (id: sessionId) */
+export const SESSION_DOC_KIND = 'session';
+const SESSION_ID = /^[0-9a-f]{64}$/;
+
+/** where sessions outlive the process */
+export interface SessionPersistence {
+  store: Pick<Store, 'commit' | 'listDocs'>;
+  log: Logger;
+}
+
 export class Sessions extends EventEmitter<SessionEvents> {
   private readonly sessions = new Map<string, Session>();
 
-  constructor(private readonly config: Config, private readonly clock: Clock, private readonly ttlMs = DEFAULT_TOKEN_TTL_MS) {
+  constructor(
+    private readonly config: Config,
+    private readonly clock: Clock,
+    private readonly ttlMs = DEFAULT_TOKEN_TTL_MS,
+    private readonly persistence?: SessionPersistence,
+  ) {
     super();
+  }
+
+  /**
+   * Take back the stored sessions (at start): the live ones of users still configured with the same
+   * role, at a configured position; expired or stale ones are deleted. How many were taken back.
+   */
+  async load(): Promise<number> {
+    const p = this.persistence;
+    if (!p) return 0;
+    const now = this.clock.now();
+    const stale: StoreOp[] = [];
+    for (const { id, doc } of await p.store.listDocs(SESSION_DOC_KIND)) {
+      const principal = this.storedPrincipal(id, doc);
+      if (!principal || principal.expiresAt! <= now) {
+        stale.push({ op: 'deleteDoc', kind: SESSION_DOC_KIND, id });
+        continue;
+      }
+      this.sessions.set(id, { principal, expiresAt: principal.expiresAt! });
+    }
+    if (stale.length) this.write(stale);
+    return this.sessions.size;
   }
 
   /** the configured user whose name and password match, or undefined (always costs one scrypt) */
@@ -65,6 +106,10 @@ export class Sessions extends EventEmitter<SessionEvents> {
       ...(user.attendant !== undefined ? { attendant: user.attendant } : {}),
     };
     this.sessions.set(sessionId, { principal, expiresAt });
+    this.write([{
+      op: 'putDoc', kind: SESSION_DOC_KIND, id: sessionId,
+      doc: { name: principal.name, role: principal.role, expiresAt, ...(principal.attendant !== undefined ? { attendant: principal.attendant } : {}) },
+    }]);
     return { token, principal };
   }
 
@@ -91,11 +136,30 @@ export class Sessions extends EventEmitter<SessionEvents> {
   }
 
   end(sessionId: string): void {
-    if (this.sessions.delete(sessionId)) this.emit('ended', sessionId);
+    if (!this.sessions.delete(sessionId)) return;
+    this.write([{ op: 'deleteDoc', kind: SESSION_DOC_KIND, id: sessionId }]);
+    this.emit('ended', sessionId);
   }
 
   get size(): number {
     return this.sessions.size;
+  }
+
+  /** a stored session as a principal, or undefined when it does not fit the configuration now */
+  private storedPrincipal(id: string, doc: Record<string, unknown>): Principal | undefined {
+    const { name, role, attendant, expiresAt } = doc;
+    if (!SESSION_ID.test(id) || typeof name !== 'string' || typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) return undefined;
+    const user = this.config.users.find((u) => u.name === name);
+    if (!user || user.role !== role) return undefined;
+    if (attendant !== undefined && (typeof attendant !== 'string' || !this.config.attendants.some((a) => a.id === attendant))) return undefined;
+    return { kind: 'user', name, role: user.role, sessionId: id, expiresAt, ...(attendant !== undefined ? { attendant } : {}) };
+  }
+
+  /** written through, in order; a failed write is logged (the session still works in this process) */
+  private write(ops: StoreOp[]): void {
+    const p = this.persistence;
+    if (!p) return;
+    p.store.commit(ops).catch((err: unknown) => p.log.warn({ err }, 'session not written to the store: it ends with this process'));
   }
 
   private sweep(): void {

@@ -48,7 +48,7 @@ export const sessionResource: Resource = {
     route({
       method: 'post', path: '/api/session/login', access: 'public',
       summary: 'Log in with a name and password; returns a bearer token',
-      description: 'Rate limited: 5 failures a minute per user name (20 per IP address) answer 429 with Retry-After. Tokens are kept in memory: a controller restart ends every session.',
+      description: 'Rate limited: 5 failures a minute per user name (20 per IP address) answer 429 with Retry-After. Sessions are kept in the store (the token\'s sha256 only): a restarted controller, or the standby that takes over, still accepts the token until it expires or its user leaves the configuration.',
       body: credentials,
       ok: { status: 200, description: 'logged in', schema: tokenAnswer },
       errors: [401, 429],
