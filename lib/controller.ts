@@ -134,9 +134,12 @@ export async function startController(config: Config, opts: ControllerOptions): 
       role: () => (fenced ? 'standby' : 'active'),
     },
   });
-  // the consoles' sessions of before a restart or a takeover
+  // the consoles' sessions of before a restart or a takeover; written again, like the working
+  // state, after a store outage
   const sessions = await api.sessions.load().catch((err: unknown) => { log.warn({ err }, 'stored sessions not read: consoles log in again'); return 0; });
   if (sessions) log.info({ sessions }, 'sessions taken back from the store');
+  lease.on('restored', () => api.sessions.rewrite());
+  store.onConnection?.((up) => { if (up && !fenced) api.sessions.rewrite(); });
   const app = createApp(api);
   const http = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));

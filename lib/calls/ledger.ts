@@ -185,6 +185,8 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   private retrying = false;
   private resyncing: Promise<void> | undefined;
   private readonly observers: BatchObserver[] = [];
+  /** the documents kept in memory by the services, written again by a resync */
+  private readonly docSources: Array<{ kind: string; items: () => Iterable<[string, object]> }> = [];
 
   constructor(private readonly store: Store, private readonly time: TimeSource, private readonly log: Logger, private readonly opts: LedgerOptions = {}) {
     super();
@@ -210,6 +212,11 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
 
   batch(): Batch {
     return new Batch(this);
+  }
+
+  /** documents of `kind` that memory holds (a service's collection): a resync writes them again */
+  keepDocs(kind: string, items: () => Iterable<[string, object]>): void {
+    this.docSources.push({ kind, items });
   }
 
   /** metrics and the queue_log see each batch once, in commit order; a failing observer never stops a write */
@@ -284,8 +291,8 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   }
 
   /**
-   * After a store outage (Redis restarted, maybe empty): write the whole working state again, and
-   * remove calls the store still has that ended meanwhile. Queued behind the batches still waiting.
+   * After a store outage (Redis restarted, maybe empty): write the whole working state again (the
+   * services' documents included), and remove calls the store still has that ended meanwhile. Queued behind the batches still waiting.
    */
   resync(): Promise<void> {
     this.resyncing ??= this.rewrite().finally(() => { this.resyncing = undefined; });
@@ -316,6 +323,9 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     for (const [group, ids] of Object.entries(stored.queues)) {
       const mine = new Set(this.queues.get(group) ?? []);
       for (const id of ids) if (!mine.has(id)) ops.push({ op: 'dequeue', group, callId: id });
+    }
+    for (const src of this.docSources) {
+      for (const [id, doc] of src.items()) ops.push({ op: 'putDoc', kind: src.kind, id, doc: doc as Record<string, unknown> });
     }
     this.log.info({ attendants: this.attendants.size, calls: this.calls.size, removed: stored.calls.filter((c) => !this.calls.has(c.id)).length }, 'store resynchronised from memory');
     await this.enqueueWrite({ ops });

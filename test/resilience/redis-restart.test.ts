@@ -3,6 +3,7 @@
 // and are retried, the store is resynchronised from memory; a batch is never applied twice, even
 // when Redis applied it and the reply was lost (the writer's sequence in the guarded commit).
 import assert from 'node:assert/strict';
+import { hashPassword } from '../../lib/api/auth/passwords.ts';
 import { ManualTime } from '../../lib/clock.ts';
 import { Ledger } from '../../lib/calls/ledger.ts';
 import { silentLogger } from '../../lib/log.ts';
@@ -115,6 +116,40 @@ describe('resilience: Redis restarts', function () {
     await untilWritten(hh);
     await assertStoreMatchesMemory(hh);
     await until('the lease is held again (renewed every ttl/3)', async () => (await hh.store.leaseHolder('controller')) === hh.controller.lease.holder, 5000);
+  });
+
+  it('given wake-up calls, a DND, a message and a console session, when Redis restarts empty, then they are written back with the working state', async () => {
+    redis = await RedisServer.start({ persistent: false });
+    const password = 'resilience-pw-1';
+    h = await Harness.start({ config: { ...config(), users: [{ name: 'alice', role: 'operator', passwordHash: hashPassword(password), attendant: 'att1' }] }, redisUrl: redis.url });
+    const hh = h;
+    const ops = hh.switchboard.operations;
+    await ops.scheduleWakeup({ extension: '201', time: '07:30', daily: true }, 'att1');
+    await ops.setExtensionDnd('202', true, 'att1');
+    await ops.leaveMessage('203', 'call the desk', 'att1');
+    const login = await fetch(`http://127.0.0.1:${hh.controller.httpPort}/api/session/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'alice', password }),
+    });
+    assert.equal(login.status, 200);
+    const { token } = await login.json() as { token: string };
+    await hh.settle();
+    const kinds = ['wakeup', 'dnd', 'message', 'session'];
+    const docs = () => Promise.all(kinds.map((k) => hh.store.listDocs(k).catch(() => [])));
+    const before = await docs();
+    assert.deepEqual(before.map((d) => d.length), [1, 1, 1, 1]);
+
+    await redis!.restart();
+    for (let i = 0; i < 100 && (await docs()).some((d) => d.length === 0); i++) {
+      hh.time.advance(500);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await untilWritten(hh);
+    assert.deepEqual(await docs(), before);
+    // and a controller started on that store now serves the same token and the same bookings
+    await hh.restartController();
+    const me = await fetch(`http://127.0.0.1:${hh.controller.httpPort}/api/session`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(me.status, 200);
+    assert.equal((await hh.switchboard.operations.listWakeups()).length, 1);
   });
 
   it('given Redis applied a batch but its reply was lost, when the ledger retries it, then the statistics count it once', async () => {

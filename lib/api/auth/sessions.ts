@@ -106,11 +106,14 @@ export class Sessions extends EventEmitter<SessionEvents> {
       ...(user.attendant !== undefined ? { attendant: user.attendant } : {}),
     };
     this.sessions.set(sessionId, { principal, expiresAt });
-    this.write([{
-      op: 'putDoc', kind: SESSION_DOC_KIND, id: sessionId,
-      doc: { name: principal.name, role: principal.role, expiresAt, ...(principal.attendant !== undefined ? { attendant: principal.attendant } : {}) },
-    }]);
+    this.write([this.doc(principal)]);
     return { token, principal };
+  }
+
+  /** After the store came back (maybe emptied): every live session written again. */
+  rewrite(): void {
+    this.sweep();
+    this.write([...this.sessions.values()].map((x) => this.doc(x.principal)));
   }
 
   /** The principal of a live token, or undefined (unknown, malformed or expired). */
@@ -145,6 +148,14 @@ export class Sessions extends EventEmitter<SessionEvents> {
     return this.sessions.size;
   }
 
+  /** what is stored of a session: never the token */
+  private doc(p: Principal): StoreOp {
+    return {
+      op: 'putDoc', kind: SESSION_DOC_KIND, id: p.sessionId!,
+      doc: { name: p.name, role: p.role, expiresAt: p.expiresAt!, ...(p.attendant !== undefined ? { attendant: p.attendant } : {}) },
+    };
+  }
+
   /** a stored session as a principal, or undefined when it does not fit the configuration now */
   private storedPrincipal(id: string, doc: Record<string, unknown>): Principal | undefined {
     const { name, role, attendant, expiresAt } = doc;
@@ -158,7 +169,7 @@ export class Sessions extends EventEmitter<SessionEvents> {
   /** written through, in order; a failed write is logged (the session still works in this process) */
   private write(ops: StoreOp[]): void {
     const p = this.persistence;
-    if (!p) return;
+    if (!p || ops.length === 0) return;
     p.store.commit(ops).catch((err: unknown) => p.log.warn({ err }, 'session not written to the store: it ends with this process'));
   }
 

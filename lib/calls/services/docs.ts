@@ -9,7 +9,10 @@ import type { Batch } from '../ledger.ts';
 export class DocCollection<T extends object> {
   readonly items = new Map<string, T>();
 
-  constructor(private readonly ctx: CallContext, readonly kind: string, private readonly schema: z.ZodType<T>) {}
+  constructor(private readonly ctx: CallContext, readonly kind: string, private readonly schema: z.ZodType<T>) {
+    // an emptied Redis gets them back with the rest of the working state
+    ctx.ledger.keepDocs(kind, () => this.items.entries());
+  }
 
   /** the stored documents; one that does not read back as its type is logged and left out */
   async load(): Promise<void> {
