@@ -292,7 +292,8 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
 
   /**
    * After a store outage (Redis restarted, maybe empty): write the whole working state again (the
-   * services' documents included), and remove calls the store still has that ended meanwhile. Queued behind the batches still waiting.
+   * services' documents included), and remove calls the store still has that ended meanwhile.
+   * Queued behind the batches still waiting.
    */
   resync(): Promise<void> {
     this.resyncing ??= this.rewrite().finally(() => { this.resyncing = undefined; });

@@ -45,7 +45,7 @@ export class RetentionKeeper {
     for (const [kind, field] of KINDS) {
       const days = this.days[field];
       if (days <= 0 || this.stopped) continue;
-      const before = now - days * DAY_MS;
+      const before = Math.max(0, Math.floor(now - days * DAY_MS));
       try {
         removed[kind] = await this.store.trim(kind, before);
         if (removed[kind]! > 0) this.log.info({ kind, removed: removed[kind], before: new Date(before).toISOString() }, 'retention: trimmed');
