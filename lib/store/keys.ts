@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { MODES } from '../config.ts';
 import { ATTENDANT_STATES, CALL_STATES, GROUP_STATES } from '../domain/model.ts';
 import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogEntryInput } from '../domain/model.ts';
-import type { CommitGuard, StoreOp } from './store.ts';
+import { TRIM_KINDS, type CommitGuard, type StoreOp } from './store.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Errors: one class per case, each with a stable code the API maps to a status.
@@ -137,6 +137,7 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     throw new InvalidStoreIdError('key prefix', String(prefix));
   }
   const p = prefix;
+  const statsRoot = `${p}stats:`;
   return {
     prefix: p,
     attendant: (id) => `${p}attendant:${checkId('attendant', id)}`,
@@ -157,10 +158,10 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     claim: (callId) => `${p}claim:${checkId('call', callId)}`,
     log: `${p}log`,
     queueLog: `${p}queuelog`,
-    stats: (scope, intervalStart) => `${p}stats:${checkScope(scope)}:${checkInterval(intervalStart)}`,
-    statsIndex: (scope) => `${p}stats:${checkScope(scope)}:index`,
-    statsPrefix: (scope) => `${p}stats:${checkScope(scope)}:`,
-    statsRoot: `${p}stats:`,
+    stats: (scope, intervalStart) => `${statsRoot}${checkScope(scope)}:${checkInterval(intervalStart)}`,
+    statsIndex: (scope) => `${statsRoot}${checkScope(scope)}:index`,
+    statsPrefix: (scope) => `${statsRoot}${checkScope(scope)}:`,
+    statsRoot,
     doc: (kind, id) => `${p}doc:${checkId('document kind', kind)}:${checkId('document', id)}`,
     docs: (kind) => `${p}docs:${checkId('document kind', kind)}`,
     docPrefix: (kind) => `${p}doc:${checkId('document kind', kind)}:`,
@@ -506,7 +507,7 @@ export function checkRange(what: string, from: number, to: number): void {
 
 /** a trim's kind and cut-off: a known kind and a whole, non-negative ms epoch */
 export function checkTrim(kind: string, before: number): void {
-  if (kind !== 'log' && kind !== 'queueLog' && kind !== 'stats') throw new InvalidStoreOpError(`trim kind must be log, queueLog or stats, got ${kind}`);
+  if (!(TRIM_KINDS as readonly string[]).includes(kind)) throw new InvalidStoreOpError(`trim kind must be ${TRIM_KINDS.join(', ')}, got ${kind}`);
   if (!Number.isSafeInteger(before) || before < 0) throw new InvalidStoreOpError(`trim cut-off must be a non-negative integer ms epoch, got ${before}`);
 }
 

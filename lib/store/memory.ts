@@ -188,12 +188,8 @@ export class MemoryStore implements Store {
       return removed;
     }
     // both streams are kept in time order: what goes is a head
-    const list: Array<{ ms: number }> = kind === 'log' ? this.logEntries.map((e) => e.sid) : this.queueLines;
-    let n = 0;
-    while (n < list.length && list[n]!.ms < before) n++;
-    if (kind === 'log') this.logEntries.splice(0, n);
-    else this.queueLines.splice(0, n);
-    return n;
+    if (kind === 'log') return this.logEntries.splice(0, headBefore(this.logEntries, (e) => e.sid.ms, before)).length;
+    return this.queueLines.splice(0, headBefore(this.queueLines, (l) => l.ms, before)).length;
   }
 
   async getDoc(kind: string, id: string): Promise<Record<string, unknown> | null> {
@@ -337,4 +333,11 @@ export class MemoryStore implements Store {
         break;
     }
   }
+}
+
+/** how many entries at the head of a time-ordered list are older than `before` */
+function headBefore<T>(list: readonly T[], ms: (x: T) => number, before: number): number {
+  let n = 0;
+  while (n < list.length && ms(list[n]!) < before) n++;
+  return n;
 }

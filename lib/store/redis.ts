@@ -261,11 +261,6 @@ function encodeCommands(commands: Command[]): string[] {
 // ---------------------------------------------------------------------------------------------
 // Replies (RESP2 through sendCommand: strings, numbers, arrays, null)
 
-/** a key prefix as a SCAN pattern that matches it literally */
-function globEscape(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-}
-
 function isArray(reply: unknown): reply is unknown[] {
   return Array.isArray(reply);
 }
@@ -576,7 +571,8 @@ export class RedisStore implements Store {
       return n;
     }
     const suffix = 'index';
-    const pattern = `${globEscape(this.keys.statsRoot)}*:${suffix}`;
+    // a key prefix holds no glob character (storeKeys refuses them): it matches itself
+    const pattern = `${this.keys.statsRoot}*:${suffix}`;
     let removed = 0;
     let cursor = '0';
     do {
