@@ -172,7 +172,7 @@ describe('deployment kit: dialplan', () => {
       assert.ok(value(section(vm, ctx), box!), `${k}: mailbox ${v} in voicemail.conf`);
     }
     // every ${ATT_*} the dialplan reads is set globally, or on the channel by the dialplan or the controller
-    const setOnChannel = new Set(['ATT_CLASS', 'ATT_GROUP', 'ATT_FALLBACK_REASON', 'ATT_FB_DIAL', 'ATT_FB_MAILBOX', 'ATT_SOUND']);
+    const setOnChannel = new Set(['ATT_CLASS', 'ATT_GROUP', 'ATT_FALLBACK_REASON', 'ATT_FB_DIAL', 'ATT_FB_MAILBOX', 'ATT_SOUND', 'ATT_PAST_DND']);
     const text = readFileSync(at('dialplan/extensions_attendant.conf'), 'utf8');
     for (const m of text.matchAll(/\$\{(ATT_[A-Z_]+)\}/g)) {
       assert.ok(globals.has(m[1]!) || setOnChannel.has(m[1]!), `\${${m[1]}} is defined`);
@@ -231,10 +231,12 @@ describe('deployment kit: dialplan', () => {
 
   it('given the hotel DND Gosub, then it tests the device state the controller publishes and sends a DND\'d call to Stasis as class dnd with the extension', () => {
     const dnd = extensionOf(contexts.get('attendant-dnd')!, 's');
-    const test = dnd[0]!;
+    // what the controller dials (attendant-dial) goes past the check
+    assert.ok(dnd[0]!.app === 'GotoIf' && dnd[0]!.args.includes('${ATT_PAST_DND}') && dnd[0]!.args.endsWith('?free'), `${dnd[0]!.file}:${dnd[0]!.line}: skips the check past DND`);
+    const test = dnd[1]!;
     assert.equal(test.app, 'GotoIf');
     assert.ok(test.args.includes(`\${DEVICE_STATE(${dndDevice('${ARG1}')})}`) && test.args.includes('"BUSY"'), `${test.file}:${test.line}: tests ${dndDevice('<ext>')}`);
-    assert.equal(dnd[1]!.app, 'Return', 'a free extension returns at once');
+    assert.equal(dnd[2]!.app, 'Return', 'a free extension returns at once');
     const enter = dnd.flatMap(jumpsOf).find((j) => j.context === 'attendant-enter');
     assert.deepEqual([enter?.args?.[0], enter?.args?.[2]], [DND_CLASS, '${ARG1}']);
     assert.ok(example.classes.some((c) => c.id === DND_CLASS), 'config/example.yaml has the dnd class');
