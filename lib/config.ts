@@ -191,6 +191,9 @@ const configSchema = z.object({
     }).strict().optional(),
     // dialplan context used when a call leaves Stasis for an extension
     context: z.string().min(1).default('attendant-out'),
+    // where the controller rings a number an operator or a guest gave (transfers, consultations,
+    // wake-up calls): Local/<number>@<dialContext>, as a phone of the site would dial it
+    dialContext: z.string().regex(/^[A-Za-z0-9_.-]{1,79}$/, 'must be a dialplan context name').default('attendant-dial'),
   }).strict(),
   redis: z.object({ url: z.string().url().optional(), prefix: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/).default('att:') }).strict().default({ prefix: 'att:' }),
   http: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ host: '127.0.0.1', port: 8080 }),
@@ -202,7 +205,10 @@ const configSchema = z.object({
     recall: seconds.positive().default(30),
     park: seconds.positive().default(120),
     leaseTtl: seconds.positive().default(5),
-  }).strict().default({ absentAfter: 80, recall: 30, park: 120, leaseTtl: 5 }),
+    // a set that refused a presentation (busy, declined, failed) is not offered any call for this long,
+    // doubled for each refusal in a row up to 12 times as long: a busy phone never gets an INVITE storm
+    refusalBackoff: seconds.positive().max(600).default(5),
+  }).strict().default({ absentAfter: 80, recall: 30, park: 120, leaseTtl: 5, refusalBackoff: 5 }),
   // traffic statistics: T of the service level (answered within T seconds), and the zone days are counted in (busy hour)
   statistics: z.object({
     serviceTargetSeconds: seconds.default(20),

@@ -38,7 +38,12 @@ for (const [i, a] of config.attendants.entries()) {
   sim.setEndpoint(a.device, i === 0 ? { kind: 'manual' } : { kind: 'hangupAfter', answerAfterMs: 2_000 + i * 1_500, hangupAfterMs: 15_000 + i * 5_000 });
 }
 sim.setEndpoint('PJSIP/pstn', { kind: 'answer', afterMs: 0 });
-for (const ext of ['PJSIP/200', 'PJSIP/201', 'PJSIP/202', 'PJSIP/2000', 'PJSIP/bell']) sim.setEndpoint(ext, { kind: 'answer', afterMs: 3_000 });
+// the demo site's phones (asterisk-conf/pjsip_demo.conf): extension 200 is the endpoint ext200, and so on
+for (const number of ['200', '201', '202', '2000']) {
+  sim.setEndpoint(`PJSIP/ext${number}`, { kind: 'answer', afterMs: 3_000 });
+  sim.setExtension(number, `PJSIP/ext${number}`);
+}
+sim.setEndpoint('PJSIP/bell', { kind: 'answer', afterMs: 3_000 });
 
 const log = createLogger(values['log-level']!);
 const controller = await startController(config, { log, autoLogin: true, random });

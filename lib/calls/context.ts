@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AriPort } from '../asterisk/port.ts';
 import type { Config, GroupConfig, AttendantConfig } from '../config.ts';
 import type { TimeSource } from '../domain/clock.ts';
+import type { IdMaker } from './ids.ts';
 import type { Ledger } from './ledger.ts';
 
 export interface CallContext {
@@ -11,6 +12,8 @@ export interface CallContext {
   ledger: Ledger;
   time: TimeSource;
   log: Logger;
+  /** every channel and bridge id the controller chooses */
+  ids: IdMaker;
   /** seeded where runs must repeat (random hunting) */
   random: () => number;
   groupConfig(id: string): GroupConfig | undefined;

@@ -10,6 +10,7 @@ import { followRoute, overflowDecision, overflowDue } from '../domain/table.ts';
 import { groupMembers } from '../domain/group.ts';
 import type { AttendantDesk } from './attendants.ts';
 import { bestEffort, ensureBridge, type CallContext } from './context.ts';
+import { waitBridgeId } from './ids.ts';
 import type { Batch } from './ledger.ts';
 import type { CallBridging, Presenter } from './presenter.ts';
 import { SerialRunner } from './serial.ts';
@@ -22,8 +23,6 @@ export const ANNOUNCEMENT_CONTEXT = 'attendant-announcement';
 const DIVERT_ATTEMPTS = 4;
 const DIVERT_RETRY_MS = 1000;
 
-/** the group's holding bridge for waiting callers (the id is ours, so it is known before it exists) */
-const waitBridgeId = (groupId: string): string => `attendant-wait-${groupId}`;
 
 /** a 404 about the bridge itself (addChannel answers "Channel not found" too when the caller left) */
 function isMissingBridge(err: unknown): boolean {
@@ -191,7 +190,8 @@ export class Inbound implements CallBridging {
         return;
       }
       const g = ctx.groupConfig(current.group);
-      const bridgeId = `call-${call.id}`;
+      // a new bridge every time: the one of an earlier conversation may still be on its way out
+      const bridgeId = ctx.ids.callBridge('call', call.id);
       try {
         const make = ensureBridge(ctx, 'mixing', bridgeId);
         // a caller in a holding bridge (waiting with music, or held) is answered already: adding it to
@@ -202,6 +202,8 @@ export class Inbound implements CallBridging {
         await ctx.ari.addChannel(bridgeId, [call.id, leg]);
         const now = ctx.ledger.calls.get(call.id);
         if (now) {
+          // the bridge it was talking in before (rebuilt after it lost a side) is done
+          if (now.talkBridge && now.talkBridge !== bridgeId) bestEffort(ctx, 'destroy old call bridge', ctx.ari.destroyBridge(now.talkBridge), { callId: call.id });
           const next = { ...now, talkBridge: bridgeId };
           delete next.waitBridge;
           // a retrieved call came from its holding bridge: that bridge is done

@@ -1,8 +1,8 @@
 // Presentation: choose who rings for each waiting call (hunting), ring the attendant's set by
 // originating a leg into the app, and handle what the set does: answer (the hand-over), no answer
 // within the ring timeout, busy, offline; the absent timer stops a presentation too.
-import { randomInt } from 'node:crypto';
-import { anyEligible, huntWithRetry } from '../domain/group.ts';
+import { unansweredReason } from '../domain/causes.ts';
+import { anyEligible, huntWithRetry, refusalBackoffMs } from '../domain/group.ts';
 import { nextToPresent, presentationDelay, resolveClass, type PresentCandidate } from '../domain/presentation.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
@@ -20,10 +20,8 @@ export function setVariables(acfg: AttendantConfig | undefined): Record<string, 
   return acfg?.autoAnswer ? { 'PJSIP_HEADER(add,Call-Info)': ';answer-after=0', 'PJSIP_HEADER(add,Alert-Info)': 'info=alert-autoanswer' } : {};
 }
 
-/** Q.850 causes seen on unanswered legs */
-const CAUSE_NO_ANSWER = 19;
-const CAUSE_BUSY = 17;
-const CAUSE_ABSENT = 20;
+const NO_ONE: ReadonlySet<string> = new Set();
+
 
 interface Presentation {
   leg: string;
@@ -49,10 +47,10 @@ export interface CallBridging {
 export class Presenter {
   private readonly presentations = new Map<string, Presentation>();
   private readonly originateFailures = new Map<string, number>();
-  /** leg ids must not repeat across runs: a restarted controller would mistake the old leg's late events for its own */
-  private legSeq = randomInt(2 ** 40);
   /** a channel a set already has up, by attendant: the leg of that attendant's next presentation */
   private readonly offHookLegs = new Map<string, string>();
+  /** sets that refused presentations in a row (busy, declined, failed): left alone until `until` */
+  private readonly refusals = new Map<string, { inARow: number; until: number }>();
   private dispatchQueued = false;
   private paused = false;
   private recheck: { at: number; timer: TimerHandle } | undefined;
@@ -88,11 +86,17 @@ export class Presenter {
     const { ledger } = ctx;
     const now = ctx.time.now();
     let recheckAt: number | undefined;
+    const unavailable = this.backedOff(now);
     for (const group of ctx.config.groups) {
       const queue = ledger.queues.get(group.id);
       if (!queue?.length) continue;
+      // a set left alone after a refusal: look again when its back-off ends
+      for (const id of unavailable) {
+        const until = this.refusals.get(id)!.until;
+        if (group.members.includes(id) && (recheckAt === undefined || until < recheckAt)) recheckAt = until;
+      }
       // nobody free: skip the walk over the queue (with 10,000 callers waiting it cost every event that much)
-      if (!anyEligible({ members: group.members, attendants: ledger.attendants, group: group.id })) continue;
+      if (!anyEligible({ members: group.members, attendants: ledger.attendants, group: group.id, unavailable })) continue;
       const candidates = new Map<string, PresentCandidate>();
       for (const id of queue) {
         const c = ledger.calls.get(id);
@@ -107,7 +111,7 @@ export class Presenter {
         const call = ledger.calls.get(next.callId)!;
         const result = huntWithRetry({
           strategy: group.strategy, members: group.members, attendants: ledger.attendants, rrCursor,
-          exclude: new Set(call.refusedBy), random: ctx.random, group: group.id,
+          exclude: new Set(call.refusedBy), unavailable, random: ctx.random, group: group.id,
         });
         if (!result.targets.length) break;
         rrCursor = result.rrCursor;
@@ -116,6 +120,23 @@ export class Presenter {
       }
     }
     this.scheduleRecheck(recheckAt);
+  }
+
+  /** the sets in their refusal back-off now (an empty set most of the time: no allocation then) */
+  private backedOff(now: number): ReadonlySet<string> {
+    if (!this.refusals.size) return NO_ONE;
+    const out = new Set<string>();
+    for (const [id, r] of this.refusals) if (r.until > now) out.add(id);
+    return out;
+  }
+
+  /** a set refused a presentation: leave it alone for a while, longer after each refusal in a row */
+  private refused(attendantId: string, why: string): void {
+    const now = this.ctx.time.now();
+    const inARow = (this.refusals.get(attendantId)?.inARow ?? 0) + 1;
+    const waitMs = refusalBackoffMs(inARow, this.ctx.config.timers.refusalBackoff * 1000);
+    this.refusals.set(attendantId, { inARow, until: now + waitMs });
+    this.ctx.log.info({ attendant: attendantId, why, inARow, backoffMs: waitMs }, 'set refused a presentation; left alone for a while');
   }
 
   private scheduleRecheck(at: number | undefined): void {
@@ -159,7 +180,7 @@ export class Presenter {
     const legs: Presentation[] = [];
     for (const attendant of targets) {
       const offHook = this.offHookLegs.get(attendant);
-      const leg = offHook ?? `${call.id}-p${++this.legSeq}`;
+      const leg = offHook ?? ctx.ids.leg('p', call.id);
       const res = this.desk.apply(b, attendant, { type: 'present', callId: call.id, leg }, { callId: call.id });
       if (res instanceof Error) continue;
       if (offHook) this.offHookLegs.delete(attendant);
@@ -236,14 +257,15 @@ export class Presenter {
     const a = ctx.ledger.attendants.get(attendantId);
     if (!a) return;
     const ringingLeg = a.state === 'ringing' ? a.currentLeg : undefined;
-    if (ringingLeg) {
-      bestEffort(ctx, 'hang up leg of absent attendant', ctx.ari.hangup(ringingLeg, 'no_answer'), { leg: ringingLeg });
-      this.legEnded(ringingLeg, 'no-answer');
-    }
+    // absent while the set still rings (the timer runs only then), then that presentation ends
     const b = ctx.ledger.batch();
     const res = this.desk.apply(b, attendantId, { type: 'markAbsent', absentAfterMs: ctx.config.timers.absentAfter * 1000 });
     if (res instanceof Error) return;
     void ctx.ledger.commit(b).then(() => this.desk.publishDeviceStates([res]));
+    if (ringingLeg) {
+      bestEffort(ctx, 'hang up leg of absent attendant', ctx.ari.hangup(ringingLeg, 'no_answer'), { leg: ringingLeg });
+      this.legEnded(ringingLeg, 'no-answer');
+    }
   }
 
   /**
@@ -258,6 +280,7 @@ export class Presenter {
     p.closed = true;
     p.ringTimer?.cancel();
     this.presentations.delete(leg);
+    if (why === 'busy' || why === 'declined' || why === 'failed') this.refused(p.attendant, why);
     const b = ctx.ledger.batch();
     const att = this.desk.apply(b, p.attendant, why === 'no-answer' || why === 'declined' ? { type: 'noAnswer', callId: p.callId } : { type: 'callEnded', callId: p.callId }, { callId: p.callId });
     if (why === 'offline') this.desk.apply(b, p.attendant, { type: 'offline' });
@@ -289,7 +312,7 @@ export class Presenter {
   /** ChannelDestroyed of a leg that never entered Stasis: map the cause. */
   legDestroyed(leg: string, cause: number): void {
     if (!this.presentations.has(leg)) return;
-    this.legEnded(leg, cause === CAUSE_BUSY ? 'busy' : cause === CAUSE_ABSENT ? 'offline' : cause === CAUSE_NO_ANSWER ? 'no-answer' : 'declined');
+    this.legEnded(leg, unansweredReason(cause));
   }
 
   isPresentationLeg(leg: string): boolean {
@@ -319,6 +342,7 @@ export class Presenter {
     p.answered = true;
     p.ringTimer?.cancel();
     this.presentations.delete(leg);
+    this.refusals.delete(attendantId);
     const now = ctx.time.now();
     const b = ctx.ledger.batch();
     // the others lost the race, they did not refuse: no absent penalty

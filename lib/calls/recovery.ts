@@ -10,6 +10,7 @@ import type { BridgeInfo, ChannelInfo } from '../asterisk/port.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
 import { bestEffort } from './context.ts';
+import { callBridgeOf, legOf, waitBridgeId } from './ids.ts';
 import type { OpsDeps } from './ops/common.ts';
 import { holdingFailed, toHoldingBridge } from './ops/holding.ts';
 import type { SwitchboardOperations } from './operations.ts';
@@ -18,13 +19,9 @@ import { FEATURE_ARG } from './services/wakeup-phone.ts';
 /** the store document holding the startup time of the Asterisk last reconciled with */
 export const ASTERISK_DOC = { kind: 'asterisk', id: 'server' } as const;
 
-/** `<callId>-p<n>` (presentation), `-t<n>` (transfer), `-c<n>` (consultation): legs the controller originates for a call */
-const LEG_ID = /^(.+)-[ptc]\d+$/;
 /** bridges a handed-off pair may talk in: a consultation handed over, a blind transfer, the night bell */
-const PAIR_BRIDGE = /^(call|xfer|bell)-(.+)$/;
+const PAIR_BRIDGES: ReadonlySet<string> = new Set(['call', 'xfer', 'bell']);
 const RETRY_MS = [1000, 2000, 5000, 10_000, 30_000];
-/** states in which the call bridge `call-<id>` is in use */
-const TALKING: ReadonlySet<string> = new Set(['talking', 'consulting', 'conference']);
 
 export interface RecoveryDeps extends OpsDeps {
   operations: SwitchboardOperations;
@@ -208,7 +205,7 @@ export class Recovery {
           inbound.attendantLeft(call.leg);
           return 1;
         }
-        const bridge = view.bridges.get(call.talkBridge ?? `call-${call.id}`);
+        const bridge = call.talkBridge ? view.bridges.get(call.talkBridge) : undefined;
         if (bridge && bridge.channels.includes(call.id) && bridge.channels.includes(call.leg)) return 0;
         ctx.log.warn({ callId: call.id, bridge: call.talkBridge, why }, 'call bridge vanished or incomplete: bridging again');
         void inbound.connect(call, call.leg);
@@ -230,7 +227,7 @@ export class Recovery {
         }
         // the caller waits with music in its group's bridge (the one it joined, even after an overflow)
         const g = ctx.groupConfig(call.group);
-        const expected = call.waitBridge ?? `attendant-wait-${call.group}`;
+        const expected = call.waitBridge ?? waitBridgeId(call.group);
         if (g?.waiting === 'ringback' || where === expected) return 0;
         inbound.resumeWaiting(call);
         return 1;
@@ -263,7 +260,8 @@ export class Recovery {
     // handed-off pairs (their call ended as completed-transfer): watched again, or the survivor released
     const transferred = new Set<string>();
     for (const bridge of view.bridges.values()) {
-      const callId = PAIR_BRIDGE.exec(bridge.id)?.[2];
+      const owner = callBridgeOf(bridge.id);
+      const callId = owner && PAIR_BRIDGES.has(owner.kind) ? owner.callId : undefined;
       if (!callId || ctx.ledger.calls.has(callId) || inbound.isClosing(callId)) continue;
       const members = bridge.channels.filter((ch) => view.channels.has(ch));
       const leg = members.find((ch) => ch !== callId);
@@ -279,9 +277,10 @@ export class Recovery {
 
     for (const ch of view.channels.values()) {
       if (referenced.has(ch.id) || transferred.has(ch.id) || operations.isTransferred(ch.id) || inbound.isClosing(ch.id)) continue;
-      const legOf = LEG_ID.exec(ch.id)?.[1];
-      if (legOf !== undefined) {
-        if (inbound.isClosing(legOf)) continue; // its call's end releases it
+      const leg = legOf(ch.id);
+      // a supervisor's monitoring leg is the monitors' to release (SwitchboardOperations.reconcile)
+      if (leg !== undefined && leg.kind !== 'm') {
+        if (inbound.isClosing(leg.callId)) continue; // its call's end releases it
         // a leg of a call that ended, or of a previous run: nobody will ever answer for it
         report.orphans++;
         bestEffort(ctx, 'hang up orphan leg', ctx.ari.hangup(ch.id), { leg: ch.id });
@@ -300,12 +299,13 @@ export class Recovery {
 
     // call and hold bridges no call uses any more (a call bridge without its call is a pair, above)
     for (const bridge of view.bridges.values()) {
-      const m = /^(call|hold)-(.+)$/.exec(bridge.id);
-      if (!m) continue;
-      const call = ctx.ledger.calls.get(m[2]!);
-      if (!call && m[1] === 'call') continue;
-      const used = call && (m[1] === 'call' ? call.talkBridge === bridge.id || TALKING.has(call.state) : call.holdBridge === bridge.id);
-      if (used || inbound.isClosing(m[2]!)) continue;
+      const owner = callBridgeOf(bridge.id);
+      if (!owner || (owner.kind !== 'call' && owner.kind !== 'hold')) continue;
+      const call = ctx.ledger.calls.get(owner.callId);
+      if (!call && owner.kind === 'call') continue;
+      const used = call && (owner.kind === 'call' ? call.talkBridge === bridge.id : call.holdBridge === bridge.id);
+      // ARI steps in flight for the call may be making that very bridge
+      if (used || inbound.isClosing(owner.callId) || inbound.isBusy(owner.callId)) continue;
       report.orphans++;
       bestEffort(ctx, 'destroy leftover bridge', ctx.ari.destroyBridge(bridge.id), { bridge: bridge.id });
     }

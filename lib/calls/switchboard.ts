@@ -10,6 +10,7 @@ import type { AttendantRecord, Mode } from '../domain/model.ts';
 import type { Store } from '../store/store.ts';
 import { AttendantDesk } from './attendants.ts';
 import { bestEffort, type CallContext } from './context.ts';
+import { IdMaker } from './ids.ts';
 import { Inbound } from './inbound.ts';
 import { Ledger, type Change, type LedgerOptions } from './ledger.ts';
 import { PRESENT_ARG, Presenter } from './presenter.ts';
@@ -58,7 +59,7 @@ export class Switchboard {
     const groups = new Map(config.groups.map((g) => [g.id, g]));
     const attendants = new Map(config.attendants.map((a) => [a.id, a]));
     this.ctx = {
-      config, ari, time, ledger: this.ledger,
+      config, ari, time, ledger: this.ledger, ids: new IdMaker(),
       // decisions about a call name its group and attendant in the log
       log: withCallContext(log, (id) => this.ledger.calls.get(id)), random: deps.random ?? Math.random,
       groupConfig: (id) => groups.get(id),

@@ -16,9 +16,9 @@ export type AttendantEvent =
   | { type: 'present'; callId: string; leg: string }
   /** the presented call was picked up on `leg` (ringing → busy) */
   | { type: 'answer'; callId: string; leg: string }
-  /** the presentation timed out or was refused (ringing → idle, absent timer keeps running) */
+  /** the presentation timed out or was refused (ringing → idle; its ring time counts towards absent) */
   | { type: 'noAnswer'; callId: string }
-  /** the absent timer ran out (idle/ringing → absent); `absentAfterMs` is timer 76, 80 s by default */
+  /** the absent timer ran out while a presentation rang (ringing → absent); `absentAfterMs` is timer 76, 80 s by default */
   | { type: 'markAbsent'; absentAfterMs: number }
   /** any key pressed (absent → idle; otherwise only stops the absent timer) */
   | { type: 'action' }
@@ -81,21 +81,21 @@ export function canBePresented(att: AttendantRecord): boolean {
 }
 
 /**
- * Start of the absent timer: the first presentation left unanswered, or the presentation
- * ringing now. The timer runs only while the attendant is idle or ringing.
+ * Timer 76 (absent): it runs only while a presented call rings at the position unanswered. The ring
+ * time of presentations left unanswered adds up (`unansweredMs`) until the attendant answers or
+ * presses a key; time with nothing ringing does not count. This is that sum, now.
  */
-export function unansweredFrom(att: AttendantRecord): number | undefined {
-  if (att.state !== 'idle' && att.state !== 'ringing') return undefined;
-  return att.unansweredSince ?? (att.state === 'ringing' ? att.since : undefined);
+export function unansweredRingMs(att: AttendantRecord, now: number): number {
+  return (att.unansweredMs ?? 0) + (att.state === 'ringing' ? Math.max(0, now - att.since) : 0);
 }
 
-/** When markAbsent becomes valid (schedule the check then), or undefined when no absent timer runs. */
+/** When markAbsent becomes valid (schedule the check then), or undefined when no absent timer runs (nothing rings). */
 export function absentDue(att: AttendantRecord, absentAfterMs: number): number | undefined {
-  const from = unansweredFrom(att);
-  return from === undefined ? undefined : from + absentAfterMs;
+  if (att.state !== 'ringing') return undefined;
+  return att.since + Math.max(0, absentAfterMs - (att.unansweredMs ?? 0));
 }
 
-type OptionalKey = 'currentCall' | 'currentLeg' | 'loginUser' | 'loggedInAt' | 'offline' | 'unansweredSince';
+type OptionalKey = 'currentCall' | 'currentLeg' | 'loginUser' | 'loggedInAt' | 'offline' | 'unansweredMs';
 const CALL: readonly OptionalKey[] = ['currentCall', 'currentLeg'];
 
 function build(att: AttendantRecord, patch: Partial<AttendantRecord>, clear: readonly OptionalKey[]): AttendantRecord {
@@ -157,7 +157,7 @@ export function applyAttendantEvent(att: AttendantRecord, ev: AttendantEvent, no
         return new DomainError('already_logged_in', `attendant ${att.id} is already logged in`, { attendant: att.id, state: att.state });
       }
       const patch: Partial<AttendantRecord> = { groups: [...ev.groups], loggedInAt: now, callsTaken: 0, idleSince: 0 };
-      const clear: OptionalKey[] = [...CALL, 'unansweredSince'];
+      const clear: OptionalKey[] = [...CALL, 'unansweredMs'];
       if (ev.user !== undefined) patch.loginUser = ev.user;
       else clear.push('loginUser');
       // the login holds while the set is unregistered; `online` makes the attendant idle
@@ -168,7 +168,7 @@ export function applyAttendantEvent(att: AttendantRecord, ev: AttendantEvent, no
     case 'logout': {
       if (!isLoggedIn(att)) return { attendant: att };
       return moveTo(att, 'unplugged', now, 'logout', { groups: [], idleSince: 0 },
-        [...CALL, 'unansweredSince', 'loginUser', 'loggedInAt']);
+        [...CALL, 'unansweredMs', 'loginUser', 'loggedInAt']);
     }
 
     case 'present': {
@@ -181,32 +181,32 @@ export function applyAttendantEvent(att: AttendantRecord, ev: AttendantEvent, no
       if (att.state !== 'ringing') return invalid(att, ev);
       if (ev.callId !== att.currentCall) return wrongCall(att, ev, ev.callId);
       return moveTo(att, 'busy', now, 'answered',
-        { currentLeg: ev.leg, callsTaken: att.callsTaken + 1, idleSince: 0 }, ['unansweredSince']);
+        { currentLeg: ev.leg, callsTaken: att.callsTaken + 1, idleSince: 0 }, ['unansweredMs']);
     }
 
     case 'noAnswer': {
       if (att.state !== 'ringing') return invalid(att, ev);
       if (ev.callId !== att.currentCall) return wrongCall(att, ev, ev.callId);
-      // the absent timer counts from the first presentation left unanswered: `since` is when this one started ringing
+      // this presentation's ring time (from `since`) adds to the absent timer's
       return moveTo(att, 'idle', now, 'no answer',
-        { unansweredSince: att.unansweredSince ?? att.since, idleSince: keptIdleSince(att, now) }, CALL);
+        { unansweredMs: unansweredRingMs(att, now), idleSince: keptIdleSince(att, now) }, CALL);
     }
 
     case 'markAbsent': {
       if (att.state !== 'idle' && att.state !== 'ringing') return invalid(att, ev);
-      const from = unansweredFrom(att);
-      if (from === undefined || !(now - from >= ev.absentAfterMs)) {
+      const rung = unansweredRingMs(att, now);
+      if (att.state !== 'ringing' || !(rung >= ev.absentAfterMs)) {
         return new DomainError('not_due', `attendant ${att.id}: the absent timer has not run out`, {
-          attendant: att.id, state: att.state, due: from === undefined ? 'never' : from + ev.absentAfterMs,
+          attendant: att.id, state: att.state, due: absentDue(att, ev.absentAfterMs) ?? 'never',
         });
       }
       const seconds = Math.round(ev.absentAfterMs / 1000);
-      return moveTo(att, 'absent', now, `no answer for ${seconds} s`, { unansweredSince: from, idleSince: 0 }, CALL);
+      return moveTo(att, 'absent', now, `no answer for ${seconds} s`, { unansweredMs: rung, idleSince: 0 }, CALL);
     }
 
     case 'action': {
-      if (att.state === 'absent') return moveTo(att, 'idle', now, 'key pressed', { idleSince: now }, ['unansweredSince']);
-      return stay(att, {}, ['unansweredSince']);
+      if (att.state === 'absent') return moveTo(att, 'idle', now, 'key pressed', { idleSince: now }, ['unansweredMs']);
+      return stay(att, {}, ['unansweredMs']);
     }
 
     case 'callEnded': {
@@ -220,7 +220,7 @@ export function applyAttendantEvent(att: AttendantRecord, ev: AttendantEvent, no
     case 'busyOperation': {
       if (att.state !== 'idle') return invalid(att, ev);
       const patch: Partial<AttendantRecord> = { idleSince: 0 };
-      const clear: OptionalKey[] = ['unansweredSince'];
+      const clear: OptionalKey[] = ['unansweredMs'];
       if (ev.callId !== undefined) patch.currentCall = ev.callId;
       else clear.push('currentCall');
       if (ev.leg !== undefined) patch.currentLeg = ev.leg;
@@ -232,12 +232,12 @@ export function applyAttendantEvent(att: AttendantRecord, ev: AttendantEvent, no
       if (!ev.on) return att.state === 'dnd' ? moveTo(att, 'idle', now, 'do not disturb off', { idleSince: now }) : { attendant: att };
       if (att.state === 'dnd') return { attendant: att };
       if (att.state !== 'idle') return invalid(att, ev);
-      return moveTo(att, 'dnd', now, 'do not disturb', { idleSince: 0 }, ['unansweredSince']);
+      return moveTo(att, 'dnd', now, 'do not disturb', { idleSince: 0 }, ['unansweredMs']);
     }
 
     case 'offline': {
       // the login is kept so that `online` can put the attendant back to work
-      return moveTo(att, 'unplugged', now, 'offline', { offline: true, idleSince: 0 }, [...CALL, 'unansweredSince']);
+      return moveTo(att, 'unplugged', now, 'offline', { offline: true, idleSince: 0 }, [...CALL, 'unansweredMs']);
     }
 
     case 'online': {
@@ -272,8 +272,9 @@ export function attendantInconsistencies(att: AttendantRecord): string[] {
   if ((att.state === 'busy' || att.state === 'absent' || att.state === 'dnd' || att.state === 'unplugged') && att.idleSince !== 0) {
     problems.push(`${att.state} with an idle timer`);
   }
-  if (att.unansweredSince !== undefined && !['idle', 'ringing', 'absent'].includes(att.state)) problems.push(`${att.state} with an absent timer`);
-  if (att.state === 'absent' && att.unansweredSince === undefined) problems.push('absent without an unanswered presentation');
+  if (att.unansweredMs !== undefined && !['idle', 'ringing', 'absent'].includes(att.state)) problems.push(`${att.state} with an absent timer`);
+  if (att.state === 'absent' && att.unansweredMs === undefined) problems.push('absent without an unanswered presentation');
+  if (att.unansweredMs !== undefined && !(att.unansweredMs >= 0)) problems.push('negative unanswered ring time');
   if ((att.state === 'unplugged') !== (!loggedIn || att.offline === true)) problems.push(`${att.state} does not match logged in=${loggedIn} offline=${att.offline === true}`);
   if (!loggedIn && (att.groups.length > 0 || att.loginUser !== undefined)) problems.push('logged out but still in groups');
   if (att.callsTaken < 0) problems.push('negative calls taken');

@@ -45,6 +45,8 @@ export interface HuntInput {
   rrCursor: number;
   /** attendants that already refused (did not answer) this call */
   exclude: ReadonlySet<string>;
+  /** attendants that may not be rung for any call now (a set that just answered busy): never cleared by a retry */
+  unavailable?: ReadonlySet<string>;
   /** uniform in [0, 1), seeded by the caller so a hunt can be replayed */
   random: () => number;
   /** when set, only attendants logged in to this group (their `groups`) are eligible */
@@ -69,17 +71,26 @@ function eligible(input: HuntInput, exclude: ReadonlySet<string>): Candidate[] {
   const out: Candidate[] = [];
   input.members.forEach((id, index) => {
     const att = input.attendants.get(id);
-    if (att && att.state === 'idle' && !exclude.has(id) && servesGroup(att, input.group)) out.push({ id, index, att });
+    if (att && att.state === 'idle' && !exclude.has(id) && !input.unavailable?.has(id) && servesGroup(att, input.group)) out.push({ id, index, att });
   });
   return out;
 }
 
 /** Whether any member could be rung now (idle, serving the group), whatever the call: hunting is pointless otherwise. */
-export function anyEligible(input: Pick<HuntInput, 'members' | 'attendants' | 'group'>): boolean {
+export function anyEligible(input: Pick<HuntInput, 'members' | 'attendants' | 'group' | 'unavailable'>): boolean {
   return input.members.some((id) => {
     const att = input.attendants.get(id);
-    return att !== undefined && att.state === 'idle' && servesGroup(att, input.group);
+    return att !== undefined && att.state === 'idle' && !input.unavailable?.has(id) && servesGroup(att, input.group);
   });
+}
+
+/**
+ * How long a set that refused a presentation (SIP busy, decline, a failed ring) is left alone: `baseMs`
+ * after the first refusal, doubled for each refusal in a row, at most 12 times `baseMs`. Pure.
+ */
+export function refusalBackoffMs(refusalsInARow: number, baseMs: number): number {
+  if (!(refusalsInARow >= 1)) return 0;
+  return Math.min(baseMs * 2 ** Math.min(refusalsInARow - 1, 16), baseMs * 12);
 }
 
 /** The first candidate that `better` prefers over every other; ties keep the earlier (member order). */

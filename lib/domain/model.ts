@@ -35,8 +35,8 @@ export interface AttendantRecord {
   offline?: boolean;
   /** calls answered since login (fewest-calls hunting) */
   callsTaken: number;
-  /** ms epoch of the presentation not yet answered (absent timer) */
-  unansweredSince?: number;
+  /** ms of ring time of presentations left unanswered since the last answer or key press (absent timer 76; see unansweredRingMs) */
+  unansweredMs?: number;
 }
 
 /** in service: at least one member idle or busy; absent: the last working member went absent; unplugged: all unplugged. */

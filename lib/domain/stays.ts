@@ -1,13 +1,14 @@
 // Where a caller sits, from bridge enter / leave: the stays the holding time and the held time of
 // a call are measured from. Kept on the CallRecord, so a restart does not lose them. Pure.
 //
-// A bridge means, for call <id>:
-// - `hold-<id>` (holding): held time. The controller moves a caller there for hold, park, blind
+// A bridge means, for call <id> (the bridge kinds of ids.ts):
+// - a hold bridge of the call: held time. The controller moves a caller there for hold, park, blind
 //   transfer ringing and consultation, so any state with the caller in it counts as held.
-// - any other mixing bridge but `xfer-<id>`: talk with the call's attendant (`call-<id>`, and a
-//   conference the caller is part of). `xfer-<id>` is the caller with a transfer target: the call
-//   has left the attendants by then.
-// - anything else (the queue's `attendant-wait-<group>`): neither; waiting is counted by the queue.
+// - any other mixing bridge but the call's xfer bridge: talk with the call's attendant (its call
+//   bridge, and a conference the caller is part of). The xfer bridge is the caller with a transfer
+//   target: the call has left the attendants by then.
+// - anything else (the queue's wait bridge): neither; waiting is counted by the queue.
+import { isCallBridge } from './ids.ts';
 import type { BridgeStay, CallRecord, StayKind } from './model.ts';
 
 export type { BridgeStay, StayKind };
@@ -20,8 +21,8 @@ export interface BridgeRef {
 
 /** What staying in `bridge` is for call `callId`, or undefined when it is neither talk nor held. */
 export function stayKind(callId: string, bridge: BridgeRef): StayKind | undefined {
-  if (bridge.id === `hold-${callId}`) return 'held';
-  if (bridge.bridge_type === 'mixing' && bridge.id !== `xfer-${callId}`) return 'talk';
+  if (isCallBridge(bridge.id, 'hold', callId)) return 'held';
+  if (bridge.bridge_type === 'mixing' && !isCallBridge(bridge.id, 'xfer', callId)) return 'talk';
   return undefined;
 }
 

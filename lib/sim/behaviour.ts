@@ -12,6 +12,7 @@ export const behaviourSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('offline') }),
   z.object({ kind: z.literal('hangupAfter'), answerAfterMs: ms, hangupAfterMs: ms }),
   z.object({ kind: z.literal('random'), minMs: ms, maxMs: ms }),
+  z.object({ kind: z.literal('unallocated') }),
 ]);
 
 export const endpointBodySchema = z.intersection(behaviourSchema, z.object({ context: z.string().min(1).optional() }));

@@ -55,6 +55,11 @@ export class Simulator {
     if (before !== undefined && before !== ep.online) endpointChanged(this.core, name);
   }
 
+  /** the site's extension `number` rings `endpoint` when dialled through a Local channel (Local/<number>@<context>) */
+  setExtension(number: string, endpoint: string): void {
+    this.core.extensions.set(number, endpoint);
+  }
+
   removeEndpoint(name: string): boolean {
     return this.core.endpoints.delete(name);
   }

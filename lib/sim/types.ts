@@ -11,6 +11,7 @@ import type { TimeSource } from '../domain/clock.ts';
  *   a Local channel whose dialplan dials it ends with cause 20 (Subscriber absent)
  * - hangupAfter: answers after `answerAfterMs`, then hangs up (BYE) `hangupAfterMs` later
  * - random: answers after a seeded random delay in [minMs, maxMs]
+ * - unallocated: a Local channel to a number the dialplan does not have: ends at once with cause 1
  */
 export type Behaviour =
   | { kind: 'answer'; afterMs?: number; ring?: boolean }
@@ -19,7 +20,8 @@ export type Behaviour =
   | { kind: 'busy' }
   | { kind: 'offline' }
   | { kind: 'hangupAfter'; answerAfterMs: number; hangupAfterMs: number }
-  | { kind: 'random'; minMs: number; maxMs: number };
+  | { kind: 'random'; minMs: number; maxMs: number }
+  | { kind: 'unallocated' };
 
 /** Told when phone-side moments happen (the benchmark times presentations with it). */
 export interface SimProbe {

@@ -218,7 +218,7 @@ const attendantShape = {
   loggedInAt: num.optional(),
   offline: flag.optional(),
   callsTaken: num,
-  unansweredSince: num.optional(),
+  unansweredMs: num.optional(),
 } satisfies Shape<AttendantRecord>;
 
 const groupShape = {

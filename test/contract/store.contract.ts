@@ -48,7 +48,7 @@ const FULL_CALL: CallRecord = call('1712345678.42', {
 
 const FULL_ATTENDANT: AttendantRecord = attendant('att1', {
   state: 'busy', reason: 'answered', groups: ['reception', 'sales'], idleSince: T0 - MIN, currentCall: '1712345678.42',
-  currentLeg: 'leg-1', loginUser: 'alice', loggedInAt: T0 - 60 * MIN, offline: false, callsTaken: 12, unansweredSince: T0 + 0.25,
+  currentLeg: 'leg-1', loginUser: 'alice', loggedInAt: T0 - 60 * MIN, offline: false, callsTaken: 12, unansweredMs: 15_000.25,
 });
 
 function logEntry(time: number, over: Partial<LogEntryInput> = {}): LogEntryInput {
@@ -87,7 +87,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       it('given an attendant with every optional field, when written and then updated without them, then they read back absent', async () => {
         await store.commit([put(FULL_ATTENDANT)]);
         assert.deepEqual(await store.getAttendant('att1'), FULL_ATTENDANT);
-        const { currentCall: _c, currentLeg: _l, loginUser: _u, loggedInAt: _i, offline: _o, unansweredSince: _s, ...bare } = FULL_ATTENDANT;
+        const { currentCall: _c, currentLeg: _l, loginUser: _u, loggedInAt: _i, offline: _o, unansweredMs: _s, ...bare } = FULL_ATTENDANT;
         await store.commit([put({ ...bare, state: 'idle', idleSince: T0 })]);
         const back = await store.getAttendant('att1');
         assert.deepEqual(back, { ...bare, state: 'idle', idleSince: T0 });

@@ -97,6 +97,34 @@ describe('call distribution over ARI', function () {
     });
   });
 
+  describe('busy sets', () => {
+    it('given the only member\'s set answers busy, when 30 s pass, then it is offered the call a handful of times, 5 then 10 s apart, never in a loop', async () => {
+      h = await Harness.start({
+        config: { attendants: ATTENDANTS, groups: [{ id: 'operators', name: 'Operators', members: ['att1'], strategy: 'linear' }] },
+        endpoints: { 'PJSIP/att1': { kind: 'busy' } },
+      });
+      const caller = h.call();
+      const offers = () => h!.sim.originated().filter((o) => o.endpoint === 'PJSIP/att1').map((o) => o.at);
+      await h.until('offered once', () => offers().length === 1);
+      for (let t = 0; t < 30_000; t += 1_000) await h.advance(1_000);
+      const at = offers();
+      const gaps = at.slice(1).map((x, i) => x - at[i]!);
+      // time moves in 1 s steps here: each offer comes within the step its back-off ends in
+      assert.ok(gaps.length === 2 && gaps[0]! >= 5_000 && gaps[0]! <= 6_000 && gaps[1]! >= 10_000 && gaps[1]! <= 11_000, `offered at ${at.map((x) => x - at[0]!).join(', ')} ms`);
+      assert.equal(h.callRecord(caller)?.state, 'waiting', 'the caller still waits');
+    });
+
+    it('given the first set answers busy and the second is free, then the call goes to the second at once, and the busy set gets no other call meanwhile', async () => {
+      h = await Harness.start({ config: oneGroup('linear'), endpoints: { 'PJSIP/att1': { kind: 'busy' } } });
+      const first = h.call();
+      await h.until('att2 rings', () => h!.ringing('PJSIP/att2').length === 1);
+      assert.deepEqual(h.callRecord(first)?.refusedBy, ['att1']);
+      h.call();
+      await h.until('att3 rings the second call', () => h!.ringing('PJSIP/att3').length === 1);
+      assert.equal(h.sim.originated().filter((o) => o.endpoint === 'PJSIP/att1').length, 1, 'att1 is left alone after its busy');
+    });
+  });
+
   describe('ring timeout and absent', () => {
     it('given a 15 s ring timeout, when the first attendant does not answer, then the call moves to the next', async () => {
       h = await Harness.start({ config: oneGroup('linear') });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { Harness } from '../support/harness.ts';
 import { endTest, dialFeature, ERROR, featureOutcome, live, Observer, OK, phoneConfig, talkingTo } from '../support/phone.ts';
+import { isCallBridge } from '../../lib/calls/ids.ts';
 
 describe('feature codes from an attendant set', function () {
   this.timeout(20_000);
@@ -89,7 +90,8 @@ describe('feature codes from an attendant set', function () {
       h = await start();
       const caller = h.call();
       await h.until('att1 rings', () => h!.ringing('PJSIP/att1').length === 1);
-      await h.advance(80_000);
+      // the absent timer counts ringing only: 80 s of presentations left unanswered
+      for (let t = 0; t < 80_000; t += 5_000) await h.advance(5_000);
       await h.until('att1 absent', () => h!.attendant('att1').state === 'absent');
       h.sim.hangupCaller(caller);
       await h.until('call gone', () => !h!.callRecord(caller));
@@ -229,7 +231,7 @@ describe('feature codes from an attendant set', function () {
       await h.until('connected', () => h!.callRecord(caller)?.state === 'talking' && h!.callRecord(caller)?.talkBridge !== undefined);
       const rec = h.callRecord(caller)!;
       assert.deepEqual([rec.attendant, rec.leg, rec.parkSlot], ['att2', ch, undefined]);
-      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => b.id === `hold-${caller}`));
+      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b.id, 'hold', caller)));
       const log = await h.store.queryLog({ operator: 'att2' });
       assert.ok(log.some((e) => e.action === 'pickup' && e.callId === caller && e.detail?.slot === '1'), 'log.some((e) => e.action === \'pickup\' && e.callId === caller && e.detail?.slot === \'1\')');
       await h.switchboard.operations.hangup('att2', caller);

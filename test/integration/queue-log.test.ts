@@ -23,6 +23,8 @@ function config(file: string): HarnessOptions['config'] {
       { id: 'reception', name: 'Reception', members: ['att3'], strategy: 'linear' },
     ],
     queueLog: { file },
+    // absent after 15 s of unanswered ringing: att1 goes absent while C2 still rings it
+    timers: { absentAfter: 15 },
   };
 }
 

@@ -160,7 +160,7 @@ describe('hotel desk services over ARI', function () {
   });
 
   describe('wake-up calls', () => {
-    const wakeupLegs = (hh: Harness, ext: string) => hh.sim.originated().filter((o) => o.endpoint === `PJSIP/${ext}` && o.appArgs[0] === '@wakeup');
+    const wakeupLegs = (hh: Harness, ext: string) => hh.sim.originated().filter((o) => o.endpoint === `Local/${ext}@attendant-dial` && o.appArgs[0] === '@wakeup');
 
     async function ringAt(hh: Harness, at: number): Promise<void> {
       await hh.advance(at - hh.time.now());

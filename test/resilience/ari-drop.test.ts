@@ -8,6 +8,7 @@ import { destroyBridge } from '../../lib/sim/core/bridging.ts';
 import { Harness, ARI_PASSWORD, ARI_USER, type HarnessOptions } from '../support/harness.ts';
 import { ariCall } from '../support/sim-helpers.ts';
 import { assertEachCallEndedOnce, live, ringingLegsOf } from './support.ts';
+import { isCallBridge } from '../../lib/calls/ids.ts';
 
 function config(): HarnessOptions['config'] {
   return {
@@ -64,7 +65,7 @@ describe('resilience: the ARI WebSocket drops and comes back', function () {
     assert.equal(hh.sim.dropWebSocket(), 1);
     hh.sim.hangupCaller(gives);
     hh.sim.hangupCaller(leaves);
-    destroyBridge(hh.sim.core, hh.sim.core.bridges.get(`call-${kept}`)!);
+    destroyBridge(hh.sim.core, hh.sim.core.bridges.get([...hh.sim.core.bridges.keys()].find((id) => isCallBridge(id, 'call', kept))!)!);
 
     await hh.until('reconciled after the reconnect', () => reports.some((r) => r.why === 'reconnect'));
     await hh.settle();
@@ -78,10 +79,10 @@ describe('resilience: the ARI WebSocket drops and comes back', function () {
     assert.equal(hh.callRecord(gives), undefined);
     assert.equal(hh.callRecord(leaves), undefined);
     await hh.until('the lone attendant leg of the ended call is released', () => !live(hh.sim, leavesLeg));
-    await hh.until('its bridge is destroyed', () => !hh.sim.bridges().some((b) => b.id === `call-${leaves}`));
+    await hh.until('its bridge is destroyed', () => !hh.sim.bridges().some((b) => isCallBridge(b.id, 'call', leaves)));
     // the vanished bridge is made again around the same two sides
-    await hh.until('call bridge rebuilt', () => hh.sim.bridges().find((b) => b.id === `call-${kept}`)?.channels.length === 2);
-    assert.deepEqual(hh.sim.bridges().find((b) => b.id === `call-${kept}`)!.channels.sort(), [kept, keptLeg].sort());
+    await hh.until('call bridge rebuilt', () => hh.sim.bridges().find((b) => isCallBridge(b.id, 'call', kept))?.channels.length === 2);
+    assert.deepEqual(hh.sim.bridges().find((b) => isCallBridge(b.id, 'call', kept))!.channels.sort(), [kept, keptLeg].sort());
     assert.equal(hh.callRecord(kept)?.state, 'talking');
     // the ringing presentation is this run's own: it keeps ringing
     assert.deepEqual(ringingLegsOf(hh.sim, rings), [ringLeg]);

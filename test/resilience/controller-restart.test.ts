@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { ChildController, until } from '../support/child-controller.ts';
 import { assertEachCallEndedOnce, live, placeCall, ringingLegsOf, siteConfig, useChildSite } from './support.ts';
+import { isCallBridge } from '../../lib/calls/ids.ts';
 
 const REDIS_URL = process.env.REDIS_URL;
 
@@ -51,7 +52,7 @@ describe('resilience: the controller is killed in the middle of traffic and star
     }
     await until('c3 ringing in the store', async () => (await stored(c3))?.state === 'ringing');
     const [c4, c5, c6] = waiting as [string, string, string];
-    const bridgesBefore = site.sim.bridges().filter((b) => b.id === `call-${c1}` || b.id === `call-${c2}`).map((b) => ({ id: b.id, channels: [...b.channels].sort() }));
+    const bridgesBefore = site.sim.bridges().filter((b) => isCallBridge(b.id, 'call', c1) || isCallBridge(b.id, 'call', c2)).map((b) => ({ id: b.id, channels: [...b.channels].sort() }));
     assert.equal(bridgesBefore.length, 2);
 
     // killed just as one more caller arrives: its arrival may or may not have reached the site.store
@@ -70,7 +71,7 @@ describe('resilience: the controller is killed in the middle of traffic and star
     assert.equal(live(site.sim, oldLeg3), false, 'the old leg was hung up');
     assert.equal(deviceOf(newLeg3), deviceOf(oldLeg3));
     // talking calls are untouched: same bridges, same members, both sides still up
-    const bridgesAfter = site.sim.bridges().filter((b) => b.id === `call-${c1}` || b.id === `call-${c2}`).map((b) => ({ id: b.id, channels: [...b.channels].sort() }));
+    const bridgesAfter = site.sim.bridges().filter((b) => isCallBridge(b.id, 'call', c1) || isCallBridge(b.id, 'call', c2)).map((b) => ({ id: b.id, channels: [...b.channels].sort() }));
     assert.deepEqual(bridgesAfter, bridgesBefore);
     for (const ch of [c1, leg1, c2, leg2]) assert.equal(live(site.sim, ch), true, `${ch} still up`);
     assert.deepEqual([(await stored(c1))?.state, (await stored(c2))?.state], ['talking', 'talking']);

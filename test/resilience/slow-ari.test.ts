@@ -52,7 +52,9 @@ describe('resilience: a slow or failing Asterisk', function () {
     h = await Harness.start({ config: config(), ariRequestTimeout: 2, endpoints: { 'PJSIP/att1': { kind: 'offline' }, 'PJSIP/att2': { kind: 'offline' } } });
     const hh = h;
     const caller = hh.call();
-    await hh.until('sent to the fallback', () => sentTo(hh, caller) === '3000');
+    // a set whose presentation failed is left alone for refusalBackoff (5 s): the third try waits for it
+    const spent = await advanceUntil(hh, 'sent to the fallback', () => sentTo(hh, caller) === '3000');
+    assert.ok(spent >= 5000 && spent <= 15_000, `the fallback after the back-off of the failed sets (${spent} ms)`);
     assert.equal(hh.sim.requests().byRoute['POST /channels'], 3, 'three presentations tried');
     await hh.until('ended', () => hh.callRecord(caller) === undefined);
     assert.deepEqual(await assertEachCallEndedOnce(hh.store, [caller]), { [caller]: 'fallback' });

@@ -1,13 +1,15 @@
 // Consultation (enquiry) and three-way calls. The attendant's leg stays in the call bridge
-// `call-<id>` throughout; the caller moves to its holding bridge `hold-<id>` (music) while the
+// call bridge throughout; the caller moves to a holding bridge of its own (music) while the
 // attendant calls a third party (`<callId>-c<n>`, appArgs `@consult,<callId>`), who joins the call
 // bridge on answer. Swap moves the two parties between the bridges, conference puts all three in the
 // call bridge, split takes one aside again; complete and leave hand caller and third party over to
 // each other and free the attendant. The third party not answering within `timers.recall`, being
 // busy or hanging up brings the attendant back to the caller.
+import { unansweredReason } from '../../domain/causes.ts';
 import type { TimerHandle } from '../../domain/clock.ts';
 import type { CallRecord } from '../../domain/model.ts';
 import { bestEffort } from '../context.ts';
+import { dialString } from '../dialing.ts';
 import { OperationError } from '../operations-port.ts';
 import { CONSULT_FIELDS, requireOwnCall, type OpsDeps } from './common.ts';
 import type { Handoffs } from './handoff.ts';
@@ -15,13 +17,11 @@ import { openHoldingBridge } from './holding.ts';
 import type { Transfers } from './transfer.ts';
 
 export const CONSULT_ARG = '@consult';
-const CAUSE_BUSY = 17;
 
 type Why = 'busy' | 'no-answer' | 'failed' | 'hangup' | 'cancelled';
 
 export class Consults {
   private readonly ringTimers = new Map<string, TimerHandle>();
-  private seq = 0;
 
   constructor(private readonly o: OpsDeps, private readonly transfers: Transfers, private readonly handoffs: Handoffs) {}
 
@@ -31,8 +31,8 @@ export class Consults {
   async consult(attendantId: string, callId: string, target: string): Promise<void> {
     const call = this.talking(attendantId, callId);
     const number = this.transfers.resolveTarget(target);
-    const holdBridge = `hold-${callId}`;
-    const leg = `${callId}-c${++this.seq}`;
+    const holdBridge = this.o.ctx.ids.callBridge('hold', callId);
+    const leg = this.o.ctx.ids.leg('c', callId);
     // the record first: a caller hanging up during the move finds the consultation and ends it
     const next: CallRecord = { ...call, state: 'consulting', holdBridge, consultTarget: number, consultLeg: leg, consultAnswered: false, talkingTo: 'target' };
     await this.store(next, attendantId, 'consult', 'ringing', { target });
@@ -63,7 +63,7 @@ export class Consults {
       if (target === undefined) throw new OperationError('invalid_target', 'name the party to add to the call');
       this.talking(attendantId, callId);
       const number = this.transfers.resolveTarget(target);
-      const leg = `${callId}-c${++this.seq}`;
+      const leg = this.o.ctx.ids.leg('c', callId);
       // the caller stays with the attendant while the third party rings
       const next: CallRecord = { ...call, state: 'consulting', consultTarget: number, consultLeg: leg, consultAnswered: false, talkingTo: 'caller', joinOnAnswer: true };
       await this.store(next, attendantId, 'conference', 'ringing', { target });
@@ -100,7 +100,7 @@ export class Consults {
     if (party !== callId && party !== call.consultLeg) throw new OperationError('invalid_target', `"${party}" is not a party of call "${callId}"`);
     if (call.callerGone) throw new OperationError('invalid_state', `the caller of "${callId}" has hung up`);
     const aside = party === callId ? call.consultLeg : callId;
-    const holdBridge = `hold-${callId}`;
+    const holdBridge = this.o.ctx.ids.callBridge('hold', callId);
     const next: CallRecord = { ...call, state: 'consulting', holdBridge, talkingTo: party === callId ? 'caller' : 'target' };
     await this.recordThenMove(call, next, attendantId, 'split', next.talkingTo!, async () => {
       await openHoldingBridge(this.o, call, holdBridge);
@@ -189,7 +189,7 @@ export class Consults {
   /** ChannelDestroyed of a consultation leg that never answered. */
   legDestroyed(leg: string, cause: number): void {
     const call = this.byConsultLeg(leg);
-    if (call && !call.consultAnswered) void this.thirdPartyGone(call.id, leg, cause === CAUSE_BUSY ? 'busy' : 'no-answer');
+    if (call && !call.consultAnswered) void this.thirdPartyGone(call.id, leg, unansweredReason(cause) === 'busy' ? 'busy' : 'no-answer');
   }
 
   /** StasisEnd: the third party, the caller or the attendant's set left a consultation or three-way. True when handled. */
@@ -400,7 +400,7 @@ export class Consults {
     const acfg = ctx.attendantConfig(attendantId);
     const callerId = acfg?.extension ? `"${acfg.name.replace(/"/g, '')}" <${acfg.extension}>` : undefined;
     ctx.log.info({ callId: call.id, attendant: attendantId, target: number, leg }, call.joinOnAnswer ? 'three-way: calling third party' : 'consultation');
-    ctx.ari.originate({ endpoint: `PJSIP/${number}`, channelId: leg, appArgs: [CONSULT_ARG, call.id], timeout: ctx.config.timers.recall + 5, ...(callerId ? { callerId } : {}) })
+    ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: leg, appArgs: [CONSULT_ARG, call.id], timeout: ctx.config.timers.recall + 5, ...(callerId ? { callerId } : {}) })
       .catch((err: Error) => {
         ctx.log.warn({ callId: call.id, target: number, err: err.message }, 'consultation originate failed');
         void this.thirdPartyGone(call.id, leg, 'failed');

@@ -31,7 +31,7 @@ export class HoldSlots {
     if (slot > HOLD_SLOTS) throw new OperationError('slot_taken', `all ${HOLD_SLOTS} hold slots of "${attendantId}" are taken`);
 
     const now = ctx.time.now();
-    const holdBridge = `hold-${callId}`;
+    const holdBridge = ctx.ids.callBridge('hold', callId);
     const held: CallRecord = { ...call, state: 'held', slot, heldAt: now, holdBridge };
     delete held.leg;
     delete held.talkBridge;

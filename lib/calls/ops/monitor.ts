@@ -1,20 +1,21 @@
 // Monitoring (监听) for supervisors. The supervisor's set is rung (`<callId>-m<n>`, appArgs
 // `@monitor,<callId>,<mode>`); once it answers: listen = a snoop on the attendant's leg with
-// spy=both (both sides of the conversation) bridged with the supervisor in `mon-<session>`;
+// spy=both (both sides of the conversation) bridged with the supervisor in a monitoring bridge;
 // whisper = the same with whisper=out (the supervisor speaks to the attendant only); barge = the
 // supervisor joins the call bridge and all hear each other. A session ends when the supervisor
 // stops or hangs up, or when the attendant's leg leaves the conversation (hold, transfer, end).
 // The supervisor's position is busy meanwhile, so no call is presented to it.
+import { unansweredReason } from '../../domain/causes.ts';
 import type { TimerHandle } from '../../domain/clock.ts';
 import type { CallRecord } from '../../domain/model.ts';
 import { bestEffort } from '../context.ts';
 import { OperationError, type MonitorMode } from '../operations-port.ts';
 import { setVariables } from '../presenter.ts';
 import { requireAttendant, requireCall, type OpsDeps } from './common.ts';
+import { monitorBridgeId, monitorLegOf, snoopChannelId } from '../ids.ts';
 
 export const MONITOR_ARG = '@monitor';
 export const SNOOP_ARG = '@snoop';
-const MONITOR_LEG = /-m\d+$/;
 
 interface Session {
   /** the supervisor's leg, which is also the session id */
@@ -35,7 +36,6 @@ const CONVERSATION = new Set<CallRecord['state']>(['talking', 'consulting', 'con
 
 export class Monitors {
   private readonly sessions = new Map<string, Session>();
-  private seq = 0;
 
   constructor(private readonly o: OpsDeps) {
     o.ctx.ledger.on('change', (c) => { if (c.kind === 'call') this.callChanged(c.call); });
@@ -49,7 +49,7 @@ export class Monitors {
     if (call.attendant === supervisorId) throw new OperationError('invalid_target', 'a position does not monitor its own call');
     const b = ctx.ledger.batch();
     if (sup.state === 'absent') desk.apply(b, supervisorId, { type: 'action' });
-    const id = `${callId}-m${++this.seq}`;
+    const id = ctx.ids.leg('m', callId);
     const res = desk.apply(b, supervisorId, { type: 'busyOperation', callId, leg: id, operation: `monitor ${mode}` });
     if (res instanceof Error) throw new OperationError('invalid_state', `position "${supervisorId}" is ${sup.state}`);
     sup = res;
@@ -104,8 +104,8 @@ export class Monitors {
         if (s.mode === 'barge') {
           await ctx.ari.addChannel(talkBridge, [leg]);
         } else {
-          s.bridge = `mon-${leg}`;
-          s.snoop = `${leg}-s`;
+          s.bridge = monitorBridgeId(leg);
+          s.snoop = snoopChannelId(leg);
           await ctx.ari.createBridge('mixing', s.bridge, s.bridge);
           await ctx.ari.addChannel(s.bridge, [leg]);
           // spy on both directions of the attendant's leg; whisper=out speaks into what the attendant hears
@@ -139,13 +139,13 @@ export class Monitors {
   /** ChannelDestroyed of a supervisor leg that never answered */
   legDestroyed(leg: string, cause: number): void {
     const s = this.sessions.get(leg);
-    if (s && !s.answered) void this.end(s, cause === 17 ? 'busy' : 'no-answer', leg);
+    if (s && !s.answered) void this.end(s, unansweredReason(cause) === 'busy' ? 'busy' : 'no-answer', leg);
   }
 
   /** StasisEnd: the supervisor's leg or the snoop left; true when it was a monitoring channel */
   channelLeft(id: string): boolean {
     const s = this.sessions.get(id) ?? [...this.sessions.values()].find((x) => x.snoop === id);
-    if (!s) return MONITOR_LEG.test(id) || (id.endsWith('-s') && MONITOR_LEG.test(id.slice(0, -2)));
+    if (!s) return monitorLegOf(id) !== undefined;
     void this.end(s, s.id === id ? 'supervisor hung up' : 'call-ended', id);
     return true;
   }
@@ -156,9 +156,9 @@ export class Monitors {
     const b = ctx.ledger.batch();
     for (const a of ctx.ledger.attendants.values()) {
       const leg = a.currentLeg;
-      if (a.state !== 'busy' || !leg || !MONITOR_LEG.test(leg) || this.sessions.has(leg)) continue;
-      for (const id of [leg, `${leg}-s`]) if (live.has(id)) bestEffort(ctx, 'hang up monitor of a previous run', ctx.ari.hangup(id), { leg: id });
-      bestEffort(ctx, 'destroy monitor bridge of a previous run', ctx.ari.destroyBridge(`mon-${leg}`).catch(() => undefined));
+      if (a.state !== 'busy' || !leg || monitorLegOf(leg) !== leg || this.sessions.has(leg)) continue;
+      for (const id of [leg, snoopChannelId(leg)]) if (live.has(id)) bestEffort(ctx, 'hang up monitor of a previous run', ctx.ari.hangup(id), { leg: id });
+      bestEffort(ctx, 'destroy monitor bridge of a previous run', ctx.ari.destroyBridge(monitorBridgeId(leg)).catch(() => undefined));
       desk.apply(b, a.id, { type: 'callEnded' });
     }
     if (b.ops.length) void ctx.ledger.commit(b).then(() => desk.republishAll());

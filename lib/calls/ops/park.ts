@@ -29,7 +29,7 @@ export class ParkSlots {
     while (taken.has(slot)) slot++;
     if (slot > PARK_SLOTS) throw new OperationError('slot_taken', `all ${PARK_SLOTS} park slots are taken`);
     const now = ctx.time.now();
-    const holdBridge = `hold-${callId}`;
+    const holdBridge = ctx.ids.callBridge('hold', callId);
     const parked: CallRecord = { ...call, state: 'parked', parkSlot: slot, heldAt: now, holdBridge };
     delete parked.leg;
     delete parked.talkBridge;

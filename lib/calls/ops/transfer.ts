@@ -1,14 +1,15 @@
 // Blind transfer: the attendant names a number or a directory short code; the controller rings it
-// (`PJSIP/<number>`, appArgs `@transfer,<callId>`) while the caller hears music in a holding bridge,
+// through the dialplan (lib/calls/dialing.ts; appArgs `@transfer,<callId>`) while the caller hears music in a holding bridge,
 // and the attendant is free at once. The target answers: caller and target are bridged and the call
 // leaves the controller's charge (ended as completed-transfer; the pair is only watched so that
 // when one side hangs up the other and the bridge go too). Busy, unreachable or no answer within
 // `timers.recall`: the call comes back to the same attendant when idle, else to the group's queue
 // as class `recall`.
-import { randomInt } from 'node:crypto';
+import { unansweredReason } from '../../domain/causes.ts';
 import type { TimerHandle } from '../../domain/clock.ts';
 import type { CallRecord } from '../../domain/model.ts';
 import { bestEffort, ensureBridge } from '../context.ts';
+import { dialString } from '../dialing.ts';
 import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
 import { CONSULT_FIELDS, callerIdOf, requireOwnCall, type OpsDeps } from './common.ts';
@@ -17,12 +18,9 @@ import type { Handoffs } from './handoff.ts';
 import { holdingFailed, toHoldingBridge } from './holding.ts';
 
 export const TRANSFER_ARG = '@transfer';
-const CAUSE_BUSY = 17;
 
 export class Transfers {
   private readonly timers = new Map<string, TimerHandle>();
-  /** unique across runs, like presentation legs */
-  private seq = randomInt(2 ** 40);
 
   constructor(private readonly o: OpsDeps, private readonly handoffs: Handoffs) {}
 
@@ -41,8 +39,8 @@ export class Transfers {
     const call = requireOwnCall(this.o, attendantId, callId);
     if (call.state !== 'talking' || !call.leg) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
     const number = this.resolveTarget(target);
-    const holdBridge = `hold-${callId}`;
-    const transferLeg = `${callId}-t${++this.seq}`;
+    const holdBridge = ctx.ids.callBridge('hold', callId);
+    const transferLeg = ctx.ids.leg('t', callId);
     const next: CallRecord = { ...call, state: 'transferring', holdBridge, transferTarget: number, transferLeg };
     delete next.leg;
     delete next.talkBridge;
@@ -64,7 +62,7 @@ export class Transfers {
 
     this.armRecall(callId, transferLeg);
     try {
-      await ctx.ari.originate({ endpoint: `PJSIP/${number}`, channelId: transferLeg, appArgs: [TRANSFER_ARG, callId], callerId: callerIdOf(call), timeout: ctx.config.timers.recall + 5 });
+      await ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: transferLeg, appArgs: [TRANSFER_ARG, callId], callerId: callerIdOf(call), timeout: ctx.config.timers.recall + 5 });
     } catch (err) {
       ctx.log.warn({ callId, target: number, err: (err as Error).message }, 'transfer originate failed');
       this.failed(callId, transferLeg, 'failed');
@@ -130,7 +128,7 @@ export class Transfers {
     }
     this.timers.get(callId)?.cancel();
     this.timers.delete(callId);
-    const bridge = `xfer-${callId}`;
+    const bridge = ctx.ids.callBridge('xfer', callId);
     void this.o.inbound.serial.run(callId, async () => {
       const cur = ctx.ledger.calls.get(callId);
       if (cur?.state !== 'transferring' || cur.transferLeg !== leg) {
@@ -163,7 +161,7 @@ export class Transfers {
   /** ChannelDestroyed of a leg: a transfer leg that never answered (busy, unreachable, declined) */
   legDestroyed(leg: string, cause: number): void {
     const call = [...this.o.ctx.ledger.calls.values()].find((c) => c.transferLeg === leg && c.state === 'transferring');
-    if (call) this.failed(call.id, leg, cause === CAUSE_BUSY ? 'busy' : 'no-answer');
+    if (call) this.failed(call.id, leg, unansweredReason(cause) === 'busy' ? 'busy' : 'no-answer');
   }
 
   /** the target did not take the call: back to the same attendant, else to the group as a recall */

@@ -19,7 +19,6 @@ export class NightBell {
   private readonly ringing = new Map<string, string>();
   private readonly pauses: DueTimers;
   private stopped = false;
-  private seq = 0;
 
   constructor(private readonly o: OpsDeps, private readonly watchPair: (a: string, b: string, bridge: string) => void) {
     this.pauses = new DueTimers(o.ctx);
@@ -60,7 +59,7 @@ export class NightBell {
     b.log({ time: now, operator: 'system', action: 'night-bell', callId: call.id, numbers: [call.callerNumber], result: 'answered', detail: { group, leg } });
     void ctx.ledger.commit(b);
     inbound.finish(call.id, 'completed-transfer', 'answered at the night bell');
-    const bridge = `bell-${call.id}`;
+    const bridge = ctx.ids.callBridge('bell', call.id);
     this.watchPair(call.id, leg, bridge);
     ctx.log.info({ callId: call.id, group, leg }, 'night bell answered');
     void inbound.serial.run(call.id, async () => {
@@ -114,7 +113,7 @@ export class NightBell {
     const { ctx } = this.o;
     const first = this.waiting(group)[0]!;
     const now = ctx.time.now();
-    const leg = `bell-${group}-${now.toString(36)}-${++this.seq}`;
+    const leg = ctx.ids.channel(`bell-${group}`);
     this.ringing.set(group, leg);
     const b = ctx.ledger.batch().log({ time: now, operator: 'system', action: 'night-bell', callId: first.id, numbers: [first.callerNumber], result: 'ringing', detail: { group, device } });
     void ctx.ledger.commit(b);

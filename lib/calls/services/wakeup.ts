@@ -1,5 +1,5 @@
 // Wake-up calls: booked for a room at HH:MM site time, once or daily. At the time the controller
-// rings the room (`PJSIP/<ext>`, appArgs `@wakeup,<id>`); answered, it plays the announcement and
+// rings the room through the dialplan (lib/calls/dialing.ts, appArgs `@wakeup,<id>`); answered, it plays the announcement and
 // hangs up. Busy, no answer or a failure: it tries again `wakeup.retryAfter` later, `wakeup.attempts`
 // times in all; after the last, the desk is told by a `wakeup-failed` call (a Local channel
 // `<ext>@attendant-wakeup-alert` whose ;1 half waits for an operator like any caller, caller id the
@@ -7,8 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { siteTimezone, wakeupGroup } from '../../config.ts';
+import { unansweredReason } from '../../domain/causes.ts';
 import { nextWakeupAt, normaliseWakeupTime } from '../../domain/wakeup.ts';
 import { bestEffort, type CallContext } from '../context.ts';
+import { dialString } from '../dialing.ts';
 import type { Batch } from '../ledger.ts';
 import { OperationError, type WakeupCall } from '../operations-port.ts';
 import { DocCollection, DueTimers, EXTENSION } from './docs.ts';
@@ -17,8 +19,6 @@ export const WAKEUP_ARG = '@wakeup';
 export const WAKEUP_FAILED_CLASS = 'wakeup-failed';
 /** dialplan context of the alert a failed wake-up rings the desk with (dialplan/extensions_attendant.conf) */
 export const WAKEUP_ALERT_CONTEXT = 'attendant-wakeup-alert';
-const CAUSE_BUSY = 17;
-const CAUSE_NO_ANSWER = 19;
 /** the controller's own deadline after the originate timeout, should Asterisk's end of the leg never reach it */
 const GUARD_MS = 10_000;
 /** longest an answered room may take to hear the announcement before it is hung up anyway */
@@ -133,7 +133,7 @@ export class WakeupService {
   legDestroyed(leg: string, cause: number): void {
     if (this.playing.has(leg)) return;
     const rec = [...this.docs.items.values()].find((w) => w.status === 'ringing' && w.leg === leg);
-    if (rec) void this.outcome(rec.id, leg, cause === CAUSE_BUSY ? 'busy' : cause === CAUSE_NO_ANSWER ? 'no-answer' : 'failed');
+    if (rec) void this.outcome(rec.id, leg, wakeupOutcome(cause));
   }
 
   /** after a start or a reconnect: timers for every booking; an attempt a previous run left ringing is over */
@@ -167,7 +167,7 @@ export class WakeupService {
     const attempt = rec.attempts + 1;
     const now = ctx.time.now();
     // unique across days: a daily booking's attempt 1 comes back every morning
-    const leg = `${id}-a${attempt}-${now.toString(36)}`;
+    const leg = ctx.ids.channel(`${id}-a${attempt}`);
     const b = ctx.ledger.batch();
     this.docs.put(b, id, { ...rec, status: 'ringing', attempts: attempt, leg });
     b.log({ time: now, operator: 'system', action: 'wakeup-attempt', numbers: [rec.extension], result: 'ringing', detail: { wakeup: id, attempt: String(attempt) } });
@@ -178,7 +178,7 @@ export class WakeupService {
     await ctx.ledger.commit(b);
     ctx.log.info({ wakeup: id, extension: rec.extension, attempt }, 'wake-up call ringing');
     try {
-      await ctx.ari.originate({ endpoint: `PJSIP/${rec.extension}`, channelId: leg, appArgs: [WAKEUP_ARG, id], callerId: cfg.callerName, timeout: cfg.ringSeconds });
+      await ctx.ari.originate({ endpoint: dialString(ctx.config, rec.extension), channelId: leg, appArgs: [WAKEUP_ARG, id], callerId: cfg.callerName, timeout: cfg.ringSeconds });
     } catch (err) {
       ctx.log.warn({ wakeup: id, extension: rec.extension, err: (err as Error).message }, 'wake-up originate failed');
       await this.outcome(id, leg, 'failed');
@@ -238,7 +238,7 @@ export class WakeupService {
   private async alertDesk(rec: WakeupCall): Promise<void> {
     const { ctx } = this;
     const group = wakeupGroup(ctx.config);
-    const channelId = `${rec.id}-x${ctx.time.now().toString(36)}`;
+    const channelId = ctx.ids.channel(`${rec.id}-x`);
     try {
       await ctx.ari.originate({
         endpoint: `Local/${rec.extension}@${WAKEUP_ALERT_CONTEXT}`, channelId, appArgs: [WAKEUP_FAILED_CLASS, group, rec.extension],
@@ -250,4 +250,10 @@ export class WakeupService {
       await ctx.ledger.commit(b);
     }
   }
+}
+
+/** a room's try that ended unanswered: busy and no answer are retried as such, anything else failed */
+function wakeupOutcome(cause: number): 'busy' | 'no-answer' | 'failed' {
+  const why = unansweredReason(cause);
+  return why === 'busy' || why === 'no-answer' ? why : 'failed';
 }

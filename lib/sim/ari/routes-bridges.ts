@@ -35,16 +35,14 @@ function bridgeKind(type: string | undefined): BridgeKind {
   return flags.includes('holding') ? 'holding' : 'mixing';
 }
 
-function doCreate(core: SimCore, a: RouteArgs, withIdRoute: boolean): RouteResult {
+/**
+ * POST /bridges?bridgeId= and POST /bridges/{bridgeId}: as Asterisk 23 does it (res/ari/resource_bridges.c),
+ * an id whose bridge exists is refused with 409 on both routes, with or without a type: the swagger's
+ * "create or update" is not what the server does (fixture session-2.jsonl, scenario 14).
+ */
+function doCreate(core: SimCore, a: RouteArgs): RouteResult {
   const id = a.str('bridgeId');
-  const existing = id !== undefined ? core.bridges.get(id) : undefined;
-  if (existing) {
-    if (!withIdRoute) throw new AriError(409, `Bridge with id '${existing.id}' already exists`);
-    const name = a.str('name');
-    if (name && name !== existing.name) throw new AriError(500, 'Changing bridge name is not implemented');
-    if (a.str('type')) throw new AriError(500, 'Supplying a bridge type when updating a bridge is not allowed.');
-    return ok(existing.toJson());
-  }
+  if (id !== undefined && core.bridges.has(id)) throw new AriError(409, `Bridge with id '${id}' already exists`);
   return ok(createBridge(core, bridgeKind(a.str('type')), a.str('name') ?? '', id).toJson());
 }
 
@@ -63,13 +61,13 @@ export const bridgeRoutes: RouteSpec[] = [
     resource: R, path: '/bridges', method: 'POST', nickname: 'create', summary: 'Create a new bridge.', responseClass: 'Bridge',
     params: [createParams[0]!, queryParam('bridgeId', 'string', 'Unique ID to give to the bridge being created.'), createParams[1]!, createParams[2]!],
     errors: [{ code: 409, reason: 'Bridge with the same bridgeId already exists' }],
-    handle: (core, a) => doCreate(core, a, false),
+    handle: (core, a) => doCreate(core, a),
   },
   {
     resource: R, path: '/bridges/{bridgeId}', method: 'POST', nickname: 'createWithId', summary: 'Create a new bridge or updates an existing one.', responseClass: 'Bridge',
     params: [createParams[0]!, pathParam('bridgeId', 'Unique ID to give to the bridge being created.'), createParams[1]!, createParams[2]!],
     errors: [{ code: 409, reason: 'Bridge with the same bridgeId already exists' }],
-    handle: (core, a) => doCreate(core, a, true),
+    handle: (core, a) => doCreate(core, a),
   },
   {
     resource: R, path: '/bridges/{bridgeId}', method: 'GET', nickname: 'get', summary: 'Get bridge details.', responseClass: 'Bridge', params: [bridgeIdParam],

@@ -27,10 +27,11 @@ export function peerPass(core: SimCore, bridge: SimBridge): void {
   const members = bridge.membersDescending();
   if (members.length === 2) {
     const [a, b] = members as [SimChannel, SimChannel];
+    // a Local channel has no SIP Call-ID: its peer gets no BRIDGEPVTCALLID at all
     setVar(core, a, 'BRIDGEPEER', b.name);
-    setVar(core, a, 'BRIDGEPVTCALLID', b.protocolId);
+    if (b.protocolId) setVar(core, a, 'BRIDGEPVTCALLID', b.protocolId);
     setVar(core, b, 'BRIDGEPEER', a.name);
-    setVar(core, b, 'BRIDGEPVTCALLID', a.protocolId);
+    if (a.protocolId) setVar(core, b, 'BRIDGEPVTCALLID', a.protocolId);
     return;
   }
   for (const c of members) {

@@ -20,6 +20,7 @@ const CAUSE_TEXT: ReadonlyMap<number, string> = new Map([
 ]);
 
 export const CAUSE = {
+  unallocated: 1,
   normal: 16,
   busy: 17,
   noUserResponse: 18,

@@ -101,6 +101,14 @@ export function setVar(core: SimCore, ch: SimChannel, name: string, value: strin
   core.emit('ChannelVarset', () => ({ variable: name, value, channel: ch.toJson() }), about(ch));
 }
 
+/** a Dial event of a Local ;2 half ringing the phone behind a number: delivered for the caller, the phone as peer */
+export function emitPhoneDial(core: SimCore, phone: SimChannel, dialstatus: string): void {
+  const two = phone.dialledBy;
+  if (!two) return;
+  const dialstring = dialstatus === '' ? phone.dial?.dialstring ?? '' : '';
+  core.emit('Dial', () => ({ dialstatus, forward: '', dialstring, caller: two.toJson(), peer: phone.toJson() }), about(two));
+}
+
 /** a Dial event of an originate: no caller, the dialled channel as peer */
 export function emitDial(core: SimCore, peer: SimChannel, dialstatus: string): void {
   const dialstring = peer.dial?.dialstring ?? '';
@@ -127,7 +135,7 @@ export function emitRtpQos(core: SimCore, ch: SimChannel): void {
   for (const [name, make] of QOS_TEMPLATES) {
     const value = make(ssrc, tx);
     setVar(core, ch, name, value);
-    if (peer && peer.driver === 'PJSIP') setVar(core, peer, `${name}BRIDGED`, value);
+    if (peer && (peer.driver === 'PJSIP' || peer.driver === 'Local')) setVar(core, peer, `${name}BRIDGED`, value);
   }
 }
 

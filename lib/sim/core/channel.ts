@@ -100,6 +100,10 @@ export class SimChannel {
   dial: DialInfo | undefined;
   /** the other half of a Local channel pair */
   localPeer: SimChannel | undefined;
+  /** a Local ;2 half running the site's dialplan: the phone its Dial() rings */
+  dialled: SimChannel | undefined;
+  /** a phone rung by a Local ;2 half's Dial() (the app sees it only as the peer of Dial events) */
+  dialledBy: SimChannel | undefined;
   /** for a Snoop channel, the channel it listens to */
   snoopTarget: SimChannel | undefined;
   /** for a Snoop channel, the directions asked for (spy: what it hears, whisper: where it speaks) */

@@ -97,6 +97,13 @@ export class SimCore {
     }
   }
 
+  /**
+   * The site's dialplan as far as a Local channel sees it: extension number -> the endpoint behind it
+   * (`200` -> `PJSIP/ext200`). A number without an entry rings `PJSIP/<number>` when that endpoint
+   * exists (sites that name endpoints after extensions), else it is unallocated (cause 1).
+   */
+  readonly extensions = new Map<string, string>();
+
   setEndpoint(name: string, behaviour: Behaviour, context?: string): SimEndpoint {
     const existing = this.endpoints.get(name);
     if (existing) {

@@ -12,6 +12,10 @@ export class SimEndpoint {
   readonly technology: string;
   readonly resource: string;
   readonly channelIds = new Set<string>();
+  /** a Local target the site's dialplan resolves (no stand-in of its own) */
+  viaDialplan = false;
+  /** ... and the endpoint behind its number, when the site has the number */
+  target: SimEndpoint | undefined;
 
   constructor(
     readonly name: string,

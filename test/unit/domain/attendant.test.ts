@@ -17,7 +17,7 @@ function inState(state: AttendantState): AttendantRecord {
     case 'idle': return idle('op1');
     case 'ringing': return ringing('op1', 'c1', T0);
     case 'busy': return busy('op1', 'c1', T0);
-    case 'absent': return idle('op1', { state: 'absent', idleSince: 0, unansweredSince: T0 - ABSENT_AFTER });
+    case 'absent': return idle('op1', { state: 'absent', idleSince: 0, unansweredMs: ABSENT_AFTER });
     case 'dnd': return idle('op1', { state: 'dnd', idleSince: 0 });
     case 'unplugged': return loggedOut('op1');
   }
@@ -92,13 +92,13 @@ describe('attendant state machine', () => {
     });
 
     it('given a ringing attendant, when it answers, then it is busy on the answering leg, one more call taken, absent timer stopped', () => {
-      const before = frozen(ringing('op1', 'c1', T0, { callsTaken: 3, unansweredSince: T0 - 30 * SECOND }));
+      const before = frozen(ringing('op1', 'c1', T0, { callsTaken: 3, unansweredMs: 30 * SECOND }));
       const out = ok(applyAttendantEvent(before, { type: 'answer', callId: 'c1', leg: 'leg-answered' }, T0 + 4 * SECOND));
       assert.deepEqual(out.transition, { from: 'ringing', to: 'busy', at: T0 + 4 * SECOND, reason: 'answered' });
       assert.equal(out.attendant.callsTaken, 4);
       assert.equal(out.attendant.currentCall, 'c1');
       assert.equal(out.attendant.currentLeg, 'leg-answered');
-      assert.equal(out.attendant.unansweredSince, undefined);
+      assert.equal(out.attendant.unansweredMs, undefined);
       assert.equal(out.attendant.idleSince, 0);
     });
 
@@ -114,21 +114,20 @@ describe('attendant state machine', () => {
       }
     });
 
-    it('given a ringing attendant, when the presentation is not answered, then it is idle again with its old idle timer and the absent timer started at the presentation', () => {
+    it('given a ringing attendant, when the presentation is not answered, then it is idle again with its old idle timer and its ring time counted towards absent', () => {
       const presentedAt = T0 + 10 * SECOND;
       const before = frozen(ringing('op1', 'c1', presentedAt, { idleSince: T0 - 25 * SECOND }));
       const out = ok(applyAttendantEvent(before, { type: 'noAnswer', callId: 'c1' }, presentedAt + 15 * SECOND));
       assert.deepEqual(out.transition, { from: 'ringing', to: 'idle', at: presentedAt + 15 * SECOND, reason: 'no answer' });
       assert.equal(out.attendant.idleSince, T0 - 25 * SECOND, 'the idle timer does not restart');
-      assert.equal(out.attendant.unansweredSince, presentedAt);
+      assert.equal(out.attendant.unansweredMs, 15 * SECOND);
       assert.equal(out.attendant.currentCall, undefined);
       assert.equal(out.attendant.currentLeg, undefined);
     });
 
-    it('given an attendant that already missed a presentation, when it misses a second one, then the absent timer still counts from the first', () => {
-      const first = T0 - 40 * SECOND;
-      const out = ok(applyAttendantEvent(ringing('op1', 'c2', T0, { unansweredSince: first }), { type: 'noAnswer', callId: 'c2' }, T0 + 15 * SECOND));
-      assert.equal(out.attendant.unansweredSince, first);
+    it('given an attendant that already missed a presentation, when it misses a second one, then the ring times add up', () => {
+      const out = ok(applyAttendantEvent(ringing('op1', 'c2', T0, { unansweredMs: 15 * SECOND }), { type: 'noAnswer', callId: 'c2' }, T0 + 12 * SECOND));
+      assert.equal(out.attendant.unansweredMs, 27 * SECOND);
     });
 
     it('given a ringing attendant, when a no-answer names another call or arrives while not ringing, then it is refused', () => {
@@ -143,20 +142,29 @@ describe('attendant state machine', () => {
   });
 
   describe('absent (timer 76)', () => {
-    it('given an attendant that missed a presentation, when 80 s have passed since it, then the absent check is due and marks it absent', () => {
+    it('given an attendant that missed presentations, when the ring time of those and of the one ringing reaches 80 s, then the absent check is due and marks it absent', () => {
       const missed = ok(applyAttendantEvent(ringing('op1', 'c1', T0), { type: 'noAnswer', callId: 'c1' }, T0 + 15 * SECOND)).attendant;
-      const due = absentDue(missed, ABSENT_AFTER);
-      assert.equal(due, T0 + ABSENT_AFTER);
-      const out = ok(applyAttendantEvent(missed, { type: 'markAbsent', absentAfterMs: ABSENT_AFTER }, T0 + ABSENT_AFTER));
-      assert.deepEqual(out.transition, { from: 'idle', to: 'absent', at: T0 + ABSENT_AFTER, reason: 'no answer for 80 s' });
+      assert.equal(absentDue(missed, ABSENT_AFTER), undefined, 'no timer runs while nothing rings');
+      const again = ok(applyAttendantEvent(missed, { type: 'present', callId: 'c2', leg: 'l2' }, T0 + 10 * MINUTE)).attendant;
+      const due = absentDue(again, ABSENT_AFTER);
+      assert.equal(due, T0 + 10 * MINUTE + 65 * SECOND, 'the 15 s already rung count, the idle 10 minutes do not');
+      const out = ok(applyAttendantEvent(again, { type: 'markAbsent', absentAfterMs: ABSENT_AFTER }, due!));
+      assert.deepEqual(out.transition, { from: 'ringing', to: 'absent', at: due, reason: 'no answer for 80 s' });
       assert.equal(out.attendant.idleSince, 0);
+      assert.equal(out.attendant.unansweredMs, ABSENT_AFTER);
       assert.deepEqual(attendantInconsistencies(out.attendant), []);
     });
 
-    it('given an attendant that missed a presentation 79 s ago, when the absent check runs, then it is refused as not_due', () => {
-      const att = idle('op1', { unansweredSince: T0 });
-      const err = fails(applyAttendantEvent(att, { type: 'markAbsent', absentAfterMs: ABSENT_AFTER }, T0 + 79 * SECOND), 'not_due');
-      assert.equal(err.details.due, T0 + ABSENT_AFTER);
+    it('given an attendant that missed a presentation long ago and is idle, when the absent check runs, then it is refused as not_due: idle time never makes anyone absent', () => {
+      const att = idle('op1', { unansweredMs: 79 * SECOND });
+      const err = fails(applyAttendantEvent(att, { type: 'markAbsent', absentAfterMs: ABSENT_AFTER }, T0 + HOUR), 'not_due');
+      assert.equal(err.details.due, 'never');
+    });
+
+    it('given a ringing attendant that has rung 79 s unanswered in all, when the absent check runs, then it is refused as not_due with the time it is due', () => {
+      const att = ringing('op1', 'c1', T0, { unansweredMs: 60 * SECOND });
+      const err = fails(applyAttendantEvent(att, { type: 'markAbsent', absentAfterMs: ABSENT_AFTER }, T0 + 19 * SECOND), 'not_due');
+      assert.equal(err.details.due, T0 + 20 * SECOND);
     });
 
     it('given an idle attendant that missed nothing, when the absent check runs, then it is not due and no absent timer runs', () => {
@@ -171,7 +179,7 @@ describe('attendant state machine', () => {
       assert.equal(out.transition?.from, 'ringing');
       assert.equal(out.attendant.state, 'absent');
       assert.equal(out.attendant.currentCall, undefined);
-      assert.equal(out.attendant.unansweredSince, T0);
+      assert.equal(out.attendant.unansweredMs, ABSENT_AFTER);
     });
 
     it('given a busy, dnd or unplugged attendant, when the absent check runs, then it is refused and no absent timer runs', () => {
@@ -185,14 +193,14 @@ describe('attendant state machine', () => {
       const out = ok(applyAttendantEvent(frozen(inState('absent')), { type: 'action' }, T0 + 5 * MINUTE));
       assert.deepEqual(out.transition, { from: 'absent', to: 'idle', at: T0 + 5 * MINUTE, reason: 'key pressed' });
       assert.equal(out.attendant.idleSince, T0 + 5 * MINUTE);
-      assert.equal(out.attendant.unansweredSince, undefined);
+      assert.equal(out.attendant.unansweredMs, undefined);
     });
 
     it('given an idle attendant that missed a presentation, when it presses a key, then the absent timer stops without a transition', () => {
-      const out = ok(applyAttendantEvent(frozen(idle('op1', { unansweredSince: T0 })), { type: 'action' }, T0 + 30 * SECOND));
+      const out = ok(applyAttendantEvent(frozen(idle('op1', { unansweredMs: 15 * SECOND })), { type: 'action' }, T0 + 30 * SECOND));
       assert.equal(out.transition, undefined);
       assert.equal(out.attendant.state, 'idle');
-      assert.equal(out.attendant.unansweredSince, undefined);
+      assert.equal(out.attendant.unansweredMs, undefined);
       assert.equal(absentDue(out.attendant, ABSENT_AFTER), undefined);
     });
 
@@ -220,7 +228,7 @@ describe('attendant state machine', () => {
       const out = ok(applyAttendantEvent(before, { type: 'callEnded', callId: 'c1' }, T0 + 5 * SECOND));
       assert.deepEqual(out.transition, { from: 'ringing', to: 'idle', at: T0 + 5 * SECOND, reason: 'caller hung up before answer' });
       assert.equal(out.attendant.idleSince, T0 - MINUTE);
-      assert.equal(out.attendant.unansweredSince, undefined);
+      assert.equal(out.attendant.unansweredMs, undefined);
     });
 
     it('given a busy attendant, when another call ends, then it is refused as wrong_call', () => {
@@ -234,10 +242,10 @@ describe('attendant state machine', () => {
     });
 
     it('given an idle attendant, when it starts an outgoing call, then it is busy on it, and idle again when it ends', () => {
-      const out = ok(applyAttendantEvent(idle('op1', { unansweredSince: T0 }), { type: 'busyOperation', callId: 'out1', leg: 'leg-out', operation: 'outgoing call' }, T0 + SECOND));
+      const out = ok(applyAttendantEvent(idle('op1', { unansweredMs: 15 * SECOND }), { type: 'busyOperation', callId: 'out1', leg: 'leg-out', operation: 'outgoing call' }, T0 + SECOND));
       assert.deepEqual(out.transition, { from: 'idle', to: 'busy', at: T0 + SECOND, reason: 'outgoing call' });
       assert.equal(out.attendant.currentCall, 'out1');
-      assert.equal(out.attendant.unansweredSince, undefined, 'starting an operation is a key press');
+      assert.equal(out.attendant.unansweredMs, undefined, 'starting an operation is a key press');
       assert.equal(out.attendant.callsTaken, 0, 'only answered presentations count');
       const back = ok(applyAttendantEvent(out.attendant, { type: 'callEnded' }, T0 + MINUTE));
       assert.equal(back.attendant.state, 'idle');
@@ -260,10 +268,10 @@ describe('attendant state machine', () => {
 
   describe('do not disturb', () => {
     it('given an idle attendant, when it sets DND and later clears it, then it refuses presentations meanwhile and restarts its idle timer', () => {
-      const on = ok(applyAttendantEvent(idle('op1', { unansweredSince: T0 }), { type: 'dnd', on: true }, T0 + SECOND));
+      const on = ok(applyAttendantEvent(idle('op1', { unansweredMs: 15 * SECOND }), { type: 'dnd', on: true }, T0 + SECOND));
       assert.deepEqual(on.transition, { from: 'idle', to: 'dnd', at: T0 + SECOND, reason: 'do not disturb' });
       assert.equal(canBePresented(on.attendant), false);
-      assert.equal(on.attendant.unansweredSince, undefined);
+      assert.equal(on.attendant.unansweredMs, undefined);
       const off = ok(applyAttendantEvent(on.attendant, { type: 'dnd', on: false }, T0 + HOUR));
       assert.deepEqual(off.transition, { from: 'dnd', to: 'idle', at: T0 + HOUR, reason: 'do not disturb off' });
       assert.equal(off.attendant.idleSince, T0 + HOUR);

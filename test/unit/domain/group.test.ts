@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Strategy } from '../../../lib/config.ts';
 import { STRATEGIES } from '../../../lib/config.ts';
-import { anyEligible, groupMembers, groupState, hunt, huntWithRetry } from '../../../lib/domain/group.ts';
+import { anyEligible, groupMembers, groupState, hunt, huntWithRetry, refusalBackoffMs } from '../../../lib/domain/group.ts';
 import type { HuntInput } from '../../../lib/domain/group.ts';
 import type { AttendantRecord } from '../../../lib/domain/model.ts';
 import { SECOND, T0, busy, byId, idle, loggedOut, ringing, seeded } from './fixtures.ts';
@@ -21,7 +21,7 @@ function huntInput(strategy: Strategy, attendants: ReadonlyMap<string, Attendant
   return { strategy, members: MEMBERS, attendants, rrCursor: -1, exclude: new Set(), random: () => 0, ...fields };
 }
 
-const absent = (id: string) => idle(id, { state: 'absent', idleSince: 0, unansweredSince: T0 });
+const absent = (id: string) => idle(id, { state: 'absent', idleSince: 0, unansweredMs: 80_000 });
 const dnd = (id: string) => idle(id, { state: 'dnd', idleSince: 0 });
 
 describe('group state', () => {
@@ -252,6 +252,26 @@ describe('hunting', () => {
       const atts = byId(busy('op1', 'c1', T0), loggedOut('op2'), absent('op3'));
       const out = huntWithRetry(huntInput('ring-all', atts, { exclude: new Set(['op1']) }));
       assert.deepEqual(out, { targets: [], rrCursor: -1, exclusionsCleared: false });
+    });
+  });
+
+  describe('sets left alone after a refusal (busy)', () => {
+    it('given the only idle member just answered busy, when hunted with retry, then nobody rings: the retry never clears a back-off', () => {
+      const atts = byId(idle('op1', { idleSince: T0 }), loggedOut('op2'), loggedOut('op3'));
+      const input = huntInput('longest-idle', atts, { exclude: new Set(['op1']), unavailable: new Set(['op1']) });
+      assert.deepEqual(huntWithRetry(input), { targets: [], rrCursor: -1, exclusionsCleared: false });
+      assert.equal(anyEligible({ members: MEMBERS, attendants: atts, unavailable: new Set(['op1']) }), false);
+    });
+
+    it('given a member in back-off and another idle, when hunted, then the other rings, whatever the strategy', () => {
+      for (const strategy of STRATEGIES) {
+        const out = hunt(huntInput(strategy, manualExample(), { unavailable: new Set(['op1', 'op2']), random: seeded(3) }));
+        assert.deepEqual(out.targets, ['op3'], strategy);
+      }
+    });
+
+    it('given refusals in a row, then the back-off doubles from the base up to twelve times it', () => {
+      assert.deepEqual([0, 1, 2, 3, 4, 5, 9, 100].map((n) => refusalBackoffMs(n, 5 * SECOND) / SECOND), [0, 5, 10, 20, 40, 60, 60, 60]);
     });
   });
 });

@@ -264,7 +264,7 @@ describe('routing a new call', () => {
   });
 
   it('given the members absent or busy, when a call arrives, then it queues (one key press brings an absent attendant back)', () => {
-    const absent = idle('op1', { state: 'absent', idleSince: 0, unansweredSince: T0 });
+    const absent = idle('op1', { state: 'absent', idleSince: 0, unansweredMs: 80_000 });
     assert.equal(routeCall(input({ members: [absent, loggedOut('op2')] })).kind, 'queue');
     assert.equal(routeCall(input({ members: [busy('op1', 'c1', T0)] })).kind, 'queue');
   });

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { historyOf } from '../../../lib/calls/traffic-recorder.ts';
 import type { CallRecord } from '../../../lib/domain/model.ts';
+import { callBridgeId } from '../../../lib/domain/ids.ts';
 import { enterBridge, leaveBridge, openStay, stayKind } from '../../../lib/domain/stays.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const s = (sec: number): number => T0 + sec * 1000;
 const mixing = (id: string) => ({ id, bridge_type: 'mixing' });
 const holding = (id: string) => ({ id, bridge_type: 'holding' });
+// the ids the controller gives call c1's bridges (lib/calls/ids.ts)
+const CALL = callBridgeId('call', 'c1', 7);
+const HOLD = callBridgeId('hold', 'c1', 8);
 
 function call(fields: Partial<CallRecord> = {}): CallRecord {
   return {
@@ -16,31 +20,31 @@ function call(fields: Partial<CallRecord> = {}): CallRecord {
 }
 
 describe('bridge stays', () => {
-  it('given the bridges the controller uses, when classified, then hold-<id> is held, mixing bridges but xfer-<id> are talk, queue bridges neither', () => {
-    assert.equal(stayKind('c1', holding('hold-c1')), 'held');
-    assert.equal(stayKind('c1', mixing('call-c1')), 'talk');
+  it('given the bridges the controller uses, when classified, then its hold bridges are held, mixing bridges but its xfer bridges are talk, queue bridges neither', () => {
+    assert.equal(stayKind('c1', holding(HOLD)), 'held');
+    assert.equal(stayKind('c1', mixing(CALL)), 'talk');
     assert.equal(stayKind('c1', mixing('conf-c1')), 'talk', 'a conference the caller is in');
-    assert.equal(stayKind('c1', mixing('xfer-c1')), undefined, 'handed over to a transfer target');
+    assert.equal(stayKind('c1', mixing(callBridgeId('xfer', 'c1', 9))), undefined, 'handed over to a transfer target');
     assert.equal(stayKind('c1', holding('attendant-wait-operators')), undefined);
-    assert.equal(stayKind('c1', holding('hold-c2')), undefined, 'another call\'s holding bridge');
+    assert.equal(stayKind('c1', holding(callBridgeId('hold', 'c2', 10))), undefined, 'another call\'s holding bridge');
   });
 
   it('given talk, hold and retrieve, when the caller moves between bridges, then each stay opens on enter and closes on leave or on the next enter', () => {
     let c = call();
     c = leaveBridge(enterBridge(c, holding('attendant-wait-operators'), s(0)), 'attendant-wait-operators', s(5));
     assert.equal(c.stays, undefined, 'waiting in the queue is no stay');
-    c = enterBridge(c, mixing('call-c1'), s(5));
-    assert.deepEqual(openStay(c), { kind: 'talk', bridge: 'call-c1', start: s(5), attendant: 'att1' });
-    assert.equal(enterBridge(c, mixing('call-c1'), s(6)), c, 'a repeated enter changes nothing');
-    c = leaveBridge(c, 'call-c1', s(65));
-    c = enterBridge(c, holding('hold-c1'), s(65));
-    c = enterBridge({ ...c, attendant: 'att2' }, mixing('call-c1'), s(95)); // moved without a left event seen first
-    c = leaveBridge(c, 'hold-c1', s(95));
+    c = enterBridge(c, mixing(CALL), s(5));
+    assert.deepEqual(openStay(c), { kind: 'talk', bridge: CALL, start: s(5), attendant: 'att1' });
+    assert.equal(enterBridge(c, mixing(CALL), s(6)), c, 'a repeated enter changes nothing');
+    c = leaveBridge(c, CALL, s(65));
+    c = enterBridge(c, holding(HOLD), s(65));
+    c = enterBridge({ ...c, attendant: 'att2' }, mixing(CALL), s(95)); // moved without a left event seen first
+    c = leaveBridge(c, HOLD, s(95));
     assert.equal(leaveBridge(c, 'other', s(100)), c, 'leaving a bridge the caller is not in changes nothing');
     assert.deepEqual(c.stays, [
-      { kind: 'talk', bridge: 'call-c1', start: s(5), end: s(65), attendant: 'att1' },
-      { kind: 'held', bridge: 'hold-c1', start: s(65), end: s(95) },
-      { kind: 'talk', bridge: 'call-c1', start: s(95), attendant: 'att2' },
+      { kind: 'talk', bridge: CALL, start: s(5), end: s(65), attendant: 'att1' },
+      { kind: 'held', bridge: HOLD, start: s(65), end: s(95) },
+      { kind: 'talk', bridge: CALL, start: s(95), attendant: 'att2' },
     ]);
   });
 

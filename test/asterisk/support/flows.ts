@@ -1,0 +1,30 @@
+// Steps the flows of the real-Asterisk suite share: a caller answered by an attendant, and checks of
+// what the caller and the sets saw on the wire.
+import assert from 'node:assert/strict';
+import type { ApiCall, PhoneName, Site } from './site.ts';
+import { until } from './site.ts';
+import { SippCaller, type CallerOptions } from './sipp.ts';
+
+export interface Answered {
+  caller: SippCaller;
+  call: ApiCall;
+  /** when the set answered (ms epoch) */
+  at: number;
+}
+
+/** a caller from the trunk, presented to `set` and answered there; the call is talking */
+export async function answeredCall(s: Site, set: PhoneName, opts: CallerOptions = {}): Promise<Answered> {
+  const t0 = Date.now();
+  const before = s.phones[set].answered().length;
+  const caller = await SippCaller.dial(opts);
+  await until(`${set} answered the call from ${caller.number}`, () => s.phones[set].answered().length > before);
+  const call = await s.callOf(caller.number);
+  await s.callInState(call.id, 'talking');
+  return { caller, call: (await s.call(call.id))!, at: Math.max(t0, s.phones[set].answered().at(-1)!.t) };
+}
+
+/** the caller is still connected (answered, nobody hung up) and its call still in the controller */
+export async function assertCallerConnected(s: Site, a: Answered, why: string): Promise<void> {
+  assert.ok(a.caller.connected(), `${why}: the caller is still in the call (hung up at ${a.caller.hungUpAt()}, released at ${a.caller.releasedAt()})`);
+  assert.ok((await s.asterisk.channels()).some((c) => c.id === a.call.id), `${why}: the caller's channel is up in Asterisk`);
+}
