@@ -55,7 +55,7 @@ export class SwitchboardOperations implements Operations {
   }
 
   park(attendantId: string, callId: string): Promise<{ slot: number }> {
-    return this.parks.park(attendantId, callId);
+    return this.whenSettled(callId, () => this.parks.park(attendantId, callId));
   }
 
   pickupParked(attendantId: string, slot: number): Promise<string> {
@@ -64,39 +64,39 @@ export class SwitchboardOperations implements Operations {
 
   /** `accepted`: told when the transfer is decided, before the attendant's leg goes (the set's transfer key) */
   blindTransfer(attendantId: string, callId: string, target: string, accepted?: () => Promise<void>): Promise<void> {
-    return this.transfers.blindTransfer(attendantId, callId, target, accepted);
+    return this.whenSettled(callId, () => this.transfers.blindTransfer(attendantId, callId, target, accepted));
   }
 
   consult(attendantId: string, callId: string, target: string): Promise<void> {
-    return this.consults.consult(attendantId, callId, target);
+    return this.whenSettled(callId, () => this.consults.consult(attendantId, callId, target));
   }
 
   completeTransfer(attendantId: string, callId: string): Promise<void> {
-    return this.consults.complete(attendantId, callId);
+    return this.whenSettled(callId, () => this.consults.complete(attendantId, callId));
   }
 
   cancelConsult(attendantId: string, callId: string): Promise<void> {
-    return this.consults.cancel(attendantId, callId);
+    return this.whenSettled(callId, () => this.consults.cancel(attendantId, callId));
   }
 
   swap(attendantId: string, callId: string): Promise<void> {
-    return this.consults.swap(attendantId, callId);
+    return this.whenSettled(callId, () => this.consults.swap(attendantId, callId));
   }
 
   conference(attendantId: string, callId: string, target?: string): Promise<void> {
-    return this.consults.conference(attendantId, callId, target);
+    return this.whenSettled(callId, () => this.consults.conference(attendantId, callId, target));
   }
 
   split(attendantId: string, callId: string, party: string): Promise<void> {
-    return this.consults.split(attendantId, callId, party);
+    return this.whenSettled(callId, () => this.consults.split(attendantId, callId, party));
   }
 
   leaveConference(attendantId: string, callId: string): Promise<void> {
-    return this.consults.leave(attendantId, callId);
+    return this.whenSettled(callId, () => this.consults.leave(attendantId, callId));
   }
 
   monitor(supervisorId: string, callId: string, mode: MonitorMode): Promise<{ sessionId: string }> {
-    return this.monitors.monitor(supervisorId, callId, mode);
+    return this.whenSettled(callId, () => this.monitors.monitor(supervisorId, callId, mode));
   }
 
   stopMonitor(supervisorId: string, sessionId: string): Promise<void> {
@@ -155,11 +155,20 @@ export class SwitchboardOperations implements Operations {
   }
 
   hold(attendantId: string, callId: string): Promise<{ slot: number }> {
-    return this.holds.hold(attendantId, callId);
+    return this.whenSettled(callId, () => this.holds.hold(attendantId, callId));
   }
 
   retrieve(attendantId: string, slot: number): Promise<string> {
     return this.holds.retrieve(attendantId, slot);
+  }
+
+  /**
+   * An operation on a call whose ARI steps are still running (the answer's bridging, a move) waits for
+   * them and then sees the call as they left it; with none in flight it starts in this very turn.
+   */
+  private whenSettled<T>(callId: string, op: () => Promise<T>): Promise<T> {
+    const serial = this.o.inbound.serial;
+    return serial.has(callId) ? serial.settled(callId).then(op) : op();
   }
 
   /** timers again after a restart or reconnect */

@@ -14,10 +14,20 @@ import type { Batch } from './ledger.ts';
 /** first appArgs word of a leg the controller originates to present a call */
 export const PRESENT_ARG = '@present';
 
-/** Channel variables for a leg ringing an attendant's set: auto-answer headers for sets configured so. */
-export function setVariables(acfg: AttendantConfig | undefined): Record<string, string> {
-  // intercom presentation: the set answers by itself on these headers (Polycom/Yealink/Snom variants)
-  return acfg?.autoAnswer ? { 'PJSIP_HEADER(add,Call-Info)': ';answer-after=0', 'PJSIP_HEADER(add,Alert-Info)': 'info=alert-autoanswer' } : {};
+/** the dialplan function that makes a set's REFER (its transfer key) come to the app (Asterisk 20.13 / 21.8 / 22.3+) */
+export const TRANSFER_HANDLING = 'PJSIP_TRANSFER_HANDLING()';
+
+/**
+ * Channel variables for a leg ringing an attendant's set, set as it is originated (before the set
+ * rings, so there is no window where its transfer key would act on its own): auto-answer headers
+ * for sets configured so, and the transfer key's REFER handed to the app (`phone.transferKey`).
+ */
+export function setVariables(acfg: AttendantConfig | undefined, transferKey: boolean): Record<string, string> {
+  return {
+    // intercom presentation: the set answers by itself on these headers (Polycom/Yealink/Snom variants)
+    ...(acfg?.autoAnswer ? { 'PJSIP_HEADER(add,Call-Info)': ';answer-after=0', 'PJSIP_HEADER(add,Alert-Info)': 'info=alert-autoanswer' } : {}),
+    ...(transferKey ? { [TRANSFER_HANDLING]: 'ari-only' } : {}),
+  };
 }
 
 const NO_ONE: ReadonlySet<string> = new Set();
@@ -219,7 +229,7 @@ export class Presenter {
     const acfg = ctx.attendantConfig(p.attendant);
     const device = ctx.ledger.attendants.get(p.attendant)?.device ?? acfg?.device;
     if (!device || p.closed) return;
-    const variables = setVariables(acfg);
+    const variables = setVariables(acfg, ctx.config.phone.transferKey);
     const callerId = call.callerName ? `"${call.callerName.replace(/"/g, '')}" <${call.callerNumber}>` : call.callerNumber;
     try {
       await ctx.ari.originate({

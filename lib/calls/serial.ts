@@ -12,6 +12,11 @@ export class SerialRunner {
     return next;
   }
 
+  /** resolves once the steps queued for this key so far are done (however they ended) */
+  settled(key: string): Promise<void> {
+    return this.tails.get(key) ?? Promise.resolve();
+  }
+
   /** true while steps for this key are queued or running */
   has(key: string): boolean {
     return this.tails.has(key);

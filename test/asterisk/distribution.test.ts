@@ -84,7 +84,7 @@ describe('real Asterisk: no answer, busy, abandon', () => {
     await s.startController(siteConfig({ strategy: 'linear', members: ['att1', 'att2'], ringTimeout: 2, absentAfter: 3 }), ['att1', 'att2']);
     await s.phone('att1', { kind: 'ringing' });
     const t0 = Date.now();
-    const first = await answeredCall(s, 'att2', { talkMs: 1500 });
+    const first = await answeredCall(s, 'att2', { talkMs: 4000 });
     assert.equal(s.phones.att1.offers(t0).length, 1, 'att1 was offered the call first');
     assert.equal(s.phones.att1.cancels(t0).length, 1, 'and cancelled after the ring timeout');
     assert.ok(first.at - t0 >= 1900, `att2 answered after the ring timeout (${first.at - t0} ms)`);
@@ -92,7 +92,7 @@ describe('real Asterisk: no answer, busy, abandon', () => {
     await until('att2 idle', async () => (await s.attendant('att2')).state === 'idle');
     // att1 has rung 2 s unanswered; the next call makes it absent after 1 s more of ringing
     const t1 = Date.now();
-    await answeredCall(s, 'att2', { talkMs: 1000 });
+    await answeredCall(s, 'att2', { talkMs: 4000 });
     assert.equal((await s.attendant('att1')).state, 'absent');
     const rang = s.phones.att1.cancels(t1)[0]!.t - s.phones.att1.offers(t1)[0]!.t;
     assert.ok(rang >= 800 && rang < 1900, `att1 rang ${rang} ms before it went absent (absentAfter 3 s, 2 s already rung)`);
@@ -132,7 +132,7 @@ describe('real Asterisk: overflow, modes and the fallback', () => {
     }), ['att1', 'att3']);
     await s.phone('att1', { kind: 'ringing' });
     const t0 = Date.now();
-    const a = await answeredCall(s, 'att3', { talkMs: 1000 });
+    const a = await answeredCall(s, 'att3', { talkMs: 5000 });
     assert.ok(a.at - t0 >= 1900, `att3 answered after the overflow wait (${a.at - t0} ms)`);
     assert.equal(s.phones.att1.cancels(t0).length, 1, 'att1 stops ringing when the call leaves its group');
   });

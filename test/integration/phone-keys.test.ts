@@ -381,13 +381,16 @@ describe('the attendant set during a call', function () {
     it('given the recorded ari-only REFER (refer-transfer.jsonl), then the set sees the same ChannelTransfer sequence from the controller', async function () {
       if (!fixtureAvailable('refer-transfer.jsonl')) this.skip();
       const recorded = loadSession('refer-transfer.jsonl', 'refer').records.flatMap((r) => (r.kind === 'event' && r.event.type === 'ChannelTransfer' ? [r.event.state as string | undefined] : []));
-      const recordedRest = loadSession('refer-transfer.jsonl', 'refer').records.flatMap((r) => (r.kind === 'rest' && /variable|transfer_progress/.test(r.path) ? [r.path.replace(/\/channels\/[^/]+\//, '/channels/{set}/')] : []));
+      // the recording's app set PJSIP_TRANSFER_HANDLING() after the answer; the controller gives it with the
+      // originate (the simulator's pressTransfer refuses a leg without ari-only), so only the progress reports compare
+      const recordedRest = loadSession('refer-transfer.jsonl', 'refer').records.flatMap((r) => (r.kind === 'rest' && /transfer_progress/.test(r.path) ? [r.path.replace(/\/channels\/[^/]+\//, '/channels/{set}/')] : []));
       h = await start({ 'PJSIP/201': { kind: 'answer', afterMs: 0 } });
       const { caller, leg } = await talkingTo(h, 'PJSIP/att1');
       h.sim.pressTransfer(leg, '201');
       await h.until('reported', () => obs!.transferStates(leg).length === recorded.length);
       assert.deepEqual(obs!.transferStates(leg), recorded);
       const routes = Object.keys(h.sim.requests().byRoute);
+      assert.ok(!routes.includes('POST /channels/{channelId}/variable'), 'no variable set after the answer: the leg had it from its originate');
       for (const path of recordedRest) {
         const route = `POST ${path.split('?')[0]!.replace('{set}', '{channelId}')}`;
         assert.ok(routes.includes(route), `the controller sent ${route} (routes: ${routes.join(', ')})`);

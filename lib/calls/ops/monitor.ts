@@ -62,7 +62,7 @@ export class Monitors {
     s.timer = ctx.time.schedule(ctx.config.timers.recall * 1000, () => {
       if (!s.answered) void this.end(s, 'no-answer');
     });
-    const variables = setVariables(ctx.attendantConfig(supervisorId));
+    const variables = setVariables(ctx.attendantConfig(supervisorId), ctx.config.phone.transferKey);
     ctx.log.info({ callId, supervisor: supervisorId, mode, leg: id }, 'monitor: ringing the supervisor');
     ctx.ari.originate({
       endpoint: sup.device, channelId: id, appArgs: [MONITOR_ARG, callId, mode], callerId: `"Monitor ${call.callerNumber}" <${call.callerNumber}>`,

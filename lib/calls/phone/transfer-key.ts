@@ -1,6 +1,7 @@
-// The set's own transfer key. Every answered attendant leg gets PJSIP_TRANSFER_HANDLING(ari-only)
-// (Asterisk 20.13 / 21.8 / 22.3+), so a SIP REFER arrives as ChannelTransfer instead of Asterisk
-// transferring by itself. A blind REFER becomes the console's blind transfer (recall, statistics
+// The set's own transfer key. Every attendant leg has PJSIP_TRANSFER_HANDLING(ari-only)
+// (Asterisk 20.13 / 21.8 / 22.3+): the legs the controller originates get it with the originate
+// (presenter.ts setVariables), a set's own call picked up by a feature code when it becomes the call's
+// leg. So a SIP REFER arrives as ChannelTransfer instead of Asterisk transferring by itself. A blind REFER becomes the console's blind transfer (recall, statistics
 // and the log apply); the set is told with transfer_progress: progress at once, answered once the
 // transfer is decided (before its leg is released), declined when refused. During a consultation,
 // a REFER that names it (Replaces the consultation leg, or is addressed to the party consulted)
@@ -8,9 +9,11 @@
 import type { ChannelTransferEvent, TransferProgress } from '../../asterisk/port.ts';
 import type { CallRecord } from '../../domain/model.ts';
 import { bestEffort } from '../context.ts';
+import { legOf } from '../ids.ts';
+import { TRANSFER_HANDLING } from '../presenter.ts';
 import { callOfLeg, type PhoneDeps } from './deps.ts';
 
-export const TRANSFER_HANDLING = 'PJSIP_TRANSFER_HANDLING()';
+export { TRANSFER_HANDLING };
 
 export class TransferKey {
   /** legs already set to ari-only */
@@ -19,11 +22,14 @@ export class TransferKey {
 
   constructor(private readonly d: PhoneDeps) {}
 
-  /** an attendant leg was answered: its REFERs must come to the controller */
+  /** an attendant leg was answered: a set's own call (a feature-code pick-up) gets ari-only now */
   legAnswered(leg: string): void {
     const { ctx } = this.d;
-    if (!ctx.config.phone.transferKey || this.armed.has(leg)) return;
+    // legs the controller originated were given it with the originate
+    if (!ctx.config.phone.transferKey || legOf(leg) !== undefined || this.armed.has(leg)) return;
     this.armed.add(leg);
+    // bounded: ids never repeat, the oldest are long gone
+    if (this.armed.size > 1000) this.armed.delete(this.armed.values().next().value!);
     ctx.ari.setVariable(leg, TRANSFER_HANDLING, 'ari-only').catch((err: Error & { status?: number }) => {
       if (err.status === 404) return;
       // older Asterisk has no such function: the transfer key is then Asterisk's own (see README)

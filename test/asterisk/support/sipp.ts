@@ -134,11 +134,11 @@ export type PhoneBehaviour =
 /** far enough in the future to mean "never" for a SIPp timeout */
 const NEVER_MS = 24 * 3600 * 1000;
 
-/** A phone at a fixed port of 127.0.0.1 (the overlay's contact for its endpoint). */
+/** A phone at a fixed port of 127.0.0.1 (the overlay's contact for its endpoint), or the provider at the trunk's address. */
 export class SippPhone extends SippProcess {
   behaviour: PhoneBehaviour = { kind: 'answer' };
 
-  constructor(readonly user: string, readonly port: number) {
+  constructor(readonly user: string, readonly port: number, readonly host = '127.0.0.1') {
     super();
   }
 
@@ -150,8 +150,8 @@ export class SippPhone extends SippProcess {
       ? { USER: this.user, ANSWER_MS: Math.max(1, behaviour.answerMs ?? 300), TALK_MS: behaviour.talkMs ?? NEVER_MS }
       : { USER: this.user };
     const sf = scenario(file, values, this.user);
-    const mp = await freeUdpPort('127.0.0.1');
-    await this.launch(this.user, ['-sf', sf, '-i', '127.0.0.1', '-p', String(this.port), '-mp', String(mp), '-t', 'u1']);
+    const mp = await freeUdpPort(this.host);
+    await this.launch(this.user, ['-sf', sf, '-i', this.host, '-p', String(this.port), '-mp', String(mp), '-t', 'u1']);
   }
 
   /** INVITEs that started a call here (re-INVITEs excluded), in order */

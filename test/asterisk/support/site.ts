@@ -28,7 +28,7 @@ export class Site {
 
   constructor(readonly asterisk: Asterisk, readonly redisUrl: string) {
     this.phones = Object.fromEntries(Object.entries(PHONE_PORTS).map(([n, p]) => [n, new SippPhone(n, p)])) as Record<PhoneName, SippPhone>;
-    this.provider = new SippPhone('provider', 5060);
+    this.provider = new SippPhone('provider', 5060, AST.trunkHost);
   }
 
   /** every phone answers after 300 ms again, the provider too */
