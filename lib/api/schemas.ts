@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MODES } from '../config.ts';
 import { ATTENDANT_STATES, CALL_STATES, GROUP_STATES } from '../domain/model.ts';
 import { ROLES } from './auth/sessions.ts';
+import { parseTimeArg, TIME_ARG_FORMS } from '../time-arg.ts';
 
 /** attendant, group, class ids: as the configuration allows them */
 export const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "." or "-"');
@@ -15,10 +16,12 @@ export const extension = z.string().regex(/^[0-9*#+]{1,32}$/, 'must be an extens
 export const slot = z.string().regex(/^\d{1,4}$/, 'must be a slot number').transform(Number);
 
 /** a time in a query: ms since the epoch, or an ISO 8601 date-time */
-export const queryTime = z.union([
-  z.string().regex(/^\d{1,15}$/).transform(Number),
-  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
-], { error: 'must be ms since the epoch or an ISO 8601 date-time' });
+/** the same forms as the CLI's --from / --to (lib/time-arg.ts) */
+export const queryTime = z.string().transform((s, ctx) => {
+  const t = parseTimeArg(s);
+  if (t === undefined) ctx.addIssue({ code: 'custom', message: `must be ${TIME_ARG_FORMS}` });
+  return t ?? 0;
+});
 
 export const mode = z.enum(MODES);
 export const role = z.enum(ROLES);

@@ -116,6 +116,9 @@ describe('API queries', function () {
     const nine = r.body.intervals.find((i) => i.intervalStart === Date.UTC(2026, 0, 5, 9, 0))!;
     assert.deepEqual([nine.counters.offered, nine.counters.answered, nine.counters.abandoned], [2, 1, 1]);
     assert.equal(nine.figures.serviceLevel, 1);
+    // the CLI's form (minutes, Z) is read the same by the API
+    const minutes = await api.as<{ from: number; to: number }>('alice', 'GET', '/api/stats?scope=group:operators&from=2026-01-05T08:00Z&to=2026-01-05T10:00%2B00:00');
+    assert.deepEqual([minutes.status, minutes.body.from, minutes.body.to], [200, from, to], minutes.text);
     assert.equal(nine.figures.averageSpeedOfAnswerSeconds, 5);
     assert.ok((nine.figures.carriedErlangs ?? 0) > 0, '(nine.figures.carriedErlangs ?? 0) > 0');
     // talk from bridge enter to leave: answered at 09:00:05, hung up at 09:02:00

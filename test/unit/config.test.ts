@@ -146,7 +146,7 @@ describe('configuration', () => {
     assert.equal(parsed.positions, 'logged-in');
     assert.equal(parsed.attendants[1]!.startLoggedIn, false);
     cfg.positions = 'always';
-    assert.ok(problems(cfg).some((x) => x.startsWith('positions:')));
+    assert.ok(problems(cfg).some((x) => x.startsWith('positions:')), 'positions is named');
   });
 
   it('given an overflow with no threshold or to itself, then it is refused', () => {
