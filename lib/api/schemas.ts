@@ -46,7 +46,7 @@ export const errorSchema = z.object({
 export const userSchema = z.object({ name: z.string(), role, attendant: z.string().optional() }).meta({ id: 'User' });
 
 export const attendantSchema = z.object({
-  id: z.string(), name: z.string(), extension: z.string().optional(), state: z.enum(ATTENDANT_STATES), since: z.number(), reason: z.string(),
+  id: z.string(), name: z.string(), extension: z.string().optional(), supervisor: z.literal(true).optional(), state: z.enum(ATTENDANT_STATES), since: z.number(), reason: z.string(),
   groups: z.array(z.string()), device: z.string(), deviceState: z.string(), idleSince: z.number(), callsTaken: z.number(),
   currentCall: z.string().optional(), currentLeg: z.string().optional(), loginUser: z.string().optional(), loggedInAt: z.number().optional(),
   offline: z.boolean().optional(), unansweredSince: z.number().optional(),
