@@ -74,11 +74,11 @@ export function renderQueue(app, { onAnswer }) {
     h('span', { class: `prio ${priorityClass(c.priority)}`, title: `priority ${c.priority}` }),
     h('span', { class: 'call-number' }, c.callerNumber || 'unknown'),
     since(c.arrivedAt, 'call-wait'),
-    canAnswer ? h('button', { class: 'btn answer', type: 'button', onclick: (ev) => { ev.stopPropagation(); onAnswer(c.id); } }, 'Answer') : null,
     h('span', { class: 'call-sub' }, c.callerName || '—', ' · ', groupName),
     h('span', { class: 'call-tags' }, ringingAt
       ? h('span', { class: 'tag ringing', title: `${c.className ?? c.callClass}: ringing at ${ringingAt}` }, `rings ${ringingAt}`)
-      : h('span', { class: 'tag' }, c.className ?? c.callClass)));
+      : h('span', { class: 'tag' }, c.className ?? c.callClass),
+    canAnswer ? h('button', { class: 'btn btn-small answer', type: 'button', onclick: (ev) => { ev.stopPropagation(); onAnswer(c.id); } }, 'Answer') : null));
   }));
 }
 

@@ -300,10 +300,8 @@ let searchTimer = 0;
 let searchSeq = 0;
 function directoryRows(entries) {
   return entries.map((e) => h('tr', { class: 'dir-row', dataset: { number: e.number }, onclick: () => { $('target').value = e.number; } },
-    h('td', {}, e.name),
-    h('td', { class: 'num' }, e.number),
-    h('td', { class: 'num' }, e.shortCode ?? ''),
-    h('td', { class: 'muted' }, [e.department, e.location].filter(Boolean).join(' · ')),
+    h('td', {}, h('div', {}, e.name), h('div', { class: 'muted small' }, [e.department, e.location].filter(Boolean).join(' · '))),
+    h('td', { class: 'num' }, h('div', {}, e.number), e.shortCode ? h('div', { class: 'muted small' }, `code ${e.shortCode}`) : null),
     h('td', {}, position() ? h('span', { class: 'row-buttons' },
       h('button', { class: 'btn btn-small', type: 'button', onclick: (ev) => { ev.stopPropagation(); $('target').value = e.number; void operate('transfer'); } }, 'Transfer'),
       h('button', { class: 'btn btn-small', type: 'button', onclick: (ev) => { ev.stopPropagation(); $('target').value = e.number; void operate('consult'); } }, 'Consult')) : null)));
@@ -323,10 +321,10 @@ function searchDirectory() {
         : total === 0 ? 'The directory is empty: entries come from directory.entries or directory.file in the configuration'
           : `All ${total} entries by name${total > entries.length ? ` (the first ${entries.length})` : ''}: type a name, number, short code or department to search ( / )`;
       replace($('dir-results'), entries.length === 0 && q
-        ? h('tr', {}, h('td', { colspan: '5', class: 'muted' }, `No match for "${q}"`))
+        ? h('tr', {}, h('td', { colspan: '3', class: 'muted' }, `No match for "${q}"`))
         : directoryRows(entries));
     } catch (err) {
-      replace($('dir-results'), h('tr', {}, h('td', { colspan: '5', class: 'form-error' }, err.message)));
+      replace($('dir-results'), h('tr', {}, h('td', { colspan: '3', class: 'form-error' }, err.message)));
     }
   }, 180);
 }
