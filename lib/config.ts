@@ -96,6 +96,8 @@ const attendantSchema = z.object({
   extension: z.string().optional(),
   // a supervisor's set: its feature codes may switch the groups' mode (day / night / mode 1 / mode 2)
   supervisor: z.boolean().default(false),
+  // true: logged in to its groups at every start; false: logged out at every start; left out: `positions` decides
+  startLoggedIn: z.boolean().optional(),
 }).strict();
 export type AttendantConfig = z.infer<typeof attendantSchema>;
 
@@ -169,6 +171,9 @@ const DEFAULT_CLASSES: CallClassConfig[] = [
   { id: 'wakeup-failed', priority: 8, delayedRing: 0 },
 ];
 
+/** how positions start: what the store had (a restart changes nothing), or all logged in / out */
+export const POSITION_STARTS = ['restore', 'logged-out', 'logged-in'] as const;
+
 const retentionDays = z.number().int().min(0).max(36_500);
 
 const configSchema = z.object({
@@ -230,6 +235,8 @@ const configSchema = z.object({
     statsDays: retentionDays.default(400),
   }).strict().prefault({}),
   classes: z.array(callClassSchema).default(DEFAULT_CLASSES),
+  // how the positions start (attendants[].startLoggedIn overrides it per position)
+  positions: z.enum(POSITION_STARTS).default('restore'),
   attendants: z.array(attendantSchema).min(1),
   groups: z.array(groupSchema).min(1),
   // the SIP set as the attendant set: feature codes, in-call keypad commands, the transfer key
@@ -313,55 +320,111 @@ function duplicates(ids: string[]): Set<string> {
   return dup;
 }
 
+/**
+ * The part of a configuration the cross-references read. The parsed Config is one; so is the raw
+ * document when a field has the wrong type (`looseView`), so a type error does not hide
+ * `groups[1].overflow.to: unknown group "sales"` until it is fixed: every problem is told at once.
+ */
+interface RefDestination { type?: string; group?: string }
+interface RefView {
+  attendants: Array<{ id?: string; device?: string }>;
+  groups: Array<{
+    id?: string; members?: string[]; overflow?: { to?: string }; table?: Partial<Record<Mode, RefDestination>>; fallback?: RefDestination;
+    schedule?: { rules?: Array<{ mode?: string }>; otherwise?: string };
+  }>;
+  classes: Array<{ id?: string }>;
+  users: Array<{ name?: string; attendant?: string }>;
+  phone?: { featureCodes?: Partial<Record<FeatureName, string>>; keypad?: { keys?: Partial<Record<KeypadCommand, string>> } };
+  wakeup?: { group?: string };
+}
+
+type Loose = Record<string, unknown>;
+const obj = (v: unknown): Loose => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Loose : {});
+const list = (v: unknown): Loose[] => (Array.isArray(v) ? v.map(obj) : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** only the string fields of an object, by name */
+function strings<K extends string>(v: unknown, keys: readonly K[]): Partial<Record<K, string>> {
+  const o = obj(v);
+  const out: Partial<Record<K, string>> = {};
+  for (const k of keys) { const x = str(o[k]); if (x !== undefined) out[k] = x; }
+  return out;
+}
+const dest = (v: unknown): RefDestination | undefined => (v === undefined ? undefined : strings(v, ['type', 'group']));
+
+/** the raw document read as a RefView: fields of the wrong type are left out, list positions kept */
+function looseView(raw: unknown): RefView {
+  const doc = obj(raw);
+  const phone = obj(doc.phone);
+  return {
+    attendants: list(doc.attendants).map((a) => strings(a, ['id', 'device'])),
+    groups: list(doc.groups).map((g) => {
+      const schedule = g.schedule === undefined ? undefined : obj(g.schedule);
+      const table = g.table === undefined ? undefined : Object.fromEntries(MODES.flatMap((m) => { const d = dest(obj(g.table)[m]); return d ? [[m, d]] : []; }));
+      return {
+        ...strings(g, ['id']),
+        ...(Array.isArray(g.members) ? { members: g.members.filter((m): m is string => typeof m === 'string') } : {}),
+        ...(g.overflow !== undefined ? { overflow: strings(g.overflow, ['to']) } : {}),
+        ...(table ? { table } : {}),
+        ...(g.fallback !== undefined ? { fallback: dest(g.fallback)! } : {}),
+        ...(schedule ? { schedule: { rules: list(schedule.rules).map((r) => strings(r, ['mode'])), ...strings(schedule, ['otherwise']) } } : {}),
+      };
+    }),
+    classes: list(doc.classes).map((c) => strings(c, ['id'])),
+    users: list(doc.users).map((u) => strings(u, ['name', 'attendant'])),
+    phone: { featureCodes: strings(phone.featureCodes, FEATURE_NAMES), keypad: { keys: strings(obj(phone.keypad).keys, KEYPAD_COMMANDS) } },
+    wakeup: strings(doc.wakeup, ['group']),
+  };
+}
+
 /** Cross-references zod cannot see field by field: ids that must exist, ids that must be unique. */
-function checkReferences(cfg: Config): string[] {
+function checkReferences(cfg: RefView): string[] {
   const problems: string[] = [];
   const attendantIds = new Set(cfg.attendants.map((a) => a.id));
   const groupIds = new Set(cfg.groups.map((g) => g.id));
-  for (const [list, name] of [[cfg.attendants, 'attendants'], [cfg.groups, 'groups'], [cfg.classes, 'classes']] as const) {
-    const dup = duplicates(list.map((x) => x.id));
-    list.forEach((x, i) => { if (dup.has(x.id)) problems.push(`${name}[${i}].id: duplicate id "${x.id}"`); });
+  for (const [items, name] of [[cfg.attendants, 'attendants'], [cfg.groups, 'groups'], [cfg.classes, 'classes']] as const) {
+    const dup = duplicates(items.flatMap((x) => (x.id === undefined ? [] : [x.id])));
+    items.forEach((x, i) => { if (x.id !== undefined && dup.has(x.id)) problems.push(`${name}[${i}].id: duplicate id "${x.id}"`); });
   }
-  const dupDevices = duplicates(cfg.attendants.map((a) => a.device));
-  cfg.attendants.forEach((a, i) => { if (dupDevices.has(a.device)) problems.push(`attendants[${i}].device: device "${a.device}" is used by another attendant`); });
-  const checkDest = (d: Destination | undefined, path: string) => {
+  const dupDevices = duplicates(cfg.attendants.flatMap((a) => (a.device === undefined ? [] : [a.device])));
+  cfg.attendants.forEach((a, i) => { if (a.device !== undefined && dupDevices.has(a.device)) problems.push(`attendants[${i}].device: device "${a.device}" is used by another attendant`); });
+  const checkDest = (d: RefDestination | undefined, path: string) => {
     if (d?.type === 'group' && d.group !== undefined && !groupIds.has(d.group)) problems.push(`${path}.group: unknown group "${d.group}"`);
   };
   cfg.groups.forEach((g, i) => {
-    g.members.forEach((m, j) => { if (!attendantIds.has(m)) problems.push(`groups[${i}].members[${j}]: unknown attendant "${m}"`); });
-    const dupMembers = duplicates(g.members);
-    for (const m of dupMembers) problems.push(`groups[${i}].members: attendant "${m}" listed twice`);
-    if (g.overflow) {
-      if (!groupIds.has(g.overflow.to)) problems.push(`groups[${i}].overflow.to: unknown group "${g.overflow.to}"`);
-      else if (g.overflow.to === g.id) problems.push(`groups[${i}].overflow.to: a group cannot overflow to itself`);
+    const members = g.members ?? [];
+    members.forEach((m, j) => { if (!attendantIds.has(m)) problems.push(`groups[${i}].members[${j}]: unknown attendant "${m}"`); });
+    for (const m of duplicates(members)) problems.push(`groups[${i}].members: attendant "${m}" listed twice`);
+    const to = g.overflow?.to;
+    if (to !== undefined) {
+      if (!groupIds.has(to)) problems.push(`groups[${i}].overflow.to: unknown group "${to}"`);
+      else if (to === g.id) problems.push(`groups[${i}].overflow.to: a group cannot overflow to itself`);
     }
-    for (const mode of MODES) checkDest(g.table[mode], `groups[${i}].table.${mode}`);
+    const table = g.table ?? {};
+    for (const mode of MODES) checkDest(table[mode], `groups[${i}].table.${mode}`);
     checkDest(g.fallback, `groups[${i}].fallback`);
-    g.schedule?.rules.forEach((r, j) => {
-      if (r.mode !== 'day' && !g.table[r.mode]) problems.push(`groups[${i}].schedule.rules[${j}].mode: the table has no "${r.mode}" destination`);
+    const hasMode = (mode: string) => mode === 'day' || !(MODES as readonly string[]).includes(mode) || table[mode as Mode] !== undefined;
+    g.schedule?.rules?.forEach((r, j) => {
+      if (r.mode !== undefined && !hasMode(r.mode)) problems.push(`groups[${i}].schedule.rules[${j}].mode: the table has no "${r.mode}" destination`);
     });
-    if (g.schedule && g.schedule.otherwise !== 'day' && !g.table[g.schedule.otherwise]) {
-      problems.push(`groups[${i}].schedule.otherwise: the table has no "${g.schedule.otherwise}" destination`);
-    }
+    const otherwise = g.schedule?.otherwise;
+    if (otherwise !== undefined && !hasMode(otherwise)) problems.push(`groups[${i}].schedule.otherwise: the table has no "${otherwise}" destination`);
   });
-  const dupUsers = duplicates(cfg.users.map((u) => u.name));
+  const dupUsers = duplicates(cfg.users.flatMap((u) => (u.name === undefined ? [] : [u.name])));
   cfg.users.forEach((u, i) => {
-    if (dupUsers.has(u.name)) problems.push(`users[${i}].name: duplicate user "${u.name}"`);
+    if (u.name !== undefined && dupUsers.has(u.name)) problems.push(`users[${i}].name: duplicate user "${u.name}"`);
     if (u.attendant !== undefined && !attendantIds.has(u.attendant)) problems.push(`users[${i}].attendant: unknown attendant "${u.attendant}"`);
   });
-  const codes = FEATURE_NAMES.map((n) => [n, cfg.phone.featureCodes[n]] as const);
+  const codes = FEATURE_NAMES.flatMap((n) => { const code = cfg.phone?.featureCodes?.[n]; return code === undefined ? [] : [[n, code] as const]; });
   for (const [n, code] of codes) {
     // a code that starts another would swallow it in the dialplan (codes take trailing arguments)
     const clash = codes.find(([m, other]) => m !== n && other.startsWith(code));
     if (clash) problems.push(`phone.featureCodes.${n}: "${code}" is also the start of ${clash[0]} ("${clash[1]}")`);
   }
-  const keys = KEYPAD_COMMANDS.map((c) => cfg.phone.keypad.keys[c]);
-  const dupKeys = duplicates(keys);
-  for (const c of KEYPAD_COMMANDS) {
-    const k = cfg.phone.keypad.keys[c];
-    if (dupKeys.has(k)) problems.push(`phone.keypad.keys.${c}: key "${k}" is used by another command`);
-  }
-  if (cfg.wakeup.group !== undefined && !groupIds.has(cfg.wakeup.group)) problems.push(`wakeup.group: unknown group "${cfg.wakeup.group}"`);
+  const keys = KEYPAD_COMMANDS.flatMap((c) => { const k = cfg.phone?.keypad?.keys?.[c]; return k === undefined ? [] : [[c, k] as const]; });
+  const dupKeys = duplicates(keys.map(([, k]) => k));
+  for (const [c, k] of keys) if (dupKeys.has(k)) problems.push(`phone.keypad.keys.${c}: key "${k}" is used by another command`);
+  const wakeGroup = cfg.wakeup?.group;
+  if (wakeGroup !== undefined && !groupIds.has(wakeGroup)) problems.push(`wakeup.group: unknown group "${wakeGroup}"`);
   return problems;
 }
 
@@ -386,7 +449,9 @@ export interface ParseOptions {
 export function parseConfig(raw: unknown, opts: ParseOptions = {}): Config {
   const result = configSchema.safeParse(raw);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`));
+    // the cross-references of what could be read are told with the type errors, not after them
+    const typeErrors = result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+    throw new ConfigError([...typeErrors, ...checkReferences(looseView(raw)).filter((p) => !typeErrors.includes(p))]);
   }
   const cfg = result.data;
   const problems = checkReferences(cfg);

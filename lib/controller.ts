@@ -1,7 +1,7 @@
 // Wiring only: store, lease, ARI, switchboard and the HTTP server, started and stopped together.
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { Logger } from 'pino';
-import { connectAri } from './asterisk/ari.ts';
+import { createAriLink } from './asterisk/ari.ts';
 import type { AriPort } from './asterisk/port.ts';
 import type { Config } from './config.ts';
 import type { TimeSource } from './domain/clock.ts';
@@ -9,7 +9,7 @@ import { realTime } from './clock.ts';
 import { createStore } from './store/index.ts';
 import type { Store } from './store/store.ts';
 import { Switchboard } from './calls/switchboard.ts';
-import { connectAmi } from './asterisk/ami.ts';
+import { startAmi } from './asterisk/ami.ts';
 import type { AmiPort } from './supervision/ami-port.ts';
 import { SupervisionService } from './supervision/service.ts';
 import { apiDeps, attachEvents, createApp } from './api/index.ts';
@@ -18,6 +18,9 @@ import { openQueueLogFile } from './stats/queue-log-file.ts';
 import { ControllerMetrics } from './metrics/wire.ts';
 import { startMetricsServer } from './metrics/http.ts';
 import { RetentionKeeper } from './stats/retention.ts';
+
+/** how long a controller that serves without Asterisk waits for the first ARI try before serving */
+const FIRST_ARI_TRY_MS = 2000;
 
 export interface Controller {
   config: Config;
@@ -36,14 +39,29 @@ export interface Controller {
   stop(): Promise<void>;
 }
 
+/** A server already listening: the controller mounts its app there while it is active. */
+export interface SharedHttp {
+  server: Server;
+  port: number;
+  /** serve requests with this handler; undefined gives the server back to its owner */
+  mount(handler: RequestListener | undefined): void;
+}
+
 export interface ControllerOptions {
   log: Logger;
   time?: TimeSource;
   random?: () => number;
   /** use this store instead of creating one from the configuration (tests share one) */
   store?: Store;
-  /** log every attendant in to its groups at start (the demo; a real site logs in from sets or the console) */
+  /** log every attendant in to its groups at start, whatever `positions` says (the demo, tests) */
   autoLogin?: boolean;
+  /**
+   * resolve only once ARI is connected (the default: tests and the benchmark place calls at once); false:
+   * the API and the console are served at once and the link is shown as down until Asterisk answers
+   */
+  awaitAri?: boolean;
+  /** serve on this listening server (runNode's, up from the process start) instead of listening on config.http */
+  sharedHttp?: SharedHttp;
   /** the lease, already held (runNode); without it the controller waits until it holds the lease */
   lease?: LeaseKeeper;
   /** clock of lease renewals; default real time (the store lets a lease lapse by its own clock) */
@@ -62,10 +80,16 @@ export async function startController(config: Config, opts: ControllerOptions): 
   // only the lease holder opens the app's WebSocket: Asterisk gives an app to the newest socket
   const lease = opts.lease ?? new LeaseKeeper({ store, holder: nodeIdOf(config), ttlMs: config.timers.leaseTtl * 1000, time: opts.leaseTime ?? realTime, log });
   if (!lease.held && !(await lease.acquire())) throw new Error('stopped before holding the lease');
-  const ari = await connectAri({
+  const ari = createAriLink({
     url: config.asterisk.ari.url, user: config.asterisk.ari.user, password: config.asterisk.ari.password, app: config.asterisk.ari.app, log,
     requestTimeoutMs: config.asterisk.ari.requestTimeout * 1000, eventFilter: config.asterisk.ari.eventFilter, ...(opts.ariTime ? { time: opts.ariTime } : {}),
   });
+  // an Asterisk that is down or refuses the login is an outage like any other: retried for ever, and
+  // meanwhile the switchboard runs on the stored state (its reconcile waits for the link)
+  const ariOpened = ari.open().catch(() => undefined);
+  // a reachable Asterisk is reconciled before the API is served, as ever; an unreachable one is not waited for
+  if (opts.awaitAri !== false) await ariOpened;
+  else await Promise.race([ari.triedOnce(), new Promise((r) => setTimeout(r, FIRST_ARI_TRY_MS).unref())]);
   const queueLogFile = config.queueLog.enabled && config.queueLog.file ? openQueueLogFile(config.queueLog.file, log) : undefined;
   // metrics see every batch from the first one (load, reconcile) and time the presentation originates
   const metrics = config.metrics.enabled ? new ControllerMetrics(config) : undefined;
@@ -103,18 +127,16 @@ export async function startController(config: Config, opts: ControllerOptions): 
   }
   await switchboard.start();
   if (!fenced) retention.start();
-  if (opts.autoLogin) {
-    for (const a of config.attendants) {
-      if (switchboard.ledger.attendants.get(a.id)?.state === 'unplugged') await switchboard.login(a.id).catch(() => undefined);
-    }
-  }
+  await applyStartPositions(config, switchboard, log, opts.autoLogin === true);
 
-  // BLF grid from AMI when configured; the controller serves calls without it
+  // BLF grid from AMI when configured; the controller serves calls without it, and does not wait for it
   let ami: AmiPort | undefined;
   let supervision: SupervisionService | undefined;
   if (config.asterisk.ami) {
     const a = config.asterisk.ami;
-    ami = await connectAmi({ host: a.host, port: a.port, user: a.user, password: a.password }, log);
+    const started = startAmi({ host: a.host, port: a.port, user: a.user, password: a.password }, log);
+    ami = started.port;
+    started.opened.catch(() => undefined);
     metrics?.watchAmi(ami);
     supervision = new SupervisionService(ami, config.supervision, { clock: time, log });
     await supervision.start();
@@ -128,6 +150,7 @@ export async function startController(config: Config, opts: ControllerOptions): 
     ...(metrics ? { metrics: { scrape: () => metrics.scrape(), ...(config.metrics.token ? { token: config.metrics.token } : {}) } } : {}),
     health: {
       ariConnected: () => ari.isConnected(),
+      ariState: () => ari.linkState(),
       ...(ami ? { amiConnected: () => ami.isConnected() } : {}),
       storePing: () => store.ping(),
       storeBacklog: () => switchboard.ledger.backlog,
@@ -141,14 +164,16 @@ export async function startController(config: Config, opts: ControllerOptions): 
   lease.on('restored', () => api.sessions.rewrite());
   store.onConnection?.((up) => { if (up && !fenced) api.sessions.rewrite(); });
   const app = createApp(api);
-  const http = await new Promise<Server>((resolve, reject) => {
+  const shared = opts.sharedHttp;
+  const http = shared ? shared.server : await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));
     s.once('error', reject);
   });
   const address = http.address();
-  const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
+  const httpPort = shared ? shared.port : typeof address === 'object' && address ? address.port : config.http.port;
   const events = attachEvents(http, { hub: api.hub, sessions: api.sessions, time, log, corsOrigins: api.corsOrigins });
-  log.info({ url: `http://${config.http.host}:${httpPort}` }, 'HTTP listening');
+  shared?.mount(app);
+  log.info({ url: `http://${config.http.host}:${httpPort}` }, shared ? 'API and console served' : 'HTTP listening');
   // the scrape network's listener: /metrics without credentials
   const metricsServer = metrics && config.metrics.port !== undefined ? await startMetricsServer(metrics, config.metrics.host, config.metrics.port) : undefined;
   if (metricsServer) log.info({ url: `http://${config.metrics.host}:${metricsServer.port}/metrics` }, 'metrics listening');
@@ -160,7 +185,8 @@ export async function startController(config: Config, opts: ControllerOptions): 
     async stop() {
       stopping = true;
       events.close();
-      await new Promise<void>((r) => { http.close(() => r()); http.closeAllConnections?.(); });
+      if (shared) shared.mount(undefined);
+      else await new Promise<void>((r) => { http.close(() => r()); http.closeAllConnections?.(); });
       await metricsServer?.close();
       await retention.stop();
       await switchboard.stop();
@@ -173,4 +199,33 @@ export async function startController(config: Config, opts: ControllerOptions): 
       if (!opts.store) await store.close();
     },
   };
+}
+
+/**
+ * How the positions start (config `positions` and `attendants[].startLoggedIn`): a position that
+ * should be logged in and is not is logged in to its groups, one that should be logged out is logged
+ * out (not while on a call: it stays, and the line says so); `restore` leaves what the store had.
+ */
+async function applyStartPositions(config: Config, switchboard: Switchboard, log: Logger, allLoggedIn: boolean): Promise<void> {
+  for (const a of config.attendants) {
+    const want = allLoggedIn ? true : startsLoggedIn(config, a.id);
+    const rec = switchboard.ledger.attendants.get(a.id);
+    if (want === undefined || !rec) continue;
+    const loggedIn = rec.state !== 'unplugged';
+    if (want === loggedIn) continue;
+    try {
+      if (want) await switchboard.login(a.id);
+      else await switchboard.attendantAction(a.id, { type: 'logout' });
+      log.info({ attendant: a.id, loggedIn: want }, want ? 'position logged in at start' : 'position logged out at start');
+    } catch (err) {
+      log.warn({ attendant: a.id, err: (err as Error).message }, `position left ${rec.state} at start`);
+    }
+  }
+}
+
+/** true / false: the position is put in that state at start; undefined: as the store had it */
+export function startsLoggedIn(config: Config, attendantId: string): boolean | undefined {
+  const own = config.attendants.find((a) => a.id === attendantId)?.startLoggedIn;
+  if (own !== undefined) return own;
+  return config.positions === 'logged-in' ? true : config.positions === 'logged-out' ? false : undefined;
 }

@@ -8,6 +8,8 @@ import { startController } from './controller.ts';
 import { createLogger } from './log.ts';
 import { startSimulator } from './sim/index.ts';
 import { seededRandom } from './random.ts';
+import { realTime } from './clock.ts';
+import { DemoCallers, demoSets } from './demo-site.ts';
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +23,8 @@ const { values } = parseArgs({
     duration: { type: 'string' },
     // keep the groups' schedules (night service outside office hours) instead of day mode
     schedule: { type: 'boolean', default: false },
+    // leave the first position's set to be answered by hand through the simulator's control API
+    'manual-set': { type: 'boolean', default: false },
   },
 });
 
@@ -33,10 +37,8 @@ const config = { ...file, asterisk: { ...file.asterisk, ari: { ...file.asterisk.
   // Prometheus scrapes the demo on a listener of its own (no token on loopback)
   metrics: { ...file.metrics, port: Number(values['metrics-port']) } };
 
-// attendant sets answer after a few seconds and talk for a while; one stays manual for the console
-for (const [i, a] of config.attendants.entries()) {
-  sim.setEndpoint(a.device, i === 0 ? { kind: 'manual' } : { kind: 'hangupAfter', answerAfterMs: 2_000 + i * 1_500, hangupAfterMs: 15_000 + i * 5_000 });
-}
+// every attendant set answers by itself (lib/demo-site.ts); --manual-set leaves the first one to the user
+for (const [device, behaviour] of demoSets(config, { manualFirstSet: values['manual-set'] })) sim.setEndpoint(device, behaviour);
 sim.setEndpoint('PJSIP/pstn', { kind: 'answer', afterMs: 0 });
 // the demo site's phones (asterisk-conf/pjsip_demo.conf): extension 200 is the endpoint ext200, and so on
 for (const number of ['200', '201', '202', '2000']) {
@@ -66,29 +68,20 @@ Attendant demo
   metrics      http://127.0.0.1:${controller.metrics?.port ?? '-'}/metrics   (Prometheus text; Grafana dashboard: docker/grafana/)
   queue_log    GET /api/queue-log?format=text as sam (supervisor): app_queue's lines of the groups
   ARI sim      ${sim.url}/ari/  (user ${config.asterisk.ari.user})   control API: ${sim.url}/sim/
-  traffic      one call every ~${values.rate} s; ${config.attendants[0]!.id} (${config.attendants[0]!.device}) is left for you to answer:
-               curl -X POST ${sim.url}/sim/channels/<leg id>/answer   (legs: curl ${sim.url}/sim/channels)
+  traffic      one call every ~${values.rate} s; every set answers by itself, ${config.attendants[0]!.id}'s after 2 s, and talks 45 s:
+               time to transfer (T), hold (H) or park (P) from the console${values['manual-set'] ? `
+               --manual-set: ${config.attendants[0]!.device} rings until you answer it:
+               curl -X POST ${sim.url}/sim/channels/<leg id>/answer   (legs: curl ${sim.url}/sim/channels)` : ''}
+  monitor      sam has no position: M on the console monitors a call from ${config.attendants.find((a) => a.supervisor)?.device ?? 'the supervisor set'} (supervisor: true)
   modes        every group is switched to day (--schedule keeps the schedules: night service after 19:00 Paris)
   Ctrl-C stops everything.
 `);
 
-const classes = ['external', 'external', 'external', 'internal', 'internal', 'urgent'];
-const meanGapMs = Number(values.rate) * 1000;
-let timer: NodeJS.Timeout | undefined;
-let n = 0;
-const placeNext = () => {
-  const cls = classes[Math.floor(random() * classes.length)]!;
-  const number = `01${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
-  const id = sim.placeCall({ from: 'PJSIP/pstn', callerNumber: number, callerName: `Caller ${++n}`, context: 'from-pstn', exten: '0', appArgs: [cls, 'operators'] });
-  // about one caller in six gives up after 20 to 60 s if nobody answered
-  if (random() < 1 / 6) setTimeout(() => { if (sb.ledger.calls.get(id)?.state === 'waiting') sim.hangupCaller(id); }, 20_000 + random() * 40_000).unref();
-  // Poisson arrivals: exponential gaps
-  timer = setTimeout(placeNext, -Math.log(1 - random()) * meanGapMs);
-};
-timer = setTimeout(placeNext, 500);
+const callers = new DemoCallers({ sim, switchboard: sb, time: realTime, random, meanGapMs: Number(values.rate) * 1000 });
+callers.start();
 
 const stop = async () => {
-  if (timer) clearTimeout(timer);
+  callers.stop();
   await controller.stop();
   await sim.stop();
   process.exit(0);

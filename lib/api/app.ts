@@ -7,6 +7,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import helmet from 'helmet';
 import type { ApiDeps } from './deps.ts';
 import { ApiError, errorHandler } from './errors.ts';
+import { healthReport, type HealthSources } from './health.ts';
 import { openApiDocument } from './openapi.ts';
 import { authenticate, pathMatchers, routerFor, type Resource } from './route.ts';
 import { adminResource } from './routes/admin.ts';
@@ -51,15 +52,8 @@ function hasBody(req: Request): boolean {
   return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
-export function createApp(deps: ApiDeps): Express {
-  const resources = apiResources();
-  const routes = resources.flatMap((r) => r.routes);
-  const matchers = pathMatchers(routes);
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-
-  app.use(helmet({
+function securityHeaders() {
+  return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -78,7 +72,46 @@ export function createApp(deps: ApiDeps): Express {
     },
     // the console is usually served over plain HTTP on a LAN: HSTS would lock it out
     strictTransportSecurity: false,
-  }));
+  });
+}
+
+/** why the API is not served yet: standby (another controller holds the lease) or starting */
+export interface NotServing { code: 'standby' | 'starting'; message: string }
+
+/**
+ * What the HTTP port serves while this process is not the active controller (standby, or the store
+ * not reached yet): /healthz, the console's files (so it can say what is wrong), 503 for the API.
+ */
+export function createWaitingApp(health: HealthSources, why: () => NotServing, publicDir = defaultPublicDir()): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(securityHeaders());
+  app.get('/healthz', (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('cache-control', 'no-store');
+    healthReport(health).then(({ httpStatus, report }) => { res.status(httpStatus).json(report); }, next);
+  });
+  app.use('/api', (_req: Request, res: Response) => {
+    const { code, message } = why();
+    res.status(503).setHeader('retry-after', '1').setHeader('cache-control', 'no-store').json({ error: { code, message } });
+  });
+  app.use(express.static(publicDir, { index: 'index.html', fallthrough: true, maxAge: 0 }));
+  app.use((req: Request, res: Response) => {
+    const { code, message } = why();
+    res.status(503).setHeader('retry-after', '1').json({ error: { code, message: `${req.path}: ${message}` } });
+  });
+  return app;
+}
+
+export function createApp(deps: ApiDeps): Express {
+  const resources = apiResources();
+  const routes = resources.flatMap((r) => r.routes);
+  const matchers = pathMatchers(routes);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use(securityHeaders());
 
   if (deps.corsOrigins.length > 0) {
     app.use(['/api', '/healthz'], cors({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MODES } from '../config.ts';
 import { ATTENDANT_STATES, CALL_STATES, GROUP_STATES } from '../domain/model.ts';
 import { ROLES } from './auth/sessions.ts';
+import { parseTimeArg, TIME_ARG_FORMS } from '../time-arg.ts';
 
 /** attendant, group, class ids: as the configuration allows them */
 export const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "." or "-"');
@@ -15,10 +16,12 @@ export const extension = z.string().regex(/^[0-9*#+]{1,32}$/, 'must be an extens
 export const slot = z.string().regex(/^\d{1,4}$/, 'must be a slot number').transform(Number);
 
 /** a time in a query: ms since the epoch, or an ISO 8601 date-time */
-export const queryTime = z.union([
-  z.string().regex(/^\d{1,15}$/).transform(Number),
-  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
-], { error: 'must be ms since the epoch or an ISO 8601 date-time' });
+/** the same forms as the CLI's --from / --to (lib/time-arg.ts) */
+export const queryTime = z.string().transform((s, ctx) => {
+  const t = parseTimeArg(s);
+  if (t === undefined) ctx.addIssue({ code: 'custom', message: `must be ${TIME_ARG_FORMS}` });
+  return t ?? 0;
+});
 
 export const mode = z.enum(MODES);
 export const role = z.enum(ROLES);
@@ -43,7 +46,7 @@ export const errorSchema = z.object({
 export const userSchema = z.object({ name: z.string(), role, attendant: z.string().optional() }).meta({ id: 'User' });
 
 export const attendantSchema = z.object({
-  id: z.string(), name: z.string(), extension: z.string().optional(), state: z.enum(ATTENDANT_STATES), since: z.number(), reason: z.string(),
+  id: z.string(), name: z.string(), extension: z.string().optional(), supervisor: z.literal(true).optional(), state: z.enum(ATTENDANT_STATES), since: z.number(), reason: z.string(),
   groups: z.array(z.string()), device: z.string(), deviceState: z.string(), idleSince: z.number(), callsTaken: z.number(),
   currentCall: z.string().optional(), currentLeg: z.string().optional(), loginUser: z.string().optional(), loggedInAt: z.number().optional(),
   offline: z.boolean().optional(), unansweredMs: z.number().optional(),

@@ -11,6 +11,8 @@ import type { BlfChange, BlfSnapshot } from '../supervision/blf.ts';
 export interface AttendantView extends AttendantRecord {
   name: string;
   extension?: string;
+  /** a supervisor's set (attendants[].supervisor): the console monitors from it when the login has no position */
+  supervisor?: true;
   /** the custom device state published as Stasis:<id> (what a BLF key shows) */
   deviceState: AttendantDeviceState;
 }
@@ -64,6 +66,7 @@ export class Views {
       ...a,
       name: cfg?.name ?? a.id,
       ...(cfg?.extension !== undefined ? { extension: cfg.extension } : {}),
+      ...(cfg?.supervisor ? { supervisor: true as const } : {}),
       deviceState: deviceStateFor(a.state),
     };
   }

@@ -455,6 +455,12 @@ class AmiManagerPort implements AmiPort {
  * Log in to AMI and keep the session: resolves at the first accepted login (retrying while
  * Asterisk is unreachable), rejects with AmiError `ami_auth_failed` when the login is refused.
  */
+/** The port at once, its first connection under way: the controller does not wait for the lamps. */
+export function startAmi(opts: AmiConnectOptions, log: Logger = silentLogger()): { port: AmiPort; opened: Promise<void> } {
+  const port = new AmiManagerPort(opts, log);
+  return { port, opened: port.open() };
+}
+
 export async function connectAmi(opts: AmiConnectOptions, log: Logger = silentLogger()): Promise<AmiPort> {
   const port = new AmiManagerPort(opts, log);
   await port.open();

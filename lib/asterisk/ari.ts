@@ -1,6 +1,7 @@
 // The only importer of ari-client: connects, starts the Stasis app, reconnects with backoff,
 // parses every event once at the edge (zod) and exposes the typed AriPort.
 import type { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
 import ari from 'ari-client';
 import { z } from 'zod';
 import type { Logger } from 'pino';
@@ -26,6 +27,34 @@ interface AriClient {
   stop(): void;
 }
 interface AriModule { connect(url: string, user: string, password: string): Promise<AriClient> }
+
+/**
+ * ari-client's swagger-client (2.0.26) has two habits that break a service: a refused resource list
+ * (401, 403, 5xx) rejects the connect promise *and* throws the message from inside the HTTP callback,
+ * an uncaught exception that kills the process; and its `log()` (a global it creates) prints
+ * `[ 'This API is using a deprecated version of Swagger!…' ]` to stdout on every connect, which
+ * breaks the JSON-lines logs. The failure is kept (the promise rejects, we retry) and the throw is
+ * dropped; the log goes to the debug line of whoever connects last.
+ */
+interface SwaggerModule { SwaggerApi: { prototype: { fail(message: unknown): void; failure(message: unknown): void } } }
+let swaggerDebug: (message: string) => void = () => undefined;
+function tameSwaggerClient(): void {
+  const fromAriClient = createRequire(createRequire(import.meta.url).resolve('ari-client'));
+  const swagger = fromAriClient('swagger-client') as SwaggerModule;
+  swagger.SwaggerApi.prototype.fail = function fail(this: { failure(message: unknown): void }, message: unknown) { this.failure(message); };
+  (globalThis as { log?: unknown }).log = (...args: unknown[]) => swaggerDebug(args.map(String).join(' '));
+}
+tameSwaggerClient();
+
+/** what the ARI link is doing: the controller's /healthz and the console show it */
+export type AriLinkState = 'up' | 'connecting' | 'unauthorized' | 'down';
+
+/** ari-client's connect failures are strings or Errors; a refused login is `401 : Unauthorized <url>` */
+export function connectFailure(err: unknown): { status: number; message: string } {
+  const message = err instanceof Error ? err.message : String(err);
+  const status = Number(/^(\d{3}) : /.exec(message)?.[1] ?? (/ECONNREFUSED|EHOSTUNREACH|ENOTFOUND|ETIMEDOUT|ECONNRESET|socket hang up/.test(message) ? 503 : 0));
+  return { status, message };
+}
 
 const party = z.object({ name: z.string().default(''), number: z.string().default('') });
 const channelSchema = z.object({
@@ -161,6 +190,12 @@ class AriClientPort implements AriPort {
   /** socket openings and losses: a filter answer for a socket lost since does not mark the port connected */
   private socketEpoch = 0;
   private filterRefused = false;
+  private state: AriLinkState = 'connecting';
+  /** settled after the first try, whatever its outcome */
+  private tried: () => void = () => undefined;
+  private readonly firstTry = new Promise<void>((resolve) => { this.tried = resolve; });
+  /** ends the pause between two tries (close) */
+  private wake: () => void = () => undefined;
 
   constructor(private readonly opts: AriConnectOptions) {
     this.app = opts.app;
@@ -170,24 +205,45 @@ class AriClientPort implements AriPort {
   onEvent(listener: (event: AriEvent) => void): void { this.eventListeners.push(listener); }
   onConnection(listener: (up: boolean) => void): void { this.connectionListeners.push(listener); }
   isConnected(): boolean { return this.connected; }
+  linkState(): AriLinkState { return this.state; }
+  triedOnce(): Promise<void> { return this.firstTry; }
 
-  /** Connect, retrying with backoff until the app runs; resolves on the first success. */
+  /**
+   * Connect, retrying with backoff until the app runs; resolves on the first success. Every failure is
+   * an outage, a refused login (401 / 403: a wrong password in the configuration or in ari.conf) too:
+   * one log line per try naming the user and URL, never an exception, and the next try may succeed
+   * once the password is fixed on either side.
+   */
   async open(): Promise<void> {
     for (;;) {
       if (this.closing) throw new Error('ARI port closed');
       try {
         await this.attempt();
+        this.tried();
         return;
       } catch (err) {
-        this.opts.log.warn({ err: (err as Error).message, retryInMs: this.delay }, 'ARI connection failed');
-        await new Promise((r) => { this.retryTimer = setTimeout(r, this.delay); });
+        this.tried();
+        if (this.closing) throw new Error('ARI port closed');
+        this.dropClient();
+        const { status, message } = connectFailure(err);
+        const where = { user: this.opts.user, url: this.opts.url, retryInMs: this.delay };
+        if (status === 401 || status === 403) {
+          this.state = 'unauthorized';
+          this.opts.log.error({ ...where, status }, `ARI refused user "${this.opts.user}" at ${this.opts.url} (${status}): check asterisk.ari.user / password against Asterisk's ari.conf; retrying`);
+        } else {
+          this.state = 'down';
+          this.opts.log.warn({ ...where, status, err: message }, `ARI at ${this.opts.url} not reachable; retrying`);
+        }
+        await new Promise<void>((r) => { this.retryTimer = setTimeout(r, this.delay); this.wake = r; });
         this.delay = Math.min(this.delay * 2, this.opts.maxDelayMs ?? 10_000);
       }
     }
   }
 
   private async attempt(): Promise<void> {
+    swaggerDebug = (message) => this.opts.log.debug({ from: 'swagger-client' }, message);
     const client = await (ari as unknown as AriModule).connect(this.opts.url, this.opts.user, this.opts.password);
+    if (this.closing) throw new Error('ARI port closed');
     this.client = client;
     ariProbe?.attach(client);
     client.on('*', (raw: unknown) => this.dispatch(raw));
@@ -238,16 +294,27 @@ class AriClientPort implements AriPort {
     this.filterRefused = true;
   }
 
+  /** a client whose start failed keeps reconnecting its socket by itself: stopped before the next try */
+  private dropClient(): void {
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    client.removeAllListeners();
+    try { client.stop(); } catch { /* its socket never opened */ }
+  }
+
   private scheduleRestart(): void {
     if (this.closing) return;
     this.client?.removeAllListeners();
     this.client = undefined;
+    this.state = 'down';
     this.retryTimer = setTimeout(() => { void this.open().catch(() => undefined); }, this.delay);
   }
 
   private setConnected(up: boolean): void {
     if (this.connected === up) return;
     this.connected = up;
+    this.state = up ? 'up' : 'down';
     this.opts.log.info({ up }, up ? 'ARI WebSocket connected' : 'ARI WebSocket lost');
     for (const l of this.connectionListeners) l(up);
   }
@@ -352,6 +419,7 @@ class AriClientPort implements AriPort {
   async close(): Promise<void> {
     this.closing = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.wake();
     const client = this.client;
     this.client = undefined;
     if (client) {
@@ -370,8 +438,22 @@ function plainBridge(b: BridgeInfo): BridgeInfo {
   return { id: b.id, bridge_type: b.bridge_type, name: b.name, channels: [...(b.channels ?? [])] };
 }
 
+/** An ARI port that says how its link is doing. */
+export interface AriLink extends AriPort {
+  linkState(): AriLinkState;
+  /** connect (retrying for ever, with backoff) and start the Stasis app; resolves on the first success */
+  open(): Promise<void>;
+  /** resolves once the first try of open() succeeded or failed */
+  triedOnce(): Promise<void>;
+}
+
+/** The port, not yet connected: `open()` connects (the controller serves its API meanwhile). */
+export function createAriLink(opts: AriConnectOptions): AriLink {
+  return new AriClientPort(opts);
+}
+
 /** Connect to ARI (retrying until Asterisk answers) and start the Stasis app. */
-export async function connectAri(opts: AriConnectOptions): Promise<AriPort> {
+export async function connectAri(opts: AriConnectOptions): Promise<AriLink> {
   const port = new AriClientPort(opts);
   await port.open();
   return port;

@@ -1,7 +1,7 @@
 // `erlang` command: Erlang B / C dimensioning from the command line.
 // A pure function of argv so it can be tested without spawning a process;
 // the caller prints `stdout` and exits with `exitCode`.
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import {
   agentOccupancy,
   agentsForServiceLevel,
@@ -12,47 +12,57 @@ import {
   serviceLevel,
 } from '../domain/erlang.ts';
 import { toCsv, toJson } from './stats-format.ts';
+import { isResult, parseCommand, USAGE_EXIT, type CommandResult } from './command.ts';
 
-export interface CommandResult {
-  stdout: string;
-  exitCode: number;
-}
+export type { CommandResult } from './command.ts';
 
-export const ERLANG_USAGE = `usage:
+const EXAMPLES = `
+Examples:
   erlang b --traffic <E> --lines <N>                 blocking probability of N lines
   erlang b --traffic <E> --blocking <P>              lines needed for blocking <= P
   erlang c --traffic <E> --agents <N> --aht <s> --target-seconds <s>
                                                      P(wait), ASA, service level, occupancy
   erlang c --traffic <E> --aht <s> --target-seconds <s> --target-level <L> [--max-occupancy <O>]
                                                      agents needed for service level >= L
-options:
-  --format text|json|csv   output format (default text)
-  --help                   this text
-Erlang B: blocked calls are cleared (lines, trunks). Erlang C: blocked calls wait (attendants).
-`;
+Erlang B: blocked calls are cleared (lines, trunks). Erlang C: blocked calls wait (attendants).`;
+
+/** `attendant erlang`: its options and help (commander) */
+export function erlangCommand(): Command {
+  return new Command('erlang')
+    .description('Erlang B / C dimensioning: lines for a blocking target, attendants for a service level')
+    .argument('[model]', 'b (blocked calls cleared) or c (blocked calls wait)')
+    .option('--traffic <E>', 'offered traffic, Erlangs')
+    .option('--lines <N>', 'B: lines')
+    .option('--blocking <P>', 'B: target blocking probability (gives the lines needed)')
+    .option('--agents <N>', 'C: attendants')
+    .option('--aht <s>', 'C: average handling time, seconds')
+    .option('--target-seconds <s>', 'C: answer within, seconds')
+    .option('--target-level <L>', 'C: target service level (gives the attendants needed)')
+    .option('--max-occupancy <O>', 'C: with --target-level, the highest occupancy allowed')
+    .option('--format <format>', 'text, json or csv', 'text')
+    .addHelpText('after', EXAMPLES);
+}
 
 /** A usage error: reported as one line with exit code 2. */
 class UsageError extends Error {}
 
-const OPTIONS = {
-  traffic: { type: 'string' },
-  lines: { type: 'string' },
-  blocking: { type: 'string' },
-  agents: { type: 'string' },
-  aht: { type: 'string' },
-  'target-seconds': { type: 'string' },
-  'target-level': { type: 'string' },
-  'max-occupancy': { type: 'string' },
-  format: { type: 'string' },
-  help: { type: 'boolean' },
-} as const;
+const FLAGS = ['traffic', 'lines', 'blocking', 'agents', 'aht', 'target-seconds', 'target-level', 'max-occupancy', 'format'] as const;
+type Values = { [K in (typeof FLAGS)[number]]?: string };
 
-type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
-
-const B_FLAGS: ReadonlyArray<keyof Values> = ['traffic', 'lines', 'blocking', 'format', 'help'];
+const B_FLAGS: ReadonlyArray<keyof Values> = ['traffic', 'lines', 'blocking', 'format'];
 const C_FLAGS: ReadonlyArray<keyof Values> = [
-  'traffic', 'agents', 'aht', 'target-seconds', 'target-level', 'max-occupancy', 'format', 'help',
+  'traffic', 'agents', 'aht', 'target-seconds', 'target-level', 'max-occupancy', 'format',
 ];
+
+/** commander's camelCase option values, by their flag names */
+function byFlag(opts: Record<string, unknown>): Values {
+  const values: Values = {};
+  for (const flag of FLAGS) {
+    const v = opts[flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+    if (typeof v === 'string') values[flag] = v;
+  }
+  return values;
+}
 
 type Format = 'text' | 'json' | 'csv';
 type Kind = 'erlangs' | 'count' | 'probability' | 'seconds';
@@ -82,7 +92,7 @@ const count = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
 function checkFlags(model: 'b' | 'c', values: Values): void {
   const allowed = model === 'b' ? B_FLAGS : C_FLAGS;
   for (const key of Object.keys(values) as Array<keyof Values>) {
-    if (values[key] !== undefined && !allowed.includes(key)) {
+    if (values[key] !== undefined && !allowed.includes(key) && !(key === 'format' && values.format === 'text')) {
       throw new UsageError(`--${key} does not apply to erlang ${model}`);
     }
   }
@@ -187,17 +197,14 @@ function parseFormat(values: Values): Format {
  * naming the flag; --help gives the usage and 0.
  */
 export function runErlangCommand(argv: readonly string[]): CommandResult {
-  const args = argv[0] === 'erlang' ? argv.slice(1) : [...argv];
+  const parsed = parseCommand<Record<string, unknown>>(erlangCommand(), argv[0] === 'erlang' ? argv.slice(1) : argv);
+  if (isResult(parsed)) return parsed;
+  return runErlang(parsed.args, byFlag(parsed.opts));
+}
+
+/** the figures for parsed arguments (the model) and options */
+export function runErlang(positionals: readonly string[], values: Values): CommandResult {
   try {
-    let parsed: { values: Values; positionals: string[] };
-    try {
-      parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-    } catch (err) {
-      // node:util messages name the flag; keep their first line only.
-      throw new UsageError((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'invalid arguments');
-    }
-    const { values, positionals } = parsed;
-    if (values.help === true) return { stdout: ERLANG_USAGE, exitCode: 0 };
     const [model, ...extra] = positionals;
     if (model !== 'b' && model !== 'c') {
       throw new UsageError(model === undefined ? 'give a model: b or c (see --help)' : `unknown model '${model}': use b or c`);
@@ -209,8 +216,10 @@ export function runErlangCommand(argv: readonly string[]): CommandResult {
     return { stdout: render(fields, format), exitCode: 0 };
   } catch (err) {
     if (err instanceof UsageError || err instanceof RangeError) {
-      return { stdout: `erlang: ${err.message}\n`, exitCode: 2 };
+      return { stdout: `erlang: ${err.message}\n`, exitCode: USAGE_EXIT };
     }
     throw err;
   }
 }
+
+export { byFlag as erlangValues };

@@ -1,112 +1,141 @@
-// `attendant`: run the controller, check a configuration, or use the traffic tools.
-import { parseArgs } from 'node:util';
+// `attendant`: run the controller, check a configuration, or use the traffic tools. Commands, help,
+// unknown commands and exit codes come from commander: 0 done, 1 a read failed (Redis unreachable),
+// 2 a usage or configuration error (an unknown command, a bad flag, an invalid configuration).
+import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfigFile, type Config } from '../config.ts';
 import type { Store } from '../store/store.ts';
 import { createLogger } from '../log.ts';
-import { runNode } from '../ha/node.ts';
+import { configOption, USAGE_EXIT, type CommandResult } from './command.ts';
+import { erlangCommand, erlangValues, runErlang } from './erlang.ts';
+import { runStats, statsCommand, type StatsOptions } from './stats.ts';
+import { queueLogCommand, runQueueLog, type QueueLogOptions } from './queue-log.ts';
+import { hashFrom, hashPasswordCommand } from './users.ts';
 
-const USAGE = `usage:
-  attendant [run] --config <file>        run the controller (or ATTENDANT_CONFIG)
-  attendant check-config --config <file> validate a configuration and exit
-  attendant erlang b|c ...               Erlang B / C dimensioning (attendant erlang --help)
-  attendant stats --config <file> --group <id>|--class <id>|--attendant <id> [--from T --to T --format text|csv|json]
-  attendant queue-log --config <file> [--from T --to T --out <file>]  the stored queue_log lines
-  attendant hash-password --stdin        make a scrypt passwordHash for users[] in the configuration
-  attendant feature-codes --config <file> print the [attendant-features] dialplan context for phone.featureCodes`;
-
-function configPath(argv: string[]): string | undefined {
-  const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } }, allowPositionals: true, strict: false });
-  return (typeof values.config === 'string' ? values.config : undefined) ?? process.env.ATTENDANT_CONFIG;
+/** a failure to report in one line with its exit code (no stack: the admin needs the reason) */
+class CliFailure extends Error {
+  constructor(message: string, readonly exitCode: number) { super(message); }
 }
 
-function loadOrExit(argv: string[]) {
-  const path = configPath(argv);
-  if (!path) {
-    process.stderr.write(`attendant: no configuration: pass --config <file> or set ATTENDANT_CONFIG\n${USAGE}\n`);
-    process.exit(2);
-  }
+function loadConfig(path: string | undefined): Config {
+  if (!path) throw new CliFailure('no configuration: pass --config <file> or set ATTENDANT_CONFIG', USAGE_EXIT);
   try {
     return loadConfigFile(path);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`attendant: ${path}: ${err.message}\n`);
-      process.exit(2);
-    }
+    if (err instanceof ConfigError) throw new CliFailure(`${path}: ${err.message}`, USAGE_EXIT);
     throw err;
   }
 }
 
-/** a command that reads the configured store: its output printed, its exit code kept, the store closed */
-async function withConfiguredStore(name: string, cfg: Config, run: (store: Store) => Promise<{ stdout: string; exitCode: number }>): Promise<void> {
-  if (!cfg.redis.url) process.stderr.write(`attendant ${name}: no redis.url configured: the in-memory store of a running controller cannot be read from here\n`);
+function print(r: CommandResult): void {
+  process.stdout.write(r.stdout);
+  process.exitCode = r.exitCode;
+}
+
+/** a command that reads the configured store: refused without redis.url, exit 1 when Redis cannot be read */
+async function withConfiguredStore(name: string, cfg: Config, run: (store: Store) => Promise<CommandResult>): Promise<void> {
+  if (!cfg.redis.url) {
+    throw new CliFailure(`${name}: no redis.url in the configuration: a controller without Redis keeps its figures in its own memory, which cannot be read from here`, USAGE_EXIT);
+  }
   const { createStore } = await import('../store/index.ts');
-  const store = await createStore({ ...(cfg.redis.url ? { url: cfg.redis.url } : {}), prefix: cfg.redis.prefix }, { now: () => Date.now() });
+  let store: Store;
   try {
-    const r = await run(store);
-    process.stdout.write(r.stdout);
-    process.exitCode = r.exitCode;
+    store = await createStore({ url: cfg.redis.url, prefix: cfg.redis.prefix }, { now: () => Date.now() }, { connectAttempts: 1 });
+  } catch (err) {
+    throw new CliFailure(`${name}: cannot read the store: ${(err as Error).message}`, 1);
+  }
+  try {
+    print(await run(store));
+  } catch (err) {
+    throw new CliFailure(`${name}: cannot read the store: ${(err as Error).message}`, 1);
   } finally {
-    await store.close();
+    await store.close().catch(() => undefined);
   }
 }
 
-export async function main(argv: string[]): Promise<void> {
-  const [cmd, ...rest] = argv;
-  switch (cmd) {
-    case 'erlang': {
-      const { runErlangCommand } = await import('./erlang.ts');
-      const r = runErlangCommand(rest);
-      process.stdout.write(r.stdout);
-      process.exitCode = r.exitCode;
-      return;
-    }
-    case 'stats': {
-      const cfg = loadOrExit(rest);
-      const { runStatsCommand } = await import('./stats.ts');
-      await withConfiguredStore('stats', cfg, (store) => runStatsCommand(rest, store, Date.now(), cfg.statistics));
-      return;
-    }
-    case 'queue-log': {
-      const cfg = loadOrExit(rest);
-      const { runQueueLogCommand } = await import('./queue-log.ts');
-      await withConfiguredStore('queue-log', cfg, (store) => runQueueLogCommand(rest, store, Date.now()));
-      return;
-    }
-    case 'hash-password': {
-      const { runHashPassword } = await import('./users.ts');
-      const r = await runHashPassword(rest);
-      process.stdout.write(r.stdout);
-      process.exitCode = r.exitCode;
-      return;
-    }
-    case 'feature-codes': {
-      const cfg = loadOrExit(rest);
+async function runController(path: string | undefined): Promise<void> {
+  const cfg = loadConfig(path);
+  const log = createLogger(cfg.log.level);
+  const { runNode } = await import('../ha/node.ts');
+  // standby until this process holds the lease, then the active controller (see docs/architecture.md)
+  const node = await runNode(cfg, { log });
+  const shutdown = async (sig: string) => {
+    log.info({ sig }, 'stopping');
+    await node.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** the whole command tree */
+export function program(): Command {
+  const root = new Command('attendant')
+    .description('Switchboard operator (attendant console) for Asterisk: the controller and its tools')
+    .showSuggestionAfterError()
+    .showHelpAfterError('(attendant --help lists the commands)');
+
+  root.command('run', { isDefault: false })
+    .description('run the controller (the default when only options are given: attendant --config <file>)')
+    .addOption(configOption(false))
+    .action((o: { config?: string }) => runController(o.config));
+
+  root.command('check-config')
+    .description('validate a configuration: every problem named by its path, exit 2 when any')
+    .addOption(configOption(false))
+    .action((o: { config?: string }) => {
+      const cfg = loadConfig(o.config);
+      process.stdout.write(`ok: ${cfg.attendants.length} attendants, ${cfg.groups.length} groups\n`);
+    });
+
+  root.addCommand(erlangCommand().action((model: string | undefined, o: Record<string, unknown>) => print(runErlang(model === undefined ? [] : [model], erlangValues(o)))));
+
+  root.addCommand(statsCommand().action(async (o: StatsOptions & { config?: string }) => {
+    const cfg = loadConfig(o.config);
+    await withConfiguredStore('stats', cfg, (store) => runStats(o, store, Date.now(), cfg.statistics));
+  }));
+
+  root.addCommand(queueLogCommand().action(async (o: QueueLogOptions & { config?: string }) => {
+    const cfg = loadConfig(o.config);
+    await withConfiguredStore('queue-log', cfg, (store) => runQueueLog(o, store, Date.now()));
+  }));
+
+  root.addCommand(hashPasswordCommand().action((password: string | undefined, o: { stdin?: boolean }) => print(hashFrom(o, password === undefined ? [] : [password]))));
+
+  root.command('feature-codes')
+    .description('print the [attendant-features] dialplan context for phone.featureCodes')
+    .addOption(configOption(false))
+    .action(async (o: { config?: string }) => {
+      const cfg = loadConfig(o.config);
       const { featureContext } = await import('../calls/phone/dialplan.ts');
       process.stdout.write(featureContext(cfg.phone.featureCodes));
+    });
+  return root;
+}
+
+/** `attendant --config x` (options only, or nothing) runs the controller, as before subcommands existed */
+function withDefaultCommand(argv: string[]): string[] {
+  const first = argv[0];
+  if (first === undefined) return ['run'];
+  if (first.startsWith('-') && !['-h', '--help'].includes(first)) return ['run', ...argv];
+  return argv;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const root = program();
+  for (const cmd of [root, ...root.commands]) cmd.exitOverride();
+  try {
+    await root.parseAsync(withDefaultCommand(argv), { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander already printed the error or the help
+      process.exitCode = err.exitCode === 0 ? 0 : USAGE_EXIT;
       return;
     }
-    case 'check-config': {
-      const cfg = loadOrExit(rest);
-      process.stdout.write(`ok: ${cfg.attendants.length} attendants, ${cfg.groups.length} groups\n`);
+    if (err instanceof CliFailure) {
+      process.stderr.write(`attendant: ${err.message}\n`);
+      process.exitCode = err.exitCode;
       return;
     }
-    case '--help':
-    case 'help':
-      process.stdout.write(`${USAGE}\n`);
-      return;
-    default: {
-      const args = cmd === 'run' ? rest : argv;
-      const cfg = loadOrExit(args);
-      const log = createLogger(cfg.log.level);
-      // standby until this process holds the lease, then the active controller (see docs/architecture.md)
-      const node = await runNode(cfg, { log });
-      const shutdown = async (sig: string) => {
-        log.info({ sig }, 'stopping');
-        await node.stop();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void shutdown('SIGINT'));
-      process.once('SIGTERM', () => void shutdown('SIGTERM'));
-    }
+    throw err;
   }
 }

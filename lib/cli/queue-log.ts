@@ -1,30 +1,36 @@
 // `attendant queue-log`: the queue_log lines the controller stored, for a time range, to stdout or
 // appended to a file: rebuilds a reporting tool's queue_log from the store.
 import { appendFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import type { Store } from '../store/store.ts';
+import { TIME_ARG_FORMS } from '../time-arg.ts';
+import { configOption, isResult, parseCommand, USAGE_EXIT, type CommandResult } from './command.ts';
 import { parseWindow } from './window.ts';
 
-export const QUEUE_LOG_USAGE = `usage: attendant queue-log --config <file> [--from <ISO time>] [--to <ISO time>] [--out <file>]
-  default window: the last 24 hours; lines oldest first (time|callid|queue|agent|EVENT|params);
-  --out appends to the file (a queue_log a reporting tool reads) instead of printing`;
+export type QueueLogCommandResult = CommandResult;
 
-export interface QueueLogCommandResult { stdout: string; exitCode: number }
+/** `attendant queue-log`: its options and help (commander) */
+export function queueLogCommand(): Command {
+  return new Command('queue-log')
+    .description('the stored queue_log lines of a window, oldest first (time|callid|queue|agent|EVENT|params), read from the store (redis.url)')
+    .addOption(configOption(false))
+    .option('--from <time>', `window start (${TIME_ARG_FORMS}); default: 24 hours before --to`)
+    .option('--to <time>', 'window end; default: now')
+    .option('--out <file>', 'append to this file (the queue_log a reporting tool reads) instead of printing');
+}
+
+export interface QueueLogOptions { from?: string; to?: string; out?: string }
 
 export async function runQueueLogCommand(argv: readonly string[], store: Store, now: number): Promise<QueueLogCommandResult> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv], allowPositionals: false, strict: true,
-      options: { config: { type: 'string', short: 'c' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } },
-    }));
-  } catch (err) {
-    return { stdout: `attendant queue-log: ${(err as Error).message}\n${QUEUE_LOG_USAGE}\n`, exitCode: 2 };
-  }
+  const parsed = parseCommand<QueueLogOptions>(queueLogCommand(), argv);
+  return isResult(parsed) ? parsed : runQueueLog(parsed.opts, store, now);
+}
+
+export async function runQueueLog(values: QueueLogOptions, store: Store, now: number): Promise<QueueLogCommandResult> {
   const window = parseWindow(values.from, values.to, now);
-  if (typeof window === 'string') return { stdout: `attendant queue-log: ${window}\n`, exitCode: 2 };
+  if (typeof window === 'string') return { stdout: `attendant queue-log: ${window}\n`, exitCode: USAGE_EXIT };
   const { from, to } = window;
-  if (from > to) return { stdout: 'attendant queue-log: --from must not be after --to\n', exitCode: 2 };
+  if (from > to) return { stdout: 'attendant queue-log: --from must not be after --to\n', exitCode: USAGE_EXIT };
   const lines = await store.readQueueLog(from, to);
   const text = lines.map((l) => `${l}\n`).join('');
   if (values.out === undefined) return { stdout: text, exitCode: 0 };

@@ -1,19 +1,32 @@
 // `attendant stats`: per-interval traffic figures of a group, class or attendant, read from the
 // store's counters (lib/stats/report.ts, as the API), as text, CSV or JSON (for spreadsheets and
 // reporting tools).
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import { ALL_COUNTER_NAMES, type TrafficCounters, type TrafficFigures } from '../domain/traffic.ts';
 import { SCOPE_KINDS, trafficReport, type TrafficReport } from '../stats/report.ts';
 import type { Store } from '../store/store.ts';
 import { toCsv, toJson, type CsvValue } from './stats-format.ts';
 import { parseWindow } from './window.ts';
+import { configOption, isResult, parseCommand, USAGE_EXIT, type CommandResult } from './command.ts';
+import { TIME_ARG_FORMS } from '../time-arg.ts';
 
-export const STATS_USAGE = `usage: attendant stats --config <file> (--group <id> | --class <id> | --attendant <id>)
-                       [--from <ISO time>] [--to <ISO time>] [--format text|csv|json]
-  default window: the last 24 hours; intervals are 15 minutes; one row per interval
-  (counters, then figures: Erlangs, AHT, ASA, SL, SL2, occupancy...); busy hour per day`;
+export type StatsCommandResult = CommandResult;
 
-export interface StatsCommandResult { stdout: string; exitCode: number }
+/** `attendant stats`: its options and help (commander) */
+export function statsCommand(): Command {
+  return new Command('stats')
+    .description('per-interval traffic figures and the daily busy hour, read from the store (redis.url)')
+    .addOption(configOption(false))
+    .option('--group <id>', 'a group')
+    .option('--class <id>', 'a call class')
+    .option('--attendant <id>', 'a position')
+    .option('--from <time>', `window start (${TIME_ARG_FORMS}); default: 24 hours before --to`)
+    .option('--to <time>', 'window end; default: now')
+    .addOption(new Option('--format <format>', 'output').choices(['text', 'csv', 'json']).default('text'))
+    .addHelpText('after', '\nIntervals are 15 minutes, one row each (counters, then figures: Erlangs, AHT, ASA, SL, SL2, occupancy...).');
+}
+
+export interface StatsOptions { group?: string; class?: string; attendant?: string; from?: string; to?: string; format: string }
 
 /** statistics settings of the configuration */
 export interface StatsSettings { timezone: string; serviceTargetSeconds: number }
@@ -52,30 +65,22 @@ function asText(r: TrafficReport, rows: Array<Record<string, CsvValue>>, total: 
 
 /** The store is passed in (the CLI opens the configured one), so the command is testable on any store. */
 export async function runStatsCommand(argv: readonly string[], store: Store, now: number, settings: StatsSettings = DEFAULT_SETTINGS): Promise<StatsCommandResult> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv], allowPositionals: false, strict: true,
-      options: {
-        config: { type: 'string', short: 'c' }, group: { type: 'string' }, class: { type: 'string' }, attendant: { type: 'string' },
-        from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string', default: 'text' },
-      },
-    }));
-  } catch (err) {
-    return { stdout: `attendant stats: ${(err as Error).message}\n${STATS_USAGE}\n`, exitCode: 2 };
-  }
+  const parsed = parseCommand<StatsOptions>(statsCommand(), argv);
+  return isResult(parsed) ? parsed : runStats(parsed.opts, store, now, settings);
+}
+
+export async function runStats(values: StatsOptions, store: Store, now: number, settings: StatsSettings = DEFAULT_SETTINGS): Promise<StatsCommandResult> {
   const kinds = SCOPE_KINDS.filter((k) => values[k] !== undefined);
-  if (kinds.length !== 1) return { stdout: `attendant stats: give exactly one of --group, --class, --attendant\n${STATS_USAGE}\n`, exitCode: 2 };
-  const format = values.format!;
-  if (!['text', 'csv', 'json'].includes(format)) return { stdout: 'attendant stats: --format must be text, csv or json\n', exitCode: 2 };
+  if (kinds.length !== 1) return { stdout: 'attendant stats: give exactly one of --group, --class, --attendant (attendant stats --help)\n', exitCode: USAGE_EXIT };
+  const format = values.format;
   const window = parseWindow(values.from, values.to, now);
-  if (typeof window === 'string') return { stdout: `attendant stats: ${window}\n`, exitCode: 2 };
+  if (typeof window === 'string') return { stdout: `attendant stats: ${window}\n`, exitCode: USAGE_EXIT };
   const { from, to } = window;
-  if (from >= to) return { stdout: 'attendant stats: --from must be before --to\n', exitCode: 2 };
-  if (to - from > 366 * 86_400_000) return { stdout: 'attendant stats: the window is at most 366 days\n', exitCode: 2 };
+  if (from >= to) return { stdout: 'attendant stats: --from must be before --to\n', exitCode: USAGE_EXIT };
+  if (to - from > 366 * 86_400_000) return { stdout: 'attendant stats: the window is at most 366 days\n', exitCode: USAGE_EXIT };
   const kind = kinds[0]!;
   const id = values[kind]!;
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(id)) return { stdout: `attendant stats: --${kind}: not an id: ${id}\n`, exitCode: 2 };
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(id)) return { stdout: `attendant stats: --${kind}: not an id: ${id}\n`, exitCode: USAGE_EXIT };
   const r = await trafficReport(store, { scope: `${kind}:${id}`, from, to, now, timeZone: settings.timezone, serviceTargetSeconds: settings.serviceTargetSeconds });
   const rows = r.intervals.map((iv) => flatRow(iso(iv.intervalStart), iv.counters, iv.figures));
   const total = flatRow('total', r.totals.counters, r.totals.figures);

@@ -1,12 +1,15 @@
-// One controller process with a standby role: it waits for the lease (answering /healthz as
-// standby, 503 for the rest, no ARI connection), becomes the active controller once it holds the
-// lease (load snapshot + reconcile), and goes back to standby if it is fenced. Two of these on one
-// store give one active controller and one ready to take over within the lease time.
-import { createServer, type Server } from 'node:http';
+// One controller process with a standby role. Its HTTP port listens from the first moment, whatever
+// Asterisk and Redis do: until this process is the active controller it answers /healthz (saying
+// which link is missing), serves the console's files (which show it) and 503 for the API. It
+// reaches the store (retrying for ever), waits for the lease as standby, becomes the active
+// controller once it holds it (load snapshot + reconcile; ARI is waited for in the background), and
+// goes back to standby if it is fenced. Two of these on one store give one active controller and one
+// ready to take over within the lease time.
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Config } from '../config.ts';
 import { realTime } from '../clock.ts';
-import { startController, type Controller, type ControllerOptions } from '../controller.ts';
-import { healthReport } from '../api/health.ts';
+import { startController, type Controller, type ControllerOptions, type SharedHttp } from '../controller.ts';
+import { createWaitingApp, type NotServing } from '../api/app.ts';
 import { createStore } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import { LeaseKeeper, nodeIdOf } from './lease.ts';
@@ -21,35 +24,69 @@ export interface ControllerNode {
   stop(): Promise<void>;
 }
 
-/** Start a node: standby at once, active as soon as it holds the lease. */
+const STORE_RETRY_MS = [1000, 2000, 5000, 10_000];
+
+/** Start a node: its HTTP port at once, standby until it holds the lease, then active. */
 export async function runNode(config: Config, opts: ControllerOptions): Promise<ControllerNode> {
   const { log } = opts;
   const time = opts.time ?? realTime;
-  const store: Store = opts.store ?? await createStore({ ...(config.redis.url ? { url: config.redis.url } : {}), prefix: config.redis.prefix }, time);
   const nodeId = nodeIdOf(config);
-  const lease = new LeaseKeeper({ store, holder: nodeId, ttlMs: config.timers.leaseTtl * 1000, time: opts.leaseTime ?? realTime, log });
-  let port = config.http.port;
-  let standby: Server | undefined = await serveStandby(config.http.host, port, store);
-  port = (standby.address() as { port: number }).port;
+  let store: Store | undefined = opts.store;
   let controller: Controller | undefined;
   let stopped = false;
   let wakeStop: () => void = () => undefined;
+  let stopLease: () => void = () => undefined;
   const stopSignal = new Promise<void>((resolve) => { wakeStop = resolve; });
-  log.info({ nodeId, port }, 'standby: waiting for the lease');
+
+  // the one listening socket: the waiting app until a controller mounts its own
+  const notServing = (): NotServing => (store
+    ? { code: 'standby', message: 'this controller is on standby; the active one serves the API' }
+    : { code: 'starting', message: 'this controller cannot reach its store (Redis) yet; it keeps trying' });
+  const waiting = createWaitingApp({
+    ariConnected: () => false,
+    ariState: () => 'down',
+    storePing: () => store?.ping() ?? Promise.resolve(false),
+    storeBacklog: () => 0,
+    role: () => 'standby',
+  }, notServing);
+  let mounted: RequestListener | undefined;
+  const server = createServer((req, res) => (mounted ?? waiting)(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => { server.off('error', reject); resolve(); });
+  });
+  const port = (server.address() as { port: number }).port;
+  const shared: SharedHttp = { server, port, mount: (handler) => { mounted = handler; } };
+  log.info({ nodeId, url: `http://${config.http.host}:${port}` }, 'HTTP listening');
+
+  const connectStore = async (): Promise<Store | undefined> => {
+    for (let attempt = 0; !stopped; attempt++) {
+      try {
+        return await createStore({ ...(config.redis.url ? { url: config.redis.url } : {}), prefix: config.redis.prefix }, time);
+      } catch (err) {
+        const retryInMs = STORE_RETRY_MS[Math.min(attempt, STORE_RETRY_MS.length - 1)]!;
+        log.error({ err: (err as Error).message, retryInMs }, 'store (Redis) not reachable; retrying');
+        await Promise.race([new Promise((r) => setTimeout(r, retryInMs)), stopSignal]);
+      }
+    }
+    return undefined;
+  };
 
   const loop = async () => {
+    store ??= await connectStore();
+    if (!store || stopped) return;
+    const lease = new LeaseKeeper({ store, holder: nodeId, ttlMs: config.timers.leaseTtl * 1000, time: opts.leaseTime ?? realTime, log });
+    stopLease = () => lease.stop();
+    log.info({ nodeId, port }, 'standby: waiting for the lease');
     while (!stopped) {
       if (!(await lease.acquire()) || stopped) break;
-      if (standby) await closeServer(standby);
-      standby = undefined;
       let onFenced: (why: string) => void = () => undefined;
       const fenced = new Promise<string>((resolve) => { onFenced = resolve; });
       try {
-        controller = await startController({ ...config, http: { ...config.http, port } }, { ...opts, store, lease, onFenced });
+        controller = await startController(config, { awaitAri: false, ...opts, store, lease, onFenced, sharedHttp: shared });
       } catch (err) {
         log.error({ err: (err as Error).message }, 'could not start as the active controller; standby again');
         await lease.release();
-        if (!stopped) standby = await serveStandby(config.http.host, port, store);
         continue;
       }
       await Promise.race([fenced, stopSignal]);
@@ -57,7 +94,6 @@ export async function runNode(config: Config, opts: ControllerOptions): Promise<
       const fencedController = controller;
       controller = undefined;
       await fencedController.stop();
-      standby = await serveStandby(config.http.host, port, store);
       log.warn({ nodeId }, 'standby again: another controller holds the lease');
     }
   };
@@ -71,38 +107,14 @@ export async function runNode(config: Config, opts: ControllerOptions): Promise<
     async stop() {
       stopped = true;
       wakeStop();
-      lease.stop();
+      stopLease();
       await running;
       if (controller) await controller.stop();
       controller = undefined;
-      if (standby) await closeServer(standby);
-      if (!opts.store) await store.close();
+      await closeServer(server);
+      if (!opts.store) await store?.close();
     },
   };
-}
-
-/** /healthz says standby; everything else is refused until this node is active */
-async function serveStandby(host: string, port: number, store: Store): Promise<Server> {
-  const server = createServer((req, res) => {
-    void (async () => {
-      res.setHeader('content-type', 'application/json');
-      res.setHeader('cache-control', 'no-store');
-      if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') {
-        const { httpStatus, report } = await healthReport({ ariConnected: () => false, storePing: () => store.ping(), storeBacklog: () => 0, role: () => 'standby' });
-        res.statusCode = httpStatus;
-        res.end(JSON.stringify(report));
-        return;
-      }
-      res.statusCode = 503;
-      res.setHeader('retry-after', '1');
-      res.end(JSON.stringify({ error: { code: 'standby', message: 'this controller is on standby; the active one serves the API' } }));
-    })();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  return server;
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -11,9 +11,9 @@ function badge(state, text = state) {
   return h('span', { class: `state-badge st-${state}` }, text);
 }
 
-/** an element whose text is the time elapsed since `since` (server time), refreshed every second */
-function since(ms, cls) {
-  return h('span', { class: cls, dataset: { since: String(ms) } }, '');
+/** an element whose text is the time elapsed since `since` (server time), refreshed every second; `prefix` says what it counts */
+function since(ms, cls, prefix = '') {
+  return h('span', { class: cls, dataset: { since: String(ms), prefix } }, '');
 }
 
 export function renderPosition(app) {
@@ -29,15 +29,35 @@ export function renderPosition(app) {
   const login = $('btn-position-login');
   login.textContent = loggedIn ? 'Log out position' : 'Log in position';
   login.dataset.action = loggedIn ? 'logout' : 'login';
-  login.disabled = loggedIn && (me.state === 'busy' || me.state === 'ringing');
+  const logoutBlocked = loggedIn ? logoutReason(me) : undefined;
+  login.disabled = logoutBlocked !== undefined;
+  login.title = logoutBlocked ?? (loggedIn ? 'Log out of your groups: no call is presented to this position' : 'Log in to your groups: calls are presented to this position');
   $('btn-back').hidden = me.state !== 'absent';
   const dnd = $('btn-dnd');
   dnd.classList.toggle('on', me.state === 'dnd');
-  dnd.disabled = !(me.state === 'idle' || me.state === 'dnd');
+  const dndBlocked = dndReason(me);
+  dnd.disabled = dndBlocked !== undefined;
+  dnd.title = dndBlocked ?? (me.state === 'dnd' ? 'Do not disturb is on: D turns it off' : 'Do not disturb (D): no call is presented to this position');
+}
+
+/** why the position cannot log out now (undefined: it can) */
+export function logoutReason(me) {
+  if (me.state === 'busy') return 'Not during a call: release, transfer or park it first';
+  if (me.state === 'ringing') return 'Not while a call rings at this position';
+  return undefined;
+}
+
+/** why do not disturb cannot be switched now */
+export function dndReason(me) {
+  if (me.state === 'idle' || me.state === 'dnd') return undefined;
+  if (me.state === 'unplugged') return 'Log in the position first';
+  if (me.state === 'absent') return 'The position is absent: press Back (B) first';
+  return `Only when the position is free (now ${me.state})`;
 }
 
 export function renderQueue(app, { onAnswer }) {
   const { state } = app;
+  const canAnswer = Boolean(app.user.attendant);
   const calls = state.waiting();
   const list = $('queue-list');
   $('queue-empty').hidden = calls.length > 0;
@@ -48,17 +68,17 @@ export function renderQueue(app, { onAnswer }) {
     const groupName = state.groups.get(c.group)?.name ?? c.group;
     const ringingAt = c.state === 'ringing' && c.attendant ? (state.attendants.get(c.attendant)?.name ?? c.attendant) : undefined;
     return h('li', {
-      class: 'call-row', dataset: { call: c.id }, title: 'Double-click to answer',
-      ondblclick: () => onAnswer(c.id),
+      class: 'call-row', dataset: { call: c.id }, title: canAnswer ? 'Double-click to answer' : `${c.callerName} · ${groupName}`,
+      ondblclick: () => { if (canAnswer) onAnswer(c.id); },
     },
     h('span', { class: `prio ${priorityClass(c.priority)}`, title: `priority ${c.priority}` }),
     h('span', { class: 'call-number' }, c.callerNumber || 'unknown'),
     since(c.arrivedAt, 'call-wait'),
-    h('button', { class: 'btn answer', type: 'button', onclick: (ev) => { ev.stopPropagation(); onAnswer(c.id); } }, 'Answer'),
-    h('span', { class: 'call-sub', title: `${c.callerName} · ${c.className ?? c.callClass} · ${groupName}` }, c.callerName || '—', ' · ', groupName),
+    h('span', { class: 'call-sub' }, c.callerName || '—', ' · ', groupName),
     h('span', { class: 'call-tags' }, ringingAt
       ? h('span', { class: 'tag ringing', title: `${c.className ?? c.callClass}: ringing at ${ringingAt}` }, `rings ${ringingAt}`)
-      : h('span', { class: 'tag' }, c.className ?? c.callClass)));
+      : h('span', { class: 'tag' }, c.className ?? c.callClass),
+    canAnswer ? h('button', { class: 'btn btn-small answer', type: 'button', onclick: (ev) => { ev.stopPropagation(); onAnswer(c.id); } }, 'Answer') : null));
   }));
 }
 
@@ -67,11 +87,11 @@ export function renderSlots(app, { onRetrieve }) {
   const slots = state.slots(user.attendant);
   $('slot-empty').hidden = slots.length > 0;
   replace($('slot-list'), slots.map((c) => h('li', { class: 'slot-row', dataset: { call: c.id } },
-    h('span', { class: 'slot-no' }, slotOf(c) !== undefined ? `${c.state === 'parked' ? 'P' : ''}${slotOf(c)}` : '·'),
-    badge(c.state),
-    h('span', { class: 'grow' }, `${c.callerNumber} ${c.callerName ?? ''}`),
-    since(c.answeredAt ?? c.arrivedAt, 'muted'),
-    h('button', { class: 'btn btn-small', type: 'button', disabled: slotOf(c) === undefined, onclick: () => onRetrieve(c) }, c.state === 'parked' ? 'Pick up' : 'Retrieve'))));
+    h('span', { class: 'slot-no', title: c.state === 'parked' ? `park slot ${slotOf(c)}` : `hold slot ${slotOf(c)} of this position` }, slotOf(c) !== undefined ? `${c.state === 'parked' ? 'P' : 'H'}${slotOf(c)}` : '·'),
+    h('span', { class: 'slot-number' }, c.callerNumber || 'unknown'),
+    since(c.heldAt ?? c.answeredAt ?? c.arrivedAt, 'slot-time', c.state === 'parked' ? 'parked ' : 'held '),
+    h('span', { class: 'slot-name' }, c.callerName || '—'),
+    h('button', { class: 'btn btn-small', type: 'button', disabled: slotOf(c) === undefined || !user.attendant, title: user.attendant ? '' : 'Only a position takes a call back', onclick: () => onRetrieve(c) }, c.state === 'parked' ? 'Pick up' : 'Retrieve'))));
 }
 
 /** a parked call's shared slot, or a held call's slot at its position */
@@ -88,18 +108,51 @@ function thirdParty(call) {
   return call.talkingTo === 'caller' ? ` · ${call.consultTarget}${answered} on hold` : ` · consulting ${call.consultTarget}${answered}, caller on hold`;
 }
 
-/** whether a key of the call panel does anything for the call in its state */
-function keyApplies(op, call) {
+/** why a key of the call panel does nothing for the call in its state (undefined: it applies) */
+export function keyReason(op, call) {
+  if (!call) return 'No current call';
+  const answered = call.consultAnswered === true && !call.callerGone;
   switch (op) {
-    case 'transfer': case 'consult': case 'hold': case 'park': return call.state === 'talking';
-    case 'complete': return call.state === 'consulting' && !call.callerGone && !call.joinOnAnswer;
-    case 'cancel': return call.state === 'consulting' || call.state === 'conference';
-    case 'swap': return call.state === 'consulting' && call.consultAnswered === true && !call.callerGone;
-    case 'conference': return call.state === 'talking' || (call.state === 'consulting' && call.consultAnswered === true && !call.callerGone);
-    case 'leave': return call.state === 'conference' && !call.callerGone;
-    case 'hangup': return ['talking', 'consulting', 'conference'].includes(call.state);
-    default: return true;
+    case 'transfer': case 'consult': case 'hold': case 'park':
+      return call.state === 'talking' ? undefined : `Only while talking with one party (the call is ${call.state})`;
+    case 'complete': return call.state === 'consulting' && !call.callerGone && !call.joinOnAnswer ? undefined : 'Only during a consultation (C)';
+    case 'cancel': return call.state === 'consulting' || call.state === 'conference' ? undefined : 'Only during a consultation or a three-way call';
+    case 'swap': return call.state === 'consulting' && answered ? undefined : 'Only once the consulted party has answered';
+    case 'conference': return call.state === 'talking' || (call.state === 'consulting' && answered) ? undefined : 'Only while talking, or once the consulted party has answered';
+    case 'leave': return call.state === 'conference' && !call.callerGone ? undefined : 'Only in a three-way call';
+    case 'hangup': return ['talking', 'consulting', 'conference'].includes(call.state) ? undefined : `Not while the call is ${call.state}`;
+    default: return undefined;
   }
+}
+
+/** why the Answer key does nothing now */
+export function answerReason(app, call, me) {
+  if (!app.user.attendant) return 'This login has no position: calls are answered at a position';
+  if (!me || me.loggedInAt === undefined) return 'Log in the position first';
+  if (call) return 'Already on a call';
+  if (app.state.waiting().length === 0) return 'No call waiting';
+  return undefined;
+}
+
+/** the set a supervisor monitors from: their position, else the first configured supervisor set */
+export function monitorSet(app) {
+  if (app.user.attendant) return app.user.attendant;
+  return [...app.state.attendants.values()].find((a) => a.supervisor)?.id;
+}
+
+/** the position Monitor watches: the one selected, else the first other position on a call */
+export function monitoredPosition(app) {
+  if (app.selectedPosition) return app.state.attendants.get(app.selectedPosition);
+  return [...app.state.attendants.values()].find((a) => a.currentCall && a.id !== app.user.attendant && a.state === 'busy');
+}
+
+/** why Monitor does nothing now */
+export function monitorReason(app) {
+  if (!monitorSet(app)) return 'No supervisor set configured (attendants[].supervisor)';
+  const sel = monitoredPosition(app);
+  if (!sel) return 'No position on a call to monitor';
+  if (!sel.currentCall) return `${sel.name} has no call`;
+  return undefined;
 }
 
 export function renderCurrent(app) {
@@ -116,26 +169,27 @@ export function renderCurrent(app) {
     timer.dataset.since = '';
     timer.textContent = '';
     $('current-number').textContent = '—';
-    $('current-name').textContent = me && me.loggedInAt === undefined ? 'Position logged out' : '';
+    $('current-name').textContent = !user.attendant ? 'No position: you supervise (select a position on a call, M monitors it)'
+      : me && me.loggedInAt === undefined ? 'Position logged out: Log in position (top) or *50 on the set' : '';
     $('current-meta').textContent = '';
   } else {
     st.className = `state-badge st-${call.state}`;
     st.textContent = call.state;
     timer.dataset.since = String(call.answeredAt ?? call.presentedAt ?? call.arrivedAt);
+    timer.dataset.prefix = call.answeredAt ? 'talk ' : 'ringing ';
     $('current-number').textContent = call.callerNumber || 'unknown';
     $('current-name').textContent = call.callerName || '';
     const group = state.groups.get(call.group)?.name ?? call.group;
     $('current-meta').textContent = `${call.className ?? call.callClass} · ${group} · dialled ${call.target || '—'} · arrived ${clock(call.arrivedAt)}${thirdParty(call)}`;
   }
-  const hasCall = Boolean(call);
-  const loggedIn = me?.loggedInAt !== undefined;
+  document.querySelector('.target-row').hidden = !user.attendant;
   for (const key of document.querySelectorAll('#keys .key')) {
     const op = key.dataset.op;
-    if (op === 'answer-next') key.disabled = !loggedIn || hasCall || state.waiting().length === 0;
-    else if (op === 'monitor') {
-      key.hidden = !app.isSupervisor;
-      key.disabled = !app.selectedPosition || !state.attendants.get(app.selectedPosition)?.currentCall;
-    } else key.disabled = !hasCall || !keyApplies(op, call);
+    // without a position nothing is answered or handled here: those keys are not offered
+    key.hidden = (key.dataset.needs === 'position' && !user.attendant) || (op === 'monitor' && !app.isSupervisor);
+    const reason = op === 'answer-next' ? answerReason(app, call, me) : op === 'monitor' ? monitorReason(app) : keyReason(op, call);
+    key.disabled = reason !== undefined;
+    key.title = reason ?? '';
     key.classList.toggle('armed', app.pendingOp === op);
   }
 }
@@ -197,9 +251,9 @@ export function renderStatus(app, link) {
   const { state, user } = app;
   const waiting = state.waiting().length;
   const active = [...state.calls.values()].filter((c) => c.state !== 'waiting' && c.state !== 'ringing').length;
-  $('sb-operator').textContent = `${user.name} (${user.role})${user.attendant ? ` at ${user.attendant}` : ''}`;
+  $('sb-operator').textContent = `${user.name} (${user.role})${user.attendant ? ` at ${user.attendant}` : ' · no position'}`;
   $('sb-counts').textContent = `waiting ${waiting} · in progress ${active}`;
-  $('sb-link').textContent = `link: ${link}`;
+  $('sb-link').textContent = `console: ${link} · ${app.links ? `Asterisk: ${app.links.ari} · store: ${app.links.store}` : 'links: …'}`;
   $('sb-seq').textContent = `event #${state.seq}`;
 }
 
@@ -209,7 +263,7 @@ export function tick(app) {
   for (const el of document.querySelectorAll('[data-since]')) {
     const t = Number(el.dataset.since);
     if (!el.dataset.since || !Number.isFinite(t)) continue;
-    el.textContent = duration(now - t);
+    el.textContent = `${el.dataset.prefix ?? ''}${duration(now - t)}`;
     if (el.classList.contains('call-wait')) el.classList.toggle('long', now - t >= LONG_WAIT_MS);
   }
   $('clock').textContent = clock(now);

@@ -37,7 +37,8 @@ async function loadStats(app) {
   try {
     const r = await app.api.get(`/api/stats?scope=${encodeURIComponent(scope)}&from=${Math.floor(from)}&to=${Math.ceil(to)}`);
     $('sl-target').textContent = String(r.serviceTargetSeconds);
-    renderTiles(r.totals);
+    renderTiles(r.totals, scope);
+    $('stats-note').textContent = statsNote(app, scope);
     renderBusyHours(r.busyHours);
     const xs = r.intervals;
     replace($('chart-calls'), barChart(xs));
@@ -57,11 +58,24 @@ async function loadStats(app) {
 
 const seconds = (x) => (x === null || x === undefined ? '—' : duration(x * 1000));
 
-function renderTiles(t) {
+/** calls are counted when they end: say how many of this scope are still going on, and what a position's figures are */
+export function statsNote(app, scope) {
+  const [kind, id] = [scope.slice(0, scope.indexOf(':')), scope.slice(scope.indexOf(':') + 1)];
+  const going = [...app.state.calls.values()].filter((c) => (kind === 'attendant' ? c.attendant === id : kind === 'group' ? c.group === id : c.callClass === id)
+    && c.answeredAt !== undefined);
+  const parts = ['Figures count each call when it ends.'];
+  if (going.length > 0) parts.push(`${going.length} answered call${going.length === 1 ? '' : 's'} still going on (talking, held or parked) ${going.length === 1 ? 'is' : 'are'} not counted yet.`);
+  if (kind === 'attendant') parts.push('Calls are offered to groups, so a position has no offered count: see its groups.');
+  return parts.join(' ');
+}
+
+function renderTiles(t, scope) {
   const c = t.counters;
   const f = t.figures;
+  const position = scope.startsWith('attendant:');
   const tiles = [
-    ['Offered', String(c.offered)], ['Answered', String(c.answered)],
+    position ? ['Offered', '—', 'calls are offered to groups: see the group'] : ['Offered', String(c.offered)],
+    ['Answered', String(c.answered), 'calls answered that have ended'],
     ['Abandoned', `${c.abandoned}`, `mean wait ${seconds(f.averageAbandonWaitSeconds)}, longest ${seconds(c.longestAbandonWaitSeconds)}`],
     ['Overflow / night / lost', `${c.overflowOut} / ${c.night} / ${c.lost}`, `${c.overflowIn} overflowed in`],
     ['Service level', percent(f.serviceLevel), 'answered within T / answered'], ['SL2', percent(f.serviceLevel2), '(answered + abandoned within T) / (answered + abandoned)'],

@@ -48,12 +48,14 @@ describe('API queries', function () {
     assert.deepEqual(r.body.attendants.map((a) => a.deviceState), ['NOT_INUSE', 'NOT_INUSE', 'NOT_INUSE']);
   });
 
-  it('given the number library, when searched by name, department or short code, then matching entries come back; an empty or huge query is 400', async () => {
+  it('given the number library, when searched by name, department or short code, then matching entries come back; without a query the whole library by name; an empty or huge query is 400', async () => {
     const byName = await api.as<{ entries: Array<{ name: string }> }>('alice', 'GET', '/api/directory?q=acc');
     assert.deepEqual(byName.body.entries.map((e) => e.name), ['Accounts']);
     const byDept = await api.as<{ entries: Array<{ name: string }> }>('alice', 'GET', '/api/directory?q=front%20desk&limit=1');
     assert.deepEqual(byDept.body.entries.map((e) => e.name), ['Reception']);
-    assert.equal((await api.as<ErrorReply>('alice', 'GET', '/api/directory')).body.error.field, 'query.q');
+    // nothing typed yet: the whole library by name, with how many there are
+    const all = await api.as<{ entries: Array<{ name: string }>; total: number }>('alice', 'GET', '/api/directory?limit=2');
+    assert.deepEqual([all.status, all.body.entries.map((e) => e.name), all.body.total], [200, ['Accounts', 'Night porter'], 3]);
     assert.equal((await api.as<ErrorReply>('alice', 'GET', '/api/directory?q=%20')).body.error.field, 'query.q');
     assert.equal((await api.as<ErrorReply>('alice', 'GET', `/api/directory?q=${'x'.repeat(65)}`)).status, 400);
     assert.equal((await api.as<ErrorReply>('alice', 'GET', '/api/directory?q=a&limit=0')).body.error.field, 'query.limit');
@@ -116,6 +118,9 @@ describe('API queries', function () {
     const nine = r.body.intervals.find((i) => i.intervalStart === Date.UTC(2026, 0, 5, 9, 0))!;
     assert.deepEqual([nine.counters.offered, nine.counters.answered, nine.counters.abandoned], [2, 1, 1]);
     assert.equal(nine.figures.serviceLevel, 1);
+    // the CLI's form (minutes, Z) is read the same by the API
+    const minutes = await api.as<{ from: number; to: number }>('alice', 'GET', '/api/stats?scope=group:operators&from=2026-01-05T08:00Z&to=2026-01-05T10:00%2B00:00');
+    assert.deepEqual([minutes.status, minutes.body.from, minutes.body.to], [200, from, to], minutes.text);
     assert.equal(nine.figures.averageSpeedOfAnswerSeconds, 5);
     assert.ok((nine.figures.carriedErlangs ?? 0) > 0, '(nine.figures.carriedErlangs ?? 0) > 0');
     // talk from bridge enter to leave: answered at 09:00:05, hung up at 09:02:00

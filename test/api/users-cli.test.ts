@@ -35,7 +35,7 @@ describe('attendant hash-password', () => {
     assert.equal(runHashPassword(['--stdin', 'also-positional'], () => 'x').exitCode, 2);
     assert.equal(runHashPassword(['--rounds=3', 'long-enough']).exitCode, 2);
     assert.equal(runHashPassword(['--stdin'], () => { throw new Error('closed'); }).exitCode, 2);
-    assert.deepEqual([runHashPassword(['--help']).exitCode, runHashPassword(['--help']).stdout.startsWith('usage:')], [0, true]);
+    assert.deepEqual([runHashPassword(['--help']).exitCode, runHashPassword(['--help']).stdout.startsWith('Usage: hash-password')], [0, true]);
   });
 
   it('given a malformed stored hash, when a password is checked against it, then it never matches', async () => {

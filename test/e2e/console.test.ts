@@ -4,34 +4,11 @@
 // a supervisor switches the group to night and the next call goes to the night destination.
 // Screenshots land in test/e2e/artifacts/ (git-ignored).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Harness } from '../support/harness.ts';
-import { PASSWORDS, apiConfig, type UserName } from '../api/support.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-
-/** what a page reported that a person would call broken: script errors, CSP refusals */
-function watchErrors(page: Page, into: string[]): void {
-  page.on('pageerror', (err) => into.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    // a refused operation answers 4xx, which Chromium reports as a failed resource: that is the console's normal way to show it
-    if (msg.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) into.push(`console: ${msg.text()}`);
-  });
-}
-
-async function logIn(page: Page, base: string, user: UserName): Promise<void> {
-  await page.goto(base);
-  await page.locator('#login-name').fill(user);
-  await page.locator('#login-password').fill(PASSWORDS[user]);
-  await page.locator('#login-submit').click();
-  await page.locator('#app-view').waitFor({ state: 'visible' });
-  await page.locator('#link-state', { hasText: 'live' }).waitFor();
-}
+import { apiConfig } from '../api/support.ts';
+import { ARTIFACTS, launchChromium, logIn, watchErrors, type Browser } from './support.ts';
 
 /** a morning of calls, some answered and some abandoned, so the statistics have something to draw */
 async function someTraffic(h: Harness): Promise<void> {
@@ -57,37 +34,25 @@ async function someTraffic(h: Harness): Promise<void> {
 
 describe('attendant console in Chromium', function () {
   this.timeout(60_000);
-  let context: BrowserContext | undefined;
-  let profile: string | undefined;
+  let browser: Browser | undefined;
   let h: Harness | undefined;
   let errors: string[] = [];
   const pages: Page[] = [];
 
   async function newPage(): Promise<Page> {
-    const page = await context!.newPage();
+    const page = await browser!.context.newPage();
     watchErrors(page, errors);
     pages.push(page);
     return page;
   }
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`      (skipped: no Chromium at ${CHROMIUM}; install it with apt-get install chromium)`);
-      this.skip();
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), 'attendant-e2e-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
+    if (!browser) this.skip();
   });
 
   after(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
   });
 
   afterEach(async () => {
@@ -181,7 +146,10 @@ describe('attendant console in Chromium', function () {
     // the action log shows the diversion
     await supervisor.locator('.tab[data-view="log"]').click();
     await supervisor.locator('#log-rows tr', { hasText: '0299900000' }).waitFor();
-    assert.match(await supervisor.locator('#log-rows tr', { hasText: '0299900000' }).first().textContent() ?? '', /divert/);
+    // in words: no internal codes (divert:night, state:ringing, waitedMs=...)
+    assert.match(await supervisor.locator('#log-rows tr', { hasText: '0299900000' }).first().textContent() ?? '', /Call arrived.*sent to the night destination/);
+    const logText = await supervisor.locator('#log-rows').textContent() ?? '';
+    assert.doesNotMatch(logText, /state:|divert:|[a-z]Ms=|presentation-ended/);
     await supervisor.screenshot({ path: join(ARTIFACTS, '06-log.png') });
 
     // N is the supervisor's night toggle: back to day

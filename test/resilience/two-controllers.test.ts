@@ -47,7 +47,7 @@ describe('resilience: two controllers, one lease', function () {
     await a.waitRole('active');
     const b = await start('b', 'node-b');
     await b.waitRole('standby');
-    assert.deepEqual(await b.health(), { status: 'standby', role: 'standby', ari: false, ami: null, store: true, storeBacklog: 0 });
+    assert.deepEqual(await b.health(), { status: 'standby', role: 'standby', ari: false, ami: null, store: true, storeBacklog: 0, links: { ari: 'down', ami: null, store: 'up' } });
     const refused = await fetch(`http://127.0.0.1:${b.port}/api/state`);
     assert.equal(refused.status, 503);
     assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'standby');

@@ -119,6 +119,36 @@ describe('configuration', () => {
     assert.ok(p.includes('groups[0].schedule.otherwise: the table has no "night" destination'), p.join('\n'));
   });
 
+  it('given a type error and an unknown overflow group in another group, then both are told at once', () => {
+    const cfg = withGroup({ overflow: { to: 'sales', waitSeconds: 30 } }, 1);
+    (cfg.groups as Array<Record<string, unknown>>)[0]!.ringTimeout = 'fifteen';
+    (cfg.users as unknown) = [{ name: 'x', role: 'operator', passwordHash: 'nope', attendant: 'att9' }];
+    const p = problems(cfg);
+    assert.ok(p.some((x) => x.startsWith('groups[0].ringTimeout:')), p.join('\n'));
+    assert.ok(p.includes('groups[1].overflow.to: unknown group "sales"'), p.join('\n'));
+    assert.ok(p.some((x) => x.startsWith('users[0].passwordHash:')), p.join('\n'));
+    assert.ok(p.includes('users[0].attendant: unknown attendant "att9"'), p.join('\n'));
+  });
+
+  it('given a type error in the very group whose overflow names an unknown group, then both are told', () => {
+    const p = problems(withGroup({ ringTimeout: -1, overflow: { to: 'sales', waitSeconds: 30 }, members: ['att1', 'nobody'] }, 1));
+    assert.ok(p.some((x) => x.startsWith('groups[1].ringTimeout:')), p.join('\n'));
+    assert.ok(p.includes('groups[1].overflow.to: unknown group "sales"'), p.join('\n'));
+    assert.ok(p.includes('groups[1].members[1]: unknown attendant "nobody"'), p.join('\n'));
+  });
+
+  it('given positions and startLoggedIn, then restore is the default and a bad value is named', () => {
+    assert.equal(parseConfig(base()).positions, 'restore');
+    const cfg = base();
+    cfg.positions = 'logged-in';
+    (cfg.attendants as Array<Record<string, unknown>>)[1]!.startLoggedIn = false;
+    const parsed = parseConfig(cfg);
+    assert.equal(parsed.positions, 'logged-in');
+    assert.equal(parsed.attendants[1]!.startLoggedIn, false);
+    cfg.positions = 'always';
+    assert.ok(problems(cfg).some((x) => x.startsWith('positions:')), 'positions is named');
+  });
+
   it('given an overflow with no threshold or to itself, then it is refused', () => {
     assert.ok(problems(withGroup({ overflow: { to: 'operators' } }, 1)).some((x) => x.startsWith('groups[1].overflow: needs queueLength or waitSeconds')), 'problems(withGroup({ overflow: { to: \'operators\' } }, 1)).some((x) => x.startsWith(\'gro...');
     assert.ok(problems(withGroup({ overflow: { to: 'backup', waitSeconds: 5 } }, 1)).includes('groups[1].overflow.to: a group cannot overflow to itself'), 'problems(withGroup({ overflow: { to: \'backup\', waitSeconds: 5 } }, 1)).includes(\'groups...');

@@ -9,14 +9,17 @@ export const directoryResource: Resource = {
   routes: [
     route({
       method: 'get', path: '/api/directory', access: 'operator',
-      summary: 'Search the directory',
+      summary: 'Search the directory; without q, the whole library by name (the console shows it before anything is typed)',
       query: z.object({
-        q: z.string().trim().min(1, 'must not be empty').max(64),
+        q: z.string().trim().min(1, 'must not be empty').max(64).optional(),
         limit: z.string().regex(/^\d{1,3}$/, 'must be 1-200').transform(Number).pipe(z.number().int().min(1, 'must be 1-200').max(200, 'must be 1-200')).optional(),
       }).strict(),
-      ok: { status: 200, description: 'matching entries', schema: z.object({ entries: z.array(directoryEntrySchema) }) },
+      ok: { status: 200, description: 'matching entries (at most limit, 50 by default) and how many matched', schema: z.object({ entries: z.array(directoryEntrySchema), total: z.number() }) },
       handler({ query, deps }) {
-        return { entries: deps.operations.searchDirectory(query.q).slice(0, query.limit ?? 50) };
+        const all = query.q === undefined
+          ? [...deps.config.directory.entries].sort((a, b) => a.name.localeCompare(b.name))
+          : deps.operations.searchDirectory(query.q);
+        return { entries: all.slice(0, query.limit ?? 50), total: all.length };
       },
     }),
   ],
