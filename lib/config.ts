@@ -1,6 +1,7 @@
 // One schema for the whole configuration. Every field error names its path,
 // so an admin sees `groups[1].overflow.to: unknown group "sales"` and nothing starts.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -52,6 +53,31 @@ const scheduleSchema = z.object({
   holidays: z.array(z.object({ date: isoDate, mode: z.enum(MODES).default('night'), name: z.string().optional() }).strict()).default([]),
 }).strict();
 export type Schedule = z.infer<typeof scheduleSchema>;
+
+/** an address or a CIDR range of a trusted reverse proxy, or one of express's names for a range */
+const proxyAddress = z.string().superRefine((v, ctx) => {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(v)) return;
+  const [addr = '', bits, ...more] = v.split('/');
+  const family = isIP(addr);
+  const max = family === 6 ? 128 : 32;
+  const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+  if (!family || !okBits || more.length) ctx.addIssue({ code: 'custom', message: `"${v}" is not an address, a CIDR range (10.0.0.0/8) or loopback / linklocal / uniquelocal` });
+});
+
+const loginSchema = z.object({
+  // seconds the attempts from an address (and at a name from an address) are counted in
+  window: seconds.positive().min(1).max(3600).default(60),
+  // attempts from one address in a window, whatever the names
+  perAddress: z.number().int().min(1).max(10_000).default(20),
+  // attempts at one name from one address in a window; and the attempts at a name (from anywhere, in 15 min)
+  // after which an address the name never logged in from waits an exponential delay between tries
+  perUser: z.number().int().min(1).max(1000).default(5),
+  // the longest of those delays, seconds (1, 2, 4 ... up to it)
+  maxDelay: seconds.min(1).max(3600).default(30),
+  // password hashes (scrypt) computed at once; the others wait their turn, so a flood never starves the event loop
+  concurrentHashes: z.number().int().min(1).max(16).default(1),
+}).strict().prefault({});
+export type LoginSettings = z.infer<typeof loginSchema>;
 
 const groupSchema = z.object({
   id,
@@ -196,7 +222,14 @@ const configSchema = z.object({
     dialContext: z.string().regex(/^[A-Za-z0-9_.-]{1,79}$/, 'must be a dialplan context name').default('attendant-dial'),
   }).strict(),
   redis: z.object({ url: z.string().url().optional(), prefix: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/).default('att:') }).strict().default({ prefix: 'att:' }),
-  http: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ host: '127.0.0.1', port: 8080 }),
+  http: z.object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    // the reverse proxies in front (addresses or CIDR ranges): only from them is X-Forwarded-For believed; left out, the socket's address is the client's
+    trustProxy: z.array(proxyAddress).default([]),
+    // logins (lib/api/auth/login-guard.ts): attempts counted before the password is checked, in the store
+    login: loginSchema,
+  }).strict().prefault({}),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().default({ level: 'info' }),
   // two controllers on one store: each needs its own stable id (default <hostname>-<pid>)
   ha: z.object({ nodeId: id.optional() }).strict().default({}),

@@ -58,6 +58,9 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // req.ip: X-Forwarded-For only as far as it was added by a proxy named in http.trustProxy
+  const proxies = deps.config.http.trustProxy;
+  app.set('trust proxy', proxies.length > 0 ? proxies : false);
 
   app.use(helmet({
     contentSecurityPolicy: {
