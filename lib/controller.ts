@@ -12,7 +12,7 @@ import { Switchboard } from './calls/switchboard.ts';
 import { connectAmi } from './asterisk/ami.ts';
 import type { AmiPort } from './supervision/ami-port.ts';
 import { SupervisionService } from './supervision/service.ts';
-import { apiDeps, attachEvents, createApp } from './api/index.ts';
+import { answerMalformedRequests, apiDeps, attachEvents, createApp } from './api/index.ts';
 import { LeaseKeeper, nodeIdOf } from './ha/lease.ts';
 import { openQueueLogFile } from './stats/queue-log-file.ts';
 import { ControllerMetrics } from './metrics/wire.ts';
@@ -145,6 +145,7 @@ export async function startController(config: Config, opts: ControllerOptions): 
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));
     s.once('error', reject);
   });
+  answerMalformedRequests(http);
   const address = http.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
   const events = attachEvents(http, { hub: api.hub, sessions: api.sessions, time, log, corsOrigins: api.corsOrigins });

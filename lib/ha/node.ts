@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import { realTime } from '../clock.ts';
 import { startController, type Controller, type ControllerOptions } from '../controller.ts';
 import { healthReport } from '../api/health.ts';
+import { answerMalformedRequests } from '../api/app.ts';
 import { createStore } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import { LeaseKeeper, nodeIdOf } from './lease.ts';
@@ -98,6 +99,7 @@ async function serveStandby(host: string, port: number, store: Store): Promise<S
       res.end(JSON.stringify({ error: { code: 'standby', message: 'this controller is on standby; the active one serves the API' } }));
     })();
   });
+  answerMalformedRequests(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
