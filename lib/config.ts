@@ -437,6 +437,55 @@ export function parseConfig(raw: unknown, opts: ParseOptions = {}): Config {
   return cfg;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Serving beyond this machine: only with users of the site's own.
+
+/**
+ * Password hashes published in the repository's example configurations: their passwords are in the
+ * README, so anyone can log in with them. test/deploy checks that every hash of config/example.yaml
+ * and docker/attendant.yaml is listed here.
+ */
+export const SHIPPED_PASSWORD_HASHES: ReadonlyMap<string, string> = new Map([
+  ['scrypt$cd75ee001f1f1ae86d2aede02a87e960$53dd3cb69715648db180ee54d1cefd6f8851a0a8b2879ea46cac1f9a26937295213c916ee994bfda0c985fa4a78fec2a3eaf41bad0563df6aab5599f799b5c19', 'config/example.yaml (alice / operator-demo)'],
+  ['scrypt$09e00a54f8822669a92ff1b0dda1b84f$4122f90082cca0a33bb33d613b7e82fbe48e285e4fa0dc74204a7adf58fb44ae5a1cfc5d13ef43755bf669beda197b454e9752e4ffb306fa3df07abc3073830f', 'config/example.yaml (sam / supervisor-demo)'],
+]);
+
+/** a listener address only this machine reaches: 127.0.0.0/8, ::1, localhost */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) return h === '::1' || /^(0{1,4}:){7}0{0,3}1$/.test(h) || /^::ffff:127\./.test(h);
+  return false;
+}
+
+/**
+ * What forbids serving this configuration on its listener: when http.host is not loopback, a user
+ * whose password hash is one of the shipped examples', or no user at all (nobody could use the
+ * console, and nothing says the site configured its own). Loopback (the demo, the tests, a proxy on
+ * the same machine) is not refused.
+ */
+export function exposureProblems(cfg: Config): string[] {
+  const host = cfg.http.host;
+  if (isLoopbackHost(host)) return [];
+  const why = `while http.host (${JSON.stringify(host)}) is not loopback`;
+  const problems: string[] = [];
+  if (cfg.users.length === 0) {
+    problems.push(`users: no user is configured ${why}: add users with passwords of your own (attendant hash-password), or listen on 127.0.0.1`);
+  }
+  cfg.users.forEach((u, i) => {
+    const shipped = SHIPPED_PASSWORD_HASHES.get(u.passwordHash);
+    if (shipped) problems.push(`users[${i}].passwordHash: "${u.name}" still has the demo password of ${shipped}, which anyone can use ${why}: make a hash of your own with attendant hash-password`);
+  });
+  return problems;
+}
+
+/** ConfigError (exit 2, every problem named by its field) when exposureProblems finds any */
+export function assertSafeToServe(cfg: Config): void {
+  const problems = exposureProblems(cfg);
+  if (problems.length) throw new ConfigError(problems);
+}
+
 type Env = Record<string, string | undefined>;
 
 /** Environment variables the controller reads (docker/.env.example lists the same). */
@@ -479,7 +528,11 @@ export function applyEnv(raw: unknown, env: Env): unknown {
   return doc;
 }
 
-export function loadConfigFile(path: string, env: Env = process.env): Config {
+/**
+ * Read, parse and check a configuration file; with `serving` (the default: every command of the CLI
+ * reads the file a controller serves) the listener checks of exposureProblems run too.
+ */
+export function loadConfigFile(path: string, env: Env = process.env, opts: { serving?: boolean } = {}): Config {
   let text: string;
   try { text = readFileSync(path, 'utf8'); } catch (err) {
     throw new ConfigError([`(file): cannot read ${path}: ${(err as Error).message}`]);
@@ -488,7 +541,9 @@ export function loadConfigFile(path: string, env: Env = process.env): Config {
   try { raw = parseYaml(text); } catch (err) {
     throw new ConfigError([`(file): ${path} is not valid YAML: ${(err as Error).message}`]);
   }
-  return parseConfig(applyEnv(raw, env), { baseDir: dirname(path) });
+  const cfg = parseConfig(applyEnv(raw, env), { baseDir: dirname(path) });
+  if (opts.serving ?? true) assertSafeToServe(cfg);
+  return cfg;
 }
 
 /** Lookups the rest of the code needs often. */

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { connectAri } from './asterisk/ari.ts';
 import type { AriPort } from './asterisk/port.ts';
-import type { Config } from './config.ts';
+import { assertSafeToServe, type Config } from './config.ts';
 import type { TimeSource } from './domain/clock.ts';
 import { realTime } from './clock.ts';
 import { createStore } from './store/index.ts';
@@ -55,6 +55,8 @@ export interface ControllerOptions {
 }
 
 export async function startController(config: Config, opts: ControllerOptions): Promise<Controller> {
+  // demo passwords (or no user) on a listener beyond this machine: refused before anything starts
+  assertSafeToServe(config);
   const { log } = opts;
   const time = opts.time ?? realTime;
   const store = opts.store ?? await createStore({ ...(config.redis.url ? { url: config.redis.url } : {}), prefix: config.redis.prefix }, time);

@@ -3,7 +3,7 @@
 // lease (load snapshot + reconcile), and goes back to standby if it is fenced. Two of these on one
 // store give one active controller and one ready to take over within the lease time.
 import { createServer, type Server } from 'node:http';
-import type { Config } from '../config.ts';
+import { assertSafeToServe, type Config } from '../config.ts';
 import { realTime } from '../clock.ts';
 import { startController, type Controller, type ControllerOptions } from '../controller.ts';
 import { healthReport } from '../api/health.ts';
@@ -24,6 +24,8 @@ export interface ControllerNode {
 
 /** Start a node: standby at once, active as soon as it holds the lease. */
 export async function runNode(config: Config, opts: ControllerOptions): Promise<ControllerNode> {
+  // refused at once (not retried as a failed start): see exposureProblems
+  assertSafeToServe(config);
   const { log } = opts;
   const time = opts.time ?? realTime;
   const store: Store = opts.store ?? await createStore({ ...(config.redis.url ? { url: config.redis.url } : {}), prefix: config.redis.prefix }, time);
