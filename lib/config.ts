@@ -6,6 +6,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { directoryEntrySchema, readDirectoryFile } from './directory-file.ts';
+import { DEFAULT_NUMBERING, DIAL_ROLES, patternProblem } from './domain/numbering.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "." or "-"');
 const seconds = z.number().nonnegative().max(86_400);
@@ -78,6 +79,43 @@ const loginSchema = z.object({
   concurrentHashes: z.number().int().min(1).max(16).default(1),
 }).strict().prefault({});
 export type LoginSettings = z.infer<typeof loginSchema>;
+
+/** an extension pattern of the numbering plan (Asterisk syntax) or a literal number */
+const extensionPattern = z.string().superRefine((p, ctx) => {
+  const problem = patternProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const dialString = z.string().regex(/^[0-9*#+]{1,32}$/, 'must be 1-32 digits, "*", "#" or "+"');
+
+/** who may dial what (lib/domain/numbering.ts), and which channels are the site's own phones */
+const numberingSchema = z.object({
+  // the site's extensions: what transfers may reach and services may be booked for
+  internal: z.array(extensionPattern).min(1).default([...DEFAULT_NUMBERING.internal]),
+  // prefixes that leave the site, with the least role that may dial each (longest prefix decides; role none: barred)
+  external: z.array(z.object({
+    prefix: z.string().regex(/^(\+[0-9]{0,15}|[0-9*#]{1,16})$/, 'must be digits, or + and digits'),
+    role: z.enum([...DIAL_ROLES, 'none']),
+    name: z.string().min(1).max(64).optional(),
+  }).strict()).default([]),
+  // numbers every attendant may always send a caller to; never an extension a service is booked for
+  emergency: z.array(dialString).default([...DEFAULT_NUMBERING.emergency]),
+  // the dialplan contexts of the site's own phones: a feature code (Stasis(attendant,feature,...)) is
+  // taken only from a channel whose StasisStart names one of them as its context
+  phoneContexts: z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,79}$/, 'must be a dialplan context name')).min(1).default(['attendant-sets', 'attendant-internal']),
+}).strict().prefault({});
+export type NumberingConfig = z.infer<typeof numberingSchema>;
+
+const quota = (max: number, dflt: number) => z.number().int().min(1).max(max).default(dflt);
+/** how much the desk services may store: per extension, and in all */
+const quotasSchema = z.object({
+  wakeupsPerExtension: quota(100, 5),
+  wakeups: quota(100_000, 2000),
+  // beyond it the oldest read messages of the extension make room; only unread ones refuse a new one
+  messagesPerExtension: quota(1000, 25),
+  messages: quota(1_000_000, 10_000),
+  dnd: quota(100_000, 2000),
+}).strict().prefault({});
+export type QuotasConfig = z.infer<typeof quotasSchema>;
 
 const groupSchema = z.object({
   id,
@@ -291,6 +329,10 @@ const configSchema = z.object({
     sound: 'sound:this-is-yr-wakeup-call', attempts: 3, retryAfter: 300, ringSeconds: 30, callerName: 'Wake-up call',
     bookedSound: 'sound:auth-thankyou', refusedSound: 'sound:beeperr',
   }),
+  // the numbering plan: internal extensions, external prefixes by role, emergency numbers, the phones' contexts
+  numbering: numberingSchema,
+  // how many wake-up calls, messages and DNDs the desk services keep, per extension and in all
+  quotas: quotasSchema,
   // people who log in to the console and the API; passwords only as scrypt hashes
   users: z.array(z.object({
     name: id,
@@ -395,6 +437,8 @@ function checkReferences(cfg: Config): string[] {
     if (dupKeys.has(k)) problems.push(`phone.keypad.keys.${c}: key "${k}" is used by another command`);
   }
   if (cfg.wakeup.group !== undefined && !groupIds.has(cfg.wakeup.group)) problems.push(`wakeup.group: unknown group "${cfg.wakeup.group}"`);
+  const dupPrefixes = duplicates(cfg.numbering.external.map((e) => e.prefix));
+  cfg.numbering.external.forEach((e, i) => { if (dupPrefixes.has(e.prefix)) problems.push(`numbering.external[${i}].prefix: prefix "${e.prefix}" is listed twice`); });
   return problems;
 }
 

@@ -55,6 +55,33 @@ describe('configuration', () => {
     assert.deepEqual(cfg.classes.map((c) => c.id), ['external', 'internal', 'recall', 'urgent', 'dnd', 'wakeup-failed']);
   });
 
+  it('given no http, numbering or quotas sections, then the login limits, the numbering plan and the quotas are the documented defaults', () => {
+    const cfg = parseConfig(base());
+    assert.deepEqual(cfg.http, { host: '127.0.0.1', port: 8080, trustProxy: [], login: { window: 60, perAddress: 20, perUser: 5, maxDelay: 30, concurrentHashes: 1 } });
+    assert.deepEqual(cfg.numbering, { internal: ['_ZX', '_ZXX', '_ZXXX'], external: [], emergency: ['112'], phoneContexts: ['attendant-sets', 'attendant-internal'] });
+    assert.deepEqual(cfg.quotas, { wakeupsPerExtension: 5, wakeups: 2000, messagesPerExtension: 25, messages: 10_000, dnd: 2000 });
+  });
+
+  it('given a bad pattern, prefix, role, emergency number, context, proxy address or quota, then each is named by its path', () => {
+    const found = problems({
+      ...base(),
+      http: { trustProxy: ['10.0.0.0/8', '::1', 'loopback', '10.0.0.0/33', 'proxy.example'], login: { perUser: 0 } },
+      numbering: {
+        internal: ['_2XX', '2XX'],
+        external: [{ prefix: '0', role: 'operator' }, { prefix: '0', role: 'supervisor' }, { prefix: '', role: 'admin' }, { prefix: '9', role: 'everyone' }],
+        emergency: ['1 12'],
+        phoneContexts: ['from internal'],
+      },
+      quotas: { dnd: 0 },
+    });
+    for (const path of ['http.trustProxy[3]', 'http.trustProxy[4]', 'http.login.perUser', 'numbering.internal[1]', 'numbering.external[2].prefix', 'numbering.external[3].role', 'numbering.emergency[0]', 'numbering.phoneContexts[0]', 'quotas.dnd']) {
+      assert.ok(found.some((p) => p.startsWith(`${path}:`)), `${path} named in ${JSON.stringify(found)}`);
+    }
+    assert.equal(found.filter((p) => p.startsWith('http.trustProxy')).length, 2, 'an address, a range, loopback are fine');
+    const dup = problems({ ...base(), numbering: { external: [{ prefix: '0', role: 'operator' }, { prefix: '0', role: 'supervisor' }] } });
+    assert.deepEqual(dup, ['numbering.external[0].prefix: prefix "0" is listed twice', 'numbering.external[1].prefix: prefix "0" is listed twice']);
+  });
+
   it('given statistics and a loss group, when parsed, then T and the zone default to 20 s and UTC, maxQueue 0 is allowed and a bad zone or a negative maxQueue is named', () => {
     const cfg = parseConfig(withGroup({ maxQueue: 0 }, 0));
     assert.deepEqual(cfg.statistics, { serviceTargetSeconds: 20, timezone: 'UTC' });
