@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigError, applyEnv, loadConfigFile, parseConfig } from '../../lib/config.ts';
+import { compileNumberingPlan } from '../../lib/domain/numbering.ts';
 
 function base(): Record<string, unknown> {
   return {
@@ -43,6 +44,18 @@ describe('configuration', () => {
     assert.equal(cfg.timers.absentAfter, 80);
     assert.ok(cfg.groups.length >= 2, 'cfg.groups.length >= 2');
     assert.ok(cfg.classes.some((c) => c.id === 'urgent' && c.priority === 9), 'cfg.classes.some((c) => c.id === \'urgent\' && c.priority === 9)');
+  });
+
+  it('given the example site, then every number its directory, tables, attendants and BLF grid name is an extension of its own numbering plan', () => {
+    const cfg = loadConfigFile(new URL('../../config/example.yaml', import.meta.url).pathname, {});
+    const plan = compileNumberingPlan(cfg.numbering);
+    const numbers = [
+      ...cfg.directory.entries.map((e) => e.number), ...cfg.attendants.flatMap((a) => (a.extension ? [a.extension] : [])),
+      ...cfg.supervision.extensions.map((e) => e.number),
+      ...cfg.groups.flatMap((g) => [...Object.values(g.table), g.fallback]).flatMap((d) => (d?.type === 'extension' ? [d.number] : [])),
+    ];
+    assert.ok(numbers.length > 10, 'numbers.length > 10');
+    for (const n of numbers) assert.equal(plan.extension(n).ok, true, n);
   });
 
   it('given a minimal file, when parsed, then the defaults are the documented ones', () => {
