@@ -7,11 +7,12 @@ import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import type { AttemptCount, AttemptCounter, AttemptCounterOptions } from './store.ts';
 import { InvalidStoreOpError } from './keys.ts';
 
-const MAX_WINDOW_MS = 30 * 24 * 3600_000;
+// the memory variant expires keys with a Node timer, which overflows past 2^31 ms (24.8 days)
+const MAX_WINDOW_MS = 24 * 24 * 3600_000;
 
 /** the library counts in whole seconds */
 export function windowSeconds(ms: number): number {
-  if (!Number.isFinite(ms) || ms < 1000 || ms > MAX_WINDOW_MS) throw new InvalidStoreOpError(`an attempt window must be 1 s to 30 days, got ${ms} ms`);
+  if (!Number.isFinite(ms) || ms < 1000 || ms > MAX_WINDOW_MS) throw new InvalidStoreOpError(`an attempt window must be 1 s to 24 days, got ${ms} ms`);
   return Math.ceil(ms / 1000);
 }
 

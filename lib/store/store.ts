@@ -72,7 +72,7 @@ export interface AttemptCounter {
 export interface AttemptCounterOptions {
   /** attempts allowed in a window */
   limit: number;
-  /** window length in ms, whole seconds (1 s to 30 days) */
+  /** window length in ms, whole seconds (1 s to 24 days) */
   windowMs: number;
 }
 

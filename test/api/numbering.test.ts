@@ -56,7 +56,7 @@ describe('API numbering plan and quotas', function () {
     // a short code of the directory is checked as the number it dials (9 -> 200, in the plan)
     assert.equal((await api.as('alice', 'POST', `/api/calls/${caller}/transfer`, { target: '9' })).status, 204);
     await h!.until('transferring', () => h!.callRecord(caller)?.state === 'transferring');
-    assert.equal(dialled(caller)[0]!.endpoint, 'PJSIP/200');
+    assert.equal(dialled(caller)[0]!.endpoint, 'Local/200@attendant-dial');
     h!.sim.hangupCaller(caller);
     await h!.until('gone', () => !h!.callRecord(caller));
   });
@@ -80,7 +80,7 @@ describe('API numbering plan and quotas', function () {
     assert.equal((await api.as<ErrorReply>('sam', 'POST', `/api/calls/${second.caller}/consult`, { target: '0044207946000' })).status, 403, 'barred for everyone');
     assert.equal((await api.as('sam', 'POST', `/api/calls/${second.caller}/transfer`, { target: '0155512000' })).status, 204);
     await h!.until('rung', () => dialled(second.caller).length === 1);
-    assert.equal(dialled(second.caller)[0]!.endpoint, 'PJSIP/0155512000');
+    assert.equal(dialled(second.caller)[0]!.endpoint, 'Local/0155512000@attendant-dial');
     h!.sim.hangupCaller(second.caller);
     await h!.until('gone', () => !h!.callRecord(second.caller));
   });
@@ -146,7 +146,7 @@ describe('API numbering plan and quotas', function () {
       assert.deepEqual(dialled(caller), []);
       h!.sim.sendDtmf(leg, '*1201#');
       await h!.until('201 rung', () => dialled(caller).length === 1);
-      assert.equal(dialled(caller)[0]!.endpoint, 'PJSIP/201');
+      assert.equal(dialled(caller)[0]!.endpoint, 'Local/201@attendant-dial');
       h!.sim.hangupCaller(caller);
       await h!.until('gone', () => !h!.callRecord(caller));
     });

@@ -5,11 +5,11 @@
 // - per name at an address: `perUser` attempts a window (an attacker at one address stops there);
 // - per name from anywhere (15 minutes): beyond `perUser` attempts, an address the name has never
 //   logged in from gets one try per delay (1 s, 2 s, 4 s ... up to `maxDelay`), while the addresses
-//   the owner logged in from within 30 days pass: an attack on a name slows the attacker without
+//   the owner logged in from (remembered 14 days from a first success there) pass: an attack on a name slows the attacker without
 //   locking the owner out.
 // A success gives its slots back (only failures keep counting). The hash itself runs under a bound
-// (`concurrentHashes`, a short queue beyond): scrypt takes ~50 ms of a core, and 200 of them at once
-// took /healthz to 785 ms.
+// (`concurrentHashes`, a short queue beyond): scrypt takes 30-80 ms of a core, and 200 of them at
+// once made /healthz wait (785 ms in issue 19's measurement).
 import type { LoginSettings } from '../../config.ts';
 import type { AttemptCounter, Store } from '../../store/store.ts';
 import { ApiError } from '../errors.ts';
@@ -17,7 +17,7 @@ import { ApiError } from '../errors.ts';
 /** how long attempts at a name count toward its back-off */
 export const NAME_WINDOW_MS = 15 * 60_000;
 /** how long an address is remembered as one the name logged in from */
-export const KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;
+export const KNOWN_ADDRESS_MS = 14 * 24 * 3600_000;
 /** hashes waiting for a slot at most; beyond, a login is answered 429 at once */
 export const MAX_WAITING_HASHES = 64;
 
@@ -36,14 +36,6 @@ export class Slots {
   private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly size: number, private readonly maxWaiting: number) {}
-
-  get busy(): number {
-    return this.running;
-  }
-
-  get queued(): number {
-    return this.waiting.length;
-  }
 
   /** undefined when the line is full: the task did not run */
   async run<T>(task: () => Promise<T>): Promise<{ value: T } | undefined> {
@@ -69,7 +61,7 @@ export class LoginGuard {
   private readonly byName: AttemptCounter;
   private readonly nameGate: AttemptCounter;
   private readonly knownAddresses: AttemptCounter;
-  readonly hashes: Slots;
+  private readonly hashes: Slots;
 
   constructor(store: Pick<Store, 'attemptCounter'>, private readonly limits: LoginSettings) {
     const windowMs = limits.window * 1000;

@@ -19,7 +19,7 @@ function userOf(p: Principal) {
 }
 
 /** the client's address: the socket's, or X-Forwarded-For's as far as http.trustProxy trusts the proxies (express's req.ip) */
-export function clientAddress(req: Request): string {
+function clientAddress(req: Request): string {
   const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
   // an IPv4 client of a dual-stack listener is the same client as on an IPv4 one
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
