@@ -1,10 +1,12 @@
 // One schema for the whole configuration. Every field error names its path,
 // so an admin sees `groups[1].overflow.to: unknown group "sales"` and nothing starts.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { directoryEntrySchema, readDirectoryFile } from './directory-file.ts';
+import { DEFAULT_NUMBERING, DIAL_ROLES, patternProblem } from './domain/numbering.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "." or "-"');
 const seconds = z.number().nonnegative().max(86_400);
@@ -52,6 +54,68 @@ const scheduleSchema = z.object({
   holidays: z.array(z.object({ date: isoDate, mode: z.enum(MODES).default('night'), name: z.string().optional() }).strict()).default([]),
 }).strict();
 export type Schedule = z.infer<typeof scheduleSchema>;
+
+/** an address or a CIDR range of a trusted reverse proxy, or one of express's names for a range */
+const proxyAddress = z.string().superRefine((v, ctx) => {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(v)) return;
+  const [addr = '', bits, ...more] = v.split('/');
+  const family = isIP(addr);
+  const max = family === 6 ? 128 : 32;
+  const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+  if (!family || !okBits || more.length) ctx.addIssue({ code: 'custom', message: `"${v}" is not an address, a CIDR range (10.0.0.0/8) or loopback / linklocal / uniquelocal` });
+});
+
+const loginSchema = z.object({
+  // seconds the attempts from an address (and at a name from an address) are counted in
+  window: seconds.positive().min(1).max(3600).default(60),
+  // attempts from one address in a window, whatever the names
+  perAddress: z.number().int().min(1).max(10_000).default(20),
+  // attempts at one name from one address in a window; and the attempts at a name (from anywhere, in 15 min)
+  // after which an address the name never logged in from waits an exponential delay between tries
+  perUser: z.number().int().min(1).max(1000).default(5),
+  // the longest of those delays, seconds (1, 2, 4 ... up to it)
+  maxDelay: seconds.min(1).max(3600).default(30),
+  // password hashes (scrypt) computed at once; the others wait their turn, so a flood never starves the event loop
+  concurrentHashes: z.number().int().min(1).max(16).default(1),
+}).strict().prefault({});
+export type LoginSettings = z.infer<typeof loginSchema>;
+
+/** an extension pattern of the numbering plan (Asterisk syntax) or a literal number */
+const extensionPattern = z.string().superRefine((p, ctx) => {
+  const problem = patternProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const dialString = z.string().regex(/^[0-9*#+]{1,32}$/, 'must be 1-32 digits, "*", "#" or "+"');
+
+/** who may dial what (lib/domain/numbering.ts), and which channels are the site's own phones */
+const numberingSchema = z.object({
+  // the site's extensions: what transfers may reach and services may be booked for
+  internal: z.array(extensionPattern).min(1).default([...DEFAULT_NUMBERING.internal]),
+  // prefixes that leave the site, with the least role that may dial each (longest prefix decides; role none: barred)
+  external: z.array(z.object({
+    prefix: z.string().regex(/^(\+[0-9]{0,15}|[0-9*#]{1,16})$/, 'must be digits, or + and digits'),
+    role: z.enum([...DIAL_ROLES, 'none']),
+    name: z.string().min(1).max(64).optional(),
+  }).strict()).default([]),
+  // numbers every attendant may always send a caller to; never an extension a service is booked for
+  emergency: z.array(dialString).default([...DEFAULT_NUMBERING.emergency]),
+  // the dialplan contexts of the site's own phones: a feature code (Stasis(attendant,feature,...)) is
+  // taken only from a channel whose StasisStart names one of them as its context
+  phoneContexts: z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,79}$/, 'must be a dialplan context name')).min(1).default(['attendant-sets', 'attendant-internal']),
+}).strict().prefault({});
+export type NumberingConfig = z.infer<typeof numberingSchema>;
+
+const quota = (max: number, dflt: number) => z.number().int().min(1).max(max).default(dflt);
+/** how much the desk services may store: per extension, and in all */
+const quotasSchema = z.object({
+  wakeupsPerExtension: quota(100, 5),
+  wakeups: quota(100_000, 2000),
+  // beyond it the oldest read messages of the extension make room; only unread ones refuse a new one
+  messagesPerExtension: quota(1000, 25),
+  messages: quota(1_000_000, 10_000),
+  dnd: quota(100_000, 2000),
+}).strict().prefault({});
+export type QuotasConfig = z.infer<typeof quotasSchema>;
 
 const groupSchema = z.object({
   id,
@@ -201,7 +265,14 @@ const configSchema = z.object({
     dialContext: z.string().regex(/^[A-Za-z0-9_.-]{1,79}$/, 'must be a dialplan context name').default('attendant-dial'),
   }).strict(),
   redis: z.object({ url: z.string().url().optional(), prefix: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/).default('att:') }).strict().default({ prefix: 'att:' }),
-  http: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ host: '127.0.0.1', port: 8080 }),
+  http: z.object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    // the reverse proxies in front (addresses or CIDR ranges): only from them is X-Forwarded-For believed; left out, the socket's address is the client's
+    trustProxy: z.array(proxyAddress).default([]),
+    // logins (lib/api/auth/login-guard.ts): attempts counted before the password is checked, in the store
+    login: loginSchema,
+  }).strict().prefault({}),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().default({ level: 'info' }),
   // two controllers on one store: each needs its own stable id (default <hostname>-<pid>)
   ha: z.object({ nodeId: id.optional() }).strict().default({}),
@@ -265,6 +336,10 @@ const configSchema = z.object({
     sound: 'sound:this-is-yr-wakeup-call', attempts: 3, retryAfter: 300, ringSeconds: 30, callerName: 'Wake-up call',
     bookedSound: 'sound:auth-thankyou', refusedSound: 'sound:beeperr',
   }),
+  // the numbering plan: internal extensions, external prefixes by role, emergency numbers, the phones' contexts
+  numbering: numberingSchema,
+  // how many wake-up calls, messages and DNDs the desk services keep, per extension and in all
+  quotas: quotasSchema,
   // people who log in to the console and the API; passwords only as scrypt hashes
   users: z.array(z.object({
     name: id,
@@ -336,6 +411,7 @@ interface RefView {
   users: Array<{ name?: string; attendant?: string }>;
   phone?: { featureCodes?: Partial<Record<FeatureName, string>>; keypad?: { keys?: Partial<Record<KeypadCommand, string>> } };
   wakeup?: { group?: string };
+  numbering?: { external?: Array<{ prefix?: string }> };
 }
 
 type Loose = Record<string, unknown>;
@@ -373,6 +449,7 @@ function looseView(raw: unknown): RefView {
     users: list(doc.users).map((u) => strings(u, ['name', 'attendant'])),
     phone: { featureCodes: strings(phone.featureCodes, FEATURE_NAMES), keypad: { keys: strings(obj(phone.keypad).keys, KEYPAD_COMMANDS) } },
     wakeup: strings(doc.wakeup, ['group']),
+    numbering: { external: list(obj(doc.numbering).external).map((e) => strings(e, ['prefix'])) },
   };
 }
 
@@ -425,6 +502,9 @@ function checkReferences(cfg: RefView): string[] {
   for (const [c, k] of keys) if (dupKeys.has(k)) problems.push(`phone.keypad.keys.${c}: key "${k}" is used by another command`);
   const wakeGroup = cfg.wakeup?.group;
   if (wakeGroup !== undefined && !groupIds.has(wakeGroup)) problems.push(`wakeup.group: unknown group "${wakeGroup}"`);
+  const prefixes = cfg.numbering?.external?.map((e) => e.prefix) ?? [];
+  const dupPrefixes = duplicates(prefixes.filter((x): x is string => x !== undefined));
+  prefixes.forEach((x, i) => { if (x !== undefined && dupPrefixes.has(x)) problems.push(`numbering.external[${i}].prefix: prefix "${x}" is listed twice`); });
   return problems;
 }
 
@@ -469,6 +549,55 @@ export function parseConfig(raw: unknown, opts: ParseOptions = {}): Config {
   return cfg;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Serving beyond this machine: only with users of the site's own.
+
+/**
+ * Password hashes published in the repository's example configurations: their passwords are in the
+ * README, so anyone can log in with them. test/deploy checks that every hash of config/example.yaml
+ * and docker/attendant.yaml is listed here.
+ */
+export const SHIPPED_PASSWORD_HASHES: ReadonlyMap<string, string> = new Map([
+  ['scrypt$cd75ee001f1f1ae86d2aede02a87e960$53dd3cb69715648db180ee54d1cefd6f8851a0a8b2879ea46cac1f9a26937295213c916ee994bfda0c985fa4a78fec2a3eaf41bad0563df6aab5599f799b5c19', 'config/example.yaml (alice / operator-demo)'],
+  ['scrypt$09e00a54f8822669a92ff1b0dda1b84f$4122f90082cca0a33bb33d613b7e82fbe48e285e4fa0dc74204a7adf58fb44ae5a1cfc5d13ef43755bf669beda197b454e9752e4ffb306fa3df07abc3073830f', 'config/example.yaml (sam / supervisor-demo)'],
+]);
+
+/** a listener address only this machine reaches: 127.0.0.0/8, ::1, localhost */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) return h === '::1' || /^(0{1,4}:){7}0{0,3}1$/.test(h) || /^::ffff:127\./.test(h);
+  return false;
+}
+
+/**
+ * What forbids serving this configuration on its listener: when http.host is not loopback, a user
+ * whose password hash is one of the shipped examples', or no user at all (nobody could use the
+ * console, and nothing says the site configured its own). Loopback (the demo, the tests, a proxy on
+ * the same machine) is not refused.
+ */
+export function exposureProblems(cfg: Config): string[] {
+  const host = cfg.http.host;
+  if (isLoopbackHost(host)) return [];
+  const why = `while http.host (${JSON.stringify(host)}) is not loopback`;
+  const problems: string[] = [];
+  if (cfg.users.length === 0) {
+    problems.push(`users: no user is configured ${why}: add users with passwords of your own (attendant hash-password), or listen on 127.0.0.1`);
+  }
+  cfg.users.forEach((u, i) => {
+    const shipped = SHIPPED_PASSWORD_HASHES.get(u.passwordHash);
+    if (shipped) problems.push(`users[${i}].passwordHash: "${u.name}" still has the demo password of ${shipped}, which anyone can use ${why}: make a hash of your own with attendant hash-password`);
+  });
+  return problems;
+}
+
+/** ConfigError (exit 2, every problem named by its field) when exposureProblems finds any */
+export function assertSafeToServe(cfg: Config): void {
+  const problems = exposureProblems(cfg);
+  if (problems.length) throw new ConfigError(problems);
+}
+
 type Env = Record<string, string | undefined>;
 
 /** Environment variables the controller reads (docker/.env.example lists the same). */
@@ -511,7 +640,11 @@ export function applyEnv(raw: unknown, env: Env): unknown {
   return doc;
 }
 
-export function loadConfigFile(path: string, env: Env = process.env): Config {
+/**
+ * Read, parse and check a configuration file; with `serving` (the default: every command of the CLI
+ * reads the file a controller serves) the listener checks of exposureProblems run too.
+ */
+export function loadConfigFile(path: string, env: Env = process.env, opts: { serving?: boolean } = {}): Config {
   let text: string;
   try { text = readFileSync(path, 'utf8'); } catch (err) {
     throw new ConfigError([`(file): cannot read ${path}: ${(err as Error).message}`]);
@@ -520,7 +653,9 @@ export function loadConfigFile(path: string, env: Env = process.env): Config {
   try { raw = parseYaml(text); } catch (err) {
     throw new ConfigError([`(file): ${path} is not valid YAML: ${(err as Error).message}`]);
   }
-  return parseConfig(applyEnv(raw, env), { baseDir: dirname(path) });
+  const cfg = parseConfig(applyEnv(raw, env), { baseDir: dirname(path) });
+  if (opts.serving ?? true) assertSafeToServe(cfg);
+  return cfg;
 }
 
 /** Lookups the rest of the code needs often. */

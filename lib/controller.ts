@@ -3,7 +3,7 @@ import type { RequestListener, Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createAriLink } from './asterisk/ari.ts';
 import type { AriPort } from './asterisk/port.ts';
-import type { Config } from './config.ts';
+import { assertSafeToServe, type Config } from './config.ts';
 import type { TimeSource } from './domain/clock.ts';
 import { realTime } from './clock.ts';
 import { createStore } from './store/index.ts';
@@ -12,7 +12,7 @@ import { Switchboard } from './calls/switchboard.ts';
 import { startAmi } from './asterisk/ami.ts';
 import type { AmiPort } from './supervision/ami-port.ts';
 import { SupervisionService } from './supervision/service.ts';
-import { apiDeps, attachEvents, createApp } from './api/index.ts';
+import { answerMalformedRequests, apiDeps, attachEvents, createApp } from './api/index.ts';
 import { LeaseKeeper, nodeIdOf } from './ha/lease.ts';
 import { openQueueLogFile } from './stats/queue-log-file.ts';
 import { ControllerMetrics } from './metrics/wire.ts';
@@ -73,6 +73,8 @@ export interface ControllerOptions {
 }
 
 export async function startController(config: Config, opts: ControllerOptions): Promise<Controller> {
+  // demo passwords (or no user) on a listener beyond this machine: refused before anything starts
+  assertSafeToServe(config);
   const { log } = opts;
   const time = opts.time ?? realTime;
   const store = opts.store ?? await createStore({ ...(config.redis.url ? { url: config.redis.url } : {}), prefix: config.redis.prefix }, time);
@@ -169,6 +171,7 @@ export async function startController(config: Config, opts: ControllerOptions): 
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));
     s.once('error', reject);
   });
+  answerMalformedRequests(http);
   const address = http.address();
   const httpPort = shared ? shared.port : typeof address === 'object' && address ? address.port : config.http.port;
   const events = attachEvents(http, { hub: api.hub, sessions: api.sessions, time, log, corsOrigins: api.corsOrigins });

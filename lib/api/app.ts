@@ -1,6 +1,8 @@
 // The express app: security headers, CORS, JSON bodies, one router per resource, the console's
 // static files, and the error mapping. Every route comes from the table in RESOURCES.
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -110,6 +112,9 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // req.ip: X-Forwarded-For only as far as it was added by a proxy named in http.trustProxy
+  const proxies = deps.config.http.trustProxy;
+  app.set('trust proxy', proxies.length > 0 ? proxies : false);
 
   app.use(securityHeaders());
 
@@ -155,4 +160,22 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.use(errorHandler(deps.log));
   return app;
+}
+
+/**
+ * Requests Node's parser refuses before express sees them (a request line and headers over 16 KB,
+ * malformed HTTP) get a JSON error body like every other answer, instead of a bare status line.
+ */
+export function answerMalformedRequests(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return; }
+    const [status, reason, code, message] = err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'the URL and headers are longer than the server accepts (16 KB)']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'request_timeout', 'the request took too long to arrive']
+        : [400, 'Bad Request', 'bad_request', 'malformed HTTP request'];
+    const body = JSON.stringify({ error: { code, message } });
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`
+      + `cache-control: no-store\r\nconnection: close\r\n\r\n${body}`);
+  });
 }

@@ -1,5 +1,5 @@
 // What the API is built from. `apiDeps` adds the parts the REST app and the WebSocket share
-// (sessions, the login limiters, the event hub, the views) to what the controller hands over.
+// (sessions, the login guard, the event hub, the views) to what the controller hands over.
 import type { Logger } from 'pino';
 import type { Operations } from '../calls/operations-port.ts';
 import type { Switchboard } from '../calls/switchboard.ts';
@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import type { TimeSource } from '../domain/clock.ts';
 import type { Store } from '../store/store.ts';
 import type { MetricsEndpoint } from '../metrics/http.ts';
-import { FailureLimiter } from './auth/rate-limit.ts';
+import { LoginGuard } from './auth/login-guard.ts';
 import { Sessions } from './auth/sessions.ts';
 import { EventHub } from './events.ts';
 import type { HealthSources } from './health.ts';
@@ -22,8 +22,6 @@ export interface ApiOptions {
   tokenTtlMs?: number;
   /** events kept for resuming (default 1000) */
   eventBuffer?: number;
-  /** login failures allowed per minute, per IP and per user name (default 5) */
-  loginFailures?: number;
 }
 
 export interface ApiBaseDeps {
@@ -43,25 +41,19 @@ export interface ApiBaseDeps {
 
 export interface ApiDeps extends ApiBaseDeps {
   sessions: Sessions;
-  loginLimits: { ip: FailureLimiter; user: FailureLimiter };
+  loginGuard: LoginGuard;
   views: Views;
   hub: EventHub;
   corsOrigins: string[];
 }
 
-export const LOGIN_WINDOW_MS = 60_000;
-
 export function apiDeps(base: ApiBaseDeps): ApiDeps {
   const opts = base.options ?? {};
   const views = new Views(base.config, base.switchboard, base.supervision, base.time.now());
-  const max = opts.loginFailures ?? 5;
   return {
     ...base,
     sessions: new Sessions(base.config, base.time, opts.tokenTtlMs, { store: base.store, log: base.log }),
-    loginLimits: {
-      ip: new FailureLimiter(base.time, { max: max * 4, windowMs: LOGIN_WINDOW_MS }),
-      user: new FailureLimiter(base.time, { max, windowMs: LOGIN_WINDOW_MS }),
-    },
+    loginGuard: new LoginGuard(base.store, base.config.http.login),
     views,
     hub: new EventHub(views, base.time, base.switchboard, base.supervision, opts.eventBuffer ?? 1000),
     corsOrigins: opts.corsOrigins ?? [],

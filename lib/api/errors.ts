@@ -57,6 +57,9 @@ const OPERATION_STATUS: Readonly<Record<OperationErrorCode, number>> = {
   slot_taken: 409,
   invalid_target: 422,
   invalid_value: 422,
+  outside_numbering_plan: 422,
+  number_not_allowed: 403,
+  quota_exceeded: 409,
   // Asterisk refused or failed: the request was fine, the upstream was not
   ari_failed: 502,
 };

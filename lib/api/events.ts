@@ -3,8 +3,10 @@
 // (fewer when queue events are large: see MAX_KEPT_QUEUE_IDS).
 //
 // Protocol (WebSocket at /api/events, JSON text frames):
-//  authenticate with `?token=<token>` (or x-api-key / Authorization on the upgrade request), or
-//  with a first message {type:'auth', token, since?, epoch?} within 5 s.
+//  authenticate with a first message {type:'auth', token, since?, epoch?} within 5 s, or with
+//  x-api-key / Authorization on the upgrade request. Never in the URL (`?token=` is refused with
+//  400): a URL ends up in proxy and access logs. One login holds at most MAX_STREAMS_PER_LOGIN
+//  streams (more: 429 at the upgrade, or closed 4429 after the auth message).
 //  server → client
 //   {type:'hello', epoch, seq, now, user}            once authenticated
 //   {type:'snapshot', epoch, seq, now, data}         the whole state, on connect or when resuming is impossible
@@ -163,6 +165,8 @@ export interface EventsHandle {
 }
 
 export const AUTH_TIMEOUT_MS = 5_000;
+/** event streams one login (a session, an API key) may hold at once: a console needs one, a reload briefly two */
+export const MAX_STREAMS_PER_LOGIN = 8;
 /** a client this far behind is cut off; it reconnects with since=<seq> */
 const MAX_BUFFERED_BYTES = 1_000_000;
 
@@ -176,9 +180,18 @@ function parseResume(since: unknown, epoch: unknown): Resume {
   return out;
 }
 
-function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
-  const body = JSON.stringify({ error: { code: status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'not_found', message: reason } });
-  socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\n`
+const UPGRADE_REFUSALS: Readonly<Record<number, { reason: string; code: string }>> = {
+  400: { reason: 'Bad Request', code: 'bad_request' },
+  401: { reason: 'Unauthorized', code: 'unauthorized' },
+  403: { reason: 'Forbidden', code: 'forbidden' },
+  404: { reason: 'Not Found', code: 'not_found' },
+  429: { reason: 'Too Many Requests', code: 'too_many_streams' },
+};
+
+function rejectUpgrade(socket: Duplex, status: keyof typeof UPGRADE_REFUSALS & number, message: string, code?: string): void {
+  const r = UPGRADE_REFUSALS[status]!;
+  const body = JSON.stringify({ error: { code: code ?? r.code, message } });
+  socket.end(`HTTP/1.1 ${status} ${r.reason}\r\n`
     + `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
@@ -201,12 +214,19 @@ export function attachEvents(server: Server, deps: EventsDeps): EventsHandle {
   const live = new Map<WebSocket, Principal>();
   const alive = new WeakMap<WebSocket, boolean>();
 
-  const credentialsOf = (req: IncomingMessage, url: URL): Principal | undefined | 'bad' => {
-    const token = url.searchParams.get('token') ?? bearer(req.headers.authorization);
+  const credentialsOf = (req: IncomingMessage): Principal | undefined | 'bad' => {
+    const token = bearer(req.headers.authorization);
     const key = req.headers['x-api-key'];
-    if (token !== null && token !== undefined) return sessions.fromToken(token) ?? 'bad';
-    if (typeof key === 'string') return sessions.fromApiKey(key) ?? 'bad';
+    if (req.headers.authorization !== undefined) return token !== undefined ? sessions.fromToken(token) ?? 'bad' : 'bad';
+    if (key !== undefined) return typeof key === 'string' ? sessions.fromApiKey(key) ?? 'bad' : 'bad';
     return undefined;
+  };
+  /** the streams a login holds: a session by its id, an API key by its name */
+  const loginOf = (p: Principal): string => p.sessionId ?? `key:${p.name}`;
+  const streamsOf = (p: Principal): number => {
+    let n = 0;
+    for (const q of live.values()) if (loginOf(q) === loginOf(p)) n++;
+    return n;
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -214,8 +234,13 @@ export function attachEvents(server: Server, deps: EventsDeps): EventsHandle {
     try { url = new URL(req.url ?? '/', 'http://localhost'); } catch { rejectUpgrade(socket, 404, 'no such endpoint'); return; }
     if (url.pathname !== '/api/events') { rejectUpgrade(socket, 404, 'no such endpoint'); return; }
     if (!originAllowed(req, deps.corsOrigins)) { rejectUpgrade(socket, 403, 'origin not allowed'); return; }
-    const who = credentialsOf(req, url);
-    if (who === 'bad') { rejectUpgrade(socket, 401, 'invalid or expired token'); return; }
+    if (url.searchParams.has('token')) {
+      rejectUpgrade(socket, 400, 'a token in the URL is refused: send {"type":"auth","token":...} as the first message, or Authorization: Bearer', 'token_in_url');
+      return;
+    }
+    const who = credentialsOf(req);
+    if (who === 'bad') { rejectUpgrade(socket, 401, 'invalid or expired credentials'); return; }
+    if (who && streamsOf(who) >= MAX_STREAMS_PER_LOGIN) { rejectUpgrade(socket, 429, `this login already holds ${MAX_STREAMS_PER_LOGIN} event streams`); return; }
     const resume = parseResume(url.searchParams.get('since'), url.searchParams.get('epoch'));
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, who, resume));
   };
@@ -255,6 +280,7 @@ export function attachEvents(server: Server, deps: EventsDeps): EventsHandle {
         authTimer?.cancel();
         authTimer = undefined;
         if (!principal) { ws.close(4401, type === 'auth' ? 'invalid or expired token' : 'authenticate first'); return; }
+        if (streamsOf(principal) >= MAX_STREAMS_PER_LOGIN) { ws.close(4429, 'too many event streams for this login'); return; }
         start(ws, principal, { ...resume, ...parseResume(m.since, m.epoch) });
         return;
       }

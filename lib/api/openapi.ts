@@ -94,7 +94,8 @@ export function openApiDocument(resources: readonly Resource[]): Json {
       version: '1',
       description: 'REST API of the Attendant switchboard controller. Authenticate with POST /api/session/login '
         + '(Authorization: Bearer <token>) or an API key (x-api-key). Live changes: WebSocket /api/events '
-        + '(`?token=` or a first message {"type":"auth","token":...}; resume with `?since=<seq>&epoch=<epoch>`). '
+        + '(a first message {"type":"auth","token":...}, or Authorization / x-api-key on the upgrade; never a token in the URL; '
+        + 'at most 8 streams per login; resume with `?since=<seq>&epoch=<epoch>`). '
         + 'Errors are {"error":{"code","message","field?","details?"}}. Roles: operator < supervisor < admin.',
     },
     tags: resources.map((r) => ({ name: r.name, description: r.description })),

@@ -7,6 +7,10 @@ export const OPERATION_ERROR_CODES = [
   'no_answer', 'slot_empty', 'slot_taken', 'not_found', 'ari_failed',
   // a value that cannot be used as given: a DND end in the past, a time that is no HH:MM, a message too long
   'invalid_value',
+  // the numbering plan: a number no rule takes; one this position may not dial (a higher role may, or nobody)
+  'outside_numbering_plan', 'number_not_allowed',
+  // a desk service holds as many wake-up calls, messages or DNDs as the quotas allow
+  'quota_exceeded',
 ] as const;
 export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
 

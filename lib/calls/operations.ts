@@ -18,6 +18,7 @@ import { MessageService } from './services/messages.ts';
 import { NIGHT_BELL_ARG, NightBell } from './services/night-bell.ts';
 import { WAKEUP_ARG, WakeupService } from './services/wakeup.ts';
 import { RoomWakeupCodes } from './services/wakeup-phone.ts';
+import { siteNumbering, type SiteNumbering } from './numbering.ts';
 
 
 export class SwitchboardOperations implements Operations {
@@ -33,8 +34,10 @@ export class SwitchboardOperations implements Operations {
   private readonly roomCodes: RoomWakeupCodes;
   private readonly messages: MessageService;
   private readonly nightBell: NightBell;
+  private readonly numbering: SiteNumbering;
 
   constructor(private readonly o: OpsDeps) {
+    this.numbering = siteNumbering(o.ctx.config);
     this.entries = o.ctx.config.directory.entries.map((e) => ({ ...e }));
     this.holds = new HoldSlots(o);
     this.handoffs = new Handoffs(o.ctx);
@@ -63,11 +66,13 @@ export class SwitchboardOperations implements Operations {
   }
 
   /** `accepted`: told when the transfer is decided, before the attendant's leg goes (the set's transfer key) */
-  blindTransfer(attendantId: string, callId: string, target: string, accepted?: () => Promise<void>): Promise<void> {
+  async blindTransfer(attendantId: string, callId: string, target: string, accepted?: () => Promise<void>): Promise<void> {
+    this.checkDial(attendantId, target);
     return this.whenSettled(callId, () => this.transfers.blindTransfer(attendantId, callId, target, accepted));
   }
 
-  consult(attendantId: string, callId: string, target: string): Promise<void> {
+  async consult(attendantId: string, callId: string, target: string): Promise<void> {
+    this.checkDial(attendantId, target);
     return this.whenSettled(callId, () => this.consults.consult(attendantId, callId, target));
   }
 
@@ -83,7 +88,8 @@ export class SwitchboardOperations implements Operations {
     return this.whenSettled(callId, () => this.consults.swap(attendantId, callId));
   }
 
-  conference(attendantId: string, callId: string, target?: string): Promise<void> {
+  async conference(attendantId: string, callId: string, target?: string): Promise<void> {
+    if (target !== undefined) this.checkDial(attendantId, target);
     return this.whenSettled(callId, () => this.consults.conference(attendantId, callId, target));
   }
 
@@ -118,8 +124,16 @@ export class SwitchboardOperations implements Operations {
     }
   }
 
-  /** StasisStart of a feature code (`feature,<name>,…`): true when a service took it (a room's wake-up code) */
+  /**
+   * StasisStart of a feature code (`feature,<name>,…`): true when a service took it (a room's wake-up
+   * code). Only from the site's own phones (numbering.phoneContexts): from any other channel (a trunk)
+   * false, and the switchboard hangs it up as an unknown code.
+   */
   featureCode(channel: ChannelInfo, args: string[]): boolean {
+    if (!this.numbering.isPhone(channel)) {
+      this.o.ctx.log.warn({ channel: channel.id, name: channel.name, context: channel.dialplan?.context, feature: args[1] }, 'feature code from a channel that is not one of the site\'s phones (numbering.phoneContexts): refused');
+      return false;
+    }
     return this.roomCodes.handle(channel, args);
   }
 
@@ -248,5 +262,10 @@ export class SwitchboardOperations implements Operations {
 
   searchDirectory(query: string): DirectoryEntry[] {
     return searchDirectory(this.entries, query);
+  }
+
+  /** the numbering plan, for the role of whoever works at the position, before a number is rung */
+  private checkDial(attendantId: string, target: string): void {
+    this.numbering.dialTarget(target, this.numbering.roleAt(this.o.ctx.ledger.attendants.get(attendantId)));
   }
 }

@@ -6,10 +6,10 @@
 // goes back to standby if it is fenced. Two of these on one store give one active controller and one
 // ready to take over within the lease time.
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { Config } from '../config.ts';
+import { assertSafeToServe, type Config } from '../config.ts';
 import { realTime } from '../clock.ts';
 import { startController, type Controller, type ControllerOptions, type SharedHttp } from '../controller.ts';
-import { createWaitingApp, type NotServing } from '../api/app.ts';
+import { answerMalformedRequests, createWaitingApp, type NotServing } from '../api/app.ts';
 import { createStore } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import { LeaseKeeper, nodeIdOf } from './lease.ts';
@@ -28,6 +28,8 @@ const STORE_RETRY_MS = [1000, 2000, 5000, 10_000];
 
 /** Start a node: its HTTP port at once, standby until it holds the lease, then active. */
 export async function runNode(config: Config, opts: ControllerOptions): Promise<ControllerNode> {
+  // refused at once (not retried as a failed start): see exposureProblems
+  assertSafeToServe(config);
   const { log } = opts;
   const time = opts.time ?? realTime;
   const nodeId = nodeIdOf(config);
@@ -51,6 +53,7 @@ export async function runNode(config: Config, opts: ControllerOptions): Promise<
   }, notServing);
   let mounted: RequestListener | undefined;
   const server = createServer((req, res) => (mounted ?? waiting)(req, res));
+  answerMalformedRequests(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.http.port, config.http.host, () => { server.off('error', reject); resolve(); });

@@ -130,6 +130,8 @@ export interface StoreKeys {
   lease(name: string): string;
   /** string with a TTL: the last batch sequence a writer committed (exactly-once retries) */
   writer(id: string): string;
+  /** what the keys of one attempt counter start with: `<prefix>attempts:<name>`, then `:<sha256 of the key>` (strings with a TTL) */
+  attempts(name: string): string;
 }
 
 export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
@@ -167,6 +169,7 @@ export function storeKeys(prefix: string = DEFAULT_PREFIX): StoreKeys {
     docPrefix: (kind) => `${p}doc:${checkId('document kind', kind)}:`,
     lease: (name) => `${p}lease:${checkId('lease', name)}`,
     writer: (id) => `${p}writer:${checkId('writer', id)}`,
+    attempts: (name) => `${p}attempts:${checkId('attempt counter', name)}`,
   };
 }
 

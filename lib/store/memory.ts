@@ -2,7 +2,8 @@
 // Records are copied in and out, so a caller never holds a reference to stored state.
 import type { Clock } from '../domain/clock.ts';
 import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogQuery } from '../domain/model.ts';
-import type { CommitGuard, Snapshot, StatsInterval, Store, StoreOp, TrimKind } from './store.ts';
+import type { AttemptCounter, AttemptCounterOptions, CommitGuard, Snapshot, StatsInterval, Store, StoreOp, TrimKind } from './store.ts';
+import { memoryAttemptCounter } from './attempts.ts';
 import {
   checkGuard, checkId, checkScope, checkLeaseTtl, checkLogQuery, checkQueueLogRange, checkRange, checkTrim, decodeDoc, prepareOps, StoreFencedError, StoreUnavailableError,
 } from './keys.ts';
@@ -43,6 +44,8 @@ export class MemoryStore implements Store {
   private readonly leases = new Map<string, { holder: string; expiresAt: number }>();
   /** writer id -> last batch seq committed */
   private readonly writers = new Map<string, number>();
+  /** name -> counter: the same name is the same counter, as in Redis */
+  private readonly attemptCounters = new Map<string, AttemptCounter>();
   private closed = false;
 
   constructor(private readonly clock: Clock) {}
@@ -227,6 +230,14 @@ export class MemoryStore implements Store {
   async leaseHolder(name: string): Promise<string | null> {
     this.open();
     return this.liveLease(checkId('lease', name))?.holder ?? null;
+  }
+
+  /** RateLimiterMemory: counted in this process (its windows run on real time, like Redis TTLs) */
+  attemptCounter(name: string, opts: AttemptCounterOptions): AttemptCounter {
+    checkId('attempt counter', name);
+    let counter = this.attemptCounters.get(name);
+    if (!counter) this.attemptCounters.set(name, (counter = memoryAttemptCounter(`attempts:${name}`, opts)));
+    return counter;
   }
 
   async ping(): Promise<boolean> {

@@ -2,8 +2,10 @@
 // call of the claim script, both built from the same op -> command translation below.
 import { createHash } from 'node:crypto';
 import { createClient, ErrorReply } from 'redis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogQuery } from '../domain/model.ts';
-import type { CommitGuard, Snapshot, StatsInterval, Store, StoreOp, TrimKind } from './store.ts';
+import type { AttemptCounter, AttemptCounterOptions, CommitGuard, Snapshot, StatsInterval, Store, StoreOp, TrimKind } from './store.ts';
+import { checkAttemptOptions, sharedAttemptCounter, windowSeconds } from './attempts.ts';
 import {
   checkGuard, checkId, checkLeaseTtl, checkLogQuery, checkQueueLogRange, checkRange, checkTrim, decodeAttendant, decodeCall, decodeCounters, decodeDoc, decodeGroup,
   decodeLogEntry, DEFAULT_PREFIX, prepareOps, StoreCommandError, StoreError, StoreFencedError, storeKeys, StoreUnavailableError,
@@ -337,6 +339,7 @@ export class RedisStore implements Store {
     readonly keys: StoreKeys,
     private readonly commandTimeoutMs: number,
     private readonly connectionListeners: Array<(up: boolean) => void>,
+    private readonly onError?: (err: Error) => void,
   ) {}
 
   onConnection(listener: (up: boolean) => void): void {
@@ -393,7 +396,7 @@ export class RedisStore implements Store {
     } catch (err) {
       throw new StoreUnavailableError(`cannot connect to redis at ${redactUrl(url)} after ${attempts} attempt(s): ${(err as Error).message}`, { cause: err });
     }
-    const store = new RedisStore(client, keys, opts.commandTimeoutMs ?? 5000, listeners);
+    const store = new RedisStore(client, keys, opts.commandTimeoutMs ?? 5000, listeners, opts.onError);
     await store.loadScripts();
     return store;
   }
@@ -618,6 +621,20 @@ export class RedisStore implements Store {
   async leaseHolder(name: string): Promise<string | null> {
     const holder = await this.send(['GET', this.keys.lease(name)], 'leaseHolder');
     return typeof holder === 'string' ? holder : null;
+  }
+
+  /** RateLimiterRedis on this connection (one Lua call per attempt); counted in memory while Redis cannot answer */
+  attemptCounter(name: string, opts: AttemptCounterOptions): AttemptCounter {
+    checkAttemptOptions(opts);
+    const keyPrefix = this.keys.attempts(name);
+    const shared = new RateLimiterRedis({ storeClient: this.client, useRedisPackage: true, keyPrefix, points: opts.limit, duration: windowSeconds(opts.windowMs) });
+    return sharedAttemptCounter(shared, keyPrefix, opts, {
+      deadline: (work) => {
+        if (!this.client.isReady) return Promise.reject(new StoreUnavailableError(`attempt counter ${name}: redis unavailable (not connected)`));
+        return withDeadline(work, this.commandTimeoutMs, `attempt counter ${name}`);
+      },
+      onFallback: (err) => this.onError?.(new StoreUnavailableError(`attempt counter ${name}: counted in this process until redis answers (${err.message})`, { cause: err })),
+    });
   }
 
   /** false, never a throw, when Redis does not answer (down, reconnecting, or slow beyond the deadline) */

@@ -45,6 +45,37 @@ export interface CommitGuard {
   lease?: { name: string; holder: string };
 }
 
+/** One attempt counted (AttemptCounter.take), or the count read (peek). */
+export interface AttemptCount {
+  /** attempts counted in the key's open window, this one included; 0 when no window is open */
+  count: number;
+  /** count <= the counter's limit */
+  allowed: boolean;
+  /** ms until the window closes and the key starts from zero again (0 when none is open) */
+  resetMs: number;
+}
+
+/**
+ * Attempts per key in fixed windows (the login limits), counted atomically and shared by every
+ * controller on the same store: a slot is taken before the work it guards, so parallel attempts
+ * cannot all pass, and a standby that takes over counts on from where the active one was.
+ */
+export interface AttemptCounter {
+  /** Count one attempt. A key with no open window opens one of `windowMs` (this call's, else the counter's); whole seconds. */
+  take(key: string, windowMs?: number): Promise<AttemptCount>;
+  /** Give one attempt back (one that should not count after all: a success, a refusal before the work). */
+  giveBack(key: string): Promise<void>;
+  /** The count without taking a slot. */
+  peek(key: string): Promise<AttemptCount>;
+}
+
+export interface AttemptCounterOptions {
+  /** attempts allowed in a window */
+  limit: number;
+  /** window length in ms, whole seconds (1 s to 24 days) */
+  windowMs: number;
+}
+
 /** what retention trims (Store.trim) */
 export const TRIM_KINDS = ['log', 'queueLog', 'stats'] as const;
 export type TrimKind = (typeof TRIM_KINDS)[number];
@@ -91,6 +122,12 @@ export interface Store {
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
   leaseHolder(name: string): Promise<string | null>;
+
+  /**
+   * The attempt counter `name` (1-64 characters without whitespace or ':'): the same name on the same
+   * store (or Redis prefix) is the same counter. Keys are kept as their sha256, never as given.
+   */
+  attemptCounter(name: string, opts: AttemptCounterOptions): AttemptCounter;
 
   /** true when the backing service answers */
   ping(): Promise<boolean>;

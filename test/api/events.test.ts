@@ -1,7 +1,7 @@
 // The live feed over a real WebSocket: authentication, numbered events, resuming with since.
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
-import { EventHub } from '../../lib/api/events.ts';
+import { EventHub, MAX_STREAMS_PER_LOGIN } from '../../lib/api/events.ts';
 import { Views } from '../../lib/api/views.ts';
 import type { Harness } from '../support/harness.ts';
 import { startApiHarness, type Api } from './support.ts';
@@ -55,15 +55,23 @@ class Client {
   }
 }
 
-/** the HTTP status a refused upgrade answers with */
-function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** the HTTP status a refused upgrade answers with, and its JSON body */
+function refusedUpgrade(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: { error?: { code: string } } }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
-    ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate(); });
+    ws.on('unexpected-response', (_req, res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => { text += c.toString(); });
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { error?: { code: string } } }); ws.terminate(); });
+    });
     ws.on('open', () => { ws.close(); reject(new Error('the upgrade was accepted')); });
     ws.on('error', () => undefined);
   });
 }
+
+const upgradeStatus = async (url: string, headers: Record<string, string> = {}): Promise<number> => (await refusedUpgrade(url, headers)).status;
 
 describe('API live events (WebSocket)', function () {
   this.timeout(30_000);
@@ -84,7 +92,7 @@ describe('API live events (WebSocket)', function () {
   });
 
   it('given no or bad credentials, when connecting, then a bad token is refused at the upgrade (401) and an unauthenticated socket is closed 4401 at its first message', async () => {
-    assert.equal(await upgradeStatus(`${wsBase}/api/events?token=${'A'.repeat(43)}`), 401);
+    assert.equal(await upgradeStatus(`${wsBase}/api/events`, bearer('A'.repeat(43))), 401);
     assert.equal(await upgradeStatus(`${wsBase}/api/events`, { 'x-api-key': 'nope' }), 401);
     assert.equal(await upgradeStatus(`${wsBase}/api/other`), 404);
     const c = open('/api/events');
@@ -96,6 +104,33 @@ describe('API live events (WebSocket)', function () {
     await wrong.opened;
     wrong.send({ type: 'auth', token: 'made-up' });
     assert.equal((await wrong.closedWith()).code, 4401);
+  });
+
+  it('given a token in the URL, when connecting, then the upgrade is refused (400 token_in_url) even when the token is good', async () => {
+    const token = await api.login('alice');
+    const r = await refusedUpgrade(`${wsBase}/api/events?token=${token}`);
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error?.code, 'token_in_url');
+  });
+
+  it(`given one login, when it opens more than ${MAX_STREAMS_PER_LOGIN} streams, then the next is refused (429 at the upgrade, 4429 after an auth message) and another login is not`, async () => {
+    const token = await api.login('alice');
+    const held = Array.from({ length: MAX_STREAMS_PER_LOGIN }, () => open('/api/events', bearer(token)));
+    await Promise.all(held.map((c) => c.next('snapshot', (m) => m.type === 'snapshot')));
+    const refused = await refusedUpgrade(`${wsBase}/api/events`, bearer(token));
+    assert.deepEqual([refused.status, refused.body.error?.code], [429, 'too_many_streams']);
+    const late = open('/api/events');
+    await late.opened;
+    late.send({ type: 'auth', token });
+    assert.equal((await late.closedWith()).code, 4429);
+    assert.ok(!late.messages.some((m) => m.type === 'snapshot'), 'no snapshot for a refused stream');
+    const sam = open('/api/events', bearer(await api.login('sam')));
+    await sam.next('snapshot', (m) => m.type === 'snapshot');
+    // one closed: there is room again
+    held[0]!.close();
+    await held[0]!.closedWith();
+    await new Promise((r) => setTimeout(r, 50));
+    await open('/api/events', bearer(token)).next('snapshot', (m) => m.type === 'snapshot');
   });
 
   it('given a socket that never authenticates, when 5 s pass, then it is closed 4401', async () => {
@@ -112,7 +147,7 @@ describe('API live events (WebSocket)', function () {
 
   it('given a page of another site, when it opens the feed with a valid token, then the upgrade is refused (403)', async () => {
     const token = await api.login('alice');
-    assert.equal(await upgradeStatus(`${wsBase}/api/events?token=${token}`, { origin: 'https://evil.example' }), 403);
+    assert.equal(await upgradeStatus(`${wsBase}/api/events`, { ...bearer(token), origin: 'https://evil.example' }), 403);
   });
 
   it('given a token as first message, when connected, then hello and a snapshot of the whole state come', async () => {
@@ -134,7 +169,7 @@ describe('API live events (WebSocket)', function () {
 
   it('given a connected console, when a call arrives, then call, queue and attendant events come with consecutive sequence numbers', async () => {
     const token = await api.login('alice');
-    const c = open(`/api/events?token=${token}`);
+    const c = open('/api/events', bearer(token));
     const snap = await c.next('snapshot', (m) => m.type === 'snapshot');
     const caller = h!.call({ number: '0155501234' });
     const arrived = await c.next('the call', (m) => m.kind === 'call' && m.data?.id === caller);
@@ -151,13 +186,13 @@ describe('API live events (WebSocket)', function () {
 
   it('given a console that dropped, when it reconnects with since and epoch, then it gets exactly the events it missed, in order, and no snapshot', async () => {
     const token = await api.login('alice');
-    const first = open(`/api/events?token=${token}`);
+    const first = open('/api/events', bearer(token));
     const snap = await first.next('snapshot', (m) => m.type === 'snapshot');
     first.close();
     await first.closedWith();
     await api.as('sam', 'PUT', '/api/groups/operators/override', { mode: 'night' });
     await api.as('alice', 'PUT', '/api/attendants/att1/state', { action: 'dnd', on: true });
-    const again = open(`/api/events?token=${token}&since=${snap.seq}&epoch=${snap.epoch}`);
+    const again = open(`/api/events?since=${snap.seq}&epoch=${snap.epoch}`, bearer(token));
     const resumed = await again.next('resumed', (m) => m.type === 'resumed');
     assert.equal(resumed.since, snap.seq);
     await again.next('dnd event', (m) => m.kind === 'attendant' && m.data?.state === 'dnd');
@@ -169,7 +204,7 @@ describe('API live events (WebSocket)', function () {
 
   it('given a since from another epoch or from the future, when reconnecting, then a fresh snapshot comes instead', async () => {
     const token = await api.login('alice');
-    const other = open(`/api/events?token=${token}&since=1&epoch=deadbeef`);
+    const other = open('/api/events?since=1&epoch=deadbeef', bearer(token));
     await other.next('snapshot', (m) => m.type === 'snapshot');
     const future = open('/api/events');
     await future.opened;
@@ -179,7 +214,7 @@ describe('API live events (WebSocket)', function () {
 
   it('given an open feed, when its session logs out, then the socket is closed 4000', async () => {
     const token = await api.login('alice');
-    const c = open(`/api/events?token=${token}`);
+    const c = open('/api/events', bearer(token));
     await c.next('snapshot', (m) => m.type === 'snapshot');
     await api.request('POST', '/api/session/logout', { token });
     assert.equal((await c.closedWith()).code, 4000);

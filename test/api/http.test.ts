@@ -2,6 +2,7 @@
 // and an unexpected failure answering 500 without a stack trace.
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { apiDeps, createApp, pendingOperations, type ApiOptions } from '../../lib/api/index.ts';
 import type { Operations } from '../../lib/calls/operations-port.ts';
@@ -63,6 +64,26 @@ describe('API HTTP edge', function () {
   it('given a body over 64 kB, when posted, then 413 and nothing is parsed', async () => {
     const r = await api.request<ErrorReply>('POST', '/api/session/login', { body: { name: 'alice', password: 'x'.repeat(70_000) } });
     assert.deepEqual([r.status, r.body.error.code], [413, 'payload_too_large']);
+  });
+
+  it('given a URL (or headers) longer than the parser takes, or malformed HTTP, when sent, then 431 (400) with a JSON error body, and the server goes on', async () => {
+    const raw = (text: string) => new Promise<string>((resolve, reject) => {
+      const sock = connect(h.controller.httpPort, '127.0.0.1', () => sock.end(text));
+      let out = '';
+      sock.on('data', (d) => { out += d.toString(); });
+      sock.on('end', () => resolve(out));
+      sock.on('error', reject);
+    });
+    const long = await raw(`GET /${'a'.repeat(20_000)} HTTP/1.1\r\nhost: x\r\n\r\n`);
+    assert.match(long, /^HTTP\/1\.1 431 /);
+    assert.match(long, /content-type: application\/json/);
+    assert.deepEqual(JSON.parse(long.slice(long.indexOf('\r\n\r\n') + 4)).error.code, 'headers_too_large');
+    const viaFetch = await api.request<ErrorReply>('GET', `/api/directory?q=${'b'.repeat(17_000)}`);
+    assert.deepEqual([viaFetch.status, viaFetch.body.error.code], [431, 'headers_too_large']);
+    const junk = await raw('NOT HTTP AT ALL\r\n\r\n');
+    assert.match(junk, /^HTTP\/1\.1 400 /);
+    assert.equal(JSON.parse(junk.slice(junk.indexOf('\r\n\r\n') + 4)).error.code, 'bad_request');
+    assert.equal((await api.request('GET', '/healthz')).status, 200);
   });
 
   it('given any answer, when its headers are read, then a strict CSP and the helmet headers are there, no X-Powered-By, and API answers are not cached', async () => {

@@ -80,6 +80,18 @@ if (REDIS_URL === undefined || REDIS_URL === '') {
         assert.match(entry?.id ?? '', /^5000-\d+$/);
       });
 
+      it('given attempts counted for a user name, when stored, then the key holds the sha256 of the name, never the name, with the window as TTL', async () => {
+        await store.attemptCounter('login-user', { limit: 5, windowMs: 60_000 }).take('alice@example');
+        const keys: string[] = [];
+        for await (const batch of admin.scanIterator({ MATCH: `${prefix}attempts:*` })) keys.push(...batch);
+        assert.equal(keys.length, 1);
+        assert.match(keys[0]!.slice(prefix.length), /^attempts:login-user:[0-9a-f]{40}$/);
+        assert.ok(!keys[0]!.includes('alice'), 'the name is not in the key');
+        assert.equal(await admin.get(keys[0]!), '1');
+        const ttl = await admin.pTTL(keys[0]!);
+        assert.ok(ttl > 0 && ttl <= 60_000, `TTL ${ttl}`);
+      });
+
       it('given a foreign value under the prefix, when read, then a CorruptRecordError names the key', async () => {
         await admin.hSet(`${prefix}attendant:att1`, { id: 'att1', state: 'sleeping' });
         await assert.rejects(store.getAttendant('att1'), (err: unknown) => err instanceof CorruptRecordError && err.key === `${prefix}attendant:att1`);
@@ -160,6 +172,32 @@ if (REDIS_URL === undefined || REDIS_URL === '') {
           await relayed.commit([{ op: 'putAttendant', attendant: attendant('att1') }]);
           assert.deepEqual(await store.getAttendant('att1'), attendant('att1') satisfies AttendantRecord);
           assert.deepEqual(ups, [true, false, true]);
+        } finally {
+          await relayed.close();
+        }
+      });
+
+      it('given Redis cannot answer, when attempts are counted, then they are counted in this process meanwhile (told once) and in Redis again once it is back', async () => {
+        const told: Error[] = [];
+        let onUp: (() => void) | undefined;
+        let onDown: (() => void) | undefined;
+        const relayed = await RedisStore.connect(`redis://127.0.0.1:${relay.port}`, prefix, {
+          maxReconnectDelayMs: 50, onError: (err) => { if (err instanceof StoreUnavailableError) told.push(err); },
+          onConnection: (up) => (up ? onUp : onDown)?.(),
+        });
+        try {
+          const counter = relayed.attemptCounter('login-ip', { limit: 2, windowMs: 60_000 });
+          assert.equal((await counter.take('10.0.0.9')).count, 1);
+          const down = new Promise<void>((resolve) => { onDown = resolve; });
+          await relay.cut();
+          await down;
+          const during = [await counter.take('10.0.0.9'), await counter.take('10.0.0.9'), await counter.take('10.0.0.9')];
+          assert.deepEqual(during.map((r) => [r.count, r.allowed]), [[1, true], [2, true], [3, false]], 'counted (and limited) in memory');
+          assert.equal(told.filter((e) => /attempt counter login-ip/.test(e.message)).length, 1, 'told once per outage');
+          const up = new Promise<void>((resolve) => { onUp = resolve; });
+          await relay.start(relay.port);
+          await up;
+          assert.equal((await counter.take('10.0.0.9')).count, 2, 'Redis had kept its own count');
         } finally {
           await relayed.close();
         }

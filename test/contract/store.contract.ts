@@ -713,6 +713,55 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe('attempt counters', () => {
+      const limits = { limit: 3, windowMs: 60_000 };
+
+      it('given ten attempts at once on one key from two controllers, when taken, then each gets its own count and exactly the limit are allowed', async () => {
+        const peer = await h.peer();
+        const counters = [store.attemptCounter('login', limits), peer.attemptCounter('login', limits)];
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => counters[i % 2]!.take('alice')));
+        assert.deepEqual(results.map((r) => r.count).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        assert.equal(results.filter((r) => r.allowed).length, 3);
+        for (const r of results) assert.ok(r.resetMs > 0 && r.resetMs <= 60_000, `resetMs ${r.resetMs}`);
+        assert.equal((await counters[1]!.peek('alice')).count, 10);
+        assert.deepEqual(await counters[0]!.peek('bob'), { count: 0, allowed: true, resetMs: 0 });
+      });
+
+      it('given attempts taken, when one is given back, then the count is one less; peek takes nothing', async () => {
+        const c = store.attemptCounter('login', limits);
+        await c.take('127.0.0.1');
+        await c.take('127.0.0.1');
+        await c.giveBack('127.0.0.1');
+        assert.equal((await c.peek('127.0.0.1')).count, 1);
+        assert.equal((await c.peek('127.0.0.1')).count, 1);
+        assert.equal((await c.take('127.0.0.1')).count, 2);
+      });
+
+      it('given a window of one second, when it has passed, then the key starts from zero; a take may open a window of its own length', async () => {
+        const c = store.attemptCounter('gate', { limit: 1, windowMs: 1000 });
+        assert.deepEqual([(await c.take('k')).allowed, (await c.take('k')).allowed], [true, false]);
+        const long = await c.take('other', 5000);
+        assert.ok(long.resetMs > 1000, `a window of its own: ${long.resetMs}`);
+        // the windows are the backend's own TTLs (Redis expiry, or the library's timers in memory): real time
+        await new Promise((r) => setTimeout(r, 1100));
+        assert.equal((await c.peek('k')).count, 0);
+        assert.deepEqual([(await c.take('k')).count, (await c.peek('other')).count], [1, 1]);
+      });
+
+      it('given counters of two names or two prefixes, when the same key is taken, then they count apart', async () => {
+        const other = await h.otherPrefix();
+        await store.attemptCounter('login', limits).take('alice');
+        assert.equal((await store.attemptCounter('gate', limits).peek('alice')).count, 0);
+        assert.equal((await other.attemptCounter('login', limits).peek('alice')).count, 0);
+      });
+
+      it('given a name with a colon or a window that is not 1 s to 24 days, when a counter is asked for, then it is refused', () => {
+        assert.throws(() => store.attemptCounter('a:b', limits), InvalidStoreIdError);
+        assert.throws(() => store.attemptCounter('fast', { limit: 1, windowMs: 10 }), InvalidStoreOpError);
+        assert.throws(() => store.attemptCounter('long', { limit: 1, windowMs: 25 * 24 * 3600_000 }), InvalidStoreOpError);
+      });
+    });
+
     describe('service', () => {
       it('given a working store, when pinged, then true', async () => {
         assert.equal(await store.ping(), true);

@@ -42,6 +42,8 @@ export interface HarnessOptions {
   log?: Logger;
   /** run on the simulator before the controller connects (an older Asterisk, a fault) */
   beforeStart?: (sim: Simulator) => void;
+  /** http settings besides the listener (trustProxy, login limits); the listener is always 127.0.0.1 on a free port */
+  http?: Omit<NonNullable<ConfigInput['http']>, 'host' | 'port'>;
 }
 
 export class Harness {
@@ -71,7 +73,7 @@ export class Harness {
         },
         ...(opts.config.asterisk ?? {}),
       },
-      http: { host: '127.0.0.1', port: 0 },
+      http: { ...(opts.http ?? {}), host: '127.0.0.1', port: 0 },
       log: { level: process.env.TEST_LOG ?? 'silent' },
     };
     const config = parseConfig(raw);

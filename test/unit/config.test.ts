@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigError, applyEnv, loadConfigFile, parseConfig } from '../../lib/config.ts';
+import { compileNumberingPlan } from '../../lib/domain/numbering.ts';
 
 function base(): Record<string, unknown> {
   return {
@@ -45,6 +46,18 @@ describe('configuration', () => {
     assert.ok(cfg.classes.some((c) => c.id === 'urgent' && c.priority === 9), 'cfg.classes.some((c) => c.id === \'urgent\' && c.priority === 9)');
   });
 
+  it('given the example site, then every number its directory, tables, attendants and BLF grid name is an extension of its own numbering plan', () => {
+    const cfg = loadConfigFile(new URL('../../config/example.yaml', import.meta.url).pathname, {});
+    const plan = compileNumberingPlan(cfg.numbering);
+    const numbers = [
+      ...cfg.directory.entries.map((e) => e.number), ...cfg.attendants.flatMap((a) => (a.extension ? [a.extension] : [])),
+      ...cfg.supervision.extensions.map((e) => e.number),
+      ...cfg.groups.flatMap((g) => [...Object.values(g.table), g.fallback]).flatMap((d) => (d?.type === 'extension' ? [d.number] : [])),
+    ];
+    assert.ok(numbers.length > 10, 'numbers.length > 10');
+    for (const n of numbers) assert.equal(plan.extension(n).ok, true, n);
+  });
+
   it('given a minimal file, when parsed, then the defaults are the documented ones', () => {
     const cfg = parseConfig(base());
     assert.equal(cfg.timers.absentAfter, 80);
@@ -53,6 +66,33 @@ describe('configuration', () => {
     assert.equal(cfg.groups[0]!.ringTimeout, 15);
     assert.equal(cfg.redis.prefix, 'att:');
     assert.deepEqual(cfg.classes.map((c) => c.id), ['external', 'internal', 'recall', 'urgent', 'dnd', 'wakeup-failed']);
+  });
+
+  it('given no http, numbering or quotas sections, then the login limits, the numbering plan and the quotas are the documented defaults', () => {
+    const cfg = parseConfig(base());
+    assert.deepEqual(cfg.http, { host: '127.0.0.1', port: 8080, trustProxy: [], login: { window: 60, perAddress: 20, perUser: 5, maxDelay: 30, concurrentHashes: 1 } });
+    assert.deepEqual(cfg.numbering, { internal: ['_ZX', '_ZXX', '_ZXXX'], external: [], emergency: ['112'], phoneContexts: ['attendant-sets', 'attendant-internal'] });
+    assert.deepEqual(cfg.quotas, { wakeupsPerExtension: 5, wakeups: 2000, messagesPerExtension: 25, messages: 10_000, dnd: 2000 });
+  });
+
+  it('given a bad pattern, prefix, role, emergency number, context, proxy address or quota, then each is named by its path', () => {
+    const found = problems({
+      ...base(),
+      http: { trustProxy: ['10.0.0.0/8', '::1', 'loopback', '10.0.0.0/33', 'proxy.example'], login: { perUser: 0 } },
+      numbering: {
+        internal: ['_2XX', '2XX'],
+        external: [{ prefix: '0', role: 'operator' }, { prefix: '0', role: 'supervisor' }, { prefix: '', role: 'admin' }, { prefix: '9', role: 'everyone' }],
+        emergency: ['1 12'],
+        phoneContexts: ['from internal'],
+      },
+      quotas: { dnd: 0 },
+    });
+    for (const path of ['http.trustProxy[3]', 'http.trustProxy[4]', 'http.login.perUser', 'numbering.internal[1]', 'numbering.external[2].prefix', 'numbering.external[3].role', 'numbering.emergency[0]', 'numbering.phoneContexts[0]', 'quotas.dnd']) {
+      assert.ok(found.some((p) => p.startsWith(`${path}:`)), `${path} named in ${JSON.stringify(found)}`);
+    }
+    assert.equal(found.filter((p) => p.startsWith('http.trustProxy')).length, 2, 'an address, a range, loopback are fine');
+    const dup = problems({ ...base(), numbering: { external: [{ prefix: '0', role: 'operator' }, { prefix: '0', role: 'supervisor' }] } });
+    assert.deepEqual(dup, ['numbering.external[0].prefix: prefix "0" is listed twice', 'numbering.external[1].prefix: prefix "0" is listed twice']);
   });
 
   it('given statistics and a loss group, when parsed, then T and the zone default to 20 s and UTC, maxQueue 0 is allowed and a bad zone or a negative maxQueue is named', () => {

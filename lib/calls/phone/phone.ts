@@ -13,6 +13,7 @@ import { InCallKeys } from './in-call.ts';
 import { KeyLamps } from './lamps.ts';
 import { AttendantSets } from './sets.ts';
 import { TransferKey } from './transfer-key.ts';
+import { siteNumbering, type SiteNumbering } from '../numbering.ts';
 
 export { FEATURE_ARG } from './features.ts';
 
@@ -22,9 +23,11 @@ export class AttendantPhone {
   private readonly keys: InCallKeys;
   private readonly transferKey: TransferKey;
   private readonly lamps: KeyLamps;
+  private readonly numbering: SiteNumbering;
 
   constructor(private readonly deps: { ctx: CallContext; ops: PhoneOperations; presenter: Presenter; desk: PhoneDesk }) {
     const { ctx } = deps;
+    this.numbering = siteNumbering(ctx.config);
     this.feedback = new Feedback(ctx);
     const d = { ...deps, sets: new AttendantSets(ctx.config), feedback: this.feedback };
     this.features = new FeatureCodes(d);
@@ -34,8 +37,12 @@ export class AttendantPhone {
     ctx.ledger.on('change', (c) => this.changed(c));
   }
 
-  /** StasisStart `feature,<name>,...`: false when the name is not an attendant set's feature */
+  /**
+   * StasisStart `feature,<name>,...`: false when the name is not an attendant set's feature, or when
+   * the channel is not one of the site's phones (numbering.phoneContexts: the switchboard refuses it)
+   */
   featureCall(channel: ChannelInfo, args: string[]): boolean {
+    if (!this.numbering.isPhone(channel)) return false;
     return this.features.arrive(channel, args);
   }
 

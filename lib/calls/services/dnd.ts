@@ -8,6 +8,7 @@ import type { CallRecord } from '../../domain/model.ts';
 import type { CallContext } from '../context.ts';
 import { OperationError, type ExtensionDnd } from '../operations-port.ts';
 import { DocCollection, DueTimers, EXTENSION } from './docs.ts';
+import { checkQuota, siteNumbering } from '../numbering.ts';
 
 export const DND_CLASS = 'dnd';
 
@@ -39,6 +40,9 @@ export class ExtensionDndService {
     const now = ctx.time.now();
     const b = ctx.ledger.batch();
     if (on) {
+      // an extension of the numbering plan; released whatever it is (the plan may have changed since)
+      siteNumbering(ctx.config).extension(extension);
+      if (!this.docs.items.has(extension)) checkQuota(ctx.config.quotas, 'dnd', this.docs.items.size, 'extensions in do not disturb');
       if (until !== undefined && until <= now) throw new OperationError('invalid_value', `until (${new Date(until).toISOString()}) is not in the future`);
       const rec: ExtensionDnd = { extension, by, since: now, ...(until !== undefined ? { until } : {}) };
       this.docs.put(b, extension, rec);

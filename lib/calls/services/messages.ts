@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { CallContext } from '../context.ts';
 import { OperationError, type TextMessage } from '../operations-port.ts';
 import { DocCollection, EXTENSION } from './docs.ts';
+import { checkQuota, siteNumbering } from '../numbering.ts';
 
 export const MAX_MESSAGE_LENGTH = 500;
 export const MAILBOX_CONTEXT = 'attendant';
@@ -33,11 +34,14 @@ export class MessageService {
   async leave(extension: string, text: string, by: string): Promise<TextMessage> {
     const { ctx } = this;
     if (!EXTENSION.test(extension)) throw new OperationError('invalid_target', `"${extension}" is not an extension number`);
+    siteNumbering(ctx.config).extension(extension);
     const body = text.trim();
     if (!body || body.length > MAX_MESSAGE_LENGTH) throw new OperationError('invalid_value', `a message is 1 to ${MAX_MESSAGE_LENGTH} characters`);
+    const drop = this.roomFor(extension);
+    const b = ctx.ledger.batch();
+    for (const id of drop) this.docs.remove(b, id);
     const now = ctx.time.now();
     const msg: TextMessage = { id: `m-${now.toString(36)}-${randomUUID().slice(0, 8)}`, extension, text: body, by, at: now, read: false };
-    const b = ctx.ledger.batch();
     this.docs.put(b, msg.id, msg);
     b.log({ time: now, operator: by, action: 'message-left', numbers: [extension], result: 'ok', detail: { message: msg.id, length: String(body.length) } });
     await ctx.ledger.commit(b);
@@ -55,6 +59,22 @@ export class MessageService {
     b.log({ time: ctx.time.now(), operator: by, action: 'message-read', numbers: [extension], result: 'ok', detail: { message: id } });
     await ctx.ledger.commit(b);
     await this.lamp(extension);
+  }
+
+  /**
+   * The quotas before a new message: at quotas.messagesPerExtension the extension's oldest read
+   * messages go (in the new message's batch) to make room; only unread ones refuse it. The total
+   * counts every stored message. The ids to remove; nothing is changed before every check passed.
+   */
+  private roomFor(extension: string): string[] {
+    const { quotas } = this.ctx.config;
+    const mine = this.list(extension);
+    const over = mine.length - quotas.messagesPerExtension + 1;
+    const read = mine.filter((m) => m.read);
+    if (over > read.length) checkQuota(quotas, 'messagesPerExtension', mine.length, `messages for ${extension} (${mine.length - read.length} unread)`);
+    const drop = over > 0 ? read.slice(0, over).map((m) => m.id) : [];
+    checkQuota(quotas, 'messages', this.docs.items.size - drop.length, 'messages');
+    return drop;
   }
 
   /** after a start or a reconnect: every lamp as the documents say */

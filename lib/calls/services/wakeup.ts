@@ -14,6 +14,7 @@ import { dialString } from '../dialing.ts';
 import type { Batch } from '../ledger.ts';
 import { OperationError, type WakeupCall } from '../operations-port.ts';
 import { DocCollection, DueTimers, EXTENSION } from './docs.ts';
+import { checkQuota, siteNumbering } from '../numbering.ts';
 
 export const WAKEUP_ARG = '@wakeup';
 export const WAKEUP_FAILED_CLASS = 'wakeup-failed';
@@ -58,6 +59,11 @@ export class WakeupService {
   async schedule(req: { extension: string; time: string; daily: boolean }, by: string): Promise<WakeupCall> {
     const { ctx } = this;
     if (!EXTENSION.test(req.extension)) throw new OperationError('invalid_target', `"${req.extension}" is not an extension number`);
+    // the console's and the room phone's bookings alike: an extension of the plan, within the quotas
+    siteNumbering(ctx.config).extension(req.extension);
+    const quotas = ctx.config.quotas;
+    checkQuota(quotas, 'wakeupsPerExtension', [...this.docs.items.values()].filter((w) => w.extension === req.extension).length, `wake-up calls for ${req.extension}`);
+    checkQuota(quotas, 'wakeups', this.docs.items.size, 'wake-up calls');
     const time = normaliseWakeupTime(req.time);
     if (!time) throw new OperationError('invalid_value', `"${req.time}" is not a time of day (HH:MM)`);
     const now = ctx.time.now();

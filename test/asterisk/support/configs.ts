@@ -40,6 +40,8 @@ export function siteConfig(o: SiteOptions = {}): Record<string, unknown> {
       },
       ...(o.groups ?? []),
     ],
+    // the site's extensions are the default plan's (2-4 digits); outside numbers go through the trunk after its 0
+    numbering: { external: [{ prefix: '0', role: 'operator', name: 'outside line' }] },
     ...o.extra,
   };
 }
