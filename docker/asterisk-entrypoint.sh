@@ -41,6 +41,27 @@ fail() {
   exit 1
 }
 
+# Placeholders with a safe default: where ARI and AMI listen (loopback, for a controller on the
+# same host) and the one other address (address/mask) AMI accepts besides loopback.
+: "${ATTENDANT_ARI_BIND:=127.0.0.1}"
+: "${ATTENDANT_AMI_BIND:=127.0.0.1}"
+: "${ATTENDANT_AMI_PERMIT:=127.0.0.1/255.255.255.255}"
+PLACEHOLDERS+=(ATTENDANT_ARI_BIND ATTENDANT_AMI_BIND ATTENDANT_AMI_PERMIT)
+
+# ari.conf keeps only a hash of the ARI password (password_format=crypt): SHA-512 crypt, as
+# `ari mkpasswd` makes it. Give ATTENDANT_ARI_PASSWORD_CRYPT yourself where openssl is missing.
+if [ -z "${ATTENDANT_ARI_PASSWORD_CRYPT-}" ] && [ -n "${ATTENDANT_ARI_PASSWORD-}" ] && [ "${ATTENDANT_ARI_PASSWORD}" != "CHANGE_ME" ]; then
+  command -v openssl >/dev/null 2>&1 || fail "openssl is needed to hash ATTENDANT_ARI_PASSWORD for ari.conf (or set ATTENDANT_ARI_PASSWORD_CRYPT, made with: openssl passwd -6)"
+  ATTENDANT_ARI_PASSWORD_CRYPT="$(printf '%s\n' "$ATTENDANT_ARI_PASSWORD" | openssl passwd -6 -stdin)" || fail "openssl could not hash ATTENDANT_ARI_PASSWORD"
+fi
+PLACEHOLDERS+=(ATTENDANT_ARI_PASSWORD_CRYPT)
+
+# the trunk: identified by the provider's address (pstn-identify), never by its user name alone
+case "${ATTENDANT_TRUNK_HOST-}" in
+  "" | CHANGE_ME) ;;
+  *[[:space:]]* | *,* | *\;*) fail "ATTENDANT_TRUNK_HOST must be one host or IP (with :port when not 5060)" ;;
+esac
+
 for name in "${PLACEHOLDERS[@]}"; do
   value="${!name-}"
   [ -n "$value" ] || fail "$name is not set: put it in docker/.env (see docker/.env.example)"

@@ -42,6 +42,14 @@ const objectOf = (type: string, name: string) => pjsip.find((o) => o.type === ty
 const resource = (device: string) => device.replace(/^PJSIP\//i, '');
 
 const allPriorities: Priority[] = [...contexts.values()].flatMap((c) => c.priorities);
+/** a priority that hands a feature to the controller, Stasis(<app>,feature,<name>[,<argument>]): [name, argument?] */
+function featureOf(p: Priority): string[] | undefined {
+  if (p.app !== 'Stasis') return undefined;
+  const [, verb, ...rest] = splitArgs(p.args);
+  return verb === FEATURE_ARG ? rest : undefined;
+}
+/** contexts some Gosub enters */
+const contextsGosubbedInto = new Set(allPriorities.filter((p) => p.app === 'Gosub' || p.app === 'GosubIf').flatMap(jumpsOf).map((j) => j.context));
 const stasisCalls = allPriorities.filter((p) => p.app === 'Stasis');
 
 const PLACEHOLDER = /^\$\{[A-Z][A-Z0-9_]*\}$/;
@@ -131,6 +139,11 @@ describe('deployment kit: dialplan', () => {
     for (const p of stasisCalls) {
       const ext = extensionOf(contexts.get(p.context)!, p.exten);
       const next = ext[ext.indexOf(p) + 1];
+      // a feature code has nothing to fall back to: whatever the outcome, the set hears congestion
+      if (featureOf(p)) {
+        assert.equal(next?.app, 'Congestion', `${p.file}:${p.line}: congestion after a feature code's Stasis()`);
+        continue;
+      }
       assert.ok(next && /^(GotoIf|ExecIf|GosubIf)$/.test(next.app) && next.args.includes('${STASISSTATUS}'), `${p.file}:${p.line}: no STASISSTATUS check after Stasis()`);
       assert.ok(next.args.includes('FAILED'), 'next.args.includes(\'FAILED\')');
     }
@@ -218,8 +231,7 @@ describe('deployment kit: dialplan', () => {
     let seen = 0;
     for (const name of ['attendant-features', 'attendant-hints']) {
       for (const p of contexts.get(name)!.priorities) {
-        for (const j of jumpsOf(p).filter((t) => t.context === 'attendant-feature')) {
-          const feature = j.args?.[0] ?? '';
+        for (const feature of featureOf(p) ? [featureOf(p)![0]] : []) {
           if (roomPhones.has(feature)) continue;
           assert.ok(handled.has(feature), `${p.file}:${p.line}: feature "${feature}"`);
           seen++;
@@ -252,12 +264,10 @@ describe('deployment kit: dialplan', () => {
   });
 
   it('given the wake-up codes of a room phone and the alert of an unanswered wake-up, then the names agree with the controller', () => {
-    const set = findExtension(contexts, 'attendant-internal', '*560730')!.flatMap(jumpsOf).find((j) => j.context === 'attendant-feature');
-    assert.deepEqual(set?.args, ['wakeup-set', '${EXTEN:3}']);
-    const cancel = findExtension(contexts, 'attendant-internal', '*57')!.flatMap(jumpsOf).find((j) => j.context === 'attendant-feature');
-    assert.deepEqual(cancel?.args, ['wakeup-cancel']);
-    const feature = extensionOf(contexts.get('attendant-feature')!, 's').find((p) => p.app === 'Stasis')!;
-    assert.deepEqual(splitArgs(feature.args).slice(1), [FEATURE_ARG, '${ARG1}', '${ARG2}']);
+    const set = findExtension(contexts, 'attendant-internal', '*560730')!.map(featureOf).find(Boolean);
+    assert.deepEqual(set, ['wakeup-set', '${EXTEN:3}']);
+    const cancel = findExtension(contexts, 'attendant-internal', '*57')!.map(featureOf).find(Boolean);
+    assert.deepEqual(cancel, ['wakeup-cancel']);
     const alert = findExtension(contexts, WAKEUP_ALERT_CONTEXT, '201');
     assert.ok(alert, `201@${WAKEUP_ALERT_CONTEXT}: the controller originates Local/<room>@${WAKEUP_ALERT_CONTEXT}`);
     assert.equal(alert[0]!.app, 'Answer', 'the ;1 half enters Stasis once the ;2 half answers');
@@ -285,9 +295,22 @@ describe('deployment kit: dialplan', () => {
     const codes = [...new Set(features.priorities.map((p) => p.exten))];
     assert.ok(codes.includes('*50'), '*50 logs in');
     for (const code of codes) {
-      const j = extensionOf(features, code).flatMap(jumpsOf).find((t) => t.context === 'attendant-feature');
-      assert.ok(j?.args?.[0], `${code} names a feature`);
+      const first = extensionOf(features, code)[0]!;
+      assert.ok(featureOf(first)?.[0], `${code} names a feature`);
+      assert.equal(extensionOf(features, code)[1]?.app, 'Congestion', `${code}: no controller, congestion`);
     }
+  });
+
+  it('given every feature code and key, then Stasis runs in the code\'s own extension (never in a Gosub), so the channel keeps the dialling phone\'s context', () => {
+    let seen = 0;
+    for (const ctx of contexts.values()) {
+      for (const p of ctx.priorities) {
+        if (!featureOf(p)) continue;
+        seen++;
+        assert.ok(!/^s$/.test(p.exten) && !contextsGosubbedInto.has(ctx.name), `${p.file}:${p.line}: ${ctx.name} is not a Gosub target`);
+      }
+    }
+    assert.ok(seen >= 20, `the feature entries were read (${seen})`);
   });
 });
 
@@ -322,8 +345,15 @@ describe('deployment kit: Asterisk configuration', () => {
     for (const ev of ['ExtensionStatus', 'DeviceStateChange', 'ContactStatus']) assert.ok(filters.includes(ev), `events ${ev} pass the filter`);
   });
 
-  it('given modules.conf, then the Stasis, ARI and PJSIP modules the controller needs are required and none is noloaded', () => {
+  it('given modules.conf, then only listed modules load (autoload=no), the Stasis, ARI and PJSIP modules the controller needs are required and none is noloaded', () => {
     const mods = section(conf('modules.conf'), 'modules')!;
+    assert.equal(value(mods, 'autoload'), 'no', 'nothing loads that the site does not list');
+    // every dialplan function and application of the shipped dialplan has its module listed
+    const listed = mods.entries.filter((e) => e.key === 'require' || e.key === 'load').map((e) => e.value);
+    for (const m of ['func_devstate.so', 'func_module.so', 'func_dialplan.so', 'func_callerid.so', 'app_stack.so', 'app_exec.so', 'app_playback.so', 'app_dial.so',
+      'res_pjsip_refer.so', 'res_rtp_asterisk.so', 'chan_bridge_media.so', 'res_timing_timerfd.so', 'res_pjsip_sdp_rtp.so', 'format_wav.so']) {
+      assert.ok(listed.includes(m), `${m} is listed`);
+    }
     const required = mods.entries.filter((e) => e.key === 'require' || e.key === 'load').map((e) => e.value);
     const noload = mods.entries.filter((e) => e.key === 'noload').map((e) => e.value);
     for (const m of ['res_ari.so', 'res_stasis.so', 'res_stasis_snoop.so', 'res_stasis_device_state.so', 'app_stasis.so', 'chan_pjsip.so',
@@ -336,6 +366,27 @@ describe('deployment kit: Asterisk configuration', () => {
     assert.ok(!required.includes('chan_local.so'), 'Local channels are in the core: requiring chan_local.so would stop Asterisk');
     // res_pjsip_notify declines to load without its file
     assert.ok(conf('pjsip_notify.conf').sections.length > 0, 'conf(\'pjsip_notify.conf\').sections.length > 0');
+  });
+
+  it('given the shipped files, then they are safe by default: ARI and AMI on loopback unless told, a hashed ARI password, AMI without system, the trunk only by its address', () => {
+    const entry = readFileSync(at('docker/asterisk-entrypoint.sh'), 'utf8');
+    const defaultOf = (name: string) => new RegExp(`: "\\$\\{${name}:=([^}]*)\\}"`).exec(entry)?.[1];
+    assert.equal(value(section(conf('http.conf'), 'general'), 'bindaddr'), '${ATTENDANT_ARI_BIND}');
+    assert.equal(defaultOf('ATTENDANT_ARI_BIND'), '127.0.0.1', 'ARI on loopback by default');
+    const ami = conf('manager.conf');
+    assert.equal(value(section(ami, 'general'), 'bindaddr'), '${ATTENDANT_AMI_BIND}');
+    assert.equal(defaultOf('ATTENDANT_AMI_BIND'), '127.0.0.1', 'AMI on loopback by default');
+    const user = section(ami, 'attendant')!;
+    const write = (value(user, 'write') ?? '').split(',');
+    for (const cls of ['system', 'command', 'originate', 'config', 'all']) assert.ok(!write.includes(cls), `AMI write has no ${cls}`);
+    assert.deepEqual(user.entries.filter((e) => e.key === 'permit').map((e) => e.value), ['127.0.0.1/255.255.255.255', '${ATTENDANT_AMI_PERMIT}']);
+    const ariUser = section(conf('ari.conf'), 'attendant')!;
+    assert.equal(value(ariUser, 'password_format'), 'crypt');
+    assert.equal(value(ariUser, 'password'), '${ATTENDANT_ARI_PASSWORD_CRYPT}');
+    const trunk = endpoint('pstn')!;
+    assert.equal(prop(trunk, 'identify_by'), 'ip', 'the trunk is never taken by a From user name');
+    assert.equal(prop(objectOf('identify', 'pstn-identify')!, 'match'), '${ATTENDANT_TRUNK_HOST}');
+    assert.equal(prop(objectOf('identify', 'pstn-identify')!, 'endpoint'), 'pstn');
   });
 
   it('given pjsip_attendant.conf, then each attendant set is an endpoint with auth and aor, subscribing to hints, entering attendant-sets', () => {

@@ -48,7 +48,12 @@ const envExample = new Map(readFileSync(join(dockerDir, '.env.example'), 'utf8')
 const composeVars = new Set([...composeText.replace(/\$\$/g, '').matchAll(/\$\{([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!));
 
 const entrypointText = readFileSync(join(dockerDir, 'asterisk-entrypoint.sh'), 'utf8');
-const entrypointList = [...(/PLACEHOLDERS=\(([^)]*)\)/.exec(entrypointText)?.[1] ?? '').matchAll(/[A-Z][A-Z0-9_]+/g)].map((m) => m[0]);
+const entrypointList = [...entrypointText.matchAll(/PLACEHOLDERS\+?=\(([^)]*)\)/g)].flatMap((g) => [...(g[1] ?? '').matchAll(/[A-Z][A-Z0-9_]+/g)].map((m) => m[0]));
+/** placeholders the entrypoint derives (the ARI password's hash) and those with a default of its own (`: "${X:=...}"`) */
+const derived = new Set(['ATTENDANT_ARI_PASSWORD_CRYPT']);
+const defaulted = new Set([...entrypointText.matchAll(/: "\$\{(ATTENDANT_[A-Z0-9_]+):=/g)].map((m) => m[1]!));
+/** what the environment gives the entrypoint */
+const entrypointInputs = entrypointList.filter((p) => !derived.has(p));
 const confPlaceholders = new Set(readdirSync(join(root, 'asterisk-conf')).filter((f) => f.endsWith('.conf'))
   .flatMap((f) => [...readFileSync(join(root, 'asterisk-conf', f), 'utf8').matchAll(/\$\{(ATTENDANT_[A-Z0-9_]+)\}/g)].map((m) => m[1]!)));
 
@@ -118,10 +123,12 @@ describe('deployment kit: docker compose', () => {
 
   it('given the placeholders of asterisk-conf, then the entrypoint replaces each and compose hands each to Asterisk', () => {
     assert.ok(confPlaceholders.size >= 8, 'confPlaceholders.size >= 8');
-    assert.deepEqual([...confPlaceholders].sort(), [...entrypointList].sort());
-    for (const p of confPlaceholders) {
+    // every placeholder of the files is rendered; every input but the ARI password (hashed first) is one
+    assert.deepEqual([...confPlaceholders].sort(), entrypointList.filter((p) => p !== 'ATTENDANT_ARI_PASSWORD').sort());
+    assert.ok(!confPlaceholders.has('ATTENDANT_ARI_PASSWORD'), 'ari.conf holds the hash, never the password');
+    for (const p of entrypointInputs) {
       assert.ok(asterisk.environment?.[p], `compose passes ${p} to asterisk`);
-      assert.ok(envExample.has(p), `${p} in .env.example`);
+      if (!defaulted.has(p)) assert.ok(envExample.has(p), `${p} in .env.example`);
     }
     assert.ok(mounts(asterisk).some((m) => m.host?.endsWith('asterisk-conf')), 'asterisk-conf mounted');
     assert.ok(mounts(asterisk).some((m) => m.host?.endsWith('dialplan')), 'dialplan mounted');
@@ -180,7 +187,11 @@ describe('deployment kit: Dockerfile', () => {
 });
 
 describe('deployment kit: Asterisk entrypoint', () => {
-  const secrets: Record<string, string> = Object.fromEntries(entrypointList.map((k, i) => [k, `s3cr&t;${i}\\x`]));
+  const secrets: Record<string, string> = {
+    ...Object.fromEntries(entrypointInputs.map((k, i) => [k, `s3cr&t;${i}\\x`])),
+    // not secrets: addresses
+    ATTENDANT_TRUNK_HOST: 'sip.provider.example', ATTENDANT_ARI_BIND: '127.0.0.1', ATTENDANT_AMI_BIND: '127.0.0.1', ATTENDANT_AMI_PERMIT: '10.1.2.0/255.255.255.0',
+  };
   let work: string;
   beforeEach(() => { work = mkdtempSync(join(tmpdir(), 'att-entry-')); });
   afterEach(() => { rmSync(work, { recursive: true, force: true }); });
@@ -206,9 +217,17 @@ describe('deployment kit: Asterisk entrypoint', () => {
     assert.equal(r.status, 0, r.stderr);
     const out = join(work, 'etc');
     const ari = readFileSync(join(out, 'ari.conf'), 'utf8');
-    assert.ok(ari.includes(`password=${secrets.ATTENDANT_ARI_PASSWORD!.replace(';', '\\;')}`), 'ARI password rendered, ";" escaped');
-    // what Asterisk reads back is the secret itself
-    assert.equal(section(parseConf(ari), 'attendant')?.entries.find((e) => e.key === 'password')?.value, secrets.ATTENDANT_ARI_PASSWORD);
+    assert.ok(!ari.includes(secrets.ATTENDANT_ARI_PASSWORD!), 'the ARI password itself is not in ari.conf');
+    // what Asterisk reads back is a SHA-512 crypt of the password (as `ari mkpasswd` makes it)
+    const user = section(parseConf(ari), 'attendant');
+    assert.equal(user?.entries.find((e) => e.key === 'password_format')?.value, 'crypt');
+    const hash = user?.entries.find((e) => e.key === 'password')?.value ?? '';
+    const salt = /^\$6\$([^$]+)\$/.exec(hash)?.[1];
+    assert.ok(salt, `a $6$ crypt: ${hash}`);
+    const again = spawnSync('openssl', ['passwd', '-6', '-salt', salt, '-stdin'], { input: `${secrets.ATTENDANT_ARI_PASSWORD}\n`, encoding: 'utf8' }).stdout.trim();
+    assert.equal(hash, again, 'the hash verifies the password');
+    const amiUser = section(parseConf(readFileSync(join(out, 'manager.conf'), 'utf8')), 'attendant');
+    assert.ok(amiUser?.entries.some((e) => e.key === 'permit' && e.value === '10.1.2.0/255.255.255.0'), 'AMI permits the controller\'s network');
     for (const f of readdirSync(join(root, 'asterisk-conf')).filter((x) => x.endsWith('.conf'))) {
       assert.doesNotMatch(readFileSync(join(out, f), 'utf8'), /\$\{ATTENDANT_/, `${f}: no placeholder left`);
     }

@@ -11,7 +11,8 @@ const TAIL: Readonly<Record<FeatureName, 'none' | 'digit' | 'slot' | 'optional-d
 
 export function featureContext(codes: Readonly<Record<FeatureName, string>>): string {
   const lines = ['[attendant-features]'];
-  const entry = (exten: string, args: string) => lines.push(`exten => ${exten},1,Gosub(attendant-feature,s,1(${args}))`, ' same => n,Hangup()');
+  // Stasis() in the code's own extension: the channel keeps the dialling phone's context (numbering.phoneContexts)
+  const entry = (exten: string, args: string) => lines.push(`exten => ${exten},1,Stasis(attendant,feature,${args})`, ' same => n,Congestion(5)');
   for (const name of FEATURE_NAMES) {
     const code = codes[name];
     const withTail = `${name},\${EXTEN:${code.length}}`;

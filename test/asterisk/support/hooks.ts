@@ -43,8 +43,11 @@ export const mochaHooks = {
     this.timeout(30_000);
     if (!current) return;
     await current.stopAll();
+    // the shipped modules.conf loads only what it lists: a dialplan step whose module is missing says so here
+    const missing = current.asterisk.logs.split('\n').filter((l) => /No application '|Function '?[A-Z_]+'? not registered|was not found, or could not be loaded/i.test(l));
     await current.asterisk.stop();
     current.asterisk.remove();
     current = undefined;
+    if (missing.length) throw new Error(`Asterisk ran dialplan steps it has no module for (asterisk-conf/modules.conf):\n${missing.slice(0, 10).join('\n')}`);
   },
 };
