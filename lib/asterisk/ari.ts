@@ -414,6 +414,9 @@ class AriClientPort implements AriPort {
   async listBridges(): Promise<BridgeInfo[]> { return (await this.call<BridgeInfo[]>('bridges', 'list', {})).map(plainBridge); }
 
   async setDeviceState(name: string, state: DeviceState) { await this.call('deviceStates', 'update', { deviceName: name, deviceState: state }); }
+  async listDeviceStates(): Promise<Array<{ name: string; state: string }>> {
+    return (await this.call<Array<{ name?: unknown; state?: unknown }>>('deviceStates', 'list', {})).map((d) => ({ name: String(d.name ?? ''), state: String(d.state ?? '') }));
+  }
   async setMailbox(name: string, oldMessages: number, newMessages: number) { await this.call('mailboxes', 'update', { mailboxName: name, oldMessages, newMessages }); }
 
   async close(): Promise<void> {

@@ -143,6 +143,8 @@ export interface AriPort {
   listBridges(): Promise<BridgeInfo[]>;
 
   setDeviceState(name: string, state: DeviceState): Promise<void>;
+  /** every custom device state Asterisk keeps (`Stasis:<name>`): they outlive the controller, in Asterisk's astdb */
+  listDeviceStates(): Promise<Array<{ name: string; state: string }>>;
   setMailbox(name: string, oldMessages: number, newMessages: number): Promise<void>;
 
   close(): Promise<void>;

@@ -49,6 +49,8 @@ export class SupervisionService extends EventEmitter<SupervisionEvents> {
   /** live events held while the lists are read, replayed on top of them in arrival order */
   private buffer: AmiEvent[] | undefined;
   private running: Promise<ResyncReport> | undefined;
+  /** lists the AMI user may not run (write= without system, as shipped): not asked again */
+  private readonly notPermitted = new Set<string>();
   private again = false;
   private stopped = false;
 
@@ -107,7 +109,19 @@ export class SupervisionService extends EventEmitter<SupervisionEvents> {
     this.buffer = [];
     const failed: Record<string, string> = {};
     const settle = async <T>(name: string, p: () => Promise<T>): Promise<T | undefined> => {
-      try { return await p(); } catch (err) { failed[name] = (err as Error).message; return undefined; }
+      if (this.notPermitted.has(name)) return undefined;
+      try {
+        return await p();
+      } catch (err) {
+        // AMI's own answer when the user's write= classes lack the action's: a setting, not an outage
+        if ((err as { code?: string }).code === 'ami_permission_denied') {
+          this.notPermitted.add(name);
+          this.log.info({ action: name }, 'BLF: the AMI user may not run this list (no write=system, as shipped); its lamps follow device states and ContactStatus / PeerStatus events');
+          return undefined;
+        }
+        failed[name] = (err as Error).message;
+        return undefined;
+      }
     };
     try {
       // AMI answers by ActionID, so the four lists can be asked for at once
@@ -117,7 +131,7 @@ export class SupervisionService extends EventEmitter<SupervisionEvents> {
         settle('PJSIPShowEndpoints', () => this.ami.pjsipShowEndpoints()),
         settle('PJSIPShowContacts', () => this.ami.pjsipShowContacts()),
       ]);
-      if (Object.keys(failed).length === 4) {
+      if (Object.keys(failed).length > 0 && Object.keys(failed).length + this.notPermitted.size === 4) {
         throw new Error(`BLF resync failed: ${Object.entries(failed).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
       }
       const lists: ResyncLists = {

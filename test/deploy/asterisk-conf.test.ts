@@ -231,7 +231,7 @@ describe('deployment kit: dialplan', () => {
     let seen = 0;
     for (const name of ['attendant-features', 'attendant-hints']) {
       for (const p of contexts.get(name)!.priorities) {
-        for (const feature of featureOf(p) ? [featureOf(p)![0]] : []) {
+        for (const feature of featureOf(p)?.slice(0, 1) ?? []) {
           if (roomPhones.has(feature)) continue;
           assert.ok(handled.has(feature), `${p.file}:${p.line}: feature "${feature}"`);
           seen++;

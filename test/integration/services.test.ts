@@ -111,6 +111,19 @@ describe('hotel desk services over ARI', function () {
       assert.deepEqual((await hh.switchboard.operations.listExtensionDnd()).map((d) => d.extension), ['203']);
     });
 
+    it('given Asterisk still shows a room BUSY that the store has no DND for (released while the controller was down), when the controller starts, then that lamp is cleared', async () => {
+      h = await Harness.start({
+        config: config(), login: false, start: START,
+        beforeStart: (sim) => { void ariCall(sim, 'PUT', '/deviceStates/Stasis:dnd-204?deviceState=BUSY', undefined, `${ARI_USER}:${ARI_PASSWORD}`); },
+      });
+      const hh = h;
+      await hh.until('the stale lamp is cleared', () => deviceState(hh, 'Stasis:dnd-204') === 'NOT_INUSE');
+      await hh.switchboard.operations.setExtensionDnd('205', true, 'alice');
+      await hh.restartController();
+      await hh.settle();
+      assert.equal(deviceState(hh, 'Stasis:dnd-205'), 'BUSY', 'a DND the store knows stays');
+    });
+
     it('given an end in the past, a bad extension, or releasing a DND that is not on, then each is refused and nothing changes', async () => {
       const hh = await start();
       await rejectsWith(hh.switchboard.operations.setExtensionDnd('201', true, 'alice', START - 1), 'invalid_value');

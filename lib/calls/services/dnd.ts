@@ -15,7 +15,8 @@ export const DND_CLASS = 'dnd';
 const dndDoc = z.object({ extension: z.string(), by: z.string(), since: z.number(), until: z.number().optional() });
 
 /** the device state the dialplan reads: DEVICE_STATE(Stasis:dnd-<ext>) */
-export const dndDevice = (extension: string): string => `Stasis:dnd-${extension}`;
+const DND_DEVICE_PREFIX = 'Stasis:dnd-';
+export const dndDevice = (extension: string): string => `${DND_DEVICE_PREFIX}${extension}`;
 
 export class ExtensionDndService {
   private readonly docs: DocCollection<ExtensionDnd>;
@@ -69,11 +70,32 @@ export class ExtensionDndService {
     return { dndExtension: extension, ...(rec ? { dndBy: rec.by, ...(rec.until !== undefined ? { dndUntil: rec.until } : {}) } : {}) };
   }
 
-  /** after a start or a reconnect: every DND lamp again, and the expiry timers */
+  /**
+   * After a start or a reconnect: every DND lamp again, and the expiry timers. A lamp Asterisk still
+   * shows BUSY for an extension the store has no DND for (a DND released while this controller was
+   * down, or a store started afresh) would keep diverting that room's calls: it is cleared.
+   */
   rearm(): void {
     for (const rec of this.docs.items.values()) {
       void this.publish(rec.extension, true);
       if (!this.timers.has(rec.extension)) this.arm(rec);
+    }
+    void this.clearStaleLamps();
+  }
+
+  private async clearStaleLamps(): Promise<void> {
+    let states: Array<{ name: string; state: string }>;
+    try {
+      states = await this.ctx.ari.listDeviceStates();
+    } catch (err) {
+      this.ctx.log.warn({ err: (err as Error).message }, 'cannot list device states: stale DND lamps stay until the next reconnect');
+      return;
+    }
+    for (const { name, state } of states) {
+      const extension = name.startsWith(DND_DEVICE_PREFIX) ? name.slice(DND_DEVICE_PREFIX.length) : undefined;
+      if (extension === undefined || state === 'NOT_INUSE' || this.docs.items.has(extension)) continue;
+      this.ctx.log.info({ extension, state }, 'DND lamp with no DND in the store: cleared');
+      await this.publish(extension, false);
     }
   }
 

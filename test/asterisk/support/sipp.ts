@@ -193,9 +193,11 @@ export interface CallerOptions {
   giveUpMs?: number;
   /** answered, the caller hangs up after this long (default: never, the far end does) */
   talkMs?: number;
+  /** a phone of the site instead of the trunk: its endpoint name and password (it answers the digest challenge) */
+  phone?: { endpoint: string; password: string };
 }
 
-/** One call from the trunk: a SIPp UAC at the provider's address (127.0.0.2), placing one call. */
+/** One call: from the trunk (a SIPp UAC at the provider's address, 127.0.0.2), or from a phone of the site. */
 export class SippCaller extends SippProcess {
   readonly number: string;
   private constructor(number: string) {
@@ -204,15 +206,17 @@ export class SippCaller extends SippProcess {
   }
 
   static async dial(opts: CallerOptions = {}): Promise<SippCaller> {
-    const number = opts.number ?? `06${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
+    const number = opts.phone?.endpoint ?? opts.number ?? `06${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
     const c = new SippCaller(number);
-    const sf = scenario('caller.xml', {
-      CALLER_NUM: number, CALLER_NAME: opts.name ?? `Caller ${number.slice(-4)}`, GIVEUP_MS: opts.giveUpMs ?? NEVER_MS, TALK_MS: opts.talkMs ?? NEVER_MS,
-    }, `caller-${number}`);
-    const port = await freeUdpPort(AST.trunkHost);
-    const mp = await freeUdpPort(AST.trunkHost);
+    const values = { CALLER_NUM: number, CALLER_NAME: opts.name ?? `Caller ${number.slice(-4)}`, GIVEUP_MS: opts.giveUpMs ?? NEVER_MS, TALK_MS: opts.talkMs ?? NEVER_MS };
+    const sf = opts.phone
+      ? scenario('dialer.xml', { ...values, PASSWORD: opts.phone.password }, `dialer-${number}`)
+      : scenario('caller.xml', values, `caller-${number}`);
+    const host = opts.phone ? AST.host : AST.trunkHost;
+    const port = await freeUdpPort(host);
+    const mp = await freeUdpPort(host);
     await c.launch(`caller-${number}`, [
-      `${AST.host}:${AST.sipPort}`, '-sf', sf, '-s', opts.did ?? '0155512000', '-i', AST.trunkHost, '-p', String(port), '-mp', String(mp), '-m', '1', '-t', 'u1',
+      `${AST.host}:${AST.sipPort}`, '-sf', sf, '-s', opts.did ?? '0155512000', '-i', host, '-p', String(port), '-mp', String(mp), '-m', '1', '-t', 'u1',
     ]);
     return c;
   }
@@ -234,7 +238,7 @@ export class SippCaller extends SippProcess {
 
   /** a final refusal of the INVITE (4xx-6xx), or undefined */
   refusedWith(): number | undefined {
-    return this.messages().find((m) => m.dir === 'in' && m.status !== undefined && m.status >= 400 && / INVITE$/.test(m.cseq))?.status;
+    return this.messages().find((m) => m.dir === 'in' && m.status !== undefined && m.status >= 400 && m.status !== 401 && m.status !== 407 && / INVITE$/.test(m.cseq))?.status;
   }
 
   /** still in the call: answered, and nobody hung up */
