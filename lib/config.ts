@@ -210,6 +210,9 @@ const keypadKey = z.string().regex(/^[0-9A-D]$/, 'must be one key: 0-9 or A-D');
 const phoneSchema = z.object({
   featureCodes: z.object(Object.fromEntries(FEATURE_NAMES.map((n) => [n, featureCode.default(FEATURE_CODE_DEFAULTS[n])])) as Record<FeatureName, z.ZodDefault<typeof featureCode>>).strict().prefault({}),
   keypad: z.object({
+    // in-call commands from the set: its call bridges are then never native (RTP passes through Asterisk's
+    // core so the DTMF reaches the controller: bridge type dtmf_events); false gives native RTP bridging back
+    enabled: z.boolean().default(true),
     prefix: z.enum(['*', '#']).default('*'),
     // seconds of silence that end a number (or abandon an incomplete command)
     interDigit: seconds.positive().max(30).default(3),

@@ -398,8 +398,8 @@ class AriClientPort implements AriPort {
   }
   async listChannels(): Promise<ChannelInfo[]> { return (await this.call<ChannelInfo[]>('channels', 'list', {})).map(plainChannel); }
 
-  async createBridge(type: 'mixing' | 'holding', name?: string, bridgeId?: string): Promise<BridgeInfo> {
-    const params: Record<string, unknown> = { type };
+  async createBridge(type: 'mixing' | 'holding', name?: string, bridgeId?: string, opts: { dtmfEvents?: boolean } = {}): Promise<BridgeInfo> {
+    const params: Record<string, unknown> = { type: opts.dtmfEvents ? `${type},dtmf_events` : type };
     if (name) params.name = name;
     if (bridgeId) params.bridgeId = bridgeId;
     return plainBridge(await this.call<BridgeInfo>('bridges', bridgeId ? 'createWithId' : 'create', params));

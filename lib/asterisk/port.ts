@@ -134,7 +134,8 @@ export interface AriPort {
   /** when this Asterisk started (`/asterisk/info` status.startup_time): a change means it restarted */
   startupTime(): Promise<string>;
 
-  createBridge(type: 'mixing' | 'holding', name?: string, bridgeId?: string): Promise<BridgeInfo>;
+  /** `dtmfEvents`: never bridged natively (RTP straight between two channels), so DTMF keeps reaching the app */
+  createBridge(type: 'mixing' | 'holding', name?: string, bridgeId?: string, opts?: { dtmfEvents?: boolean }): Promise<BridgeInfo>;
   destroyBridge(bridgeId: string): Promise<void>;
   addChannel(bridgeId: string, channelIds: string[], role?: string): Promise<void>;
   removeChannel(bridgeId: string, channelIds: string[]): Promise<void>;

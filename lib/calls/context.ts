@@ -34,9 +34,9 @@ export function bestEffort(ctx: CallContext, what: string, p: Promise<unknown>, 
  * Create a bridge with our id, or take the one a previous run (or a lost reply) left: Asterisk
  * refuses to re-create an existing bridge with a type, so an existing one is looked up instead.
  */
-export async function ensureBridge(ctx: CallContext, type: 'mixing' | 'holding', id: string, name = id): Promise<string> {
+export async function ensureBridge(ctx: CallContext, type: 'mixing' | 'holding', id: string, name = id, opts: { dtmfEvents?: boolean } = {}): Promise<string> {
   try {
-    return (await ctx.ari.createBridge(type, name, id)).id;
+    return (await ctx.ari.createBridge(type, name, id, opts)).id;
   } catch (err) {
     const found = await ctx.ari.listBridges().then((all) => all.some((b) => b.id === id), () => false);
     if (!found) throw err;

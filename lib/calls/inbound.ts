@@ -193,7 +193,8 @@ export class Inbound implements CallBridging {
       // a new bridge every time: the one of an earlier conversation may still be on its way out
       const bridgeId = ctx.ids.callBridge('call', call.id);
       try {
-        const make = ensureBridge(ctx, 'mixing', bridgeId);
+        // the attendant's keypad commands need the set's DTMF: a native RTP bridge would carry it past Asterisk
+        const make = ensureBridge(ctx, 'mixing', bridgeId, bridgeId, { dtmfEvents: ctx.config.phone.keypad.enabled });
         // a caller in a holding bridge (waiting with music, or held) is answered already: adding it to
         // the call bridge moves it there (Asterisk departs the old bridge first), no removeChannel needed
         const freeCaller = current.holdBridge || g?.waiting !== 'ringback' ? Promise.resolve()

@@ -177,12 +177,16 @@ export class SwitchboardOperations implements Operations {
   }
 
   /**
-   * An operation on a call whose ARI steps are still running (the answer's bridging, a move) waits for
-   * them and then sees the call as they left it; with none in flight it starts in this very turn.
+   * An operation on a call answered a moment ago, whose call bridge is still being made, waits for that
+   * and then sees the call as it left it (an operator, or a test, may act as soon as the set answers);
+   * otherwise it starts in this very turn (a set's transfer key must find the transfer started before
+   * the set's own hang-up arrives).
    */
   private whenSettled<T>(callId: string, op: () => Promise<T>): Promise<T> {
     const serial = this.o.inbound.serial;
-    return serial.has(callId) ? serial.settled(callId).then(op) : op();
+    const call = this.o.ctx.ledger.calls.get(callId);
+    const bridging = call?.state === 'talking' && call.talkBridge === undefined && serial.has(callId);
+    return bridging ? serial.settled(callId).then(op) : op();
   }
 
   /** timers again after a restart or reconnect */

@@ -77,7 +77,8 @@ describe('ari-client driving the simulator', () => {
   async function callAndBridge(): Promise<{ callerId: string; leg: AriChannel; mixing: AriBridge }> {
     const callerId = sim.placeCall({ from: 'PJSIP/pstn', callerNumber: 'sipp', callerName: 'sipp', context: 'from-pstn', exten: '100', priority: 2, appArgs: ['incoming', '100'] });
     await seen.until('the caller in Stasis', (e) => e.type === 'StasisStart' && e.channel?.id === callerId);
-    const mixing = await client.bridges.create({ type: 'mixing', name: `call-${callerId}` });
+    // dtmf_events: the two PJSIP channels are never bridged natively, so their DTMF reaches the app
+    const mixing = await client.bridges.create({ type: 'mixing,dtmf_events', name: `call-${callerId}` });
     const leg = await client.channels.originate({ endpoint: 'PJSIP/att1', app: 'attendant', appArgs: `dialed,${callerId}`, callerId: '100', timeout: 20 });
     await seen.until('the set in Stasis', (e) => e.type === 'StasisStart' && e.channel?.id === leg.id);
     await client.Channel(callerId).answer();

@@ -156,6 +156,21 @@ describe('channel operations', () => {
     assert.deepEqual([events.events.at(-1)?.type, events.events.at(-1)?.musicclass], ['ChannelHold', 'default']);
   });
 
+  it('given a set and a caller in a mixing bridge, when the set sends DTMF, then no event comes unless the bridge was made with dtmf_events (native RTP bridging carries it past Asterisk)', async () => {
+    for (const [type, expected] of [['mixing', 0], ['mixing,dtmf_events', 3]] as const) {
+      const caller = await call();
+      const leg = ((await rest('POST', '/channels?endpoint=PJSIP/att1&app=attendant&appArgs=dialed')).body as { id: string }).id;
+      const bridge = ((await rest('POST', `/bridges?type=${type}`)).body as { id: string }).id;
+      await rest('POST', `/channels/${caller}/answer`);
+      await rest('POST', `/bridges/${bridge}/addChannel?channel=${caller},${leg}`);
+      await settle(sim, events);
+      const before = events.events.length;
+      sim.sendDtmf(leg, '*12');
+      await settle(sim, events);
+      assert.equal(events.events.slice(before).filter((e) => e.type === 'ChannelDtmfReceived').length, expected, type);
+    }
+  });
+
   it('given a set bridged with a caller and ari-only transfer handling, when the set presses transfer, then ChannelTransfer arrives and transfer_progress is echoed', async () => {
     const caller = await call();
     const leg = ((await rest('POST', '/channels?endpoint=PJSIP/att1&app=attendant&appArgs=dialed')).body as { id: string }).id;

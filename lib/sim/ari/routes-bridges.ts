@@ -29,9 +29,13 @@ function channelList(core: SimCore, a: RouteArgs): SimChannel[] {
   });
 }
 
-function bridgeKind(type: string | undefined): BridgeKind {
+function typeFlags(type: string | undefined): string[] {
   const flags = (type ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (flags.some((f) => !BRIDGE_FLAGS.includes(f))) throw new AriError(500, 'Unable to create bridge');
+  return flags;
+}
+
+function bridgeKind(flags: readonly string[]): BridgeKind {
   return flags.includes('holding') ? 'holding' : 'mixing';
 }
 
@@ -43,7 +47,11 @@ function bridgeKind(type: string | undefined): BridgeKind {
 function doCreate(core: SimCore, a: RouteArgs): RouteResult {
   const id = a.str('bridgeId');
   if (id !== undefined && core.bridges.has(id)) throw new AriError(409, `Bridge with id '${id}' already exists`);
-  return ok(createBridge(core, bridgeKind(a.str('type')), a.str('name') ?? '', id).toJson());
+  const flags = typeFlags(a.str('type'));
+  const bridge = createBridge(core, bridgeKind(flags), a.str('name') ?? '', id);
+  // res_stasis: dtmf_events and proxy_media take the native capability away
+  bridge.noNative = flags.includes('dtmf_events') || flags.includes('proxy_media');
+  return ok(bridge.toJson());
 }
 
 const createParams = [

@@ -19,6 +19,8 @@ export class SimBridge {
   readonly members = new Map<string, SimChannel>();
   /** music on hold played into the bridge through an internal announcer channel */
   moh: string | undefined;
+  /** created with `dtmf_events` (or `proxy_media`): never bridged natively, so its channels' DTMF reaches the apps */
+  noNative = false;
   destroyed = false;
 
   constructor(

@@ -89,6 +89,10 @@ export function rejectChannel(core: SimCore, id: string, cause: number = CAUSE.b
 export function sendDtmf(core: SimCore, id: string, digits: string, durationMs = 100): void {
   const ch = live(core, id);
   if (!/^[0-9A-D#*]+$/i.test(digits)) throw new SimError(400, `invalid DTMF digits '${digits}'`);
+  // two RTP channels in a mixing bridge that may go native (no dtmf_events) exchange RTP directly:
+  // the RFC 4733 events pass through and no channel reports them (as on Asterisk with bridge_native_rtp)
+  const b = ch.bridge;
+  if (b && b.kind === 'mixing' && !b.noNative && b.size === 2 && [...b.members.values()].every((m) => m.driver === 'PJSIP')) return;
   for (const digit of digits.toUpperCase()) {
     core.emit('ChannelDtmfReceived', () => ({ digit, duration_ms: durationMs, channel: ch.toJson() }), about(ch));
   }

@@ -9,6 +9,7 @@ import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AST, ROOT } from './asterisk.ts';
+import { writeDtmfPcap } from './dtmf-pcap.ts';
 
 const SCENARIOS = join(ROOT, 'test/asterisk/sipp');
 let workDir: string | undefined;
@@ -129,7 +130,18 @@ export type PhoneBehaviour =
   /** rings, answers after answerMs, hangs up after talkMs of talk (default: never, the far end does) */
   | { kind: 'answer'; answerMs?: number; talkMs?: number }
   | { kind: 'busy' }
-  | { kind: 'ringing' };
+  | { kind: 'ringing' }
+  /** answers, then afterMs into the call presses `keys` (RFC 4733 events), then talks */
+  | { kind: 'keys'; answerMs?: number; afterMs: number; keys: string; talkMs?: number }
+  /** answers, then afterMs into the call presses its transfer key: a blind REFER to `to` */
+  | { kind: 'refer'; answerMs?: number; afterMs: number; to: string; talkMs?: number };
+
+/** the scenario lines that press `keys`: a capture of their RFC 4733 events, played into the call, and time to send it */
+function keyPresses(keys: string, tag: string): string {
+  const file = join(dir(), `${tag}-keys-${Date.now()}.pcap`);
+  writeDtmfPcap(file, keys);
+  return `  <nop><action><exec play_pcap_audio="${file}"/></action></nop>\n  <pause milliseconds="${keys.length * 400 + 200}"/>`;
+}
 
 /** far enough in the future to mean "never" for a SIPp timeout */
 const NEVER_MS = 24 * 3600 * 1000;
@@ -145,10 +157,16 @@ export class SippPhone extends SippProcess {
   async start(behaviour: PhoneBehaviour): Promise<void> {
     await this.stop();
     this.behaviour = behaviour;
-    const file = behaviour.kind === 'busy' ? 'phone-busy.xml' : behaviour.kind === 'ringing' ? 'phone-ringing.xml' : 'phone.xml';
-    const values: Record<string, string | number> = behaviour.kind === 'answer'
-      ? { USER: this.user, ANSWER_MS: Math.max(1, behaviour.answerMs ?? 300), TALK_MS: behaviour.talkMs ?? NEVER_MS }
-      : { USER: this.user };
+    const files: Record<PhoneBehaviour['kind'], string> = {
+      answer: 'phone.xml', busy: 'phone-busy.xml', ringing: 'phone-ringing.xml', keys: 'phone-keys.xml', refer: 'phone-refer.xml',
+    };
+    const file = files[behaviour.kind];
+    const values: Record<string, string | number> = { USER: this.user };
+    if (behaviour.kind === 'answer' || behaviour.kind === 'keys' || behaviour.kind === 'refer') {
+      Object.assign(values, { ANSWER_MS: Math.max(1, behaviour.answerMs ?? 300), TALK_MS: behaviour.talkMs ?? NEVER_MS });
+    }
+    if (behaviour.kind === 'keys') Object.assign(values, { KEYS_AFTER_MS: Math.max(1, behaviour.afterMs), KEYS: keyPresses(behaviour.keys, this.user) });
+    if (behaviour.kind === 'refer') Object.assign(values, { KEYS_AFTER_MS: Math.max(1, behaviour.afterMs), REFER_TO: behaviour.to, ASTERISK: `${AST.host}:${AST.sipPort}` });
     const sf = scenario(file, values, this.user);
     const mp = await freeUdpPort(this.host);
     await this.launch(this.user, ['-sf', sf, '-i', this.host, '-p', String(this.port), '-mp', String(mp), '-t', 'u1']);
@@ -195,6 +213,8 @@ export interface CallerOptions {
   talkMs?: number;
   /** a phone of the site instead of the trunk: its endpoint name and password (it answers the digest challenge) */
   phone?: { endpoint: string; password: string };
+  /** the local port to call from (a set that registered from it) */
+  port?: number;
 }
 
 /** One call: from the trunk (a SIPp UAC at the provider's address, 127.0.0.2), or from a phone of the site. */
@@ -213,7 +233,7 @@ export class SippCaller extends SippProcess {
       ? scenario('dialer.xml', { ...values, PASSWORD: opts.phone.password }, `dialer-${number}`)
       : scenario('caller.xml', values, `caller-${number}`);
     const host = opts.phone ? AST.host : AST.trunkHost;
-    const port = await freeUdpPort(host);
+    const port = opts.port ?? await freeUdpPort(host);
     const mp = await freeUdpPort(host);
     await c.launch(`caller-${number}`, [
       `${AST.host}:${AST.sipPort}`, '-sf', sf, '-s', opts.did ?? '0155512000', '-i', host, '-p', String(port), '-mp', String(mp), '-m', '1', '-t', 'u1',
@@ -262,4 +282,17 @@ export function scratchDir(name: string): string {
   const d = join(dir(), name);
   mkdirSync(d, { recursive: true });
   return d;
+}
+
+/** a set registers its contact, at this port of 127.0.0.1, with its password; resolves with SIPp's exit code */
+export async function registerSet(endpoint: string, password: string, port: number): Promise<number> {
+  const r = new (class extends SippProcess {
+    async run(): Promise<number> {
+      const sf = scenario('register.xml', { USER: endpoint, PASSWORD: password }, `register-${endpoint}`);
+      const mp = await freeUdpPort(AST.host);
+      await this.launch(`register-${endpoint}`, [`${AST.host}:${AST.sipPort}`, '-sf', sf, '-i', AST.host, '-p', String(port), '-mp', String(mp), '-m', '1', '-t', 'u1']);
+      return this.exit;
+    }
+  })();
+  return r.run();
 }
