@@ -191,6 +191,15 @@ export class Asterisk {
     clearTimeout(t);
   }
 
+  /** a crash: SIGKILL, no channel hung up, nothing told to anyone */
+  async kill(): Promise<void> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+    proc.kill('SIGKILL');
+    await exited;
+  }
+
   async restart(): Promise<void> {
     await this.stop();
     await this.start();

@@ -1,0 +1,102 @@
+// Faults on the real Asterisk, judged from the SIP side: the controller killed with calls up, its ARI
+// WebSocket cut, and Asterisk itself restarted. No caller is lost to a controller fault, and after an
+// Asterisk restart the switchboard serves the next call.
+import assert from 'node:assert/strict';
+import { site } from './support/hooks.ts';
+import { siteConfig } from './support/configs.ts';
+import { AST } from './support/asterisk.ts';
+import { answeredCall } from './support/flows.ts';
+import { SippCaller } from './support/sipp.ts';
+import { sleep, until } from './support/site.ts';
+import { Relay } from '../support/relay.ts';
+
+describe('real Asterisk: faults', () => {
+  it('given two calls talking and one ringing, when the controller is killed (SIGKILL) and started again, then every caller is still connected and the next events are handled', async () => {
+    const s = site();
+    const config = siteConfig({ members: ['att1', 'att2', 'att3'], strategy: 'linear' });
+    await s.startController(config, ['att1', 'att2', 'att3']);
+    await s.phone('att3', { kind: 'ringing' });
+    const a1 = await answeredCall(s, 'att1');
+    const a2 = await answeredCall(s, 'att2');
+    const t0 = Date.now();
+    const ringing = await SippCaller.dial({ talkMs: 60_000 });
+    await until('att3 rings', () => s.phones.att3.offers(t0).length === 1);
+    await s.controller!.kill();
+    await sleep(1500);
+    assert.ok(a1.caller.connected() && a2.caller.connected() && ringing.connected(), 'nobody was dropped while no controller ran');
+    await s.phone('att3', { kind: 'answer', answerMs: 300 });
+    const t1 = Date.now();
+    await s.restartController(config);
+    // the new controller takes back both conversations, and presents the third call again
+    await s.callInState(a1.call.id, 'talking');
+    await s.callInState(a2.call.id, 'talking');
+    await until('att3 is rung again and answers', () => s.phones.att3.answered(t1).length === 1);
+    assert.ok(a1.caller.connected() && a2.caller.connected() && ringing.connected(), 'all three callers connected');
+    // a hang-up after the restart releases the set
+    await s.api('POST', `/api/calls/${a1.call.id}/hangup`, { attendant: 'att1' });
+    await until('att1 and its caller released', () => a1.caller.releasedAt() !== undefined && s.phones.att1.byes('in', t1).length === 1);
+    assert.ok(a2.caller.connected(), 'the other call goes on');
+  });
+
+  it('given the ARI WebSocket is cut while a call talks and its caller hangs up meanwhile, when ARI is back, then the set is released and the next call is presented', async () => {
+    const s = site();
+    const relay = new Relay({ host: AST.host, port: AST.httpPort });
+    await relay.start();
+    try {
+      const config = siteConfig({ members: ['att1'] });
+      const base = s.configFor(config) as { asterisk: { ari: Record<string, unknown> } };
+      await s.startController({ ...config, asterisk: { ...base.asterisk, ari: { ...base.asterisk.ari, url: `http://${AST.host}:${relay.port}` } } }, ['att1']);
+      const a = await answeredCall(s, 'att1', { talkMs: 2000 });
+      const port = relay.port;
+      await relay.cut();
+      await until('the controller sees ARI down', async () => (await s.controller!.health())?.ari === false);
+      await a.caller.finished();
+      await sleep(500);
+      await relay.start(port);
+      await until('the controller is back on ARI', async () => (await s.controller!.health())?.ari === true, 20_000);
+      await until('the set is released by the reconciliation', () => s.phones.att1.byes('in', a.at).length === 1, 10_000);
+      await until('the call is closed', async () => (await s.call(a.call.id)) === undefined);
+      const t1 = Date.now();
+      await answeredCall(s, 'att1', { talkMs: 1000 });
+      assert.ok(s.phones.att1.offers(t1).length === 1, 'the next call is presented');
+    } finally {
+      await relay.cut();
+    }
+  });
+
+  it('given calls up, when Asterisk restarts (core restart), then it releases the callers, the positions are free again, and the next call is presented and answered', async function () {
+    this.timeout(120_000);
+    const s = site();
+    await s.startController(siteConfig({ members: ['att1', 'att2'], strategy: 'linear' }), ['att1', 'att2']);
+    const a = await answeredCall(s, 'att1');
+    const b = await answeredCall(s, 'att2');
+    await s.asterisk.restart();
+    await until('Asterisk released the callers', () => a.caller.releasedAt() !== undefined && b.caller.releasedAt() !== undefined, 15_000);
+    await until('the controller is back on ARI', async () => (await s.controller!.health())?.ari === true, 30_000);
+    await until('no call left in the controller', async () => (await s.calls()).length === 0, 15_000);
+    for (const id of ['att1', 'att2']) assert.equal((await s.attendant(id)).state, 'idle', `${id} free again`);
+    const t1 = Date.now();
+    await answeredCall(s, 'att1', { talkMs: 1000 });
+    assert.equal(s.phones.att1.offers(t1).length, 1);
+  });
+
+  it('given calls up, when Asterisk crashes (SIGKILL) and starts again, then the controller counts the calls lost, frees the positions, and presents the next call', async function () {
+    this.timeout(120_000);
+    const s = site();
+    await s.startController(siteConfig({ members: ['att1', 'att2'], strategy: 'linear' }), ['att1', 'att2']);
+    const a = await answeredCall(s, 'att1');
+    await s.asterisk.kill();
+    await until('the controller sees ARI down', async () => (await s.controller!.health())?.ari === false);
+    await s.asterisk.start();
+    await until('the controller is back on ARI', async () => (await s.controller!.health())?.ari === true, 30_000);
+    await until('no call left in the controller', async () => (await s.calls()).length === 0, 15_000);
+    for (const id of ['att1', 'att2']) assert.equal((await s.attendant(id)).state, 'idle', `${id} free again`);
+    const log = await s.api<{ entries: Array<{ action: string; result: string }> }>('GET', `/api/log?number=${a.caller.number}`);
+    assert.ok(log.body.entries.some((e) => e.action === 'end' && e.result === 'lost'), `the call is counted lost: ${JSON.stringify(log.body.entries.map((e) => `${e.action}:${e.result}`))}`);
+    // the caller's dialog died with Asterisk: its SIPp is stopped
+    await a.caller.stop();
+    const t1 = Date.now();
+    await answeredCall(s, 'att1', { talkMs: 1000 });
+    assert.equal(s.phones.att1.offers(t1).length, 1);
+  });
+});
