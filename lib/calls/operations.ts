@@ -189,18 +189,22 @@ export class SwitchboardOperations implements Operations {
     return bridging ? serial.settled(callId).then(op) : op();
   }
 
-  /** timers again after a restart or reconnect */
-  rearm(): void {
+  /**
+   * Timers again after a restart or reconnect; resolves once the DND lamps Asterisk shows agree with
+   * the store (a stale one would divert a room's calls to the desk).
+   */
+  rearm(): Promise<void> {
     this.holds.rearm();
     this.parks.rearm();
     this.transfers.rearm();
-    this.dnd.rearm();
+    const lamps = this.dnd.rearm();
     this.wakeups.rearm();
     this.messages.rearm();
     this.nightBell.rearm();
+    return lamps;
   }
 
-  /** a handed-off pair (a completed transfer in `xfer-<callId>`) found after a restart: watch it again */
+  /** a handed-off pair (a completed transfer in its xfer bridge) found after a restart: watch it again */
   watchTransferred(callId: string, leg: string, bridge: string): void {
     this.handoffs.watch(callId, leg, bridge);
   }

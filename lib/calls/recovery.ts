@@ -182,7 +182,7 @@ export class Recovery {
     this.o.phone?.republishAll();
     desk.rearmAll();
     inbound.rearm();
-    operations.rearm();
+    await operations.rearm();
     // the old legs go before anything rings again: a call is never presented twice at once
     await Promise.all(stale.map((leg) => ctx.ari.hangup(leg).catch(() => undefined)));
     report.orphans += stale.length;

@@ -75,12 +75,12 @@ export class ExtensionDndService {
    * shows BUSY for an extension the store has no DND for (a DND released while this controller was
    * down, or a store started afresh) would keep diverting that room's calls: it is cleared.
    */
-  rearm(): void {
+  rearm(): Promise<void> {
     for (const rec of this.docs.items.values()) {
       void this.publish(rec.extension, true);
       if (!this.timers.has(rec.extension)) this.arm(rec);
     }
-    void this.clearStaleLamps();
+    return this.clearStaleLamps();
   }
 
   private async clearStaleLamps(): Promise<void> {
