@@ -99,4 +99,43 @@ describe('real Asterisk: faults', () => {
     await answeredCall(s, 'att1', { talkMs: 1000 });
     assert.equal(s.phones.att1.offers(t1).length, 1);
   });
+
+  it('given a wrong ARI password, then the controller stays up, says so in /healthz and in one log line per retry, and connects as soon as Asterisk has that password', async function () {
+    this.timeout(90_000);
+    const s = site();
+    const config = siteConfig({ members: ['att1'] });
+    const base = s.configFor(config) as { asterisk: { ari: Record<string, unknown> } };
+    const wrong = 'not-the-ari-password-yet';
+    const c = await s.startController({ ...config, asterisk: { ...base.asterisk, ari: { ...base.asterisk.ari, password: wrong } } }, [], false);
+    try {
+      await until('/healthz says unauthorized', async () => {
+        const h = (await c.health()) as { links?: { ari?: string } } | undefined;
+        return h?.links?.ari === 'unauthorized';
+      }, 20_000);
+      await sleep(3000);
+      assert.ok((await c.health()) !== undefined, 'the controller is still up');
+      const refusals = c.logs.split('\n').filter((l) => l.includes('"level":50') && l.includes(AST.ariUser) && l.includes(`${AST.host}:${AST.httpPort}`));
+      assert.ok(refusals.length >= 1, `a clear error line naming the user and the URL:\n${c.logs.split('\n').slice(-10).join('\n')}`);
+      assert.ok(!c.logs.includes(wrong), 'the password itself is never logged');
+      s.asterisk.setAriPassword(wrong);
+      await until('connected with the password Asterisk now has', async () => (await c.health())?.ari === true, 40_000);
+    } finally {
+      s.asterisk.setAriPassword(AST.ariPassword);
+    }
+  });
+
+  it('given an operator keys a transfer to a number outside the numbering plan, then nothing is rung and the call goes on', async () => {
+    const s = site();
+    await s.startController(siteConfig({ members: ['att1'] }), ['att1']);
+    await s.phone('att1', { kind: 'keys', afterMs: 1500, keys: '*1123456789#' });
+    const t0 = Date.now();
+    const a = await answeredCall(s, 'att1');
+    await sleep(5000);
+    assert.equal(s.provider.offers(t0).length, 0, 'nothing went out through the trunk');
+    assert.equal((await s.call(a.call.id))?.state, 'talking', 'the call goes on');
+    assert.ok(a.caller.connected() && s.phones.att1.activeCalls().length === 1, 'caller and set still talk');
+    const log = await s.api<{ entries: Array<{ action: string; result: string; detail?: Record<string, string> }> }>('GET', '/api/log?operator=att1');
+    assert.ok(log.body.entries.some((e) => /refus|numbering|outside/i.test(`${e.action} ${e.result} ${JSON.stringify(e.detail ?? {})}`)) || s.controller!.logs.includes('outside_numbering_plan'),
+      'the refusal is recorded');
+  });
 });

@@ -205,6 +205,18 @@ export class Asterisk {
     await this.start();
   }
 
+  /** ari.conf's user now has this password (crypt, as the entrypoint writes it), reloaded without a restart */
+  setAriPassword(password: string): void {
+    const file = join(this.dir, 'etc/ari.conf');
+    const crypt = spawnSync('openssl', ['passwd', '-6', '-stdin'], { input: `${password}\n`, encoding: 'utf8' }).stdout.trim();
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^password=.*$/m, `password=${crypt}`));
+    this.cli('module reload res_ari.so');
+    this.ariPassword = password;
+  }
+
+  /** the password the suite's own ARI requests use */
+  private ariPassword: string = AST.ariPassword;
+
   /** a CLI command through the control socket (`asterisk -rx`) */
   cli(command: string): string {
     try {
@@ -217,7 +229,7 @@ export class Asterisk {
   /** an ARI REST request as the controller's user (for the suite's own checks and clean-up) */
   async ari(method: string, path: string): Promise<{ status: number; body: unknown }> {
     const res = await fetch(`${this.ariUrl}/ari${path}`, {
-      method, headers: { authorization: `Basic ${Buffer.from(`${AST.ariUser}:${AST.ariPassword}`).toString('base64')}` },
+      method, headers: { authorization: `Basic ${Buffer.from(`${AST.ariUser}:${this.ariPassword}`).toString('base64')}` },
       signal: AbortSignal.timeout(5000),
     });
     const text = await res.text();

@@ -56,12 +56,13 @@ export class Site {
   }
 
   /** a fresh controller on a fresh key prefix; `loggedIn` positions are logged in through the API */
-  async startController(parts: Record<string, unknown>, loggedIn: string[] = []): Promise<ChildController> {
+  async startController(parts: Record<string, unknown>, loggedIn: string[] = [], waitForAri = true): Promise<ChildController> {
     await this.stopController();
     this.prefix = `ast:${randomBytes(6).toString('hex')}:`;
     const config = this.configFor(parts);
     writeFileSync(join(scratchDir('configs'), `${this.prefix.replace(/:/g, '_')}.json`), JSON.stringify(config, null, 2));
     this.controller = await ChildController.start('suite', config);
+    if (!waitForAri) return this.controller;
     await until('the controller is connected to Asterisk', async () => (await this.controller!.health())?.ari === true, 15_000);
     for (const id of loggedIn) await this.api('PUT', `/api/attendants/${id}/state`, { action: 'login' });
     return this.controller;
