@@ -222,7 +222,7 @@ describe('configuration', () => {
       login: '*50', logout: '*51', 'dnd-on': '*52', present: '*53', mode: '*54', retrieve: '*55', 'park-retrieve': '*58', 'queue-pickup': '*59', callback: '*69',
     });
     assert.deepEqual(cfg.phone.keypad, {
-      prefix: '*', interDigit: 3, keys: { blindTransfer: '1', consult: '2', complete: '3', cancel: '4', swap: '5', conference: '6', hold: '7', park: '8' },
+      enabled: true, prefix: '*', interDigit: 3, keys: { blindTransfer: '1', consult: '2', complete: '3', cancel: '4', swap: '5', conference: '6', hold: '7', park: '8' },
     });
     assert.deepEqual([cfg.phone.transferKey, cfg.phone.sounds, cfg.phone.callbackContext], [true, { ok: 'sound:beep', error: 'sound:beeperr' }, 'attendant-sets']);
     assert.equal(cfg.attendants[0]!.supervisor, false);
