@@ -76,7 +76,8 @@ describe('real Asterisk: faults', () => {
     await until('no call left in the controller', async () => (await s.calls()).length === 0, 15_000);
     for (const id of ['att1', 'att2']) assert.equal((await s.attendant(id)).state, 'idle', `${id} free again`);
     const t1 = Date.now();
-    await answeredCall(s, 'att1', { talkMs: 1000 });
+    // its caller talks long enough: the first presentation after a reconnect waits for the reconciliation
+    await answeredCall(s, 'att1', { talkMs: 5000 });
     assert.equal(s.phones.att1.offers(t1).length, 1);
   });
 
@@ -96,7 +97,8 @@ describe('real Asterisk: faults', () => {
     // the caller's dialog died with Asterisk: its SIPp is stopped
     await a.caller.stop();
     const t1 = Date.now();
-    await answeredCall(s, 'att1', { talkMs: 1000 });
+    // its caller talks long enough: the first presentation after a reconnect waits for the reconciliation
+    await answeredCall(s, 'att1', { talkMs: 5000 });
     assert.equal(s.phones.att1.offers(t1).length, 1);
   });
 
@@ -130,12 +132,10 @@ describe('real Asterisk: faults', () => {
     await s.phone('att1', { kind: 'keys', afterMs: 1500, keys: '*1123456789#' });
     const t0 = Date.now();
     const a = await answeredCall(s, 'att1');
-    await sleep(5000);
+    await until('the command is refused', () => s.controller!.logs.split('\n').some((l) => l.includes('keypad command refused') && /numbering plan/i.test(l)), 15_000);
+    await sleep(500);
     assert.equal(s.provider.offers(t0).length, 0, 'nothing went out through the trunk');
     assert.equal((await s.call(a.call.id))?.state, 'talking', 'the call goes on');
     assert.ok(a.caller.connected() && s.phones.att1.activeCalls().length === 1, 'caller and set still talk');
-    const log = await s.api<{ entries: Array<{ action: string; result: string; detail?: Record<string, string> }> }>('GET', '/api/log?operator=att1');
-    assert.ok(log.body.entries.some((e) => /refus|numbering|outside/i.test(`${e.action} ${e.result} ${JSON.stringify(e.detail ?? {})}`)) || s.controller!.logs.includes('outside_numbering_plan'),
-      'the refusal is recorded');
   });
 });

@@ -158,6 +158,11 @@ export class Asterisk {
   /** start in the foreground; resolves once ARI answers */
   async start(): Promise<void> {
     this.output = [];
+    // the ports are fixed: an Asterisk already answering there belongs to another run, and this run would
+    // drive (and clear) that one's calls; one run at a time (flock /tmp/asterisk-suite.lock)
+    if (await this.ari('GET', '/asterisk/info').then(() => true, () => false)) {
+      throw new Error(`an Asterisk already answers on ${this.ariUrl}: another run of the suite or the bench holds the ports (run them one at a time: flock /tmp/asterisk-suite.lock ...)`);
+    }
     const proc = spawn(this.bin, ['-f', '-C', this.confFile, '-n'], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     for (const s of [proc.stdout, proc.stderr]) s?.on('data', (d: Buffer) => { this.output.push(d.toString()); if (this.output.length > 2000) this.output.splice(0, 1000); });

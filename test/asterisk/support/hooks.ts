@@ -1,6 +1,7 @@
 // Mocha root hooks of the real-Asterisk suite (npm run test:asterisk): one Asterisk and the SIPp
 // phones for the whole run; each test starts its own controller (test/asterisk/support/site.ts).
 import { Asterisk, findAsterisk, findSipp } from './asterisk.ts';
+import { removeScratch } from './sipp.ts';
 import { Site } from './site.ts';
 
 let current: Site | undefined;
@@ -47,6 +48,7 @@ export const mochaHooks = {
     const missing = current.asterisk.logs.split('\n').filter((l) => /No application '|Function '?[A-Z_]+'? not registered|was not found, or could not be loaded/i.test(l));
     await current.asterisk.stop();
     current.asterisk.remove();
+    removeScratch();
     current = undefined;
     if (missing.length) throw new Error(`Asterisk ran dialplan steps it has no module for (asterisk-conf/modules.conf):\n${missing.slice(0, 10).join('\n')}`);
   },

@@ -3,7 +3,7 @@
 // messages; the tests judge a flow from what the phones saw on the wire (who was offered a call, who
 // answered, who hung up whom, and when), not from what the controller says.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
@@ -168,7 +168,8 @@ export class SippPhone extends SippProcess {
     if (behaviour.kind === 'keys') Object.assign(values, { KEYS_AFTER_MS: Math.max(1, behaviour.afterMs), KEYS: keyPresses(behaviour.keys, this.user) });
     if (behaviour.kind === 'refer') Object.assign(values, { KEYS_AFTER_MS: Math.max(1, behaviour.afterMs), REFER_TO: behaviour.to, ASTERISK: `${AST.host}:${AST.sipPort}` });
     const sf = scenario(file, values, this.user);
-    const mp = await freeUdpPort(this.host);
+    // a fixed media port of its own: free ports picked for several phones at once could collide
+    const mp = 20_000 + (this.port % 1000) * 4;
     await this.launch(this.user, ['-sf', sf, '-i', this.host, '-p', String(this.port), '-mp', String(mp), '-t', 'u1']);
   }
 
@@ -233,12 +234,19 @@ export class SippCaller extends SippProcess {
       ? scenario('dialer.xml', { ...values, PASSWORD: opts.phone.password }, `dialer-${number}`)
       : scenario('caller.xml', values, `caller-${number}`);
     const host = opts.phone ? AST.host : AST.trunkHost;
-    const port = opts.port ?? await freeUdpPort(host);
-    const mp = await freeUdpPort(host);
-    await c.launch(`caller-${number}`, [
-      `${AST.host}:${AST.sipPort}`, '-sf', sf, '-s', opts.did ?? '0155512000', '-i', host, '-p', String(port), '-mp', String(mp), '-m', '1', '-t', 'u1',
-    ]);
-    return c;
+    // ports found free can be taken by another SIPp starting at the same moment: try again with others
+    for (let attempt = 1; ; attempt++) {
+      const port = opts.port ?? await freeUdpPort(host);
+      const mp = await freeUdpPort(host);
+      try {
+        await c.launch(`caller-${number}`, [
+          `${AST.host}:${AST.sipPort}`, '-sf', sf, '-s', opts.did ?? '0155512000', '-i', host, '-p', String(port), '-mp', String(mp), '-m', '1', '-t', 'u1',
+        ]);
+        return c;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+      }
+    }
   }
 
   /** the caller's call was answered (by Asterisk: Stasis answers a waiting caller) */
@@ -275,6 +283,12 @@ export class SippCaller extends SippProcess {
   finished(): Promise<number> {
     return this.exit;
   }
+}
+
+/** the end of a run: SIPp's traces and scenarios go, unless KEEP_ASTERISK_DIR asks to keep them */
+export function removeScratch(): void {
+  if (workDir && !process.env.KEEP_ASTERISK_DIR) rmSync(workDir, { recursive: true, force: true });
+  workDir = undefined;
 }
 
 /** a folder for the suite's own scratch files (controller configs) */
