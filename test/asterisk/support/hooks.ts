@@ -32,7 +32,7 @@ export const mochaHooks = {
   async afterEach(this: Mocha.Context): Promise<void> {
     this.timeout(30_000);
     if (!current) return;
-    if (this.currentTest?.state === 'failed') {
+    if (this.currentTest?.state === 'failed' || process.env.SUITE_LOGS) {
       process.stdout.write(`\n--- controller log (last 60 lines) ---\n${(current.controller?.logs ?? '').split('\n').slice(-60).join('\n')}\n`);
       process.stdout.write(`--- Asterisk log (last 40 lines) ---\n${current.asterisk.logs.split('\n').slice(-40).join('\n')}\n`);
     }
