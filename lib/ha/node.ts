@@ -8,9 +8,8 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { assertSafeToServe, type Config } from '../config.ts';
 import { realTime } from '../clock.ts';
-import { startController, type Controller, type ControllerOptions, type SharedHttp } from '../controller.ts';
-import { answerMalformedRequests, createWaitingApp, type NotServing } from '../api/app.ts';
-import { createStore } from '../store/index.ts';
+import type { Controller, ControllerOptions, SharedHttp } from '../controller.ts';
+import { answerMalformedRequests, createWaitingApp, type NotServing } from '../api/serving.ts';
 import type { Store } from '../store/store.ts';
 import { LeaseKeeper, nodeIdOf } from './lease.ts';
 
@@ -62,6 +61,10 @@ export async function runNode(config: Config, opts: ControllerOptions): Promise<
   const shared: SharedHttp = { server, port, mount: (handler) => { mounted = handler; } };
   log.info({ nodeId, url: `http://${config.http.host}:${port}` }, 'HTTP listening');
 
+  // the controller's modules (ARI, Redis, the API) load once the port answers: /healthz and the
+  // console are up in the time Node takes to load express, not the whole program
+  const { createStore } = await import('../store/index.ts');
+  const { startController } = await import('../controller.ts');
   const connectStore = async (): Promise<Store | undefined> => {
     for (let attempt = 0; !stopped; attempt++) {
       try {
