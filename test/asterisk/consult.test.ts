@@ -3,18 +3,13 @@
 import assert from 'node:assert/strict';
 import { site } from './support/hooks.ts';
 import { siteConfig } from './support/configs.ts';
-import { answeredCall, assertCallerConnected } from './support/flows.ts';
+import { answeredCall, assertCallerConnected, consultingCall } from './support/flows.ts';
 import { sleep, until } from './support/site.ts';
 
 describe('real Asterisk: consultation and three-way calls', () => {
   it('given a consultation with 200, when the attendant completes it, then the caller talks to 200 and the set is released', async () => {
     const s = site();
-    await s.startController(siteConfig({ members: ['att1'] }), ['att1']);
-    const a = await answeredCall(s, 'att1');
-    const t1 = Date.now();
-    await s.api('POST', `/api/calls/${a.call.id}/consult`, { attendant: 'att1', target: '200' });
-    await until('200 answers the consultation', () => s.phones.ext200.answered(t1).length === 1);
-    await s.callInState(a.call.id, 'consulting');
+    const { a, t1 } = await consultingCall(s, '200');
     await assertCallerConnected(s, a, 'on hold during the consultation');
     await s.api('POST', `/api/calls/${a.call.id}/complete`, { attendant: 'att1' });
     await until('the set is released', () => s.phones.att1.byes('in', t1).length === 1);
@@ -26,12 +21,7 @@ describe('real Asterisk: consultation and three-way calls', () => {
 
   it('given a consultation with 201, when the attendant cancels it, then 201 is released and the caller talks to the attendant again', async () => {
     const s = site();
-    await s.startController(siteConfig({ members: ['att1'] }), ['att1']);
-    const a = await answeredCall(s, 'att1');
-    const t1 = Date.now();
-    await s.api('POST', `/api/calls/${a.call.id}/consult`, { attendant: 'att1', target: '201' });
-    await until('201 answers', () => s.phones.ext201.answered(t1).length === 1);
-    await s.callInState(a.call.id, 'consulting');
+    const { a, t1 } = await consultingCall(s, '201');
     await s.api('POST', `/api/calls/${a.call.id}/cancel`, { attendant: 'att1' });
     await until('201 is released', () => s.phones.ext201.byes('in', t1).length === 1);
     await s.callInState(a.call.id, 'talking');
@@ -42,12 +32,7 @@ describe('real Asterisk: consultation and three-way calls', () => {
 
   it('given an answered consultation, when the attendant swaps twice, then both parties stay connected and the attendant talks to each in turn', async () => {
     const s = site();
-    await s.startController(siteConfig({ members: ['att1'] }), ['att1']);
-    const a = await answeredCall(s, 'att1');
-    const t1 = Date.now();
-    await s.api('POST', `/api/calls/${a.call.id}/consult`, { attendant: 'att1', target: '200' });
-    await until('200 answers', () => s.phones.ext200.answered(t1).length === 1);
-    await s.callInState(a.call.id, 'consulting');
+    const { a } = await consultingCall(s, '200');
     for (const expected of ['caller', 'target']) {
       await s.api('POST', `/api/calls/${a.call.id}/swap`, { attendant: 'att1' });
       await until(`the attendant talks to the ${expected}`, async () => (await s.call(a.call.id))?.talkingTo === expected);
@@ -62,12 +47,7 @@ describe('real Asterisk: consultation and three-way calls', () => {
 
   it('given an answered consultation, when the attendant joins all three, splits the caller aside and leaves, then caller and 200 talk and the set is released', async () => {
     const s = site();
-    await s.startController(siteConfig({ members: ['att1'] }), ['att1']);
-    const a = await answeredCall(s, 'att1');
-    const t1 = Date.now();
-    await s.api('POST', `/api/calls/${a.call.id}/consult`, { attendant: 'att1', target: '200' });
-    await until('200 answers', () => s.phones.ext200.answered(t1).length === 1);
-    await s.callInState(a.call.id, 'consulting');
+    const { a, t1 } = await consultingCall(s, '200');
     await s.api('POST', `/api/calls/${a.call.id}/conference`, { attendant: 'att1' });
     await s.callInState(a.call.id, 'conference');
     const three = (await s.asterisk.bridges()).find((b) => b.channels.includes(a.call.id));

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { ApiCall, PhoneName, Site } from './site.ts';
 import { until } from './site.ts';
 import { SippCaller, type CallerOptions } from './sipp.ts';
+import { siteConfig } from './configs.ts';
 
 export interface Answered {
   caller: SippCaller;
@@ -27,4 +28,18 @@ export async function answeredCall(s: Site, set: PhoneName, opts: CallerOptions 
 export async function assertCallerConnected(s: Site, a: Answered, why: string): Promise<void> {
   assert.ok(a.caller.connected(), `${why}: the caller is still in the call (hung up at ${a.caller.hungUpAt()}, released at ${a.caller.releasedAt()})`);
   assert.ok((await s.asterisk.channels()).some((c) => c.id === a.call.id), `${why}: the caller's channel is up in Asterisk`);
+}
+
+/**
+ * A caller answered by att1 (the only member) and a consultation with extension `target` answered
+ * there: the call is consulting. `t1` is when the consultation was asked for.
+ */
+export async function consultingCall(s: Site, target: '200' | '201'): Promise<{ a: Answered; t1: number }> {
+  await s.startController(siteConfig({ members: ['att1'] }), ['att1']);
+  const a = await answeredCall(s, 'att1');
+  const t1 = Date.now();
+  await s.api('POST', `/api/calls/${a.call.id}/consult`, { attendant: 'att1', target });
+  await until(`${target} answers the consultation`, () => s.phones[`ext${target}`].answered(t1).length === 1);
+  await s.callInState(a.call.id, 'consulting');
+  return { a, t1 };
 }
