@@ -75,7 +75,12 @@ export class ChildController {
   }
 
   async waitRole(role: Health['role'], timeoutMs = 15_000): Promise<void> {
-    await until(`${this.name} is ${role}`, async () => (await this.health())?.role === role && (role === 'standby' || (await this.health())?.ari === true), timeoutMs);
+    // a standby is one that reached its store and waits for the lease: before that its port already
+    // answers as standby, with status down (the store link is missing)
+    await until(`${this.name} is ${role}`, async () => {
+      const health = await this.health();
+      return health?.role === role && (role === 'standby' ? health.status === 'standby' : health.ari === true);
+    }, timeoutMs);
   }
 
   /** dies at once: no stop path runs */
