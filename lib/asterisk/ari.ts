@@ -1,5 +1,6 @@
 // The only importer of ari-client: connects, starts the Stasis app, reconnects with backoff,
-// parses every event once at the edge (zod) and exposes the typed AriPort.
+// parses every event once at the edge (zod) and exposes the typed AriPort. REST requests go
+// through ari-rest.ts (a keep-alive pool that keeps Asterisk's status); ari-client keeps the socket.
 import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import ari from 'ari-client';
@@ -9,16 +10,10 @@ import type { TimeSource } from '../domain/clock.ts';
 import type { AriEvent, AriEventType, AriPort, BridgeInfo, ChannelInfo, DeviceState, OriginateRequest, SameTypes, TransferProgress } from './port.ts';
 import { AriError, ARI_EVENT_TYPES } from './port.ts';
 import { ariProbe } from './probe.ts';
+import { createAriRest, type AriRest, type Query } from './ari-rest.ts';
 
-// ari-client ships no types: the small part of its surface we use.
-interface AriResourceOps { [op: string]: (params?: Record<string, unknown>) => Promise<unknown> }
+// ari-client ships no types: the small part of its surface we use (its WebSocket and reconnects).
 interface AriClient {
-  channels: AriResourceOps;
-  bridges: AriResourceOps;
-  deviceStates: AriResourceOps;
-  mailboxes: AriResourceOps;
-  applications: AriResourceOps;
-  asterisk: AriResourceOps;
   on(event: string, fn: (...args: unknown[]) => void): void;
   /** the events WebSocket (ws), read by the bench probe only */
   _ws?: EventEmitter;
@@ -138,23 +133,6 @@ export function parseAriEvent(raw: unknown): AriEvent | undefined {
   }
 }
 
-/**
- * ari-client rethrows ARI failures as `new Error(<response body>)`, dropping the status.
- * Asterisk's 404 bodies are stable ("Channel not found", "Bridge not found"), so a missing
- * resource is recognised from the body; everything else keeps status 0 (unknown).
- */
-export function toAriError(err: unknown, operation: string): AriError {
-  if (err instanceof AriError) return err;
-  const text = err instanceof Error ? err.message : String(err);
-  let message = text;
-  try {
-    const body = JSON.parse(text) as { message?: unknown; error?: unknown };
-    message = String(body.message ?? body.error ?? text);
-  } catch { /* not JSON: a socket error */ }
-  const status = /not found$/i.test(message) ? 404 : /ECONNREFUSED|ECONNRESET|socket hang up|ETIMEDOUT/.test(text) ? 503 : 0;
-  return new AriError(status, message, operation);
-}
-
 export interface AriConnectOptions {
   url: string;
   user: string;
@@ -174,6 +152,8 @@ export interface AriConnectOptions {
    * warning and the app runs unfiltered. Default true.
    */
   eventFilter?: boolean;
+  /** REST sockets kept open to Asterisk (ari-rest.ts); default 8 */
+  maxSockets?: number;
 }
 
 class AriClientPort implements AriPort {
@@ -197,8 +177,12 @@ class AriClientPort implements AriPort {
   /** ends the pause between two tries (close) */
   private wake: () => void = () => undefined;
 
+  /** every REST request goes here (ari-client keeps only the WebSocket and its reconnects) */
+  private readonly rest: AriRest;
+
   constructor(private readonly opts: AriConnectOptions) {
     this.app = opts.app;
+    this.rest = createAriRest({ url: opts.url, user: opts.user, password: opts.password, ...(opts.requestTimeoutMs !== undefined ? { timeoutMs: opts.requestTimeoutMs } : {}), ...(opts.time ? { time: opts.time } : {}), ...(opts.maxSockets !== undefined ? { maxSockets: opts.maxSockets } : {}) });
     this.delay = opts.minDelayMs ?? 250;
   }
 
@@ -260,7 +244,7 @@ class AriClientPort implements AriPort {
   /** every opening (first connect and each of ari-client's reconnects): filter, then report the port up */
   private socketOpened(client: AriClient): void {
     const epoch = ++this.socketEpoch;
-    this.filtering = this.setEventFilter(client).then(() => {
+    this.filtering = this.setEventFilter().then(() => {
       if (epoch === this.socketEpoch && this.client === client && !this.closing) this.setConnected(true);
     });
   }
@@ -270,19 +254,14 @@ class AriClientPort implements AriPort {
    * to the app on Asterisk, which may have forgotten it (restarted, or the app retired while no socket
    * held it), so it is set on every opening. Never fails: refused, the app runs unfiltered.
    */
-  private async setEventFilter(client: AriClient): Promise<void> {
+  private async setEventFilter(): Promise<void> {
     if (this.opts.eventFilter === false) return;
-    const operation = 'applications.filter';
-    // an Asterisk before 13.26 / 16.3 does not document the operation: ari-client has no method for it
-    if (typeof client.applications.filter !== 'function') {
-      this.filterRefusedBy(new AriError(404, 'applications.filter is not in this Asterisk\'s ARI', operation));
-      return;
-    }
     try {
-      await this.bounded(client.applications.filter({ applicationName: this.app, filter: EVENT_FILTER }), operation);
+      await this.rest.request('applications.filter', 'PUT', `/applications/${encodeURIComponent(this.app)}/eventFilter`, {}, EVENT_FILTER);
       this.opts.log.debug({ allowed: ARI_EVENT_TYPES }, 'ARI event filter set');
     } catch (err) {
-      this.filterRefusedBy(toAriError(err, operation));
+      // an Asterisk before 13.26 / 16.3 has no such route: any refusal leaves the app unfiltered
+      this.filterRefusedBy(err instanceof AriError ? err : new AriError(0, String(err), 'applications.filter'));
     }
   }
 
@@ -328,96 +307,70 @@ class AriClientPort implements AriPort {
     }
   }
 
-  private async call<T>(resource: 'channels' | 'bridges' | 'deviceStates' | 'mailboxes' | 'asterisk', op: string, params: Record<string, unknown>): Promise<T> {
-    const client = this.client;
-    const operation = `${resource}.${op}`;
-    if (!client) throw new AriError(503, 'ARI not connected', operation);
-    try {
-      return (await this.bounded(client[resource][op]!(params), operation)) as T;
-    } catch (err) {
-      throw toAriError(err, operation);
-    }
-  }
-
-  /** the request's answer, or a 504 once requestTimeoutMs has passed (the late answer is ignored) */
-  private bounded<T>(work: Promise<T>, operation: string): Promise<T> {
-    const ms = this.opts.requestTimeoutMs ?? 5000;
-    const time = this.opts.time;
-    return new Promise<T>((resolve, reject) => {
-      const fail = () => reject(new AriError(504, `no answer within ${ms} ms`, operation));
-      const timer = time ? time.schedule(ms, fail) : undefined;
-      const real = time ? undefined : setTimeout(fail, ms);
-      real?.unref();
-      work.then(
-        (v) => { timer?.cancel(); if (real) clearTimeout(real); resolve(v); },
-        (err: unknown) => { timer?.cancel(); if (real) clearTimeout(real); reject(err); },
-      );
-    });
+  /** a REST request over the keep-alive pool; refused while the WebSocket is down (events could not follow) */
+  private async call<T>(operation: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, query?: Query, body?: unknown): Promise<T> {
+    if (!this.client) throw new AriError(503, 'ARI not connected', operation);
+    return this.rest.request<T>(operation, method, path, query, body);
   }
 
   async originate(req: OriginateRequest): Promise<ChannelInfo> {
-    const params: Record<string, unknown> = { endpoint: req.endpoint, app: this.app };
-    if (req.appArgs?.length) params.appArgs = req.appArgs.join(',');
-    if (req.callerId) params.callerId = req.callerId;
-    if (req.timeout !== undefined) params.timeout = req.timeout;
-    if (req.variables) params.variables = req.variables;
-    if (req.channelId) params.channelId = req.channelId;
-    return plainChannel(await this.call<ChannelInfo>('channels', 'originate', params));
+    const query: Query = { endpoint: req.endpoint, app: this.app, appArgs: req.appArgs?.length ? req.appArgs.join(',') : undefined, callerId: req.callerId, timeout: req.timeout, channelId: req.channelId };
+    return plainChannel(await this.call<ChannelInfo>('channels.originate', 'POST', '/channels', query, req.variables ? { variables: req.variables } : undefined));
   }
 
-  async answer(channelId: string) { await this.call('channels', 'answer', { channelId }); }
-  async ring(channelId: string) { await this.call('channels', 'ring', { channelId }); }
-  async ringStop(channelId: string) { await this.call('channels', 'ringStop', { channelId }); }
-  async hangup(channelId: string, reason?: string) { await this.call('channels', 'hangup', reason ? { channelId, reason } : { channelId }); }
+  async answer(channelId: string) { await this.call('channels.answer', 'POST', `${ch(channelId)}/answer`); }
+  async ring(channelId: string) { await this.call('channels.ring', 'POST', `${ch(channelId)}/ring`); }
+  async ringStop(channelId: string) { await this.call('channels.ringStop', 'DELETE', `${ch(channelId)}/ring`); }
+  async hangup(channelId: string, reason?: string) { await this.call('channels.hangup', 'DELETE', ch(channelId), { reason }); }
   async continueInDialplan(channelId: string, to: { context?: string; extension?: string; priority?: number; label?: string }) {
-    await this.call('channels', 'continueInDialplan', { channelId, ...to });
+    await this.call('channels.continueInDialplan', 'POST', `${ch(channelId)}/continue`, { ...to });
   }
-  async redirect(channelId: string, endpoint: string) { await this.call('channels', 'redirect', { channelId, endpoint }); }
-  async startMoh(channelId: string, mohClass?: string) { await this.call('channels', 'startMoh', mohClass ? { channelId, mohClass } : { channelId }); }
-  async stopMoh(channelId: string) { await this.call('channels', 'stopMoh', { channelId }); }
-  async hold(channelId: string) { await this.call('channels', 'hold', { channelId }); }
-  async unhold(channelId: string) { await this.call('channels', 'unhold', { channelId }); }
-  async play(channelId: string, media: string, playbackId?: string) { await this.call('channels', 'play', playbackId ? { channelId, media, playbackId } : { channelId, media }); }
-  async setVariable(channelId: string, variable: string, value: string) { await this.call('channels', 'setChannelVar', { channelId, variable, value }); }
+  async redirect(channelId: string, endpoint: string) { await this.call('channels.redirect', 'POST', `${ch(channelId)}/redirect`, { endpoint }); }
+  async startMoh(channelId: string, mohClass?: string) { await this.call('channels.startMoh', 'POST', `${ch(channelId)}/moh`, { mohClass }); }
+  async stopMoh(channelId: string) { await this.call('channels.stopMoh', 'DELETE', `${ch(channelId)}/moh`); }
+  async hold(channelId: string) { await this.call('channels.hold', 'POST', `${ch(channelId)}/hold`); }
+  async unhold(channelId: string) { await this.call('channels.unhold', 'DELETE', `${ch(channelId)}/hold`); }
+  async play(channelId: string, media: string, playbackId?: string) { await this.call('channels.play', 'POST', `${ch(channelId)}/play`, { media, playbackId }); }
+  async setVariable(channelId: string, variable: string, value: string) { await this.call('channels.setChannelVar', 'POST', `${ch(channelId)}/variable`, { variable, value }); }
   async getVariable(channelId: string, variable: string): Promise<string> {
-    const r = await this.call<{ value?: string }>('channels', 'getChannelVar', { channelId, variable });
+    const r = await this.call<{ value?: string }>('channels.getChannelVar', 'GET', `${ch(channelId)}/variable`, { variable });
     return r.value ?? '';
   }
-  async sendDtmf(channelId: string, dtmf: string) { await this.call('channels', 'sendDTMF', { channelId, dtmf }); }
-  async transferProgress(channelId: string, state: TransferProgress) { await this.call('channels', 'transfer_progress', { channelId, states: state }); }
+  async sendDtmf(channelId: string, dtmf: string) { await this.call('channels.sendDTMF', 'POST', `${ch(channelId)}/dtmf`, { dtmf }); }
+  async transferProgress(channelId: string, state: TransferProgress) { await this.call('channels.transfer_progress', 'POST', `${ch(channelId)}/transfer_progress`, { states: state }); }
   async snoop(channelId: string, o: { spy: string; whisper: string; appArgs?: string[]; snoopId?: string }): Promise<ChannelInfo> {
-    const params: Record<string, unknown> = { channelId, app: this.app, spy: o.spy, whisper: o.whisper };
-    if (o.appArgs?.length) params.appArgs = o.appArgs.join(',');
-    if (o.snoopId) params.snoopId = o.snoopId;
-    return plainChannel(await this.call<ChannelInfo>('channels', o.snoopId ? 'snoopChannelWithId' : 'snoopChannel', params));
+    const query: Query = { app: this.app, spy: o.spy, whisper: o.whisper, appArgs: o.appArgs?.length ? o.appArgs.join(',') : undefined };
+    const path = o.snoopId ? `${ch(channelId)}/snoop/${encodeURIComponent(o.snoopId)}` : `${ch(channelId)}/snoop`;
+    return plainChannel(await this.call<ChannelInfo>(o.snoopId ? 'channels.snoopChannelWithId' : 'channels.snoopChannel', 'POST', path, query));
   }
-  async getChannel(channelId: string): Promise<ChannelInfo> { return plainChannel(await this.call<ChannelInfo>('channels', 'get', { channelId })); }
+  async getChannel(channelId: string): Promise<ChannelInfo> { return plainChannel(await this.call<ChannelInfo>('channels.get', 'GET', ch(channelId))); }
   async startupTime(): Promise<string> {
-    const info = await this.call<{ status?: { startup_time?: string } }>('asterisk', 'getInfo', { only: 'status' });
+    const info = await this.call<{ status?: { startup_time?: string } }>('asterisk.getInfo', 'GET', '/asterisk/info', { only: 'status' });
     return info.status?.startup_time ?? '';
   }
-  async listChannels(): Promise<ChannelInfo[]> { return (await this.call<ChannelInfo[]>('channels', 'list', {})).map(plainChannel); }
+  async listChannels(): Promise<ChannelInfo[]> { return (await this.call<ChannelInfo[]>('channels.list', 'GET', '/channels')).map(plainChannel); }
 
   async createBridge(type: 'mixing' | 'holding', name?: string, bridgeId?: string, opts: { dtmfEvents?: boolean } = {}): Promise<BridgeInfo> {
-    const params: Record<string, unknown> = { type: opts.dtmfEvents ? `${type},dtmf_events` : type };
-    if (name) params.name = name;
-    if (bridgeId) params.bridgeId = bridgeId;
-    return plainBridge(await this.call<BridgeInfo>('bridges', bridgeId ? 'createWithId' : 'create', params));
+    const query: Query = { type: opts.dtmfEvents ? `${type},dtmf_events` : type, name };
+    const made = bridgeId
+      ? await this.call<BridgeInfo>('bridges.createWithId', 'POST', br(bridgeId), query)
+      : await this.call<BridgeInfo>('bridges.create', 'POST', '/bridges', query);
+    return plainBridge(made);
   }
-  async destroyBridge(bridgeId: string) { await this.call('bridges', 'destroy', { bridgeId }); }
+  async destroyBridge(bridgeId: string) { await this.call('bridges.destroy', 'DELETE', br(bridgeId)); }
   async addChannel(bridgeId: string, channelIds: string[], role?: string) {
-    await this.call('bridges', 'addChannel', role ? { bridgeId, channel: channelIds.join(','), role } : { bridgeId, channel: channelIds.join(',') });
+    await this.call('bridges.addChannel', 'POST', `${br(bridgeId)}/addChannel`, { channel: channelIds.join(','), role });
   }
-  async removeChannel(bridgeId: string, channelIds: string[]) { await this.call('bridges', 'removeChannel', { bridgeId, channel: channelIds.join(',') }); }
-  async bridgeStartMoh(bridgeId: string, mohClass?: string) { await this.call('bridges', 'startMoh', mohClass ? { bridgeId, mohClass } : { bridgeId }); }
-  async bridgeStopMoh(bridgeId: string) { await this.call('bridges', 'stopMoh', { bridgeId }); }
-  async listBridges(): Promise<BridgeInfo[]> { return (await this.call<BridgeInfo[]>('bridges', 'list', {})).map(plainBridge); }
+  async removeChannel(bridgeId: string, channelIds: string[]) { await this.call('bridges.removeChannel', 'POST', `${br(bridgeId)}/removeChannel`, { channel: channelIds.join(',') }); }
+  async bridgeStartMoh(bridgeId: string, mohClass?: string) { await this.call('bridges.startMoh', 'POST', `${br(bridgeId)}/moh`, { mohClass }); }
+  async bridgeStopMoh(bridgeId: string) { await this.call('bridges.stopMoh', 'DELETE', `${br(bridgeId)}/moh`); }
+  async listBridges(): Promise<BridgeInfo[]> { return (await this.call<BridgeInfo[]>('bridges.list', 'GET', '/bridges')).map(plainBridge); }
 
-  async setDeviceState(name: string, state: DeviceState) { await this.call('deviceStates', 'update', { deviceName: name, deviceState: state }); }
+  async setDeviceState(name: string, state: DeviceState) { await this.call('deviceStates.update', 'PUT', `/deviceStates/${encodeURIComponent(name)}`, { deviceState: state }); }
   async listDeviceStates(): Promise<Array<{ name: string; state: string }>> {
-    return (await this.call<Array<{ name?: unknown; state?: unknown }>>('deviceStates', 'list', {})).map((d) => ({ name: String(d.name ?? ''), state: String(d.state ?? '') }));
+    return (await this.call<Array<{ name?: unknown; state?: unknown }>>('deviceStates.list', 'GET', '/deviceStates')).map((d) => ({ name: String(d.name ?? ''), state: String(d.state ?? '') }));
   }
-  async setMailbox(name: string, oldMessages: number, newMessages: number) { await this.call('mailboxes', 'update', { mailboxName: name, oldMessages, newMessages }); }
+  async setMailbox(name: string, oldMessages: number, newMessages: number) { await this.call('mailboxes.update', 'PUT', `/mailboxes/${encodeURIComponent(name)}`, { oldMessages, newMessages }); }
 
   async close(): Promise<void> {
     this.closing = true;
@@ -429,9 +382,13 @@ class AriClientPort implements AriPort {
       client.removeAllListeners();
       try { client.stop(); } catch { /* socket already gone */ }
     }
+    this.rest.close();
     this.setConnected(false);
   }
 }
+
+const ch = (channelId: string) => `/channels/${encodeURIComponent(channelId)}`;
+const br = (bridgeId: string) => `/bridges/${encodeURIComponent(bridgeId)}`;
 
 // ari-client returns resource instances carrying the client: keep only the data fields.
 function plainChannel(c: ChannelInfo): ChannelInfo {

@@ -1,5 +1,5 @@
 // The typed port the rest of Attendant uses to talk to Asterisk. Only lib/asterisk/ari.ts
-// implements it over ari-client; lib/calls and lib/api only see these types.
+// implements it (ari-client's WebSocket, REST over ari-rest.ts); lib/calls and lib/api only see these types.
 
 export type ChannelStateName = 'Down' | 'Rsrvd' | 'OffHook' | 'Dialing' | 'Ring' | 'Ringing' | 'Up' | 'Busy' | 'Dialing Offhook' | 'Pre-ring' | 'Unknown';
 
@@ -101,6 +101,29 @@ export class AriError extends Error {
   constructor(readonly status: number, message: string, readonly operation: string) {
     super(`${operation}: ${status} ${message}`);
   }
+}
+
+/**
+ * The channel a request named is gone, or no longer in the app, as Asterisk says it (res/ari):
+ * channel requests answer 404 (not found) or 409 (not in Stasis); a bridge's addChannel and
+ * removeChannel answer 400 for a channel not found and 422 for one not in Stasis (or not in that
+ * bridge). Told by status and operation, never by the message's text.
+ */
+export function isChannelGone(err: unknown): boolean {
+  if (!(err instanceof AriError)) return false;
+  if (err.operation === 'bridges.addChannel' || err.operation === 'bridges.removeChannel') return err.status === 400 || err.status === 422;
+  if (err.operation === 'channels.originate') return false;
+  return err.operation.startsWith('channels.') && (err.status === 404 || err.status === 409);
+}
+
+/** the bridge a request named is gone (404 on a bridge's own request: its channels answer 400 / 422) */
+export function isBridgeGone(err: unknown): boolean {
+  return err instanceof AriError && err.operation.startsWith('bridges.') && err.status === 404;
+}
+
+/** what a failed request no longer needs doing: its channel or bridge is gone */
+export function isGone(err: unknown): boolean {
+  return isChannelGone(err) || isBridgeGone(err);
 }
 
 export interface AriPort {

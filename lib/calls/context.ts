@@ -1,6 +1,6 @@
 // What every call flow gets: configuration, the ARI port, the ledger (state + store), time, logging.
 import type { Logger } from 'pino';
-import type { AriPort } from '../asterisk/port.ts';
+import { isGone, type AriPort } from '../asterisk/port.ts';
 import type { Config, GroupConfig, AttendantConfig } from '../config.ts';
 import type { TimeSource } from '../domain/clock.ts';
 import type { IdMaker } from './ids.ts';
@@ -25,8 +25,8 @@ export interface CallContext {
 /** Fire an ARI command whose failure must not stop the flow (the channel may already be gone). */
 export function bestEffort(ctx: CallContext, what: string, p: Promise<unknown>, ids: Record<string, string | undefined> = {}): void {
   p.catch((err: Error & { status?: number }) => {
-    if (err.status === 404) ctx.log.debug({ ...ids, what }, 'already gone');
-    else ctx.log.warn({ ...ids, what, err: err.message }, 'ARI command failed');
+    if (isGone(err)) ctx.log.debug({ ...ids, what }, 'already gone');
+    else ctx.log.warn({ ...ids, what, status: err.status, err: err.message }, 'ARI command failed');
   });
 }
 

@@ -1,7 +1,7 @@
 // A call the dialplan hands to Stasis(attendant,<class>,<group>): route it by the group's
 // distribution table, let it wait (music in the group's holding bridge, or ringback), overflow it,
 // connect it to the attendant who answers, and release both sides when either hangs up.
-import type { ChannelInfo } from '../asterisk/port.ts';
+import { isBridgeGone, isChannelGone, type ChannelInfo } from '../asterisk/port.ts';
 import type { Destination } from '../config.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
@@ -23,11 +23,6 @@ export const ANNOUNCEMENT_CONTEXT = 'attendant-announcement';
 const DIVERT_ATTEMPTS = 4;
 const DIVERT_RETRY_MS = 1000;
 
-
-/** a 404 about the bridge itself (addChannel answers "Channel not found" too when the caller left) */
-function isMissingBridge(err: unknown): boolean {
-  return (err as { status?: number }).status === 404 && /bridge not found/i.test((err as Error).message);
-}
 
 export type CallEndReason = 'abandoned' | 'completed' | 'completed-transfer' | 'diverted' | 'fallback' | 'lost';
 
@@ -123,8 +118,8 @@ export class Inbound implements CallBridging {
     try {
       await ctx.ari.addChannel(bridge, [call.id], 'participant');
     } catch (err) {
-      // the bridge vanished (Asterisk restarted): make it again once; "Channel not found" is the caller gone
-      if (!isMissingBridge(err) || !ctx.ledger.calls.has(call.id)) throw err;
+      // the bridge vanished (Asterisk restarted): make it again once; a caller gone answers 400 / 422
+      if (!isBridgeGone(err) || !ctx.ledger.calls.has(call.id)) throw err;
       this.waitBridges.delete(call.group);
       await ctx.ari.addChannel(await this.waitBridge(call.group), [call.id], 'participant');
     }
@@ -370,7 +365,7 @@ export class Inbound implements CallBridging {
     } catch (err) {
       const e = err as Error & { status?: number };
       // gone, or already out of Stasis (an earlier attempt that timed out went through after all)
-      if (e.status === 404 || /not in Stasis/i.test(e.message)) {
+      if (isChannelGone(e)) {
         ctx.log.info({ callId: call.id, err: e.message }, 'caller no longer ours to divert');
         return;
       }
@@ -408,7 +403,7 @@ export class Inbound implements CallBridging {
     const e = err as Error & { status?: number };
     const call = ctx.ledger.calls.get(callId);
     if (!call || call.state === 'ended') return;
-    if (e.status === 404) {
+    if (isChannelGone(e)) {
       // the caller's channel is gone: it hung up while we worked
       ctx.log.info({ callId, step }, 'caller channel gone');
       this.finish(callId, call.state === 'talking' ? 'completed' : 'abandoned', 'channel gone');

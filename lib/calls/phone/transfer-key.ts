@@ -6,7 +6,7 @@
 // transfer is decided (before its leg is released), declined when refused. During a consultation,
 // a REFER that names it (Replaces the consultation leg, or is addressed to the party consulted)
 // completes it (leaves a three-way call); another attended REFER is declined and the call goes on.
-import type { ChannelTransferEvent, TransferProgress } from '../../asterisk/port.ts';
+import { isChannelGone, type ChannelTransferEvent, type TransferProgress } from '../../asterisk/port.ts';
 import type { CallRecord } from '../../domain/model.ts';
 import { bestEffort } from '../context.ts';
 import { legOf } from '../ids.ts';
@@ -31,7 +31,7 @@ export class TransferKey {
     // bounded: ids never repeat, the oldest are long gone
     if (this.armed.size > 1000) this.armed.delete(this.armed.values().next().value!);
     ctx.ari.setVariable(leg, TRANSFER_HANDLING, 'ari-only').catch((err: Error & { status?: number }) => {
-      if (err.status === 404) return;
+      if (isChannelGone(err)) return;
       // older Asterisk has no such function: the transfer key is then Asterisk's own (see README)
       if (!this.warned) ctx.log.warn({ leg, err: err.message }, 'cannot set PJSIP_TRANSFER_HANDLING(ari-only): the set\'s transfer key needs Asterisk 20.13 / 21.8 / 22.3 or later');
       this.warned = true;

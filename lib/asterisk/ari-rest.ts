@@ -1,0 +1,103 @@
+// ARI's REST requests, sent straight over Node's HTTP with one keep-alive pool per controller.
+//
+// Why not ari-client's generated resources: they drop the HTTP status of a refusal (the body's text
+// was all that was left to tell a 404 from a 409), and every concurrent request opens its own HTTP
+// session on Asterisk's global agent, so a burst of calls went past Asterisk's session limit ("HTTP
+// session count exceeded 100") and each request paid a TCP handshake and an authentication. Here a
+// small bounded pool of kept-alive sockets carries every request, in order per socket, and each
+// refusal keeps the status Asterisk sent (AriError.status).
+import http from 'node:http';
+import https from 'node:https';
+import type { TimeSource } from '../domain/clock.ts';
+import { AriError } from './port.ts';
+
+export interface AriRestOptions {
+  /** ARI's base URL, as in the configuration (`http://127.0.0.1:8088`, with or without `/ari`) */
+  url: string;
+  user: string;
+  password: string;
+  /** a request without an answer after this long fails with 504; default 5000 */
+  timeoutMs?: number;
+  /** sockets kept open to Asterisk; default 8 (Asterisk's own limit is sessionlimit=100 in http.conf) */
+  maxSockets?: number;
+  /** the clock of timeouts (tests share a manual one with the simulator); default real time */
+  time?: TimeSource;
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface AriRest {
+  /** the decoded JSON answer (undefined for 204), or an AriError with Asterisk's status and message */
+  request<T = unknown>(operation: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, query?: Query, body?: unknown): Promise<T>;
+  close(): void;
+}
+
+/** the base path of ARI under the URL given: `/ari` unless the URL already ends with it */
+function basePath(url: URL): string {
+  const path = url.pathname.replace(/\/+$/, '');
+  return path.endsWith('/ari') ? path : `${path}/ari`;
+}
+
+/** Asterisk's error bodies: `{"message": "..."}`, and `{"error": "..."}` for a few (originate's "Allocation failed") */
+function refusalMessage(text: string, fallback: string): string {
+  try {
+    const body = JSON.parse(text) as { message?: unknown; error?: unknown };
+    const said = body.message ?? body.error;
+    if (typeof said === 'string' && said) return said;
+  } catch { /* not JSON */ }
+  return text.trim() || fallback;
+}
+
+export function createAriRest(opts: AriRestOptions): AriRest {
+  const url = new URL(opts.url);
+  const secure = url.protocol === 'https:';
+  const transport = secure ? https : http;
+  const agent = new transport.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8, maxFreeSockets: opts.maxSockets ?? 8 });
+  const base = basePath(url);
+  const authorization = `Basic ${Buffer.from(`${opts.user}:${opts.password}`).toString('base64')}`;
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  const port = url.port || (secure ? 443 : 80);
+
+  return {
+    request<T>(operation: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, query: Query = {}, body?: unknown): Promise<T> {
+      const search = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) search.append(k, String(v));
+      const qs = search.toString();
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const headers: http.OutgoingHttpHeaders = { authorization, accept: 'application/json' };
+      if (payload !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = Buffer.byteLength(payload);
+      } else if (method !== 'GET') {
+        headers['content-length'] = 0;
+      }
+      return new Promise<T>((resolve, reject) => {
+        let settled = false;
+        const finish = (fn: () => void) => { if (settled) return; settled = true; timer?.cancel(); if (real) clearTimeout(real); fn(); };
+        const req = transport.request({ agent, host: url.hostname, port, method, path: `${base}${path}${qs ? `?${qs}` : ''}`, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', (err) => finish(() => reject(new AriError(503, err.message, operation))));
+          res.on('end', () => finish(() => {
+            const status = res.statusCode ?? 0;
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (status >= 200 && status < 300) {
+              if (!text) { resolve(undefined as T); return; }
+              try { resolve(JSON.parse(text) as T); } catch { reject(new AriError(502, `unreadable answer: ${text.slice(0, 80)}`, operation)); }
+              return;
+            }
+            reject(new AriError(status, refusalMessage(text, res.statusMessage ?? ''), operation));
+          }));
+        });
+        const fail = () => finish(() => { req.destroy(); reject(new AriError(504, `no answer within ${timeoutMs} ms`, operation)); });
+        const timer = opts.time ? opts.time.schedule(timeoutMs, fail) : undefined;
+        const real = opts.time ? undefined : setTimeout(fail, timeoutMs);
+        real?.unref();
+        req.on('error', (err) => finish(() => reject(new AriError(503, err.message, operation))));
+        if (payload !== undefined) req.write(payload);
+        req.end();
+      });
+    },
+    close() { agent.destroy(); },
+  };
+}
