@@ -71,7 +71,7 @@ export function createAriRest(opts: AriRestOptions): AriRest {
       } else if (method !== 'GET') {
         headers['content-length'] = 0;
       }
-      return new Promise<T>((resolve, reject) => {
+      const send = (retried: boolean): Promise<T> => new Promise<T>((resolve, reject) => {
         let settled = false;
         const finish = (fn: () => void) => { if (settled) return; settled = true; timer?.cancel(); if (real) clearTimeout(real); fn(); };
         const req = transport.request({ agent, host: url.hostname, port, method, path: `${base}${path}${qs ? `?${qs}` : ''}`, headers }, (res) => {
@@ -93,10 +93,19 @@ export function createAriRest(opts: AriRestOptions): AriRest {
         const timer = opts.time ? opts.time.schedule(timeoutMs, fail) : undefined;
         const real = opts.time ? undefined : setTimeout(fail, timeoutMs);
         real?.unref();
-        req.on('error', (err) => finish(() => reject(new AriError(503, err.message, operation))));
+        req.on('error', (err: NodeJS.ErrnoException) => finish(() => {
+          // a kept-alive socket Asterisk closed while idle (http.conf session_keep_alive) fails at once,
+          // before Asterisk read anything: sent again once on a new socket
+          if (!retried && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+            send(true).then(resolve, reject);
+            return;
+          }
+          reject(new AriError(503, err.message, operation));
+        }));
         if (payload !== undefined) req.write(payload);
         req.end();
       });
+      return send(false);
     },
     close() { agent.destroy(); },
   };

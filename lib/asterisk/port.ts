@@ -121,6 +121,14 @@ export function isBridgeGone(err: unknown): boolean {
   return err instanceof AriError && err.operation.startsWith('bridges.') && err.status === 404;
 }
 
+/**
+ * Asterisk did not answer at all (the connection was refused or broke: status 503 from the port
+ * itself): nothing is known of what it did, so the caller is not routed anywhere on this alone.
+ */
+export function isUnreachable(err: unknown): boolean {
+  return err instanceof AriError && err.status === 503;
+}
+
 /** what a failed request no longer needs doing: its channel or bridge is gone */
 export function isGone(err: unknown): boolean {
   return isChannelGone(err) || isBridgeGone(err);

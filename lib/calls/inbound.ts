@@ -1,7 +1,7 @@
 // A call the dialplan hands to Stasis(attendant,<class>,<group>): route it by the group's
 // distribution table, let it wait (music in the group's holding bridge, or ringback), overflow it,
 // connect it to the attendant who answers, and release both sides when either hangs up.
-import { isBridgeGone, isChannelGone, type ChannelInfo } from '../asterisk/port.ts';
+import { isBridgeGone, isChannelGone, isUnreachable, type ChannelInfo } from '../asterisk/port.ts';
 import type { Destination } from '../config.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
@@ -22,12 +22,16 @@ export const ANNOUNCEMENT_CONTEXT = 'attendant-announcement';
 /** a divert Asterisk refuses is tried this many times, 1 s, 2 s, 4 s apart, before the caller is hung up */
 const DIVERT_ATTEMPTS = 4;
 const DIVERT_RETRY_MS = 1000;
+/** after Asterisk did not answer a step, how long before the link is looked at (a reconnect takes longer) */
+const UNREACHABLE_CHECK_MS = 3000;
 
 
 export type CallEndReason = 'abandoned' | 'completed' | 'completed-transfer' | 'diverted' | 'fallback' | 'lost';
 
 export class Inbound implements CallBridging {
   readonly serial = new SerialRunner();
+  /** answered calls whose call bridge is being made: connectWhenClaimed */
+  private readonly connecting = new Map<string, Promise<boolean>>();
   private readonly overflowTimers = new Map<string, TimerHandle>();
   private readonly waitBridges = new Map<string, Promise<string>>();
   /** callers this run ended or is sending away whose channel may still be listed: never adopted again */
@@ -175,6 +179,22 @@ export class Inbound implements CallBridging {
   }
 
   /** The attendant answered: caller and attendant leg into one mixing bridge. */
+  connectWhenClaimed(call: CallRecord, leg: string, claimed: Promise<boolean>): Promise<boolean> {
+    const done = claimed.then((won) => (won ? this.connect(call, leg) : false), (err: unknown) => {
+      this.ctx.log.error({ callId: call.id, err: (err as Error).message }, 'the answer could not be stored; the call is not connected');
+      return false;
+    });
+    this.connecting.set(call.id, done);
+    const forget = () => { if (this.connecting.get(call.id) === done) this.connecting.delete(call.id); };
+    void done.then(forget, forget);
+    return done;
+  }
+
+  /** the call bridge of a call answered a moment ago, while it is being made (store, then ARI) */
+  connectingOf(callId: string): Promise<boolean> | undefined {
+    return this.connecting.get(callId);
+  }
+
   connect(call: CallRecord, leg: string): Promise<boolean> {
     const { ctx } = this;
     let ok = false;
@@ -409,7 +429,19 @@ export class Inbound implements CallBridging {
       this.finish(callId, call.state === 'talking' ? 'completed' : 'abandoned', 'channel gone');
       return;
     }
-    ctx.log.error({ callId, step, err: e.message }, 'ARI step failed');
+    if (isUnreachable(e)) {
+      // Asterisk went away mid-step (a crash, a restart, a cut link): the reconnect's reconcile finds
+      // out what is left of the call. Once the link is checked: if it is up and nothing touched the
+      // call since, the step really failed and the caller goes to the fallback after all
+      ctx.log.warn({ callId, step, err: e.message }, 'Asterisk did not answer; the call is left as it is until the link is checked');
+      ctx.time.schedule(UNREACHABLE_CHECK_MS, () => {
+        if (ctx.ledger.calls.get(callId) !== call || !ctx.ari.isConnected()) return;
+        ctx.log.error({ callId, step }, 'ARI step failed and the link is up');
+        this.divertToFallback(call, `${step} failed`);
+      });
+      return;
+    }
+    ctx.log.error({ callId, step, status: e.status, err: e.message }, 'ARI step failed');
     this.divertToFallback(call, `${step} failed`);
   }
 

@@ -183,10 +183,13 @@ export class SwitchboardOperations implements Operations {
    * the set's own hang-up arrives).
    */
   private whenSettled<T>(callId: string, op: () => Promise<T>): Promise<T> {
-    const serial = this.o.inbound.serial;
+    const { inbound } = this.o;
     const call = this.o.ctx.ledger.calls.get(callId);
-    const bridging = call?.state === 'talking' && call.talkBridge === undefined && serial.has(callId);
-    return bridging ? serial.settled(callId).then(op) : op();
+    if (call?.state !== 'talking' || call.talkBridge !== undefined) return op();
+    // from the set's answer: the store's claim, then the bridge (connectingOf); or a bridge remade later
+    const connecting = inbound.connectingOf(callId);
+    if (connecting) return connecting.then(() => inbound.serial.settled(callId)).then(op);
+    return inbound.serial.has(callId) ? inbound.serial.settled(callId).then(op) : op();
   }
 
   /**

@@ -50,6 +50,11 @@ interface Presentation {
 export interface CallBridging {
   /** connect the caller with the attendant's answered leg; resolves false when it failed */
   connect(call: CallRecord, leg: string): Promise<boolean>;
+  /**
+   * connect once the store has the answer (`claimed` true); operations on the call wait for this from
+   * the moment the set answered (the call is talking with no call bridge yet); false when it failed
+   */
+  connectWhenClaimed(call: CallRecord, leg: string, claimed: Promise<boolean>): Promise<boolean>;
   /** originate failed repeatedly or nobody can ever take it: send the caller to the group's fallback */
   divertToFallback(call: CallRecord, reason: string): void;
 }
@@ -377,15 +382,15 @@ export class Presenter {
     b.log({ time: now, operator: attendantId, action: 'answer', callId, numbers: [call.callerNumber], result: 'ok', detail: { waitedMs: String(now - call.arrivedAt) } });
     ctx.log.info({ callId, attendant: attendantId, leg, waitedMs: now - call.arrivedAt }, 'answered');
     const touched = b.changes.flatMap((c) => (c.kind === 'attendant' ? [c.attendant.id] : []));
-    void ctx.ledger.claim(callId, attendantId, b).then((won) => {
+    const claimed = ctx.ledger.claim(callId, attendantId, b).then((won) => {
       this.desk.publishDeviceStates(touched.map((id) => ctx.ledger.attendants.get(id)!).filter(Boolean));
       if (!won) {
         ctx.log.error({ callId, attendant: attendantId }, 'hand-over refused by the store: another controller holds the call');
         bestEffort(ctx, 'hang up refused leg', ctx.ari.hangup(leg), { leg });
-        return;
       }
-      void this.bridging.connect(next, leg);
+      return won;
     });
+    void this.bridging.connectWhenClaimed(next, leg, claimed);
     if (att instanceof Error) ctx.log.warn({ callId, attendant: attendantId, err: att.message }, 'answer on an attendant in an unexpected state');
     this.originateFailures.delete(callId);
   }
