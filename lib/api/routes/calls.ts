@@ -26,6 +26,48 @@ function simpleOperation(op: string, summary: string, run: (ops: Operations, att
   });
 }
 
+/** a POST /api/calls/{id}/<op> that puts the call in a slot (hold, park) and answers the slot */
+function toSlot(op: string, summary: string, done: string, run: (ops: Operations, attendant: string, call: string) => Promise<{ slot: number }>): ApiRoute {
+  return route({
+    method: 'post', path: `/api/calls/{id}/${op}`, access: 'operator', summary,
+    params: callParams,
+    body: emptyActing,
+    ok: { status: 200, description: done, schema: slotAnswer },
+    errors: [403, 404, 409, 502],
+    handler({ principal, params, body, deps }) {
+      return run(deps.operations, actingAttendant(deps, principal, body.attendant), params.id);
+    },
+  });
+}
+
+/** a POST /api/<where>/{slot}/<op> that takes the call out of a slot (retrieve, pick up) and answers its id */
+function fromSlot(where: 'hold' | 'park', op: string, summary: string, done: string, run: (ops: Operations, attendant: string, slot: number) => Promise<string>): ApiRoute {
+  return route({
+    method: 'post', path: `/api/${where}/{slot}/${op}`, access: 'operator', summary,
+    params: slotParams,
+    body: emptyActing,
+    ok: { status: 200, description: done, schema: callIdAnswer },
+    errors: [403, 404, 409, 502],
+    async handler({ principal, params, body, deps }) {
+      return { callId: await run(deps.operations, actingAttendant(deps, principal, body.attendant), params.slot) };
+    },
+  });
+}
+
+/** a POST /api/calls/{id}/<op> naming one more party (a number to dial, a party of the call); answers 204 */
+function withParty(op: string, summary: string, done: string, field: 'target' | 'party', schema: z.ZodType<string | undefined>, run: (ops: Operations, attendant: string, call: string, party: string | undefined) => Promise<void>): ApiRoute {
+  return route({
+    method: 'post', path: `/api/calls/{id}/${op}`, access: 'operator', summary,
+    params: callParams,
+    body: z.object({ [field]: schema, ...actingAs }).strict(),
+    ok: { status: 204, description: done },
+    errors: [403, 404, 409, 422, 502],
+    async handler({ principal, params, body, deps }) {
+      await run(deps.operations, actingAttendant(deps, principal, body.attendant), params.id, (body as Record<string, string | undefined>)[field]);
+    },
+  });
+}
+
 export const callsResource: Resource = {
   name: 'calls',
   description: 'Calls and the attendant operations on them',
@@ -78,98 +120,18 @@ export const callsResource: Resource = {
       },
     }),
     simpleOperation('hangup', 'Release the call the position is handling', (ops, a, c) => ops.hangup(a, c)),
-    route({
-      method: 'post', path: '/api/calls/{id}/transfer', access: 'operator',
-      summary: 'Blind transfer to a number or directory short code (recalls on no answer or busy)',
-      params: callParams,
-      body: z.object({ target: dialTarget, ...actingAs }).strict(),
-      ok: { status: 204, description: 'transferred' },
-      errors: [403, 404, 409, 422, 502],
-      async handler({ principal, params, body, deps }) {
-        await deps.operations.blindTransfer(actingAttendant(deps, principal, body.attendant), params.id, body.target);
-      },
-    }),
-    route({
-      method: 'post', path: '/api/calls/{id}/consult', access: 'operator',
-      summary: 'Consultation: the caller waits with music while the position calls the target',
-      params: callParams,
-      body: z.object({ target: dialTarget, ...actingAs }).strict(),
-      ok: { status: 204, description: 'consulting' },
-      errors: [403, 404, 409, 422, 502],
-      async handler({ principal, params, body, deps }) {
-        await deps.operations.consult(actingAttendant(deps, principal, body.attendant), params.id, body.target);
-      },
-    }),
+    withParty('transfer', 'Blind transfer to a number or directory short code (recalls on no answer or busy)', 'transferred', 'target', dialTarget, (ops, a, c, target) => ops.blindTransfer(a, c, target!)),
+    withParty('consult', 'Consultation: the caller waits with music while the position calls the target', 'consulting', 'target', dialTarget, (ops, a, c, target) => ops.consult(a, c, target!)),
     simpleOperation('complete', 'Complete the consultation transfer: caller and target talk, the position leaves', (ops, a, c) => ops.completeTransfer(a, c)),
     simpleOperation('cancel', 'Cancel the consultation: back to the caller', (ops, a, c) => ops.cancelConsult(a, c)),
     simpleOperation('swap', 'Swap between the caller and the consulted party', (ops, a, c) => ops.swap(a, c)),
-    route({
-      method: 'post', path: '/api/calls/{id}/conference', access: 'operator',
-      summary: 'Three-way call: join the consulted party, or call `target` and join it',
-      params: callParams,
-      body: z.object({ target: dialTarget.optional(), ...actingAs }).strict(),
-      ok: { status: 204, description: 'in conference' },
-      errors: [403, 404, 409, 422, 502],
-      async handler({ principal, params, body, deps }) {
-        await deps.operations.conference(actingAttendant(deps, principal, body.attendant), params.id, body.target);
-      },
-    }),
-    route({
-      method: 'post', path: '/api/calls/{id}/split', access: 'operator',
-      summary: 'Take one party of the three-way call aside (the other waits on hold)',
-      params: callParams,
-      body: z.object({ party: callId, ...actingAs }).strict(),
-      ok: { status: 204, description: 'split' },
-      errors: [403, 404, 409, 422, 502],
-      async handler({ principal, params, body, deps }) {
-        await deps.operations.split(actingAttendant(deps, principal, body.attendant), params.id, body.party);
-      },
-    }),
+    withParty('conference', 'Three-way call: join the consulted party, or call `target` and join it', 'in conference', 'target', dialTarget.optional(), (ops, a, c, target) => ops.conference(a, c, target)),
+    withParty('split', 'Take one party of the three-way call aside (the other waits on hold)', 'split', 'party', callId, (ops, a, c, party) => ops.split(a, c, party!)),
     simpleOperation('leave', 'Leave the three-way call: the two parties go on talking', (ops, a, c) => ops.leaveConference(a, c)),
-    route({
-      method: 'post', path: '/api/calls/{id}/hold', access: 'operator',
-      summary: 'Put the call on individual hold; answers the hold slot',
-      params: callParams,
-      body: emptyActing,
-      ok: { status: 200, description: 'held', schema: slotAnswer },
-      errors: [403, 404, 409, 502],
-      async handler({ principal, params, body, deps }) {
-        return deps.operations.hold(actingAttendant(deps, principal, body.attendant), params.id);
-      },
-    }),
-    route({
-      method: 'post', path: '/api/hold/{slot}/retrieve', access: 'operator',
-      summary: 'Retrieve the call held in a slot of the position',
-      params: slotParams,
-      body: emptyActing,
-      ok: { status: 200, description: 'retrieved', schema: callIdAnswer },
-      errors: [403, 404, 409, 502],
-      async handler({ principal, params, body, deps }) {
-        return { callId: await deps.operations.retrieve(actingAttendant(deps, principal, body.attendant), params.slot) };
-      },
-    }),
-    route({
-      method: 'post', path: '/api/calls/{id}/park', access: 'operator',
-      summary: 'Park the call in a shared slot any position can pick it up from',
-      params: callParams,
-      body: emptyActing,
-      ok: { status: 200, description: 'parked', schema: slotAnswer },
-      errors: [403, 404, 409, 502],
-      async handler({ principal, params, body, deps }) {
-        return deps.operations.park(actingAttendant(deps, principal, body.attendant), params.id);
-      },
-    }),
-    route({
-      method: 'post', path: '/api/park/{slot}/pickup', access: 'operator',
-      summary: 'Pick up the call parked in a slot',
-      params: slotParams,
-      body: emptyActing,
-      ok: { status: 200, description: 'picked up', schema: callIdAnswer },
-      errors: [403, 404, 409, 502],
-      async handler({ principal, params, body, deps }) {
-        return { callId: await deps.operations.pickupParked(actingAttendant(deps, principal, body.attendant), params.slot) };
-      },
-    }),
+    toSlot('hold', 'Put the call on individual hold; answers the hold slot', 'held', (ops, a, c) => ops.hold(a, c)),
+    fromSlot('hold', 'retrieve', 'Retrieve the call held in a slot of the position', 'retrieved', (ops, a, slot) => ops.retrieve(a, slot)),
+    toSlot('park', 'Park the call in a shared slot any position can pick it up from', 'parked', (ops, a, c) => ops.park(a, c)),
+    fromSlot('park', 'pickup', 'Pick up the call parked in a slot', 'picked up', (ops, a, slot) => ops.pickupParked(a, slot)),
     route({
       method: 'post', path: '/api/calls/{id}/monitor', access: 'supervisor',
       summary: 'Monitor (监听) a call from the supervisor\'s set: listen, whisper to the attendant, or barge in',
