@@ -40,6 +40,8 @@ export const errorSchema = z.object({
     message: z.string(),
     field: z.string().optional(),
     details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    /** an operation that failed half way (code ari_failed): the step, the status Asterisk answered, what became of the call */
+    failure: z.object({ operation: z.string(), step: z.string(), ariStatus: z.number().optional(), outcome: z.string() }).optional(),
   }),
 }).meta({ id: 'Error' });
 

@@ -19,6 +19,7 @@ import { NIGHT_BELL_ARG, NightBell } from './services/night-bell.ts';
 import { WAKEUP_ARG, WakeupService } from './services/wakeup.ts';
 import { RoomWakeupCodes } from './services/wakeup-phone.ts';
 import { siteNumbering, type SiteNumbering } from './numbering.ts';
+import { InFlight } from './ops/steps.ts';
 
 
 export class SwitchboardOperations implements Operations {
@@ -35,15 +36,17 @@ export class SwitchboardOperations implements Operations {
   private readonly messages: MessageService;
   private readonly nightBell: NightBell;
   private readonly numbering: SiteNumbering;
+  /** operations whose ARI steps are running, one per call */
+  private readonly inFlight = new InFlight();
 
   constructor(private readonly o: OpsDeps) {
     this.numbering = siteNumbering(o.ctx.config);
     this.entries = o.ctx.config.directory.entries.map((e) => ({ ...e }));
-    this.holds = new HoldSlots(o);
+    this.holds = new HoldSlots(o, this.inFlight);
     this.handoffs = new Handoffs(o.ctx);
-    this.transfers = new Transfers(o, this.handoffs);
-    this.consults = new Consults(o, this.transfers, this.handoffs);
-    this.parks = new ParkSlots(o);
+    this.transfers = new Transfers(o, this.handoffs, this.inFlight);
+    this.consults = new Consults(o, this.transfers, this.handoffs, this.inFlight);
+    this.parks = new ParkSlots(o, this.inFlight);
     this.monitors = new Monitors(o);
     this.dnd = new ExtensionDndService(o.ctx);
     this.wakeups = new WakeupService(o.ctx);
@@ -153,7 +156,7 @@ export class SwitchboardOperations implements Operations {
 
   /** StasisEnd: true when an operation or a service took care of the channel (handed-off pair, consultation, monitoring, wake-up) */
   channelLeft(channelId: string): boolean {
-    return this.handoffs.channelLeft(channelId) || this.monitors.channelLeft(channelId) || this.consults.channelLeft(channelId)
+    return this.inFlight.channelLeft(channelId) || this.handoffs.channelLeft(channelId) || this.monitors.channelLeft(channelId) || this.consults.channelLeft(channelId)
       || this.wakeups.channelLeft(channelId) || this.roomCodes.channelLeft(channelId);
   }
 
@@ -265,7 +268,7 @@ export class SwitchboardOperations implements Operations {
   }
 
   hangup(attendantId: string, callId: string): Promise<void> {
-    return hangup(this.o, attendantId, callId);
+    return hangup(this.o, this.inFlight, attendantId, callId);
   }
 
   searchDirectory(query: string): DirectoryEntry[] {

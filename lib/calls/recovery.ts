@@ -12,7 +12,8 @@ import type { CallRecord } from '../domain/model.ts';
 import { bestEffort } from './context.ts';
 import { callBridgeOf, legOf, waitBridgeId } from './ids.ts';
 import type { OpsDeps } from './ops/common.ts';
-import { holdingFailed, toHoldingBridge } from './ops/holding.ts';
+import { moveToHolding } from './ops/holding.ts';
+import { withAttention } from './ops/steps.ts';
 import type { SwitchboardOperations } from './operations.ts';
 import { FEATURE_ARG } from './services/wakeup-phone.ts';
 
@@ -237,14 +238,29 @@ export class Recovery {
     }
   }
 
-  /** a held, parked or transferring caller out of its holding bridge: make the bridge again, put it back */
+  /**
+   * A held, parked or transferring caller out of its holding bridge: a new holding bridge (an id is
+   * never made twice: the old one may linger in Asterisk), the caller moved there. When Asterisk fails,
+   * the call stays, flagged as needing attention, and the next reconciliation tries again.
+   */
   private rehold(call: CallRecord): void {
-    const holdBridge = call.holdBridge!;
+    const { ctx } = this.o;
+    const holdBridge = ctx.ids.callBridge('hold', call.id);
     const bare: CallRecord = { ...call };
     delete bare.leg;
     delete bare.talkBridge;
-    void toHoldingBridge(this.o, bare, holdBridge).then((failed) => {
-      if (failed !== undefined) holdingFailed(this.o, call.id, 'restore hold', failed);
+    void moveToHolding(this.o, bare, holdBridge).then(async () => {
+      const cur = ctx.ledger.calls.get(call.id);
+      if (!cur || cur.holdBridge !== call.holdBridge) {
+        bestEffort(ctx, 'destroy unused holding bridge', ctx.ari.destroyBridge(holdBridge), { callId: call.id });
+        return;
+      }
+      if (cur.holdBridge) bestEffort(ctx, 'destroy old holding bridge', ctx.ari.destroyBridge(cur.holdBridge), { callId: call.id });
+      await ctx.ledger.commit(ctx.ledger.batch().putCall(withAttention({ ...cur, holdBridge }, undefined)));
+    }, async (err: unknown) => {
+      const cur = ctx.ledger.calls.get(call.id);
+      ctx.log.error({ callId: call.id, err: (err as Error).message }, 'caller could not be put back in a holding bridge; the call needs attention');
+      if (cur) await ctx.ledger.commit(ctx.ledger.batch().putCall(withAttention(cur, `the caller is out of its holding bridge: ${(err as Error).message}`)));
     });
   }
 

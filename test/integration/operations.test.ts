@@ -1,6 +1,7 @@
 // Attendant operations end to end: controller + ARI simulator over real sockets + Redis.
 import assert from 'node:assert/strict';
 import { rejectsWith, stopChecked } from '../support/orphans.ts';
+import { OperationError } from '../../lib/calls/operations-port.ts';
 import { Harness, type HarnessOptions } from '../support/harness.ts';
 import { isCallBridge } from '../../lib/calls/ids.ts';
 
@@ -277,16 +278,24 @@ describe('attendant operations over ARI', function () {
       assert.equal(h.attendant('att1').state, 'idle');
     });
 
-    it('given Asterisk refuses the holding bridge, when att1 holds, then ari_failed, the caller is released and no channel or bridge is left', async () => {
+    it('given Asterisk refuses the holding bridge, when att1 holds, then ari_failed names the step, the caller still talks with att1 and no bridge is left; holding again works', async () => {
       h = await onlyAtt1();
       const { caller, leg } = await connectedToAtt1(h);
+      const talkBridge = h.callRecord(caller)!.talkBridge!;
       h.sim.failRequests({ status: 500, count: 1, pathPrefix: '/bridges' });
-      await rejectsWith(h.switchboard.operations.hold('att1', caller), 'ari_failed');
+      await assert.rejects(h.switchboard.operations.hold('att1', caller), (err: unknown) => err instanceof OperationError && err.code === 'ari_failed'
+        && err.failure?.step === 'create holding bridge' && [500, undefined].includes(err.failure.ariStatus));
+      await h.settle();
+      const rec = h.callRecord(caller)!;
+      assert.deepEqual([rec.state, rec.leg, rec.talkBridge, rec.holdBridge], ['talking', leg, talkBridge, undefined]);
+      assert.deepEqual(h.sim.bridges().find((b) => b.id === talkBridge)?.channels.sort(), [caller, leg].sort());
+      assert.equal(h.attendant('att1').state, 'busy');
+      assert.deepEqual(h.sim.bridges().filter((b) => b.id.startsWith('hold-')).map((b) => b.id), []);
+      assert.deepEqual(await h.switchboard.operations.hold('att1', caller), { slot: 1 });
+      h.sim.hangupCaller(caller);
       await h.until('call ended', () => !h!.callRecord(caller));
-      await h.until('both sides gone', () => !isLive(h!, caller) && !isLive(h!, leg));
-      assert.equal(h.attendant('att1').state, 'idle');
       const log = await h.store.queryLog({ number: '0155501234' });
-      assert.ok(log.some((e) => e.action === 'end' && e.callId === caller && e.result === 'lost'), 'log.some((e) => e.action === \'end\' && e.callId === caller && e.result === \'lost\')');
+      assert.ok(log.some((e) => e.action === 'end' && e.callId === caller && e.result === 'completed'), 'ended as completed, not lost');
     });
 
     it('given a retrieve ringing, when the caller hangs up, then the set stops ringing and att1 is idle', async () => {

@@ -7,43 +7,45 @@ import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
 import { logAction, requireAttendant, requireOwnCall, type OpsDeps } from './common.ts';
 import { requeueAsRecall } from './common.ts';
-import { holdingFailed, toHoldingBridge } from './holding.ts';
+import { putAside } from './aside.ts';
+import type { InFlight } from './steps.ts';
 
 export const PARK_SLOTS = 20;
 
 export class ParkSlots {
   private readonly timers = new Map<string, TimerHandle>();
 
-  constructor(private readonly o: OpsDeps) {}
+  constructor(private readonly o: OpsDeps, private readonly inFlight: InFlight) {}
 
   private parked(): CallRecord[] {
     return [...this.o.ctx.ledger.calls.values()].filter((c) => c.parkSlot !== undefined && c.state !== 'ended');
   }
 
   async park(attendantId: string, callId: string): Promise<{ slot: number }> {
-    const { ctx, desk } = this.o;
+    const { ctx } = this.o;
     const call = requireOwnCall(this.o, attendantId, callId);
     if (call.state !== 'talking' || !call.leg) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
+    const slot = this.freeSlot();
+    const holdBridge = ctx.ids.callBridge('hold', callId);
+    let slotTaken = slot;
+    await putAside(this.o, this.inFlight, call, 'park', holdBridge, (now) => {
+      // a slot taken by another park meanwhile: the next free one
+      const free = this.parked().some((c) => c.parkSlot === slot) ? this.freeSlot() : slot;
+      const parked: CallRecord = { ...ctx.ledger.calls.get(callId)!, state: 'parked', parkSlot: free, heldAt: now, holdBridge };
+      delete parked.leg;
+      delete parked.talkBridge;
+      return { record: parked, detail: { slot: String(free) } };
+    }).then((rec) => { slotTaken = rec.parkSlot!; });
+    this.armRecall(callId);
+    return { slot: slotTaken };
+  }
+
+  private freeSlot(): number {
     const taken = new Set(this.parked().map((c) => c.parkSlot));
     let slot = 1;
     while (taken.has(slot)) slot++;
     if (slot > PARK_SLOTS) throw new OperationError('slot_taken', `all ${PARK_SLOTS} park slots are taken`);
-    const now = ctx.time.now();
-    const holdBridge = ctx.ids.callBridge('hold', callId);
-    const parked: CallRecord = { ...call, state: 'parked', parkSlot: slot, heldAt: now, holdBridge };
-    delete parked.leg;
-    delete parked.talkBridge;
-    const b = ctx.ledger.batch().putCall(parked);
-    desk.apply(b, attendantId, { type: 'callEnded', callId }, { callId });
-    b.log({ time: now, operator: attendantId, action: 'park', callId, numbers: [call.callerNumber], result: 'ok', detail: { slot: String(slot) } });
-    await ctx.ledger.commit(b);
-    desk.publishDeviceStates([ctx.ledger.attendants.get(attendantId)!]);
-    await ctx.ledger.release(callId);
-    const failed = await toHoldingBridge(this.o, call, holdBridge);
-    if (failed !== undefined) throw holdingFailed(this.o, callId, 'park', failed);
-    this.armRecall(callId);
-    ctx.requestDispatch();
-    return { slot };
+    return slot;
   }
 
   async pickup(attendantId: string, slot: number): Promise<string> {
