@@ -22,6 +22,8 @@ export const ANNOUNCEMENT_CONTEXT = 'attendant-announcement';
 /** a divert Asterisk refuses is tried this many times, 1 s, 2 s, 4 s apart, before the caller is hung up */
 const DIVERT_ATTEMPTS = 4;
 const DIVERT_RETRY_MS = 1000;
+/** bridging a caller with the attendant who answered is tried this many times (a new bridge each) */
+const CONNECT_ATTEMPTS = 3;
 
 
 /** a 404 about the bridge itself (addChannel answers "Channel not found" too when the caller left) */
@@ -190,35 +192,47 @@ export class Inbound implements CallBridging {
         return;
       }
       const g = ctx.groupConfig(current.group);
-      // a new bridge every time: the one of an earlier conversation may still be on its way out
-      const bridgeId = ctx.ids.callBridge('call', call.id);
-      try {
-        // the attendant's keypad commands need the set's DTMF: a native RTP bridge would carry it past Asterisk
-        const make = ensureBridge(ctx, 'mixing', bridgeId, bridgeId, { dtmfEvents: ctx.config.phone.keypad.enabled });
-        // a caller in a holding bridge (waiting with music, or held) is answered already: adding it to
-        // the call bridge moves it there (Asterisk departs the old bridge first), no removeChannel needed
-        const freeCaller = current.holdBridge || g?.waiting !== 'ringback' ? Promise.resolve()
-          : ctx.ari.ringStop(call.id).then(() => ctx.ari.answer(call.id));
-        await Promise.all([make, freeCaller]);
-        await ctx.ari.addChannel(bridgeId, [call.id, leg]);
-        const now = ctx.ledger.calls.get(call.id);
-        if (now) {
-          // the bridge it was talking in before (rebuilt after it lost a side) is done
-          if (now.talkBridge && now.talkBridge !== bridgeId) bestEffort(ctx, 'destroy old call bridge', ctx.ari.destroyBridge(now.talkBridge), { callId: call.id });
-          const next = { ...now, talkBridge: bridgeId };
-          delete next.waitBridge;
-          // a retrieved call came from its holding bridge: that bridge is done
-          if (now.holdBridge) bestEffort(ctx, 'destroy hold bridge', ctx.ari.destroyBridge(now.holdBridge), { callId: call.id });
-          delete next.holdBridge;
-          await ctx.ledger.commit(ctx.ledger.batch().putCall(next));
-          ok = true;
+      // a refused step is tried again (a new bridge every time) before the caller is given up
+      for (let attempt = 1; !ok; attempt++) {
+        // a new bridge every time: the one of an earlier conversation may still be on its way out
+        const bridgeId = ctx.ids.callBridge('call', call.id);
+        try {
+          ok = await this.bridgeCall(call, leg, bridgeId, current.holdBridge !== undefined || g?.waiting !== 'ringback');
+          if (!ok) bestEffort(ctx, 'destroy call bridge of an ended call', ctx.ari.destroyBridge(bridgeId), { callId: call.id });
+          return;
+        } catch (err) {
+          bestEffort(ctx, 'destroy call bridge of a failed connect', ctx.ari.destroyBridge(bridgeId), { callId: call.id });
+          if ((err as { status?: number }).status === 404 || attempt >= CONNECT_ATTEMPTS || !ctx.ledger.calls.has(call.id)) {
+            this.ariFailed(call.id, 'connect', err);
+            return;
+          }
+          ctx.log.warn({ callId: call.id, attempt, err: (err as Error).message }, 'connect failed; trying again');
         }
-      } catch (err) {
-        this.ariFailed(call.id, 'connect', err);
       }
-      // the call ended while its bridge was being made (the caller hung up, or it was routed away): the bridge goes too
-      if (!ok) bestEffort(ctx, 'destroy call bridge of an ended call', ctx.ari.destroyBridge(bridgeId), { callId: call.id });
     }).then(() => ok);
+  }
+
+  /** one try at bridging caller and leg in `bridgeId`; false when the call ended meanwhile */
+  private async bridgeCall(call: CallRecord, leg: string, bridgeId: string, callerAnswered: boolean): Promise<boolean> {
+    const { ctx } = this;
+    // the attendant's keypad commands need the set's DTMF: a native RTP bridge would carry it past Asterisk
+    const make = ensureBridge(ctx, 'mixing', bridgeId, bridgeId, { dtmfEvents: ctx.config.phone.keypad.enabled });
+    // a caller in a holding bridge (waiting with music, or held) is answered already: adding it to
+    // the call bridge moves it there (Asterisk departs the old bridge first), no removeChannel needed
+    const freeCaller = callerAnswered ? Promise.resolve() : ctx.ari.ringStop(call.id).then(() => ctx.ari.answer(call.id));
+    await Promise.all([make, freeCaller]);
+    await ctx.ari.addChannel(bridgeId, [call.id, leg]);
+    const now = ctx.ledger.calls.get(call.id);
+    if (!now) return false;
+    // the bridge it was talking in before (rebuilt after it lost a side) is done
+    if (now.talkBridge && now.talkBridge !== bridgeId) bestEffort(ctx, 'destroy old call bridge', ctx.ari.destroyBridge(now.talkBridge), { callId: call.id });
+    const next = { ...now, talkBridge: bridgeId };
+    delete next.waitBridge;
+    // a retrieved call came from its holding bridge: that bridge is done
+    if (now.holdBridge) bestEffort(ctx, 'destroy hold bridge', ctx.ari.destroyBridge(now.holdBridge), { callId: call.id });
+    delete next.holdBridge;
+    await ctx.ledger.commit(ctx.ledger.batch().putCall(next));
+    return true;
   }
 
   /** StasisEnd of the caller. */
@@ -291,8 +305,8 @@ export class Inbound implements CallBridging {
   private checkOverflowOnArrival(b: Batch, call: CallRecord): void {
     const g = this.ctx.groupConfig(call.group);
     if (!g?.overflow) return;
-    const queue = this.ctx.ledger.queueOf(call.group);
-    const oldest = queue.length ? this.ctx.ledger.calls.get(queue[0]!) : undefined;
+    const queue = b.queue(call.group);
+    const oldest = queue.length ? b.call(queue[0]!) : undefined;
     const now = this.ctx.time.now();
     const d = overflowDecision({ group: g, queueLength: queue.length, oldestWaitMs: oldest ? now - oldest.arrivedAt : 0, callWaitMs: 0 });
     if (d.overflow && d.to && d.reason === 'queue-length') this.overflow(b, call, d.to, d.mutualHelp ?? false, d.reason);

@@ -45,6 +45,8 @@ interface Presentation {
   onUnanswered?: (b: Batch, call: CallRecord) => void;
   /** the set is already off-hook on this leg (a pick-up feature code): answered at once, nothing rings */
   offHook?: boolean;
+  /** told once Asterisk made the leg (or refused it: the error) */
+  onOriginated?: (err?: unknown) => void;
 }
 
 export interface CallBridging {
@@ -160,10 +162,10 @@ export class Presenter {
    * The operator picked this waiting call on the console: present it to this attendant only, on
    * the same originate/answer path as a hunt. False when the attendant could not be presented to.
    */
-  presentTo(call: CallRecord, attendantId: string, onUnanswered?: (b: Batch, call: CallRecord) => void): boolean {
+  presentTo(call: CallRecord, attendantId: string, onUnanswered?: (b: Batch, call: CallRecord) => void, onOriginated?: (err?: unknown) => void): boolean {
     const rrCursor = this.ctx.ledger.groups.get(call.group)?.rrCursor ?? -1;
     const before = this.ctx.ledger.calls.get(call.id)?.ringingLegs.length ?? 0;
-    this.present(call, call.group, [attendantId], false, rrCursor, onUnanswered);
+    this.present(call, call.group, [attendantId], false, rrCursor, onUnanswered, onOriginated);
     return (this.ctx.ledger.calls.get(call.id)?.ringingLegs.length ?? 0) > before;
   }
 
@@ -183,7 +185,7 @@ export class Presenter {
   }
 
   /** Decide synchronously (so no other decision sees the attendants idle), then store, then ring. */
-  private present(call: CallRecord, groupId: string, targets: string[], clearRefusals: boolean, rrCursor: number, onUnanswered?: (b: Batch, call: CallRecord) => void): void {
+  private present(call: CallRecord, groupId: string, targets: string[], clearRefusals: boolean, rrCursor: number, onUnanswered?: (b: Batch, call: CallRecord) => void, onOriginated?: (err?: unknown) => void): void {
     const { ctx } = this;
     const now = ctx.time.now();
     const b = ctx.ledger.batch();
@@ -194,7 +196,7 @@ export class Presenter {
       const res = this.desk.apply(b, attendant, { type: 'present', callId: call.id, leg }, { callId: call.id });
       if (res instanceof Error) continue;
       if (offHook) this.offHookLegs.delete(attendant);
-      legs.push({ leg, callId: call.id, attendant, closed: false, answered: false, ...(onUnanswered ? { onUnanswered } : {}), ...(offHook ? { offHook: true } : {}) });
+      legs.push({ leg, callId: call.id, attendant, closed: false, answered: false, ...(onUnanswered ? { onUnanswered } : {}), ...(offHook ? { offHook: true } : {}), ...(onOriginated ? { onOriginated } : {}) });
     }
     if (!legs.length) return;
     const next: CallRecord = {
@@ -219,7 +221,7 @@ export class Presenter {
     void ctx.ledger.commit(b).then(() => {
       this.desk.publishDeviceStates(legs.map((l) => ctx.ledger.attendants.get(l.attendant)!).filter(Boolean));
       // an off-hook set answers first, so the other legs of a ring-all are never rung
-      for (const p of legs) if (p.offHook) this.legAnswered(p.leg, call.id, p.attendant);
+      for (const p of legs) if (p.offHook) { p.onOriginated?.(); this.legAnswered(p.leg, call.id, p.attendant); }
       for (const p of legs) if (!p.offHook) void this.originate(p, next, ringTimeoutMs);
     });
   }
@@ -228,7 +230,10 @@ export class Presenter {
     const { ctx } = this;
     const acfg = ctx.attendantConfig(p.attendant);
     const device = ctx.ledger.attendants.get(p.attendant)?.device ?? acfg?.device;
-    if (!device || p.closed) return;
+    if (!device || p.closed) {
+      p.onOriginated?.(new Error(p.closed ? 'the presentation ended before its set was rung' : `no device for ${p.attendant}`));
+      return;
+    }
     const variables = setVariables(acfg, ctx.config.phone.transferKey);
     const callerId = call.callerName ? `"${call.callerName.replace(/"/g, '')}" <${call.callerNumber}>` : call.callerNumber;
     try {
@@ -237,7 +242,9 @@ export class Presenter {
         timeout: Math.ceil(ringTimeoutMs / 1000) + 5, ...(Object.keys(variables).length ? { variables } : {}),
       });
       this.originateFailures.delete(call.id);
+      p.onOriginated?.();
     } catch (err) {
+      p.onOriginated?.(err);
       ctx.log.warn({ callId: call.id, attendant: p.attendant, leg: p.leg, err: (err as Error).message }, 'originate failed');
       // no answer in time: Asterisk may still make the leg; it must not ring for nothing
       if ((err as { status?: number }).status === 504) bestEffort(ctx, 'hang up timed-out leg', ctx.ari.hangup(p.leg), { leg: p.leg });

@@ -8,7 +8,7 @@ import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
 import { logAction, requireAttendant, requireOwnCall, type OpsDeps } from './common.ts';
 import { putAside } from './aside.ts';
-import type { InFlight } from './steps.ts';
+import { operationFailed, StepFailed, type InFlight } from './steps.ts';
 
 export const HOLD_SLOTS = 9;
 
@@ -54,7 +54,14 @@ export class HoldSlots {
     await this.wake(attendantId);
     const a = this.o.ctx.ledger.attendants.get(attendantId)!;
     if (a.state !== 'idle') throw new OperationError('invalid_state', `attendant "${attendantId}" is ${a.state}`);
-    if (!this.ringBack(call)) throw new OperationError('invalid_state', `cannot present to "${attendantId}"`);
+    let told!: (err?: unknown) => void;
+    const originated = new Promise<unknown>((resolve) => { told = resolve; });
+    if (!this.ringBack(call, told)) throw new OperationError('invalid_state', `cannot present to "${attendantId}"`);
+    const failed = await originated;
+    if (failed !== undefined) {
+      await logAction(this.o, { operator: attendantId, action: 'retrieve', call, result: 'failed', detail: { slot: String(slot) } });
+      throw operationFailed(this.o, 'retrieve', call.id, new StepFailed('ring the attendant\'s set', failed), `the call is still on hold in slot ${slot}; try again`);
+    }
     await logAction(this.o, { operator: attendantId, action: 'retrieve', call, result: 'presented', detail: { slot: String(slot) } });
     return call.id;
   }
@@ -69,14 +76,14 @@ export class HoldSlots {
   }
 
   /** ring the holding attendant's set for this held call; unanswered, it stays held and recalls later */
-  private ringBack(call: CallRecord): boolean {
+  private ringBack(call: CallRecord, onOriginated?: (err?: unknown) => void): boolean {
     const attendantId = call.attendant!;
     this.recallTimers.get(call.id)?.cancel();
     this.recallTimers.delete(call.id);
     return this.o.presenter.presentTo(call, attendantId, (b: Batch, c: CallRecord) => {
       b.putCall({ ...c, state: 'held', attendant: attendantId });
       this.armRecall(c.id);
-    });
+    }, onOriginated);
   }
 
   private armRecall(callId: string): void {

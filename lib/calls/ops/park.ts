@@ -8,7 +8,7 @@ import { OperationError } from '../operations-port.ts';
 import { logAction, requireAttendant, requireOwnCall, type OpsDeps } from './common.ts';
 import { requeueAsRecall } from './common.ts';
 import { putAside } from './aside.ts';
-import type { InFlight } from './steps.ts';
+import { operationFailed, StepFailed, type InFlight } from './steps.ts';
 
 export const PARK_SLOTS = 20;
 
@@ -65,15 +65,22 @@ export class ParkSlots {
     this.timers.get(call.id)?.cancel();
     this.timers.delete(call.id);
     // unanswered: back in its slot, with a fresh park timer
+    let told!: (err?: unknown) => void;
+    const originated = new Promise<unknown>((resolve) => { told = resolve; });
     const ok = this.o.presenter.presentTo(call, attendantId, (b: Batch, c: CallRecord) => {
       const back: CallRecord = { ...c, state: 'parked' };
       if (parker) back.attendant = parker; else delete back.attendant;
       b.putCall(back);
       this.armRecall(c.id);
-    });
+    }, told);
     if (!ok) {
       this.armRecall(call.id);
       throw new OperationError('invalid_state', `cannot present to "${attendantId}"`);
+    }
+    const failed = await originated;
+    if (failed !== undefined) {
+      await logAction(this.o, { operator: attendantId, action: 'pickup', call, result: 'failed', detail: { slot: String(slot) } });
+      throw operationFailed(this.o, 'pickup', call.id, new StepFailed('ring the attendant\'s set', failed), `the call is still parked in slot ${slot}; try again`);
     }
     await logAction(this.o, { operator: attendantId, action: 'pickup', call, result: 'presented', detail: { slot: String(slot) } });
     return call.id;
