@@ -254,7 +254,7 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
       assertFailed(await post(`/api/calls/${caller}/cancel`), 'cancel', 'hang up the consulted party');
       await h.settle();
       assert.deepEqual([rec(caller).state, rec(caller).consultLeg], ['consulting', target]);
-      assert.ok(live(target));
+      assert.ok(live(target), "the consulted party is still on the line");
       assert.equal((await post(`/api/calls/${caller}/cancel`)).status, 204);
       await h.until('caller back with att1', () => bridgeOf(caller)?.channels.includes(leg) === true && !live(target));
       await assertTalking(caller, leg);
@@ -399,7 +399,7 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
       for (const [call, att] of [[a, 'att1'], [b, 'att2']] as const) {
         assert.deepEqual([rec(call.caller).state, rec(call.caller).attendant], ['talking', att], `${call.caller} taken back after the restart`);
         assert.equal(h.attendant(att).state, 'busy');
-        assert.ok(live(call.caller) && live(call.leg));
+        assert.ok(live(call.caller) && live(call.leg), "both sides still up");
       }
       assert.deepEqual([h.ringing('PJSIP/att1'), h.ringing('PJSIP/att2')], [[], []], 'nobody on a call is rung after the restart');
       assert.equal(rec(c).state, 'waiting');
