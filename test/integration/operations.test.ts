@@ -173,6 +173,27 @@ describe('attendant operations over ARI', function () {
     });
   });
 
+  describe('an attendant action refused half way', () => {
+    it('given att1 ringing after a missed presentation, when it asks for DND (refused while ringing), then memory and Redis keep the same record', async () => {
+      h = await Harness.start({ config: config(), login: false });
+      await h.switchboard.login('att1');
+      const caller = h.call();
+      await h.until('att1 rings', () => h!.ringing('PJSIP/att1').length === 1);
+      await h.advance(15_000);
+      await h.until('rings again', () => h!.ringing('PJSIP/att1').length === 1 && h!.attendant('att1').state === 'ringing');
+      const before = h.attendant('att1');
+      assert.ok((before.unansweredMs ?? 0) > 0, 'the missed ring time counts towards absent');
+      // the key press (action) is applied in the batch before DND is refused: the batch is dropped whole
+      await assert.rejects(h.switchboard.attendantAction('att1', { type: 'dnd', on: true }), /dnd|ringing|transition/i);
+      assert.equal(h.attendant('att1'), before, 'memory unchanged');
+      await h.settle();
+      const stored = (await h.store.snapshot()).attendants.find((a) => a.id === 'att1');
+      assert.deepEqual(stored, before, 'Redis holds what memory holds');
+      h.sim.hangupCaller(caller);
+      await h.until('call gone', () => !h!.callRecord(caller));
+    });
+  });
+
   describe('hold and retrieve', () => {
     async function onlyAtt1(): Promise<Harness> {
       const hh = await Harness.start({ config: config(), login: false });
