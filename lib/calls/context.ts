@@ -30,6 +30,21 @@ export function bestEffort(ctx: CallContext, what: string, p: Promise<unknown>, 
   });
 }
 
+const RELEASE_RETRY_MS = [1000, 2000, 5000, 10_000, 30_000];
+
+/**
+ * Hang up a channel the controller is done with, tried again with back-off while Asterisk fails (a 404
+ * is done): a set left off-hook on a dead call would be rung for new ones, a party left up forgotten.
+ */
+export function releaseChannel(ctx: CallContext, channelId: string, what: string, attempt = 0): void {
+  ctx.ari.hangup(channelId).catch((err: Error & { status?: number }) => {
+    if (err.status === 404) return;
+    const delay = RELEASE_RETRY_MS[attempt];
+    ctx.log.warn({ leg: channelId, what, err: err.message, retryInMs: delay }, delay === undefined ? 'channel could not be released' : 'channel not released; trying again');
+    if (delay !== undefined) ctx.time.schedule(delay, () => releaseChannel(ctx, channelId, what, attempt + 1));
+  });
+}
+
 /**
  * Create a bridge with our id, or take the one a previous run (or a lost reply) left: Asterisk
  * refuses to re-create an existing bridge with a type, so an existing one is looked up instead.

@@ -9,7 +9,7 @@ import { resolveClass } from '../domain/presentation.ts';
 import { followRoute, overflowDecision, overflowDue } from '../domain/table.ts';
 import { groupMembers } from '../domain/group.ts';
 import type { AttendantDesk } from './attendants.ts';
-import { bestEffort, ensureBridge, type CallContext } from './context.ts';
+import { bestEffort, ensureBridge, releaseChannel, type CallContext } from './context.ts';
 import { waitBridgeId } from './ids.ts';
 import type { Batch } from './ledger.ts';
 import type { CallBridging, Presenter } from './presenter.ts';
@@ -278,7 +278,8 @@ export class Inbound implements CallBridging {
     this.presenter.stopPresentations(b, call, detail);
     if (call.leg) {
       if (call.attendant) this.desk.apply(b, call.attendant, { type: 'callEnded', callId }, { callId });
-      if (reason !== 'completed' || detail !== 'attendant hung up') bestEffort(ctx, 'hang up attendant leg', ctx.ari.hangup(call.leg), { leg: call.leg });
+      // tried again while Asterisk fails: the position is free now, its set must not stay on a dead call
+      if (reason !== 'completed' || detail !== 'attendant hung up') releaseChannel(ctx, call.leg, 'hang up attendant leg');
     }
     for (const g of [call.group, ...call.alsoGroups]) b.dequeue(g, callId);
     const ended: CallRecord = { ...call, state: 'ended', endedAt: now, endReason: reason, ringingLegs: [] };

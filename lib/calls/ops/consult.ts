@@ -8,12 +8,12 @@
 import { unansweredReason } from '../../domain/causes.ts';
 import type { TimerHandle } from '../../domain/clock.ts';
 import type { CallRecord } from '../../domain/model.ts';
-import { bestEffort } from '../context.ts';
+import { bestEffort, releaseChannel } from '../context.ts';
 import { dialString } from '../dialing.ts';
 import { OperationError } from '../operations-port.ts';
 import { CONSULT_FIELDS, requireOwnCall, type OpsDeps } from './common.ts';
 import type { Handoffs } from './handoff.ts';
-import { moveToHolding, openHoldingBridge, releaseChannel } from './holding.ts';
+import { moveToHolding, openHoldingBridge } from './holding.ts';
 import { hangupStep, operationFailed, statusOf, step, withAttention, type InFlight, type StepFailed } from './steps.ts';
 import type { Transfers } from './transfer.ts';
 
@@ -189,7 +189,7 @@ export class Consults {
         await ctx.ari.addChannel(cur.talkBridge, [leg]);
       } catch (err) {
         ctx.log.error({ callId, leg, err: (err as Error).message }, 'consulted party could not be bridged');
-        releaseChannel(this.o, leg, 'hang up consultation leg');
+        releaseChannel(this.o.ctx, leg, 'hang up consultation leg');
         await this.thirdPartyGone(callId, leg, 'failed');
         return;
       }
@@ -488,7 +488,7 @@ export class Consults {
       await step('ring the third party', () => ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: leg, appArgs: [CONSULT_ARG, call.id], timeout: ctx.config.timers.recall + 5, ...(callerId ? { callerId } : {}) }));
     } catch (err) {
       ctx.log.warn({ callId: call.id, target: number, err: (err as Error).message }, 'consultation originate failed');
-      if (statusOf((err as StepFailed).error) === 504) releaseChannel(this.o, leg, 'hang up timed-out consultation leg');
+      if (statusOf((err as StepFailed).error) === 504) releaseChannel(this.o.ctx, leg, 'hang up timed-out consultation leg');
       await this.thirdPartyGone(call.id, leg, 'failed');
       const cur = ctx.ledger.calls.get(call.id);
       throw operationFailed(this.o, op, call.id, err, cur?.attention ? `the caller could not be brought back yet: ${cur.attention}` : 'the call is as it was: the caller is talking with the attendant; try again');

@@ -2,7 +2,7 @@
 // holding bridge with the group's music, and only then does the record change and the attendant's leg
 // and the call bridge go. A step that fails leaves the caller talking with the attendant.
 import type { CallRecord } from '../../domain/model.ts';
-import { bestEffort, ensureBridge } from '../context.ts';
+import { bestEffort, ensureBridge, releaseChannel } from '../context.ts';
 import type { OpsDeps } from './common.ts';
 import { step } from './steps.ts';
 
@@ -39,19 +39,6 @@ export async function moveToHolding(o: OpsDeps, call: CallRecord, holdBridge: st
  */
 export function releaseConversation(o: OpsDeps, call: CallRecord): void {
   const { ctx } = o;
-  if (call.leg) releaseChannel(o, call.leg, 'hang up attendant leg');
+  if (call.leg) releaseChannel(ctx, call.leg, 'hang up attendant leg');
   if (call.talkBridge) bestEffort(ctx, 'destroy call bridge', ctx.ari.destroyBridge(call.talkBridge), { callId: call.id });
-}
-
-const RELEASE_RETRY_MS = [1000, 2000, 5000, 10_000, 30_000];
-
-/** hang up a channel the controller is done with, tried again with back-off while Asterisk fails (a 404 is done) */
-export function releaseChannel(o: OpsDeps, channelId: string, what: string, attempt = 0): void {
-  const { ctx } = o;
-  ctx.ari.hangup(channelId).catch((err: Error & { status?: number }) => {
-    if (err.status === 404) return;
-    const delay = RELEASE_RETRY_MS[attempt];
-    ctx.log.warn({ leg: channelId, what, err: err.message, retryInMs: delay }, delay === undefined ? 'channel could not be released' : 'channel not released; trying again');
-    if (delay !== undefined) ctx.time.schedule(delay, () => releaseChannel(o, channelId, what, attempt + 1));
-  });
 }
