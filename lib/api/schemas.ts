@@ -68,6 +68,7 @@ export const callSchema = z.object({
   dndExtension: z.string().optional().describe('class dnd: the extension in do not disturb the caller tried'),
   dndBy: z.string().optional().describe('who set that do not disturb'),
   dndUntil: z.number().optional().describe('until when (ms epoch); absent: until released'),
+  attention: z.string().optional().describe('an operation failed half way and could not put the call back: why it needs the operator'),
 }).meta({ id: 'Call' });
 
 export const logEntrySchema = z.object({
