@@ -86,6 +86,48 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
     await h.settle();
   }
 
+  /** att1's set rings for the call again: answered, they talk; then released, and nothing is left */
+  async function backToAtt1(caller: string): Promise<void> {
+    const leg = await h.answer('PJSIP/att1');
+    await h.until('talking again', () => rec(caller).state === 'talking' && bridgeOf(caller)?.channels.includes(leg) === true);
+    await release(caller);
+    assertNothingLeft(h);
+  }
+
+  /** att1 leaves the three-way call: caller and third party go on alone, then the caller hangs up */
+  async function leaveThenEnd(caller: string, leg: string, target: string): Promise<void> {
+    assert.equal((await post(`/api/calls/${caller}/leave`)).status, 204);
+    await h.until('handed over', () => !h.callRecord(caller) && !live(leg));
+    await callerHangsUp(caller, target);
+  }
+
+  /** the handed-over caller hangs up: the third party goes too, and nothing is left */
+  async function callerHangsUp(caller: string, target: string): Promise<void> {
+    h.sim.hangupCaller(caller);
+    await h.until('both gone', () => !live(target));
+    await h.settle();
+    assertNothingLeft(h);
+  }
+
+  /** att1 consults 201 (answered), then `path` meets one 500 on `failOn`'s requests: refused as `operation` at `step` */
+  async function refusedInConsultation(path: string, operation: string, step: string, failOn: (x: { leg: string; target: string }) => string, opts: { party?: boolean } = {}) {
+    const { caller, leg } = await talking();
+    const target = await consulting(caller);
+    await fail(1, failOn({ leg, target }));
+    const r = await post(`/api/calls/${caller}/${path}`, opts.party ? { party: caller } : undefined);
+    assertFailed(r, operation, step);
+    return { caller, leg, target, r };
+  }
+
+  /** the consultation as it was: att1 talks with the third party, the caller waits with music */
+  async function assertConsulting(caller: string, leg: string, target: string): Promise<void> {
+    await h.settle();
+    assert.deepEqual([rec(caller).state, rec(caller).talkingTo, rec(caller).leg], ['consulting', 'target', leg]);
+    assert.equal(bridgeOf(caller)?.id, rec(caller).holdBridge, 'the caller still waits with music');
+    assert.deepEqual([...bridgeOf(leg)!.channels].sort(), [leg, target].sort());
+    assert.equal(h.attendant('att1').state, 'busy');
+  }
+
   describe('one failed request', () => {
     it('hold: the holding bridge refused, then the caller still talks with att1, no bridge is left, and holding again works', async () => {
       const { caller, leg } = await talking();
@@ -97,25 +139,6 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
       assert.deepEqual([again.status, again.body.slot], [200, 1]);
       await h.until('on hold with music', () => bridgeOf(caller)?.id === rec(caller).holdBridge && !live(leg));
       assert.equal(h.attendant('att1').state, 'idle');
-      await release(caller);
-      assertNothingLeft(h);
-    });
-
-    it('retrieve: the set cannot be rung, then the call stays held in its slot and retrieving again connects it', async () => {
-      const { caller } = await talking();
-      assert.equal((await post(`/api/calls/${caller}/hold`)).status, 200);
-      await h.until('held', () => bridgeOf(caller)?.id === rec(caller).holdBridge);
-      await fail(1, '/channels', 'POST');
-      const r = await post('/api/hold/1/retrieve');
-      assertFailed(r, 'retrieve', 'ring the attendant\'s set');
-      assert.match(r.body.error.message, /still on hold in slot 1/);
-      await h.settle();
-      assert.deepEqual([rec(caller).state, rec(caller).slot], ['held', 1]);
-      assert.equal(bridgeOf(caller)?.id, rec(caller).holdBridge, 'the caller waits with music');
-      assert.equal(h.attendant('att1').state, 'idle');
-      assert.equal((await post('/api/hold/1/retrieve')).status, 200);
-      const leg = await h.answer('PJSIP/att1');
-      await h.until('talking again', () => rec(caller).state === 'talking' && bridgeOf(caller)?.channels.includes(leg) === true);
       await release(caller);
       assertNothingLeft(h);
     });
@@ -132,21 +155,26 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
       assertNothingLeft(h);
     });
 
-    it('pickup: the set cannot be rung, then the call stays parked and picking it up again connects it', async () => {
-      const { caller } = await talking();
-      assert.equal((await post(`/api/calls/${caller}/park`)).status, 200);
-      await h.until('parked', () => bridgeOf(caller)?.id === rec(caller).holdBridge);
-      await fail(1, '/channels', 'POST');
-      assertFailed(await post('/api/park/1/pickup'), 'pickup', 'ring the attendant\'s set');
-      await h.settle();
-      assert.deepEqual([rec(caller).state, rec(caller).parkSlot], ['parked', 1]);
-      assert.equal(bridgeOf(caller)?.id, rec(caller).holdBridge);
-      assert.equal((await post('/api/park/1/pickup')).status, 200);
-      const leg = await h.answer('PJSIP/att1');
-      await h.until('talking again', () => rec(caller).state === 'talking' && bridgeOf(caller)?.channels.includes(leg) === true);
-      await release(caller);
-      assertNothingLeft(h);
-    });
+    for (const t of [
+      { put: 'hold', take: 'retrieve', path: '/api/hold/1/retrieve', state: 'held', slot: (c: CallRecord) => c.slot, outcome: /still on hold in slot 1/ },
+      { put: 'park', take: 'pickup', path: '/api/park/1/pickup', state: 'parked', slot: (c: CallRecord) => c.parkSlot, outcome: /still parked in slot 1/ },
+    ] as const) {
+      it(`${t.take}: the set cannot be rung, then the call stays ${t.state} in its slot and trying again connects it`, async () => {
+        const { caller } = await talking();
+        assert.equal((await post(`/api/calls/${caller}/${t.put}`)).status, 200);
+        await h.until(t.state, () => bridgeOf(caller)?.id === rec(caller).holdBridge);
+        await fail(1, '/channels', 'POST');
+        const r = await post(t.path);
+        assertFailed(r, t.take, 'ring the attendant\'s set');
+        assert.match(r.body.error.message, t.outcome);
+        await h.settle();
+        assert.deepEqual([rec(caller).state, t.slot(rec(caller))], [t.state, 1]);
+        assert.equal(bridgeOf(caller)?.id, rec(caller).holdBridge, 'the caller waits with music');
+        assert.equal(h.attendant('att1').state, 'idle');
+        assert.equal((await post(t.path)).status, 200);
+        await backToAtt1(caller);
+      });
+    }
 
     it('blind transfer: the holding bridge refused, then the caller still talks with att1 and transferring again works', async () => {
       const { caller, leg } = await talking();
@@ -167,10 +195,7 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
       assertFailed(r, 'transfer', 'ring the transfer target');
       assert.match(r.body.error.message, /comes back to you/);
       assert.equal(bridgeOf(caller)?.id, rec(caller).holdBridge, 'the caller waits with music');
-      const leg = await h.answer('PJSIP/att1');
-      await h.until('talking again', () => rec(caller).state === 'talking' && bridgeOf(caller)?.channels.includes(leg) === true);
-      await release(caller);
-      assertNothingLeft(h);
+      await backToAtt1(caller);
     });
 
     it('blind transfer: the attendant\'s leg not released at first, then it is released on a retry and the transfer goes on', async () => {
@@ -210,51 +235,29 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
     });
 
     it('complete: the held caller cannot join the bridge, then the consultation is as it was and completing again hands over', async () => {
-      const { caller, leg } = await talking();
-      const target = await consulting(caller);
-      await fail(1, '/bridges');
-      assertFailed(await post(`/api/calls/${caller}/complete`), 'transfer-complete', 'bring the held party to the call bridge');
-      await h.settle();
-      assert.deepEqual([rec(caller).state, rec(caller).talkingTo, rec(caller).leg], ['consulting', 'target', leg]);
-      assert.equal(bridgeOf(caller)?.id, rec(caller).holdBridge, 'the caller still waits with music');
-      assert.deepEqual([...bridgeOf(leg)!.channels].sort(), [leg, target].sort());
-      assert.equal(h.attendant('att1').state, 'busy');
+      const { caller, leg, target } = await refusedInConsultation('complete', 'transfer-complete', 'bring the held party to the call bridge', () => '/bridges');
+      await assertConsulting(caller, leg, target);
       assert.equal((await post(`/api/calls/${caller}/complete`)).status, 204);
       await h.until('handed over', () => !h.callRecord(caller) && !live(leg) && bridgeOf(caller)?.channels.includes(target) === true);
       assert.equal(h.attendant('att1').state, 'idle');
-      h.sim.hangupCaller(caller);
-      await h.until('both gone', () => !live(target));
-      await h.settle();
-      assertNothingLeft(h);
+      await callerHangsUp(caller, target);
     });
 
     it('complete: the attendant\'s leg not released, then the three are in a three-way call the operator can leave', async () => {
-      const { caller, leg } = await talking();
-      const target = await consulting(caller);
-      await fail(1, `/channels/${leg}`);
-      const r = await post(`/api/calls/${caller}/complete`);
-      assertFailed(r, 'transfer-complete', 'hang up the attendant\'s leg');
+      const { caller, leg, target, r } = await refusedInConsultation('complete', 'transfer-complete', 'hang up the attendant\'s leg', (x) => `/channels/${x.leg}`);
       assert.match(r.body.error.message, /three-way/);
       await h.settle();
       assert.equal(rec(caller).state, 'conference');
       assert.deepEqual([...bridgeOf(leg)!.channels].sort(), [caller, leg, target].sort());
       assert.equal(h.attendant('att1').state, 'busy');
-      assert.equal((await post(`/api/calls/${caller}/leave`)).status, 204);
-      await h.until('handed over', () => !h.callRecord(caller) && !live(leg));
-      h.sim.hangupCaller(caller);
-      await h.until('both gone', () => !live(target));
-      await h.settle();
-      assertNothingLeft(h);
+      await leaveThenEnd(caller, leg, target);
     });
 
     it('cancel: the consulted party not hung up, then the consultation goes on and cancelling again brings the caller back', async () => {
-      const { caller, leg } = await talking();
-      const target = await consulting(caller);
-      await fail(1, `/channels/${target}`);
-      assertFailed(await post(`/api/calls/${caller}/cancel`), 'cancel', 'hang up the consulted party');
+      const { caller, leg, target } = await refusedInConsultation('cancel', 'cancel', 'hang up the consulted party', (x) => `/channels/${x.target}`);
       await h.settle();
       assert.deepEqual([rec(caller).state, rec(caller).consultLeg], ['consulting', target]);
-      assert.ok(live(target), "the consulted party is still on the line");
+      assert.ok(live(target), 'the consulted party is still on the line');
       assert.equal((await post(`/api/calls/${caller}/cancel`)).status, 204);
       await h.until('caller back with att1', () => bridgeOf(caller)?.channels.includes(leg) === true && !live(target));
       await assertTalking(caller, leg);
@@ -263,14 +266,8 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
     });
 
     it('swap: the party talking not put on hold, then nothing moved and swapping again works', async () => {
-      const { caller, leg } = await talking();
-      const target = await consulting(caller);
-      await fail(1, '/bridges');
-      assertFailed(await post(`/api/calls/${caller}/swap`), 'swap', 'put the party talking on hold');
-      await h.settle();
-      assert.equal(rec(caller).talkingTo, 'target');
-      assert.deepEqual([...bridgeOf(leg)!.channels].sort(), [leg, target].sort());
-      assert.equal(bridgeOf(caller)?.id, rec(caller).holdBridge);
+      const { caller, leg, target } = await refusedInConsultation('swap', 'swap', 'put the party talking on hold', () => '/bridges');
+      await assertConsulting(caller, leg, target);
       assert.equal((await post(`/api/calls/${caller}/swap`)).status, 204);
       await h.until('caller with att1', () => bridgeOf(caller)?.channels.includes(leg) === true && bridgeOf(target)?.id === rec(caller).holdBridge);
       await release(caller);
@@ -278,13 +275,8 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
     });
 
     it('three-way join, split and leave: each refused step leaves the call as it was and each can be tried again', async () => {
-      const { caller, leg } = await talking();
-      const target = await consulting(caller);
-      await fail(1, '/bridges');
-      assertFailed(await post(`/api/calls/${caller}/conference`), 'conference', 'bring the held party to the call bridge');
-      await h.settle();
-      assert.deepEqual([rec(caller).state, rec(caller).talkingTo], ['consulting', 'target']);
-      assert.equal(bridgeOf(caller)?.id, rec(caller).holdBridge);
+      const { caller, leg, target } = await refusedInConsultation('conference', 'conference', 'bring the held party to the call bridge', () => '/bridges');
+      await assertConsulting(caller, leg, target);
       assert.equal((await post(`/api/calls/${caller}/conference`)).status, 204);
       await h.until('three together', () => bridgeOf(leg)?.channels.length === 3);
 
@@ -299,12 +291,7 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
       await h.settle();
       assert.equal(rec(caller).state, 'conference');
       assert.equal(h.attendant('att1').state, 'busy');
-      assert.equal((await post(`/api/calls/${caller}/leave`)).status, 204);
-      await h.until('handed over', () => !h.callRecord(caller) && !live(leg));
-      h.sim.hangupCaller(caller);
-      await h.until('both gone', () => !live(target));
-      await h.settle();
-      assertNothingLeft(h);
+      await leaveThenEnd(caller, leg, target);
     });
 
     it('three-way from a conversation: the third party cannot be rung, then att1 still talks with the caller', async () => {
@@ -399,7 +386,7 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
       for (const [call, att] of [[a, 'att1'], [b, 'att2']] as const) {
         assert.deepEqual([rec(call.caller).state, rec(call.caller).attendant], ['talking', att], `${call.caller} taken back after the restart`);
         assert.equal(h.attendant(att).state, 'busy');
-        assert.ok(live(call.caller) && live(call.leg), "both sides still up");
+        assert.ok(live(call.caller) && live(call.leg), 'both sides still up');
       }
       assert.deepEqual([h.ringing('PJSIP/att1'), h.ringing('PJSIP/att2')], [[], []], 'nobody on a call is rung after the restart');
       assert.equal(rec(c).state, 'waiting');
