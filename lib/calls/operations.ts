@@ -188,8 +188,10 @@ export class SwitchboardOperations implements Operations {
   private whenSettled<T>(callId: string, op: () => Promise<T>): Promise<T> {
     const serial = this.o.inbound.serial;
     const call = this.o.ctx.ledger.calls.get(callId);
-    const bridging = call?.state === 'talking' && call.talkBridge === undefined && serial.has(callId);
-    return bridging ? serial.settled(callId).then(op) : op();
+    // the hand-over's claim (a store round trip) comes before the bridge's ARI steps are queued
+    const handing = call?.state === 'talking' && call.talkBridge === undefined ? this.o.presenter.handOverOf(callId) : undefined;
+    const bridging = call?.state === 'talking' && call.talkBridge === undefined && (handing !== undefined || serial.has(callId));
+    return bridging ? Promise.resolve(handing).catch(() => undefined).then(() => serial.settled(callId)).then(op) : op();
   }
 
   /**

@@ -58,6 +58,8 @@ export interface CallBridging {
 
 export class Presenter {
   private readonly presentations = new Map<string, Presentation>();
+  /** hand-overs under way (the store's claim, then the call bridge), by call: operations asked meanwhile wait */
+  private readonly handingOver = new Map<string, Promise<unknown>>();
   private readonly originateFailures = new Map<string, number>();
   /** a channel a set already has up, by attendant: the leg of that attendant's next presentation */
   private readonly offHookLegs = new Map<string, string>();
@@ -384,17 +386,23 @@ export class Presenter {
     b.log({ time: now, operator: attendantId, action: 'answer', callId, numbers: [call.callerNumber], result: 'ok', detail: { waitedMs: String(now - call.arrivedAt) } });
     ctx.log.info({ callId, attendant: attendantId, leg, waitedMs: now - call.arrivedAt }, 'answered');
     const touched = b.changes.flatMap((c) => (c.kind === 'attendant' ? [c.attendant.id] : []));
-    void ctx.ledger.claim(callId, attendantId, b).then((won) => {
+    const handing = ctx.ledger.claim(callId, attendantId, b).then((won) => {
       this.desk.publishDeviceStates(touched.map((id) => ctx.ledger.attendants.get(id)!).filter(Boolean));
       if (!won) {
         ctx.log.error({ callId, attendant: attendantId }, 'hand-over refused by the store: another controller holds the call');
         bestEffort(ctx, 'hang up refused leg', ctx.ari.hangup(leg), { leg });
-        return;
+        return false;
       }
-      void this.bridging.connect(next, leg);
-    });
+      return this.bridging.connect(next, leg);
+    }).finally(() => { if (this.handingOver.get(callId) === handing) this.handingOver.delete(callId); });
+    this.handingOver.set(callId, handing);
     if (att instanceof Error) ctx.log.warn({ callId, attendant: attendantId, err: att.message }, 'answer on an attendant in an unexpected state');
     this.originateFailures.delete(callId);
+  }
+
+  /** the hand-over of a call answered a moment ago, while its claim or its call bridge is still being made */
+  handOverOf(callId: string): Promise<unknown> | undefined {
+    return this.handingOver.get(callId);
   }
 
   /** Stop every presentation of a call (the caller hung up, or the call left the group). */
