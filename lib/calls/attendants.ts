@@ -54,7 +54,8 @@ export class AttendantDesk {
       b.log({ time: t.at, operator: id, action: `state:${t.to}`, numbers: [], result: t.reason, ...(why?.callId ? { callId: why.callId } : {}) });
       for (const g of this.groupsOf(id)) this.refreshGroup(b, g);
     }
-    this.armAbsentTimer(out.attendant);
+    // the absent timer follows the record: armed when the batch is committed, left as it is if it is dropped
+    b.whenCommitted(() => this.armAbsentTimer(out.attendant));
     return out.attendant;
   }
 
