@@ -321,6 +321,23 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
       assertNothingLeft(h);
     });
 
+    it('stop monitoring: the supervisor\'s leg not hung up, then sam is told and stays busy until a retry releases it', async () => {
+      const { caller, leg } = await talking();
+      const mon = await api.as<{ sessionId: string }>('sam', 'POST', `/api/calls/${caller}/monitor`, { mode: 'barge' });
+      await h.answer('PJSIP/att3');
+      await h.until('barging', () => bridgeOf(leg)?.channels.includes(mon.body.sessionId) === true);
+      await fail(1, `/channels/${mon.body.sessionId}`, 'DELETE');
+      const r = await api.as<FailureReply>('sam', 'POST', `/api/monitor/${mon.body.sessionId}/stop`);
+      assertFailed(r, 'stop monitoring', 'hang up the supervisor\'s leg');
+      assert.equal(h.attendant('att3').state, 'busy', 'still on the call: not counted free');
+      assert.ok(live(mon.body.sessionId), 'the supervisor\'s leg is still up');
+      await h.advance(1000);
+      await h.until('released on the retry', () => !live(mon.body.sessionId) && h.attendant('att3').state === 'idle');
+      await assertTalking(caller, leg);
+      await release(caller);
+      assertNothingLeft(h);
+    });
+
     for (const mode of ['listen', 'whisper', 'barge'] as const) {
       it(`monitor (${mode}): the set answers but the monitoring cannot be set up, then the session ends, sam is free and alice's call goes on`, async () => {
         const { caller, leg } = await talking();
