@@ -44,9 +44,9 @@ export class Batch {
   }
 
   /** the attendants as this batch sees them (to derive a group's state) */
-  readonly attendantView: ReadonlyMap<string, AttendantRecord> = {
+  readonly attendantView: Pick<ReadonlyMap<string, AttendantRecord>, 'get'> = {
     get: (id: string) => this.attendant(id),
-  } as ReadonlyMap<string, AttendantRecord>;
+  };
 
   group(id: string): GroupRecord | undefined {
     return this.groups.get(id) ?? this.ledger.groups.get(id);
