@@ -54,8 +54,9 @@ export class AttendantDesk {
       b.log({ time: t.at, operator: id, action: `state:${t.to}`, numbers: [], result: t.reason, ...(why?.callId ? { callId: why.callId } : {}) });
       for (const g of this.groupsOf(id)) this.refreshGroup(b, g);
     }
-    // the absent timer follows the record: armed when the batch is committed, left as it is if it is dropped
-    b.whenCommitted(() => this.armAbsentTimer(out.attendant));
+    // armed as decided (a ring timer scheduled later in the same instant must fire after it); a batch
+    // dropped after this puts it back with `rearm`
+    this.armAbsentTimer(out.attendant);
     return out.attendant;
   }
 
@@ -108,6 +109,12 @@ export class AttendantDesk {
 
   /** set by the presenter: it must also stop a ringing presentation when the attendant goes absent */
   onAbsentTimer?: (attendantId: string) => void;
+
+  /** the absent timer of an attendant as memory has it (after a batch that applied events to it was dropped) */
+  rearm(id: string): void {
+    const a = this.ctx.ledger.attendants.get(id);
+    if (a) this.armAbsentTimer(a);
+  }
 
   /** re-arm timers after a restart */
   rearmAll(): void {

@@ -150,12 +150,6 @@ export class Batch {
     return this;
   }
 
-  /** memory the ledger does not hold (a timer armed for a record) follows the batch: run as it is committed, never if dropped */
-  whenCommitted(fn: () => void): this {
-    this.steps.push(fn);
-    return this;
-  }
-
   log(entry: LogEntryInput): this {
     this.ops.push({ op: 'log', entry });
     return this;
