@@ -4,7 +4,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { DomainError, type DomainErrorCode } from '../domain/errors.ts';
-import { OperationError, type OperationErrorCode } from '../calls/operations-port.ts';
+import { OperationError, type OperationErrorCode, type OperationFailure } from '../calls/operations-port.ts';
 import { StoreError } from '../store/index.ts';
 import type { StoreErrorCode } from '../store/index.ts';
 
@@ -15,7 +15,7 @@ export interface FieldProblem {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; field?: string; details?: FieldProblem[] };
+  error: { code: string; message: string; field?: string; details?: FieldProblem[]; failure?: OperationFailure };
 }
 
 /** An error the API answers with as it is: status, stable code, a message for people. */
@@ -25,7 +25,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly extra: { field?: string; details?: FieldProblem[]; headers?: Record<string, string> } = {},
+    readonly extra: { field?: string; details?: FieldProblem[]; headers?: Record<string, string>; failure?: OperationFailure } = {},
   ) {
     super(message);
   }
@@ -96,7 +96,7 @@ export function invalidInput(problems: FieldProblem[]): ApiError {
 /** Any thrown value to an ApiError; unknown errors become a 500 whose details stay in the log. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof OperationError) return new ApiError(OPERATION_STATUS[err.code] ?? 409, err.code, err.message);
+  if (err instanceof OperationError) return new ApiError(OPERATION_STATUS[err.code] ?? 409, err.code, err.message, err.failure ? { failure: err.failure } : {});
   if (err instanceof DomainError) return new ApiError(DOMAIN_STATUS[err.code] ?? 409, err.code, err.message);
   if (err instanceof StoreError) {
     const status = STORE_STATUS[err.code] ?? 500;
@@ -131,6 +131,7 @@ export function sendError(res: import('express').Response, err: ApiError): void 
   const body: ErrorBody = { error: { code: err.code, message: err.message } };
   if (err.extra.field !== undefined) body.error.field = err.extra.field;
   if (err.extra.details !== undefined) body.error.details = err.extra.details;
+  if (err.extra.failure !== undefined) body.error.failure = err.extra.failure;
   res.status(err.status).json(body);
 }
 

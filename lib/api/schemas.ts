@@ -40,6 +40,8 @@ export const errorSchema = z.object({
     message: z.string(),
     field: z.string().optional(),
     details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    /** an operation that failed half way (code ari_failed): the step, the status Asterisk answered, what became of the call */
+    failure: z.object({ operation: z.string(), step: z.string(), ariStatus: z.number().optional(), outcome: z.string() }).optional(),
   }),
 }).meta({ id: 'Error' });
 
@@ -66,6 +68,7 @@ export const callSchema = z.object({
   dndExtension: z.string().optional().describe('class dnd: the extension in do not disturb the caller tried'),
   dndBy: z.string().optional().describe('who set that do not disturb'),
   dndUntil: z.number().optional().describe('until when (ms epoch); absent: until released'),
+  attention: z.string().optional().describe('an operation failed half way and could not put the call back: why it needs the operator'),
 }).meta({ id: 'Call' });
 
 export const logEntrySchema = z.object({

@@ -25,7 +25,7 @@ export class AttendantDesk {
       else if (existing.device !== a.device) b.putAttendant({ ...existing, device: a.device });
     }
     for (const g of config.groups) {
-      if (!ledger.groups.has(g.id)) b.putGroup({ id: g.id, mode: 'day', state: 'unplugged', rrCursor: -1 });
+      if (!b.group(g.id)) b.putGroup({ id: g.id, mode: 'day', state: 'unplugged', rrCursor: -1 });
     }
     for (const g of config.groups) this.refreshGroup(b, g.id);
   }
@@ -40,7 +40,8 @@ export class AttendantDesk {
    */
   apply(b: Batch, id: string, ev: AttendantEvent, why?: Record<string, string | undefined>): AttendantRecord | DomainError {
     const { ctx } = this;
-    const current = ctx.ledger.attendants.get(id);
+    // as the batch sees it: two events in one batch apply one after the other
+    const current = b.attendant(id);
     if (!current) return new DomainError('invalid_transition', `unknown attendant "${id}"`, { attendant: id });
     const out = applyAttendantEvent(current, ev, ctx.time.now());
     if (isDomainError(out)) return out;
@@ -53,6 +54,8 @@ export class AttendantDesk {
       b.log({ time: t.at, operator: id, action: `state:${t.to}`, numbers: [], result: t.reason, ...(why?.callId ? { callId: why.callId } : {}) });
       for (const g of this.groupsOf(id)) this.refreshGroup(b, g);
     }
+    // armed as decided (a ring timer scheduled later in the same instant must fire after it); a batch
+    // dropped after this puts it back with `rearm`
     this.armAbsentTimer(out.attendant);
     return out.attendant;
   }
@@ -63,11 +66,10 @@ export class AttendantDesk {
   }
 
   refreshGroup(b: Batch, groupId: string): GroupRecord | undefined {
-    const { ledger } = this.ctx;
     const cfg = this.ctx.groupConfig(groupId);
-    const rec = ledger.groups.get(groupId);
+    const rec = b.group(groupId);
     if (!cfg || !rec) return rec;
-    const state = groupState(groupMembers(cfg.members, ledger.attendants), groupId);
+    const state = groupState(groupMembers(cfg.members, b.attendantView), groupId);
     if (state === rec.state) return rec;
     const next = { ...rec, state };
     b.putGroup(next);
@@ -107,6 +109,12 @@ export class AttendantDesk {
 
   /** set by the presenter: it must also stop a ringing presentation when the attendant goes absent */
   onAbsentTimer?: (attendantId: string) => void;
+
+  /** the absent timer of an attendant as memory has it (after a batch that applied events to it was dropped) */
+  rearm(id: string): void {
+    const a = this.ctx.ledger.attendants.get(id);
+    if (a) this.armAbsentTimer(a);
+  }
 
   /** re-arm timers after a restart */
   rearmAll(): void {

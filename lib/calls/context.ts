@@ -1,6 +1,6 @@
 // What every call flow gets: configuration, the ARI port, the ledger (state + store), time, logging.
 import type { Logger } from 'pino';
-import { isGone, type AriPort } from '../asterisk/port.ts';
+import { isChannelGone, isGone, type AriPort } from '../asterisk/port.ts';
 import type { Config, GroupConfig, AttendantConfig } from '../config.ts';
 import type { TimeSource } from '../domain/clock.ts';
 import type { IdMaker } from './ids.ts';
@@ -27,6 +27,21 @@ export function bestEffort(ctx: CallContext, what: string, p: Promise<unknown>, 
   p.catch((err: Error & { status?: number }) => {
     if (isGone(err)) ctx.log.debug({ ...ids, what }, 'already gone');
     else ctx.log.warn({ ...ids, what, status: err.status, err: err.message }, 'ARI command failed');
+  });
+}
+
+const RELEASE_RETRY_MS = [1000, 2000, 5000, 10_000, 30_000];
+
+/**
+ * Hang up a channel the controller is done with, tried again with back-off while Asterisk fails (a 404
+ * is done): a set left off-hook on a dead call would be rung for new ones, a party left up forgotten.
+ */
+export function releaseChannel(ctx: CallContext, channelId: string, what: string, attempt = 0): void {
+  ctx.ari.hangup(channelId).catch((err: Error & { status?: number }) => {
+    if (isChannelGone(err)) return;
+    const delay = RELEASE_RETRY_MS[attempt];
+    ctx.log.warn({ leg: channelId, what, err: err.message, retryInMs: delay }, delay === undefined ? 'channel could not be released' : 'channel not released; trying again');
+    if (delay !== undefined) ctx.time.schedule(delay, () => releaseChannel(ctx, channelId, what, attempt + 1));
   });
 }
 

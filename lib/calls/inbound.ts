@@ -9,7 +9,7 @@ import { resolveClass } from '../domain/presentation.ts';
 import { followRoute, overflowDecision, overflowDue } from '../domain/table.ts';
 import { groupMembers } from '../domain/group.ts';
 import type { AttendantDesk } from './attendants.ts';
-import { bestEffort, ensureBridge, type CallContext } from './context.ts';
+import { bestEffort, ensureBridge, releaseChannel, type CallContext } from './context.ts';
 import { waitBridgeId } from './ids.ts';
 import type { Batch } from './ledger.ts';
 import type { CallBridging, Presenter } from './presenter.ts';
@@ -24,14 +24,14 @@ const DIVERT_ATTEMPTS = 4;
 const DIVERT_RETRY_MS = 1000;
 /** after Asterisk did not answer a step, how long before the link is looked at (a reconnect takes longer) */
 const UNREACHABLE_CHECK_MS = 3000;
+/** bridging a caller with the attendant who answered is tried this many times (a new bridge each) */
+const CONNECT_ATTEMPTS = 3;
 
 
 export type CallEndReason = 'abandoned' | 'completed' | 'completed-transfer' | 'diverted' | 'fallback' | 'lost';
 
 export class Inbound implements CallBridging {
   readonly serial = new SerialRunner();
-  /** answered calls whose call bridge is being made: connectWhenClaimed */
-  private readonly connecting = new Map<string, Promise<boolean>>();
   private readonly overflowTimers = new Map<string, TimerHandle>();
   private readonly waitBridges = new Map<string, Promise<string>>();
   /** callers this run ended or is sending away whose channel may still be listed: never adopted again */
@@ -179,22 +179,6 @@ export class Inbound implements CallBridging {
   }
 
   /** The attendant answered: caller and attendant leg into one mixing bridge. */
-  connectWhenClaimed(call: CallRecord, leg: string, claimed: Promise<boolean>): Promise<boolean> {
-    const done = claimed.then((won) => (won ? this.connect(call, leg) : false), (err: unknown) => {
-      this.ctx.log.error({ callId: call.id, err: (err as Error).message }, 'the answer could not be stored; the call is not connected');
-      return false;
-    });
-    this.connecting.set(call.id, done);
-    const forget = () => { if (this.connecting.get(call.id) === done) this.connecting.delete(call.id); };
-    void done.then(forget, forget);
-    return done;
-  }
-
-  /** the call bridge of a call answered a moment ago, while it is being made (store, then ARI) */
-  connectingOf(callId: string): Promise<boolean> | undefined {
-    return this.connecting.get(callId);
-  }
-
   connect(call: CallRecord, leg: string): Promise<boolean> {
     const { ctx } = this;
     let ok = false;
@@ -205,35 +189,48 @@ export class Inbound implements CallBridging {
         return;
       }
       const g = ctx.groupConfig(current.group);
-      // a new bridge every time: the one of an earlier conversation may still be on its way out
-      const bridgeId = ctx.ids.callBridge('call', call.id);
-      try {
-        // the attendant's keypad commands need the set's DTMF: a native RTP bridge would carry it past Asterisk
-        const make = ensureBridge(ctx, 'mixing', bridgeId, bridgeId, { dtmfEvents: ctx.config.phone.keypad.enabled });
-        // a caller in a holding bridge (waiting with music, or held) is answered already: adding it to
-        // the call bridge moves it there (Asterisk departs the old bridge first), no removeChannel needed
-        const freeCaller = current.holdBridge || g?.waiting !== 'ringback' ? Promise.resolve()
-          : ctx.ari.ringStop(call.id).then(() => ctx.ari.answer(call.id));
-        await Promise.all([make, freeCaller]);
-        await ctx.ari.addChannel(bridgeId, [call.id, leg]);
-        const now = ctx.ledger.calls.get(call.id);
-        if (now) {
-          // the bridge it was talking in before (rebuilt after it lost a side) is done
-          if (now.talkBridge && now.talkBridge !== bridgeId) bestEffort(ctx, 'destroy old call bridge', ctx.ari.destroyBridge(now.talkBridge), { callId: call.id });
-          const next = { ...now, talkBridge: bridgeId };
-          delete next.waitBridge;
-          // a retrieved call came from its holding bridge: that bridge is done
-          if (now.holdBridge) bestEffort(ctx, 'destroy hold bridge', ctx.ari.destroyBridge(now.holdBridge), { callId: call.id });
-          delete next.holdBridge;
-          await ctx.ledger.commit(ctx.ledger.batch().putCall(next));
-          ok = true;
+      // a refused step is tried again (a new bridge every time) before the caller is given up
+      for (let attempt = 1; !ok; attempt++) {
+        // a new bridge every time: the one of an earlier conversation may still be on its way out
+        const bridgeId = ctx.ids.callBridge('call', call.id);
+        try {
+          ok = await this.bridgeCall(call, leg, bridgeId, current.holdBridge !== undefined || g?.waiting !== 'ringback');
+          if (!ok) bestEffort(ctx, 'destroy call bridge of an ended call', ctx.ari.destroyBridge(bridgeId), { callId: call.id });
+          return;
+        } catch (err) {
+          bestEffort(ctx, 'destroy call bridge of a failed connect', ctx.ari.destroyBridge(bridgeId), { callId: call.id });
+          // a caller gone, or Asterisk not answering at all, is not helped by another try
+          if (isChannelGone(err) || isUnreachable(err) || attempt >= CONNECT_ATTEMPTS || !ctx.ledger.calls.has(call.id)) {
+            this.ariFailed(call.id, 'connect', err);
+            return;
+          }
+          ctx.log.warn({ callId: call.id, attempt, err: (err as Error).message }, 'connect failed; trying again');
         }
-      } catch (err) {
-        this.ariFailed(call.id, 'connect', err);
       }
-      // the call ended while its bridge was being made (the caller hung up, or it was routed away): the bridge goes too
-      if (!ok) bestEffort(ctx, 'destroy call bridge of an ended call', ctx.ari.destroyBridge(bridgeId), { callId: call.id });
     }).then(() => ok);
+  }
+
+  /** one try at bridging caller and leg in `bridgeId`; false when the call ended meanwhile */
+  private async bridgeCall(call: CallRecord, leg: string, bridgeId: string, callerAnswered: boolean): Promise<boolean> {
+    const { ctx } = this;
+    // the attendant's keypad commands need the set's DTMF: a native RTP bridge would carry it past Asterisk
+    const make = ensureBridge(ctx, 'mixing', bridgeId, bridgeId, { dtmfEvents: ctx.config.phone.keypad.enabled });
+    // a caller in a holding bridge (waiting with music, or held) is answered already: adding it to
+    // the call bridge moves it there (Asterisk departs the old bridge first), no removeChannel needed
+    const freeCaller = callerAnswered ? Promise.resolve() : ctx.ari.ringStop(call.id).then(() => ctx.ari.answer(call.id));
+    await Promise.all([make, freeCaller]);
+    await ctx.ari.addChannel(bridgeId, [call.id, leg]);
+    const now = ctx.ledger.calls.get(call.id);
+    if (!now) return false;
+    // the bridge it was talking in before (rebuilt after it lost a side) is done
+    if (now.talkBridge && now.talkBridge !== bridgeId) bestEffort(ctx, 'destroy old call bridge', ctx.ari.destroyBridge(now.talkBridge), { callId: call.id });
+    const next = { ...now, talkBridge: bridgeId };
+    delete next.waitBridge;
+    // a retrieved call came from its holding bridge: that bridge is done
+    if (now.holdBridge) bestEffort(ctx, 'destroy hold bridge', ctx.ari.destroyBridge(now.holdBridge), { callId: call.id });
+    delete next.holdBridge;
+    await ctx.ledger.commit(ctx.ledger.batch().putCall(next));
+    return true;
   }
 
   /** StasisEnd of the caller. */
@@ -279,7 +276,8 @@ export class Inbound implements CallBridging {
     this.presenter.stopPresentations(b, call, detail);
     if (call.leg) {
       if (call.attendant) this.desk.apply(b, call.attendant, { type: 'callEnded', callId }, { callId });
-      if (reason !== 'completed' || detail !== 'attendant hung up') bestEffort(ctx, 'hang up attendant leg', ctx.ari.hangup(call.leg), { leg: call.leg });
+      // tried again while Asterisk fails: the position is free now, its set must not stay on a dead call
+      if (reason !== 'completed' || detail !== 'attendant hung up') releaseChannel(ctx, call.leg, 'hang up attendant leg');
     }
     for (const g of [call.group, ...call.alsoGroups]) b.dequeue(g, callId);
     const ended: CallRecord = { ...call, state: 'ended', endedAt: now, endReason: reason, ringingLegs: [] };
@@ -306,8 +304,8 @@ export class Inbound implements CallBridging {
   private checkOverflowOnArrival(b: Batch, call: CallRecord): void {
     const g = this.ctx.groupConfig(call.group);
     if (!g?.overflow) return;
-    const queue = this.ctx.ledger.queueOf(call.group);
-    const oldest = queue.length ? this.ctx.ledger.calls.get(queue[0]!) : undefined;
+    const queue = b.queue(call.group);
+    const oldest = queue.length ? b.call(queue[0]!) : undefined;
     const now = this.ctx.time.now();
     const d = overflowDecision({ group: g, queueLength: queue.length, oldestWaitMs: oldest ? now - oldest.arrivedAt : 0, callWaitMs: 0 });
     if (d.overflow && d.to && d.reason === 'queue-length') this.overflow(b, call, d.to, d.mutualHelp ?? false, d.reason);

@@ -16,23 +16,63 @@ export type Change =
   | { kind: 'call'; call: CallRecord }
   | { kind: 'queue'; group: string; callIds: string[] };
 
-/** A set of changes decided together: applied to memory at once, committed to the store as one batch. */
+/**
+ * A set of changes decided together, staged: nothing of it reaches the working state until it is
+ * committed, and then all of it at once, in the same turn as its store write is queued. A batch that
+ * is dropped (an action refused half way) leaves memory as it was. While it is built, its own reads
+ * (`attendant`, `group`, `call`, `queue`) see the working state with the batch's changes on top.
+ */
 export class Batch {
   readonly ops: StoreOp[] = [];
   readonly changes: Change[] = [];
   private readonly touchedQueues = new Set<string>();
+  private readonly attendants = new Map<string, AttendantRecord>();
+  private readonly groups = new Map<string, GroupRecord>();
+  /** null: deleted by this batch */
+  private readonly calls = new Map<string, CallRecord | null>();
+  /** the queues as this batch leaves them (copied from the working state when first touched) */
+  private readonly queues = new Map<string, string[]>();
+  /** the memory changes, in the order decided, run at commit */
+  private readonly steps: Array<() => void> = [];
+  private applied = false;
 
   constructor(private readonly ledger: Ledger) {}
 
+  /** an attendant as this batch sees it */
+  attendant(id: string): AttendantRecord | undefined {
+    return this.attendants.get(id) ?? this.ledger.attendants.get(id);
+  }
+
+  /** the attendants as this batch sees them (to derive a group's state) */
+  readonly attendantView: Pick<ReadonlyMap<string, AttendantRecord>, 'get'> = {
+    get: (id: string) => this.attendant(id),
+  };
+
+  group(id: string): GroupRecord | undefined {
+    return this.groups.get(id) ?? this.ledger.groups.get(id);
+  }
+
+  call(id: string): CallRecord | undefined {
+    const c = this.calls.get(id);
+    return c === null ? undefined : c ?? this.ledger.calls.get(id);
+  }
+
+  /** a group's queue as this batch leaves it */
+  queue(group: string): readonly string[] {
+    return this.queues.get(group) ?? this.ledger.queues.get(group) ?? [];
+  }
+
   putAttendant(a: AttendantRecord): this {
-    this.ledger.attendants.set(a.id, a);
+    this.attendants.set(a.id, a);
+    this.steps.push(() => this.ledger.attendants.set(a.id, a));
     this.ops.push({ op: 'putAttendant', attendant: a });
     this.changes.push({ kind: 'attendant', attendant: a });
     return this;
   }
 
   putGroup(g: GroupRecord): this {
-    this.ledger.groups.set(g.id, g);
+    this.groups.set(g.id, g);
+    this.steps.push(() => this.ledger.groups.set(g.id, g));
     this.ops.push({ op: 'putGroup', group: g });
     this.changes.push({ kind: 'group', group: g });
     return this;
@@ -43,39 +83,51 @@ export class Batch {
    * any other write keeps the ledger's, so a record read before an await cannot turn them back.
    */
   putCall(record: CallRecord, opts: { stays?: boolean } = {}): this {
-    const current = this.ledger.calls.get(record.id);
-    let c = record;
-    if (!opts.stays && current && current.stays !== record.stays) {
-      c = { ...record };
-      if (current.stays) c.stays = current.stays;
-      else delete c.stays;
-    }
-    this.ledger.calls.set(c.id, c);
-    this.ops.push({ op: 'putCall', call: c });
-    this.changes.push({ kind: 'call', call: c });
+    const op: StoreOp & { op: 'putCall' } = { op: 'putCall', call: record };
+    const change: Change & { kind: 'call' } = { kind: 'call', call: record };
+    this.calls.set(record.id, record);
+    // the stays kept are the ledger's when the batch is committed, not when it was built
+    this.steps.push(() => {
+      const current = this.ledger.calls.get(record.id);
+      let c = record;
+      if (!opts.stays && current && current.stays !== record.stays) {
+        c = { ...record };
+        if (current.stays) c.stays = current.stays;
+        else delete c.stays;
+      }
+      this.ledger.calls.set(c.id, c);
+      op.call = c;
+      change.call = c;
+    });
+    this.ops.push(op);
+    this.changes.push(change);
     return this;
   }
 
   deleteCall(c: CallRecord): this {
-    this.ledger.calls.delete(c.id);
+    this.calls.set(c.id, null);
+    this.steps.push(() => this.ledger.calls.delete(c.id));
     this.ops.push({ op: 'deleteCall', callId: c.id });
     this.changes.push({ kind: 'call', call: c });
     return this;
   }
 
+  private stagedQueue(group: string): string[] {
+    let q = this.queues.get(group);
+    if (!q) this.queues.set(group, (q = [...(this.ledger.queues.get(group) ?? [])]));
+    return q;
+  }
+
   enqueue(group: string, call: CallRecord): this {
-    const q = this.ledger.queueOf(group);
+    const q = this.stagedQueue(group);
     if (!q.includes(call.id)) {
       const score = queueScore(call.priority, call.arrivedAt);
-      const calls = this.ledger.calls;
-      // keep the in-memory queue sorted exactly as the store's sorted set is
-      let i = q.length;
-      while (i > 0) {
-        const prev = calls.get(q[i - 1]!);
-        if (!prev || queueScore(prev.priority, prev.arrivedAt) <= score) break;
-        i--;
-      }
-      q.splice(i, 0, call.id);
+      insertSorted(q, call.id, score, (id) => this.call(id));
+      this.steps.push(() => {
+        const live = this.ledger.queueOf(group);
+        // kept sorted exactly as the store's sorted set is
+        if (!live.includes(call.id)) insertSorted(live, call.id, score, (id) => this.ledger.calls.get(id));
+      });
       this.ops.push({ op: 'enqueue', group, callId: call.id, score });
       this.touchedQueues.add(group);
     }
@@ -83,10 +135,15 @@ export class Batch {
   }
 
   dequeue(group: string, callId: string): this {
-    const q = this.ledger.queueOf(group);
+    const q = this.stagedQueue(group);
     const i = q.indexOf(callId);
     if (i >= 0) {
       q.splice(i, 1);
+      this.steps.push(() => {
+        const live = this.ledger.queueOf(group);
+        const at = live.indexOf(callId);
+        if (at >= 0) live.splice(at, 1);
+      });
       this.ops.push({ op: 'dequeue', group, callId });
       this.touchedQueues.add(group);
     }
@@ -127,11 +184,29 @@ export class Batch {
     return this;
   }
 
+  /** the batch's memory changes, all at once (the ledger does this as it commits the batch; once) */
+  apply(): void {
+    if (this.applied) return;
+    this.applied = true;
+    for (const step of this.steps) step();
+  }
+
   /** queue changes are published once per batch, after the records */
   finish(): Change[] {
     for (const g of this.touchedQueues) this.changes.push({ kind: 'queue', group: g, callIds: [...this.ledger.queueOf(g)] });
     return this.changes;
   }
+}
+
+/** insert into a queue kept in the store's order: by score, then arrival in the queue */
+function insertSorted(q: string[], callId: string, score: number, callOf: (id: string) => CallRecord | undefined): void {
+  let i = q.length;
+  while (i > 0) {
+    const prev = callOf(q[i - 1]!);
+    if (!prev || queueScore(prev.priority, prev.arrivedAt) <= score) break;
+    i--;
+  }
+  q.splice(i, 0, callId);
 }
 
 export interface LedgerOptions {
@@ -240,6 +315,7 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
    * served from memory meanwhile.
    */
   async commit(b: Batch): Promise<void> {
+    b.apply();
     this.notify(b);
     const changes = b.finish();
     if (b.ops.length && !this.halted) await this.enqueueWrite({ ops: b.ops });
@@ -251,6 +327,8 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
    * (a second controller can never take the same call). While the store is down, memory decides.
    */
   async claim(callId: string, attendantId: string, b: Batch): Promise<boolean> {
+    // decided now: memory takes the hand-over at once, so no other decision sees the attendant free
+    b.apply();
     this.notify(b);
     const changes = b.finish();
     // fenced: another controller is active, this one takes nothing more

@@ -14,9 +14,17 @@ export const OPERATION_ERROR_CODES = [
 ] as const;
 export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
 
+/** an operation that failed half way: the ARI step that failed, the status Asterisk answered, what became of the call */
+export interface OperationFailure {
+  operation: string;
+  step: string;
+  ariStatus?: number;
+  outcome: string;
+}
+
 export class OperationError extends Error {
   override readonly name = 'OperationError';
-  constructor(readonly code: OperationErrorCode, message: string) {
+  constructor(readonly code: OperationErrorCode, message: string, readonly failure?: OperationFailure) {
     super(message);
   }
 }

@@ -19,6 +19,7 @@ import { NIGHT_BELL_ARG, NightBell } from './services/night-bell.ts';
 import { WAKEUP_ARG, WakeupService } from './services/wakeup.ts';
 import { RoomWakeupCodes } from './services/wakeup-phone.ts';
 import { siteNumbering, type SiteNumbering } from './numbering.ts';
+import { InFlight } from './ops/steps.ts';
 
 
 export class SwitchboardOperations implements Operations {
@@ -35,15 +36,17 @@ export class SwitchboardOperations implements Operations {
   private readonly messages: MessageService;
   private readonly nightBell: NightBell;
   private readonly numbering: SiteNumbering;
+  /** operations whose ARI steps are running, one per call */
+  private readonly inFlight = new InFlight();
 
   constructor(private readonly o: OpsDeps) {
     this.numbering = siteNumbering(o.ctx.config);
     this.entries = o.ctx.config.directory.entries.map((e) => ({ ...e }));
-    this.holds = new HoldSlots(o);
+    this.holds = new HoldSlots(o, this.inFlight);
     this.handoffs = new Handoffs(o.ctx);
-    this.transfers = new Transfers(o, this.handoffs);
-    this.consults = new Consults(o, this.transfers, this.handoffs);
-    this.parks = new ParkSlots(o);
+    this.transfers = new Transfers(o, this.handoffs, this.inFlight);
+    this.consults = new Consults(o, this.transfers, this.handoffs, this.inFlight);
+    this.parks = new ParkSlots(o, this.inFlight);
     this.monitors = new Monitors(o);
     this.dnd = new ExtensionDndService(o.ctx);
     this.wakeups = new WakeupService(o.ctx);
@@ -153,7 +156,7 @@ export class SwitchboardOperations implements Operations {
 
   /** StasisEnd: true when an operation or a service took care of the channel (handed-off pair, consultation, monitoring, wake-up) */
   channelLeft(channelId: string): boolean {
-    return this.handoffs.channelLeft(channelId) || this.monitors.channelLeft(channelId) || this.consults.channelLeft(channelId)
+    return this.inFlight.channelLeft(channelId) || this.handoffs.channelLeft(channelId) || this.monitors.channelLeft(channelId) || this.consults.channelLeft(channelId)
       || this.wakeups.channelLeft(channelId) || this.roomCodes.channelLeft(channelId);
   }
 
@@ -183,13 +186,12 @@ export class SwitchboardOperations implements Operations {
    * the set's own hang-up arrives).
    */
   private whenSettled<T>(callId: string, op: () => Promise<T>): Promise<T> {
-    const { inbound } = this.o;
+    const serial = this.o.inbound.serial;
     const call = this.o.ctx.ledger.calls.get(callId);
-    if (call?.state !== 'talking' || call.talkBridge !== undefined) return op();
-    // from the set's answer: the store's claim, then the bridge (connectingOf); or a bridge remade later
-    const connecting = inbound.connectingOf(callId);
-    if (connecting) return connecting.then(() => inbound.serial.settled(callId)).then(op);
-    return inbound.serial.has(callId) ? inbound.serial.settled(callId).then(op) : op();
+    // the hand-over's claim (a store round trip) comes before the bridge's ARI steps are queued
+    const handing = call?.state === 'talking' && call.talkBridge === undefined ? this.o.presenter.handOverOf(callId) : undefined;
+    const bridging = call?.state === 'talking' && call.talkBridge === undefined && (handing !== undefined || serial.has(callId));
+    return bridging ? Promise.resolve(handing).catch(() => undefined).then(() => serial.settled(callId)).then(op) : op();
   }
 
   /**
@@ -268,7 +270,7 @@ export class SwitchboardOperations implements Operations {
   }
 
   hangup(attendantId: string, callId: string): Promise<void> {
-    return hangup(this.o, attendantId, callId);
+    return hangup(this.o, this.inFlight, attendantId, callId);
   }
 
   searchDirectory(query: string): DirectoryEntry[] {

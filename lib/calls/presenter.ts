@@ -45,22 +45,21 @@ interface Presentation {
   onUnanswered?: (b: Batch, call: CallRecord) => void;
   /** the set is already off-hook on this leg (a pick-up feature code): answered at once, nothing rings */
   offHook?: boolean;
+  /** told once Asterisk made the leg (or refused it: the error) */
+  onOriginated?: (err?: unknown) => void;
 }
 
 export interface CallBridging {
   /** connect the caller with the attendant's answered leg; resolves false when it failed */
   connect(call: CallRecord, leg: string): Promise<boolean>;
-  /**
-   * connect once the store has the answer (`claimed` true); operations on the call wait for this from
-   * the moment the set answered (the call is talking with no call bridge yet); false when it failed
-   */
-  connectWhenClaimed(call: CallRecord, leg: string, claimed: Promise<boolean>): Promise<boolean>;
   /** originate failed repeatedly or nobody can ever take it: send the caller to the group's fallback */
   divertToFallback(call: CallRecord, reason: string): void;
 }
 
 export class Presenter {
   private readonly presentations = new Map<string, Presentation>();
+  /** hand-overs under way (the store's claim, then the call bridge), by call: operations asked meanwhile wait */
+  private readonly handingOver = new Map<string, Promise<unknown>>();
   private readonly originateFailures = new Map<string, number>();
   /** a channel a set already has up, by attendant: the leg of that attendant's next presentation */
   private readonly offHookLegs = new Map<string, string>();
@@ -165,10 +164,10 @@ export class Presenter {
    * The operator picked this waiting call on the console: present it to this attendant only, on
    * the same originate/answer path as a hunt. False when the attendant could not be presented to.
    */
-  presentTo(call: CallRecord, attendantId: string, onUnanswered?: (b: Batch, call: CallRecord) => void): boolean {
+  presentTo(call: CallRecord, attendantId: string, onUnanswered?: (b: Batch, call: CallRecord) => void, onOriginated?: (err?: unknown) => void): boolean {
     const rrCursor = this.ctx.ledger.groups.get(call.group)?.rrCursor ?? -1;
     const before = this.ctx.ledger.calls.get(call.id)?.ringingLegs.length ?? 0;
-    this.present(call, call.group, [attendantId], false, rrCursor, onUnanswered);
+    this.present(call, call.group, [attendantId], false, rrCursor, onUnanswered, onOriginated);
     return (this.ctx.ledger.calls.get(call.id)?.ringingLegs.length ?? 0) > before;
   }
 
@@ -188,7 +187,7 @@ export class Presenter {
   }
 
   /** Decide synchronously (so no other decision sees the attendants idle), then store, then ring. */
-  private present(call: CallRecord, groupId: string, targets: string[], clearRefusals: boolean, rrCursor: number, onUnanswered?: (b: Batch, call: CallRecord) => void): void {
+  private present(call: CallRecord, groupId: string, targets: string[], clearRefusals: boolean, rrCursor: number, onUnanswered?: (b: Batch, call: CallRecord) => void, onOriginated?: (err?: unknown) => void): void {
     const { ctx } = this;
     const now = ctx.time.now();
     const b = ctx.ledger.batch();
@@ -199,7 +198,7 @@ export class Presenter {
       const res = this.desk.apply(b, attendant, { type: 'present', callId: call.id, leg }, { callId: call.id });
       if (res instanceof Error) continue;
       if (offHook) this.offHookLegs.delete(attendant);
-      legs.push({ leg, callId: call.id, attendant, closed: false, answered: false, ...(onUnanswered ? { onUnanswered } : {}), ...(offHook ? { offHook: true } : {}) });
+      legs.push({ leg, callId: call.id, attendant, closed: false, answered: false, ...(onUnanswered ? { onUnanswered } : {}), ...(offHook ? { offHook: true } : {}), ...(onOriginated ? { onOriginated } : {}) });
     }
     if (!legs.length) return;
     const next: CallRecord = {
@@ -224,7 +223,7 @@ export class Presenter {
     void ctx.ledger.commit(b).then(() => {
       this.desk.publishDeviceStates(legs.map((l) => ctx.ledger.attendants.get(l.attendant)!).filter(Boolean));
       // an off-hook set answers first, so the other legs of a ring-all are never rung
-      for (const p of legs) if (p.offHook) this.legAnswered(p.leg, call.id, p.attendant);
+      for (const p of legs) if (p.offHook) { p.onOriginated?.(); this.legAnswered(p.leg, call.id, p.attendant); }
       for (const p of legs) if (!p.offHook) void this.originate(p, next, ringTimeoutMs);
     });
   }
@@ -233,7 +232,10 @@ export class Presenter {
     const { ctx } = this;
     const acfg = ctx.attendantConfig(p.attendant);
     const device = ctx.ledger.attendants.get(p.attendant)?.device ?? acfg?.device;
-    if (!device || p.closed) return;
+    if (!device || p.closed) {
+      p.onOriginated?.(new Error(p.closed ? 'the presentation ended before its set was rung' : `no device for ${p.attendant}`));
+      return;
+    }
     const variables = setVariables(acfg, ctx.config.phone.transferKey);
     const callerId = call.callerName ? `"${call.callerName.replace(/"/g, '')}" <${call.callerNumber}>` : call.callerNumber;
     try {
@@ -242,7 +244,9 @@ export class Presenter {
         timeout: Math.ceil(ringTimeoutMs / 1000) + 5, ...(Object.keys(variables).length ? { variables } : {}),
       });
       this.originateFailures.delete(call.id);
+      p.onOriginated?.();
     } catch (err) {
+      p.onOriginated?.(err);
       ctx.log.warn({ callId: call.id, attendant: p.attendant, leg: p.leg, err: (err as Error).message }, 'originate failed');
       // no answer in time: Asterisk may still make the leg; it must not ring for nothing
       if ((err as { status?: number }).status === 504) bestEffort(ctx, 'hang up timed-out leg', ctx.ari.hangup(p.leg), { leg: p.leg });
@@ -382,17 +386,23 @@ export class Presenter {
     b.log({ time: now, operator: attendantId, action: 'answer', callId, numbers: [call.callerNumber], result: 'ok', detail: { waitedMs: String(now - call.arrivedAt) } });
     ctx.log.info({ callId, attendant: attendantId, leg, waitedMs: now - call.arrivedAt }, 'answered');
     const touched = b.changes.flatMap((c) => (c.kind === 'attendant' ? [c.attendant.id] : []));
-    const claimed = ctx.ledger.claim(callId, attendantId, b).then((won) => {
+    const handing = ctx.ledger.claim(callId, attendantId, b).then((won) => {
       this.desk.publishDeviceStates(touched.map((id) => ctx.ledger.attendants.get(id)!).filter(Boolean));
       if (!won) {
         ctx.log.error({ callId, attendant: attendantId }, 'hand-over refused by the store: another controller holds the call');
         bestEffort(ctx, 'hang up refused leg', ctx.ari.hangup(leg), { leg });
+        return false;
       }
-      return won;
-    });
-    void this.bridging.connectWhenClaimed(next, leg, claimed);
+      return this.bridging.connect(next, leg);
+    }).finally(() => { if (this.handingOver.get(callId) === handing) this.handingOver.delete(callId); });
+    this.handingOver.set(callId, handing);
     if (att instanceof Error) ctx.log.warn({ callId, attendant: attendantId, err: att.message }, 'answer on an attendant in an unexpected state');
     this.originateFailures.delete(callId);
+  }
+
+  /** the hand-over of a call answered a moment ago, while its claim or its call bridge is still being made */
+  handOverOf(callId: string): Promise<unknown> | undefined {
+    return this.handingOver.get(callId);
   }
 
   /** Stop every presentation of a call (the caller hung up, or the call left the group). */

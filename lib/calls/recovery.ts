@@ -12,9 +12,12 @@ import type { CallRecord } from '../domain/model.ts';
 import { bestEffort } from './context.ts';
 import { callBridgeOf, legOf, waitBridgeId } from './ids.ts';
 import type { OpsDeps } from './ops/common.ts';
-import { holdingFailed, toHoldingBridge } from './ops/holding.ts';
+import { moveToHolding } from './ops/holding.ts';
+import { withAttention } from './ops/steps.ts';
 import type { SwitchboardOperations } from './operations.ts';
 import { FEATURE_ARG } from './services/wakeup-phone.ts';
+import { AttendantSets } from './phone/sets.ts';
+import { resolveClass } from '../domain/presentation.ts';
 
 /** the store document holding the startup time of the Asterisk last reconciled with */
 export const ASTERISK_DOC = { kind: 'asterisk', id: 'server' } as const;
@@ -63,7 +66,12 @@ export class Recovery {
   /** told after every reconciliation (tests, logs) */
   onReconciled?: (r: RecoveryReport) => void;
 
-  constructor(private readonly o: RecoveryDeps) {}
+  /** which attendant's set a channel is (a caller found talking with one is taken back) */
+  private readonly sets: AttendantSets;
+
+  constructor(private readonly o: RecoveryDeps) {
+    this.sets = new AttendantSets(o.ctx.config);
+  }
 
   /** what the previous run knew about Asterisk */
   remember(startup: string | undefined): void {
@@ -162,7 +170,8 @@ export class Recovery {
 
     // 3. attendants whose call is gone or no longer theirs return to idle (or their logged-in state)
     for (const a of [...ctx.ledger.attendants.values()]) {
-      const call = a.currentCall ? ctx.ledger.calls.get(a.currentCall) : undefined;
+      // as step 2 left the calls (the batch's view: it is not committed yet)
+      const call = a.currentCall ? b.call(a.currentCall) : undefined;
       const gone = a.state === 'ringing'
         ? !call || call.state !== 'ringing' || !call.ringingLegs.includes(a.currentLeg ?? '')
         : a.state === 'busy' && a.currentCall !== undefined && !call;
@@ -237,15 +246,61 @@ export class Recovery {
     }
   }
 
-  /** a held, parked or transferring caller out of its holding bridge: make the bridge again, put it back */
+  /**
+   * A held, parked or transferring caller out of its holding bridge: a new holding bridge (an id is
+   * never made twice: the old one may linger in Asterisk), the caller moved there. When Asterisk fails,
+   * the call stays, flagged as needing attention, and the next reconciliation tries again.
+   */
   private rehold(call: CallRecord): void {
-    const holdBridge = call.holdBridge!;
+    const { ctx } = this.o;
+    const holdBridge = ctx.ids.callBridge('hold', call.id);
     const bare: CallRecord = { ...call };
     delete bare.leg;
     delete bare.talkBridge;
-    void toHoldingBridge(this.o, bare, holdBridge).then((failed) => {
-      if (failed !== undefined) holdingFailed(this.o, call.id, 'restore hold', failed);
+    void moveToHolding(this.o, bare, holdBridge).then(async () => {
+      const cur = ctx.ledger.calls.get(call.id);
+      if (!cur || cur.holdBridge !== call.holdBridge) {
+        bestEffort(ctx, 'destroy unused holding bridge', ctx.ari.destroyBridge(holdBridge), { callId: call.id });
+        return;
+      }
+      if (cur.holdBridge) bestEffort(ctx, 'destroy old holding bridge', ctx.ari.destroyBridge(cur.holdBridge), { callId: call.id });
+      await ctx.ledger.commit(ctx.ledger.batch().putCall(withAttention({ ...cur, holdBridge }, undefined)));
+    }, async (err: unknown) => {
+      const cur = ctx.ledger.calls.get(call.id);
+      ctx.log.error({ callId: call.id, err: (err as Error).message }, 'caller could not be put back in a holding bridge; the call needs attention');
+      if (cur) await ctx.ledger.commit(ctx.ledger.batch().putCall(withAttention(cur, `the caller is out of its holding bridge: ${(err as Error).message}`)));
     });
+  }
+
+  /** a caller bridged with an attendant's set without a call record: recorded again as that attendant's talking call */
+  private takeBack(caller: ChannelInfo, leg: string, bridge: string, attendantId: string): void {
+    const { ctx, desk } = this.o;
+    const args = stasisArgs(caller, ctx.ari.app) ?? [];
+    const cls = resolveClass(ctx.config.classes, args[0] ?? 'external');
+    const group = args[1] && ctx.groupConfig(args[1]) ? args[1] : ctx.config.groups[0]!.id;
+    const now = ctx.time.now();
+    const created = caller.creationtime ? Date.parse(caller.creationtime) : NaN;
+    const arrivedAt = Number.isFinite(created) ? Math.min(created, now) : now;
+    const b = ctx.ledger.batch();
+    const a = ctx.ledger.attendants.get(attendantId);
+    let attention: string | undefined;
+    if (a?.state === 'idle' || a?.state === 'absent') {
+      if (a.state === 'absent') desk.apply(b, attendantId, { type: 'action' });
+      desk.apply(b, attendantId, { type: 'present', callId: caller.id, leg });
+      desk.apply(b, attendantId, { type: 'answer', callId: caller.id, leg });
+    } else if (a?.currentCall !== caller.id) {
+      attention = `taken back after a restart while the position was ${a?.state ?? 'unknown'}`;
+    }
+    const call: CallRecord = {
+      id: caller.id, callClass: cls.id, priority: cls.priority, group, alsoGroups: [], state: 'talking',
+      callerNumber: caller.caller.number, callerName: caller.caller.name, target: args[1] ?? '', arrivedAt,
+      answeredAt: now, firstAnsweredAt: arrivedAt, attendant: attendantId, ringingLegs: [], leg, talkBridge: bridge, refusedBy: [],
+      ...(attention ? { attention } : {}),
+    };
+    b.putCall(call);
+    b.log({ time: now, operator: 'system', action: 'take-back', callId: caller.id, numbers: [call.callerNumber], result: attendantId, detail: { bridge } });
+    ctx.log.warn({ callId: caller.id, attendant: attendantId, leg, bridge }, 'taking back a caller still talking with an attendant set');
+    void ctx.ledger.commit(b);
   }
 
   private sweep(view: AsteriskView, report: RecoveryReport, hangingUp: Set<string>): void {
@@ -265,7 +320,13 @@ export class Recovery {
       if (!callId || ctx.ledger.calls.has(callId) || inbound.isClosing(callId)) continue;
       const members = bridge.channels.filter((ch) => view.channels.has(ch));
       const leg = members.find((ch) => ch !== callId);
-      if (members.includes(callId) && leg && members.length === 2) {
+      const attendant = leg && owner?.kind === 'call' ? this.sets.attendantOf(view.channels.get(leg)!) : undefined;
+      if (members.includes(callId) && leg && members.length === 2 && attendant && !operations.isTransferred(callId)) {
+        // a caller still talking with an attendant's set that the store forgot (an operation whose
+        // hang-ups failed, a lost write): the call is the switchboard's again, the attendant busy on it
+        report.repaired++;
+        this.takeBack(view.channels.get(callId)!, leg, bridge.id, attendant.id);
+      } else if (members.includes(callId) && leg && members.length === 2) {
         if (!operations.isTransferred(callId)) operations.watchTransferred(callId, leg, bridge.id);
       } else {
         report.orphans++;

@@ -174,7 +174,11 @@ export class Switchboard {
     if (!this.ledger.attendants.has(id)) throw new DomainError('invalid_transition', `unknown attendant "${id}"`, { attendant: id });
     if (ev.type !== 'logout' && ev.type !== 'login') this.desk.apply(b, id, { type: 'action' });
     const res = this.desk.apply(b, id, ev);
-    if (res instanceof Error) throw res;
+    if (res instanceof Error) {
+      // the batch is dropped: memory and the store keep the record, its absent timer goes back to it
+      this.desk.rearm(id);
+      throw res;
+    }
     await this.ledger.commit(b);
     this.desk.publishDeviceStates([res]);
     this.presenter.requestDispatch();

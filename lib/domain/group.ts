@@ -27,7 +27,7 @@ export function groupState(members: readonly AttendantRecord[], groupId?: string
 }
 
 /** The records of a group's members in config order, skipping ids without a record. */
-export function groupMembers(memberIds: readonly string[], attendants: ReadonlyMap<string, AttendantRecord>): AttendantRecord[] {
+export function groupMembers(memberIds: readonly string[], attendants: Pick<ReadonlyMap<string, AttendantRecord>, 'get'>): AttendantRecord[] {
   const out: AttendantRecord[] = [];
   for (const id of memberIds) {
     const att = attendants.get(id);

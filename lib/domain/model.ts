@@ -136,6 +136,8 @@ export interface CallRecord {
   dndUntil?: number;
   /** the caller's bridge stays, for holding and held time (statistics) */
   stays?: BridgeStay[];
+  /** an operation failed half way and could not put the call back: why it needs the operator (shown on the console) */
+  attention?: string;
 }
 
 /** One line of the operator action log. */

@@ -52,6 +52,7 @@ export const failSchema = z.object({
   count: z.number().int().min(1).optional(),
   forMs: ms.optional(),
   pathPrefix: z.string().optional(),
+  method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).optional(),
 });
 export const delaySchema = z.object({ ms });
 export const dropSchema = z.object({ app: z.string().optional() });

@@ -130,6 +130,8 @@ export interface FailRequestsOptions {
   forMs?: number;
   /** ARI path prefix after /ari, e.g. `/channels` */
   pathPrefix?: string;
+  /** only requests of this HTTP method (`POST /channels` originates, `DELETE /channels/{id}` hangs up) */
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
 }
 
 export interface RequestStats {

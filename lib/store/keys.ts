@@ -273,6 +273,7 @@ const callShape = {
   stays: json.pipe(z.array(z.object({
     kind: z.enum(['talk', 'held']), bridge: z.string(), start: z.number(), end: z.number().optional(), attendant: z.string().optional(),
   }).strict())).optional(),
+  attention: text.optional(),
 } satisfies Shape<CallRecord>;
 
 const logShape = {

@@ -99,8 +99,9 @@ function slotOf(c) {
   return c.state === 'parked' ? c.parkSlot : c.slot;
 }
 
-/** the consultation or three-way going on, as the operator reads it */
+/** the consultation or three-way going on, as the operator reads it; a call an operation could not put back says so */
 function thirdParty(call) {
+  if (call.attention) return ` · needs attention: ${call.attention}`;
   if (!call.consultTarget) return '';
   if (call.state === 'conference') return ` · three-way with ${call.consultTarget}`;
   const answered = call.consultAnswered ? '' : ' (ringing)';

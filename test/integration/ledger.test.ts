@@ -93,4 +93,43 @@ const REDIS_URL = process.env.REDIS_URL;
     assert.equal(ledger.backlog, 2);
     assert.equal(ledger.calls.get('c3')?.attendant, 'att1');
   });
+
+  describe('staged batches', () => {
+    it('given a batch built and never committed, then memory is as it was and nothing is written', async () => {
+      const c = call('s1');
+      await ledger.commit(ledger.batch().putAttendant(attendant('att1')).putCall(c).enqueue('reception', c));
+      const before = { att: ledger.attendants.get('att1'), call: ledger.calls.get('s1'), queue: [...ledger.queueOf('reception')] };
+      const b = ledger.batch().putAttendant(attendant('att1', { state: 'ringing', currentCall: 's1' })).putCall({ ...c, state: 'ringing' }).dequeue('reception', 's1')
+        .putCall(call('s2')).enqueue('reception', call('s2'));
+      // the batch reads its own changes; the ledger does not see them
+      assert.deepEqual([b.attendant('att1')?.state, b.call('s1')?.state, [...b.queue('reception')], b.call('s2')?.id], ['ringing', 'ringing', ['s2'], 's2']);
+      assert.deepEqual({ att: ledger.attendants.get('att1'), call: ledger.calls.get('s1'), queue: [...ledger.queueOf('reception')] }, before);
+      assert.equal(ledger.calls.has('s2'), false);
+      await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual([(await store.getCall('s1'))?.state, await store.getCall('s2'), await store.queue('reception')], ['waiting', null, ['s1']]);
+    });
+
+    it('given a batch committed, then memory takes all of it in the same turn and the store the same', async () => {
+      const c = call('s3');
+      const b = ledger.batch().putCall(c).enqueue('reception', c).putAttendant(attendant('att2', { state: 'busy', currentCall: 's3' }));
+      const committed = ledger.commit(b);
+      assert.deepEqual([ledger.calls.get('s3')?.state, ledger.attendants.get('att2')?.state, ledger.queueOf('reception')], ['waiting', 'busy', ['s3']]);
+      await committed;
+      assert.deepEqual([(await store.getCall('s3'))?.state, await store.queue('reception')], ['waiting', ['s3']]);
+      const deleted = ledger.batch().dequeue('reception', 's3').deleteCall(c);
+      assert.equal(deleted.call('s3'), undefined);
+      assert.equal(ledger.calls.has('s3'), true, 'not before the commit');
+      await ledger.commit(deleted);
+      assert.deepEqual([ledger.calls.has('s3'), await store.getCall('s3')], [false, null]);
+    });
+
+    it('given a batch built from a record read earlier, when the bridge stays changed before its commit, then the stays kept are those at commit', async () => {
+      const c = call('s4');
+      await ledger.commit(ledger.batch().putCall(c));
+      const stale = ledger.batch().putCall({ ...c, state: 'talking' });
+      await ledger.commit(ledger.batch().putCall({ ...c, stays: [{ kind: 'talk', bridge: 'b1', start: 1 }] }, { stays: true }));
+      await ledger.commit(stale);
+      assert.deepEqual([ledger.calls.get('s4')?.state, ledger.calls.get('s4')?.stays?.length, (await store.getCall('s4'))?.stays?.length], ['talking', 1, 1]);
+    });
+  });
 });

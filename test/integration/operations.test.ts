@@ -1,6 +1,7 @@
 // Attendant operations end to end: controller + ARI simulator over real sockets + Redis.
 import assert from 'node:assert/strict';
 import { rejectsWith, stopChecked } from '../support/orphans.ts';
+import { OperationError } from '../../lib/calls/operations-port.ts';
 import { Harness, type HarnessOptions } from '../support/harness.ts';
 import { isCallBridge } from '../../lib/calls/ids.ts';
 
@@ -172,6 +173,27 @@ describe('attendant operations over ARI', function () {
     });
   });
 
+  describe('an attendant action refused half way', () => {
+    it('given att1 ringing after a missed presentation, when it asks for DND (refused while ringing), then memory and Redis keep the same record', async () => {
+      h = await Harness.start({ config: config(), login: false });
+      await h.switchboard.login('att1');
+      const caller = h.call();
+      await h.until('att1 rings', () => h!.ringing('PJSIP/att1').length === 1);
+      await h.advance(15_000);
+      await h.until('rings again', () => h!.ringing('PJSIP/att1').length === 1 && h!.attendant('att1').state === 'ringing');
+      const before = h.attendant('att1');
+      assert.ok((before.unansweredMs ?? 0) > 0, 'the missed ring time counts towards absent');
+      // the key press (action) is applied in the batch before DND is refused: the batch is dropped whole
+      await assert.rejects(h.switchboard.attendantAction('att1', { type: 'dnd', on: true }), /dnd|ringing|transition/i);
+      assert.equal(h.attendant('att1'), before, 'memory unchanged');
+      await h.settle();
+      const stored = (await h.store.snapshot()).attendants.find((a) => a.id === 'att1');
+      assert.deepEqual(stored, before, 'Redis holds what memory holds');
+      h.sim.hangupCaller(caller);
+      await h.until('call gone', () => !h!.callRecord(caller));
+    });
+  });
+
   describe('hold and retrieve', () => {
     async function onlyAtt1(): Promise<Harness> {
       const hh = await Harness.start({ config: config(), login: false });
@@ -277,16 +299,24 @@ describe('attendant operations over ARI', function () {
       assert.equal(h.attendant('att1').state, 'idle');
     });
 
-    it('given Asterisk refuses the holding bridge, when att1 holds, then ari_failed, the caller is released and no channel or bridge is left', async () => {
+    it('given Asterisk refuses the holding bridge, when att1 holds, then ari_failed names the step, the caller still talks with att1 and no bridge is left; holding again works', async () => {
       h = await onlyAtt1();
       const { caller, leg } = await connectedToAtt1(h);
+      const talkBridge = h.callRecord(caller)!.talkBridge!;
       h.sim.failRequests({ status: 500, count: 1, pathPrefix: '/bridges' });
-      await rejectsWith(h.switchboard.operations.hold('att1', caller), 'ari_failed');
+      await assert.rejects(h.switchboard.operations.hold('att1', caller), (err: unknown) => err instanceof OperationError && err.code === 'ari_failed'
+        && err.failure?.step === 'create holding bridge' && [500, undefined].includes(err.failure.ariStatus));
+      await h.settle();
+      const rec = h.callRecord(caller)!;
+      assert.deepEqual([rec.state, rec.leg, rec.talkBridge, rec.holdBridge], ['talking', leg, talkBridge, undefined]);
+      assert.deepEqual(h.sim.bridges().find((b) => b.id === talkBridge)?.channels.sort(), [caller, leg].sort());
+      assert.equal(h.attendant('att1').state, 'busy');
+      assert.deepEqual(h.sim.bridges().filter((b) => b.id.startsWith('hold-')).map((b) => b.id), []);
+      assert.deepEqual(await h.switchboard.operations.hold('att1', caller), { slot: 1 });
+      h.sim.hangupCaller(caller);
       await h.until('call ended', () => !h!.callRecord(caller));
-      await h.until('both sides gone', () => !isLive(h!, caller) && !isLive(h!, leg));
-      assert.equal(h.attendant('att1').state, 'idle');
       const log = await h.store.queryLog({ number: '0155501234' });
-      assert.ok(log.some((e) => e.action === 'end' && e.callId === caller && e.result === 'lost'), 'log.some((e) => e.action === \'end\' && e.callId === caller && e.result === \'lost\')');
+      assert.ok(log.some((e) => e.action === 'end' && e.callId === caller && e.result === 'completed'), 'ended as completed, not lost');
     });
 
     it('given a retrieve ringing, when the caller hangs up, then the set stops ringing and att1 is idle', async () => {

@@ -101,8 +101,10 @@ export class Harness {
   }
 
   /** a controller restart: this one stops, a new one starts on the same store, simulator and time */
-  async restartController(): Promise<void> {
+  /** `meanwhile` runs while no controller runs (a store a previous run left in some state) */
+  async restartController(meanwhile?: () => Promise<void>): Promise<void> {
     await this.current.stop();
+    await meanwhile?.();
     this.current = await this.startAgain();
   }
 

@@ -8,22 +8,26 @@
 import { unansweredReason } from '../../domain/causes.ts';
 import type { TimerHandle } from '../../domain/clock.ts';
 import type { CallRecord } from '../../domain/model.ts';
-import { bestEffort } from '../context.ts';
+import { bestEffort, releaseChannel } from '../context.ts';
 import { dialString } from '../dialing.ts';
 import { OperationError } from '../operations-port.ts';
 import { CONSULT_FIELDS, requireOwnCall, type OpsDeps } from './common.ts';
 import type { Handoffs } from './handoff.ts';
-import { openHoldingBridge } from './holding.ts';
+import { moveToHolding, openHoldingBridge } from './holding.ts';
+import { hangupStep, operationFailed, statusOf, step, withAttention, type InFlight, type StepFailed } from './steps.ts';
 import type { Transfers } from './transfer.ts';
 
 export const CONSULT_ARG = '@consult';
+
+/** a bridge move an operation could not undo is tried again this long after each failure */
+const REPAIR_RETRY_MS = [1000, 2000, 5000, 10_000, 30_000];
 
 type Why = 'busy' | 'no-answer' | 'failed' | 'hangup' | 'cancelled';
 
 export class Consults {
   private readonly ringTimers = new Map<string, TimerHandle>();
 
-  constructor(private readonly o: OpsDeps, private readonly transfers: Transfers, private readonly handoffs: Handoffs) {}
+  constructor(private readonly o: OpsDeps, private readonly transfers: Transfers, private readonly handoffs: Handoffs, private readonly inFlight: InFlight) {}
 
   // ----- commands -----------------------------------------------------------------------------
 
@@ -31,29 +35,27 @@ export class Consults {
   async consult(attendantId: string, callId: string, target: string): Promise<void> {
     const call = this.talking(attendantId, callId);
     const number = this.transfers.resolveTarget(target);
-    const holdBridge = this.o.ctx.ids.callBridge('hold', callId);
-    const leg = this.o.ctx.ids.leg('c', callId);
-    // the record first: a caller hanging up during the move finds the consultation and ends it
-    const next: CallRecord = { ...call, state: 'consulting', holdBridge, consultTarget: number, consultLeg: leg, consultAnswered: false, talkingTo: 'target' };
-    await this.store(next, attendantId, 'consult', 'ringing', { target });
-    try {
-      await this.o.inbound.serial.run(callId, async () => {
-        await openHoldingBridge(this.o, call, holdBridge);
-        await this.o.ctx.ari.addChannel(holdBridge, [callId], 'participant');
-      });
-    } catch (err) {
-      // the caller is still with the attendant: the call goes on as it was
-      bestEffort(this.o.ctx, 'destroy unused holding bridge', this.o.ctx.ari.destroyBridge(holdBridge), { callId });
-      const cur = this.o.ctx.ledger.calls.get(callId);
-      if (cur?.consultLeg === leg) {
-        const back: CallRecord = { ...cur, state: 'talking' };
-        for (const k of [...CONSULT_FIELDS, 'holdBridge'] as const) delete back[k];
-        await this.store(back, attendantId, 'consult-ended', 'failed', { target });
+    await this.inFlight.run(callId, 'consult', undefined, async () => {
+      const holdBridge = this.o.ctx.ids.callBridge('hold', callId);
+      const leg = this.o.ctx.ids.leg('c', callId);
+      // the record first: a caller hanging up during the move finds the consultation and ends it
+      const next: CallRecord = { ...call, state: 'consulting', holdBridge, consultTarget: number, consultLeg: leg, consultAnswered: false, talkingTo: 'target' };
+      await this.store(next, attendantId, 'consult', 'ringing', { target });
+      try {
+        await moveToHolding(this.o, call, holdBridge);
+      } catch (err) {
+        // the caller is still with the attendant: the call goes on as it was
+        const cur = this.o.ctx.ledger.calls.get(callId);
+        if (cur?.consultLeg === leg) {
+          const back: CallRecord = { ...cur, state: 'talking' };
+          for (const k of [...CONSULT_FIELDS, 'holdBridge'] as const) delete back[k];
+          await this.store(back, attendantId, 'consult-ended', 'failed', { target });
+        }
+        throw operationFailed(this.o, 'consult', callId, err, 'the call is as it was: the caller is still talking with the attendant; try again');
       }
-      throw this.ariFailed(callId, 'consult', err);
-    }
-    if (this.o.ctx.ledger.calls.get(callId)?.consultLeg !== leg) return; // the caller hung up meanwhile
-    this.ring(next, leg, number, attendantId);
+      if (this.o.ctx.ledger.calls.get(callId)?.consultLeg !== leg) return; // the caller hung up meanwhile
+      await this.ring(next, leg, number, attendantId, 'consult');
+    });
   }
 
   /** Three-way: join the consulted party, or call `target` and join it when it answers. */
@@ -63,11 +65,13 @@ export class Consults {
       if (target === undefined) throw new OperationError('invalid_target', 'name the party to add to the call');
       this.talking(attendantId, callId);
       const number = this.transfers.resolveTarget(target);
-      const leg = this.o.ctx.ids.leg('c', callId);
-      // the caller stays with the attendant while the third party rings
-      const next: CallRecord = { ...call, state: 'consulting', consultTarget: number, consultLeg: leg, consultAnswered: false, talkingTo: 'caller', joinOnAnswer: true };
-      await this.store(next, attendantId, 'conference', 'ringing', { target });
-      this.ring(next, leg, number, attendantId);
+      await this.inFlight.run(callId, 'conference', undefined, async () => {
+        const leg = this.o.ctx.ids.leg('c', callId);
+        // the caller stays with the attendant while the third party rings
+        const next: CallRecord = { ...call, state: 'consulting', consultTarget: number, consultLeg: leg, consultAnswered: false, talkingTo: 'caller', joinOnAnswer: true };
+        await this.store(next, attendantId, 'conference', 'ringing', { target });
+        await this.ring(next, leg, number, attendantId, 'conference');
+      });
       return;
     }
     if (target !== undefined) throw new OperationError('invalid_state', `call "${callId}" already has a third party`);
@@ -75,7 +79,7 @@ export class Consults {
     const held = cur.talkingTo === 'target' ? callId : cur.consultLeg!;
     const next: CallRecord = { ...cur, state: 'conference' };
     for (const k of ['talkingTo', 'holdBridge'] as const) delete next[k];
-    await this.recordThenMove(cur, next, attendantId, 'conference', 'joined', () => this.o.ctx.ari.addChannel(cur.talkBridge!, [held]));
+    await this.recordThenMove(cur, next, attendantId, 'conference', 'joined', () => step('bring the held party to the call bridge', () => this.o.ctx.ari.addChannel(cur.talkBridge!, [held])));
     bestEffort(this.o.ctx, 'destroy holding bridge', this.o.ctx.ari.destroyBridge(cur.holdBridge!), { callId });
   }
 
@@ -88,8 +92,16 @@ export class Consults {
     await this.recordThenMove(call, next, attendantId, 'swap', next.talkingTo!, async () => {
       const { ari } = this.o.ctx;
       // hold first, so the two parties never hear each other
-      await ari.addChannel(call.holdBridge!, [toHold], 'participant');
-      await ari.addChannel(call.talkBridge!, [toTalk]);
+      await step('put the party talking on hold', () => ari.addChannel(call.holdBridge!, [toHold], 'participant'));
+      try {
+        await step('bring the held party to the call bridge', () => ari.addChannel(call.talkBridge!, [toTalk]));
+      } catch (err) {
+        // undone: the party just held talks with the attendant again
+        await ari.addChannel(call.talkBridge!, [toHold]).catch((undo: Error) => {
+          this.needsAttention(callId, `both parties wait on hold: ${undo.message}`, () => ari.addChannel(call.talkBridge!, [toHold]));
+        });
+        throw err;
+      }
     });
   }
 
@@ -103,8 +115,13 @@ export class Consults {
     const holdBridge = this.o.ctx.ids.callBridge('hold', callId);
     const next: CallRecord = { ...call, state: 'consulting', holdBridge, talkingTo: party === callId ? 'caller' : 'target' };
     await this.recordThenMove(call, next, attendantId, 'split', next.talkingTo!, async () => {
-      await openHoldingBridge(this.o, call, holdBridge);
-      await this.o.ctx.ari.addChannel(holdBridge, [aside], 'participant');
+      try {
+        await openHoldingBridge(this.o, call, holdBridge);
+        await step('move the other party to the holding bridge', () => this.o.ctx.ari.addChannel(holdBridge, [aside], 'participant'));
+      } catch (err) {
+        bestEffort(this.o.ctx, 'destroy unused holding bridge', this.o.ctx.ari.destroyBridge(holdBridge), { callId });
+        throw err;
+      }
     });
   }
 
@@ -119,7 +136,7 @@ export class Consults {
       await this.transfers.takeRinging(attendantId, call);
       return;
     }
-    await this.handOver(call, 'transfer-complete');
+    await this.inFlight.run(callId, 'complete', call.leg, (f) => this.handOver(call, 'transfer-complete', false, f));
   }
 
   /** The attendant leaves the three-way call: the two parties go on talking. */
@@ -127,7 +144,7 @@ export class Consults {
     const call = requireOwnCall(this.o, attendantId, callId);
     if (call.state !== 'conference') throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
     if (call.callerGone) throw new OperationError('invalid_state', `the caller of "${callId}" has hung up`);
-    await this.handOver(call, 'conference-leave');
+    await this.inFlight.run(callId, 'leave', call.leg, (f) => this.handOver(call, 'conference-leave', false, f));
   }
 
   /** Drop the third party: the attendant is back with the caller. */
@@ -135,8 +152,15 @@ export class Consults {
     const call = requireOwnCall(this.o, attendantId, callId);
     if ((call.state !== 'consulting' && call.state !== 'conference') || !call.consultLeg) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
     const leg = call.consultLeg;
-    bestEffort(this.o.ctx, 'hang up consulted party', this.o.ctx.ari.hangup(leg), { leg });
-    await this.thirdPartyGone(callId, leg, 'cancelled', attendantId);
+    // the third party goes first and for sure: a leg Asterisk kept must never be forgotten by the record
+    await this.inFlight.run(callId, 'cancel', leg, async () => {
+      try {
+        await hangupStep(this.o, 'hang up the consulted party', leg);
+      } catch (err) {
+        throw operationFailed(this.o, 'cancel', callId, err, 'the call is as it was: the third party is still on the line; try again');
+      }
+      await this.thirdPartyGone(callId, leg, 'cancelled', attendantId);
+    });
   }
 
   // ----- ARI events of the third party's leg, the caller and the attendant's leg --------------
@@ -165,8 +189,8 @@ export class Consults {
         await ctx.ari.addChannel(cur.talkBridge, [leg]);
       } catch (err) {
         ctx.log.error({ callId, leg, err: (err as Error).message }, 'consulted party could not be bridged');
-        bestEffort(ctx, 'hang up consultation leg', ctx.ari.hangup(leg), { leg });
-        void this.thirdPartyGone(callId, leg, 'failed');
+        releaseChannel(this.o.ctx, leg, 'hang up consultation leg');
+        await this.thirdPartyGone(callId, leg, 'failed');
         return;
       }
       // read again: the caller may have hung up while the third party was being bridged
@@ -188,6 +212,7 @@ export class Consults {
 
   /** ChannelDestroyed of a consultation leg that never answered. */
   legDestroyed(leg: string, cause: number): void {
+    if (this.inFlight.hasLeg(leg)) return; // an operation hangs it up and says why
     const call = this.byConsultLeg(leg);
     if (call && !call.consultAnswered) void this.thirdPartyGone(call.id, leg, unansweredReason(cause) === 'busy' ? 'busy' : 'no-answer');
   }
@@ -248,10 +273,55 @@ export class Consults {
     const action = call.state === 'conference' || call.joinOnAnswer ? 'conference-ended' : 'consult-ended';
     await this.store(next, operator ?? call.attendant ?? 'system', action, why, { target: call.consultTarget ?? '' });
     // only a caller waiting on hold comes back; a third party that waited there is gone
-    await this.backFromHold(call, call.talkingTo === 'target' ? callId : undefined, 'back to the caller').catch((err: unknown) => {
-      ctx.log.error({ callId, err: (err as Error).message }, 'caller could not be brought back; releasing the call');
-      bestEffort(ctx, 'hang up caller', ctx.ari.hangup(callId), { callId });
-      this.o.inbound.finish(callId, 'lost', 'retrieve after consultation failed');
+    const back = call.talkingTo === 'target' && call.holdBridge && call.talkBridge ? { hold: call.holdBridge, talk: call.talkBridge } : undefined;
+    if (!back) {
+      if (call.holdBridge) bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(call.holdBridge), { callId });
+      return;
+    }
+    try {
+      await this.o.inbound.serial.run(callId, () => step('bring the caller back to the attendant', () => ctx.ari.addChannel(back.talk, [callId])));
+      bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(back.hold), { callId });
+    } catch (err) {
+      // the caller is safe with music in its holding bridge: never hung up for this; tried again, flagged meanwhile
+      ctx.log.error({ callId, err: (err as Error).message }, 'caller could not be brought back from hold; trying again');
+      await this.keepHoldBridge(callId, back.hold);
+      this.needsAttention(callId, `the caller waits on hold: bringing it back failed (${(err as Error).message})`, async () => {
+        await ctx.ari.addChannel(back.talk, [callId]);
+        bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(back.hold), { callId });
+        const cur = ctx.ledger.calls.get(callId);
+        if (cur?.holdBridge === back.hold) {
+          const next = { ...cur };
+          delete next.holdBridge;
+          await ctx.ledger.commit(ctx.ledger.batch().putCall(next));
+        }
+      });
+    }
+  }
+
+  /** the record keeps naming the holding bridge the caller still waits in (a hang-up destroys it, recovery finds it) */
+  private async keepHoldBridge(callId: string, holdBridge: string): Promise<void> {
+    const cur = this.o.ctx.ledger.calls.get(callId);
+    if (cur && cur.holdBridge !== holdBridge && cur.state === 'talking') await this.o.ctx.ledger.commit(this.o.ctx.ledger.batch().putCall({ ...cur, holdBridge }));
+  }
+
+  /**
+   * A bridge move that could not be undone: the call is flagged as needing attention (the console shows
+   * why) while `repair` is tried again with back-off; the flag goes once it succeeds.
+   */
+  private needsAttention(callId: string, why: string, repair: () => Promise<void>, attempt = 0): void {
+    const { ctx } = this.o;
+    const cur = ctx.ledger.calls.get(callId);
+    if (!cur) return;
+    if (cur.attention !== why) void ctx.ledger.commit(ctx.ledger.batch().putCall(withAttention(cur, why)).log({ time: ctx.time.now(), operator: 'system', action: 'needs-attention', callId, numbers: [cur.callerNumber], result: why }));
+    const delay = REPAIR_RETRY_MS[attempt];
+    if (delay === undefined) return;
+    ctx.time.schedule(delay, () => {
+      if (!ctx.ledger.calls.get(callId)?.attention) return;
+      void this.o.inbound.serial.run(callId, repair).then(async () => {
+        const now = ctx.ledger.calls.get(callId);
+        if (now?.attention) await ctx.ledger.commit(ctx.ledger.batch().putCall(withAttention(now, undefined)));
+        ctx.log.info({ callId }, 'repaired after a failed operation');
+      }, () => this.needsAttention(callId, why, repair, attempt + 1));
     });
   }
 
@@ -285,7 +355,9 @@ export class Consults {
       return;
     }
     if (call.consultAnswered) {
-      await this.handOver(call, call.state === 'conference' ? 'conference-leave' : 'transfer-complete', true);
+      await this.handOver(call, call.state === 'conference' ? 'conference-leave' : 'transfer-complete', true).catch((err: Error) => {
+        this.o.ctx.log.error({ callId: call.id, err: err.message }, 'hand-over after the set hung up failed');
+      });
     } else if (!call.joinOnAnswer) {
       this.cancelTimer(call.id);
       await this.transfers.takeRinging(attendantId, call);
@@ -297,35 +369,65 @@ export class Consults {
 
   /**
    * The attendant leaves caller and third party together in the call bridge: the call ends as a
-   * completed transfer and the pair is only watched from now on.
+   * completed transfer and the pair is only watched from now on. The bridge moves and the attendant's
+   * leg go first: a step that fails leaves the call as it was (or, once the three are together, a
+   * three-way call the attendant may leave again), with the attendant still on it.
    */
-  private async handOver(call: CallRecord, action: string, setHungUp = false): Promise<void> {
+  private async handOver(call: CallRecord, action: string, setHungUp = false, flight?: { legLeft: boolean }): Promise<void> {
     const { ctx, inbound } = this.o;
     const leg = call.consultLeg!;
     const bridge = call.talkBridge!;
     const attendantLeg = call.leg;
+    if (call.state === 'consulting') {
+      const held = call.talkingTo === 'target' ? call.id : leg;
+      try {
+        await inbound.serial.run(call.id, () => step('bring the held party to the call bridge', () => ctx.ari.addChannel(bridge, [held])));
+      } catch (err) {
+        if (!setHungUp && !flight?.legLeft) throw operationFailed(this.o, action, call.id, err, 'the call is as it was: the caller and the third party are still apart; try again');
+        // the attendant is gone: the two are handed over anyway and brought together as soon as Asterisk lets
+        ctx.log.error({ callId: call.id, err: (err as Error).message }, 'hand-over bridge failed after the set hung up; trying again');
+        this.retryJoin(call.id, bridge, held);
+      }
+    }
+    if (attendantLeg && !setHungUp && !flight?.legLeft) {
+      try {
+        await hangupStep(this.o, 'hang up the attendant\'s leg', attendantLeg);
+      } catch (err) {
+        if (call.state === 'consulting') {
+          // caller, third party and attendant are together in the call bridge now: that is a three-way call
+          const conf: CallRecord = { ...ctx.ledger.calls.get(call.id) ?? call, state: 'conference' };
+          for (const k of ['talkingTo', 'holdBridge'] as const) delete conf[k];
+          await this.store(conf, call.attendant ?? 'system', 'conference', 'joined', { why: `${action} could not release the attendant` });
+          if (call.holdBridge) bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(call.holdBridge), { callId: call.id });
+          throw operationFailed(this.o, action, call.id, err, 'the three of you are in a three-way call now: leave it to hand over');
+        }
+        throw operationFailed(this.o, action, call.id, err, 'the call is as it was: you are still in the three-way call; try again');
+      }
+    }
     // the record no longer names the leg, the bridge or the third party: finishing leaves them alone
-    const done: CallRecord = { ...call };
+    const done: CallRecord = { ...ctx.ledger.calls.get(call.id) ?? call };
     for (const k of [...CONSULT_FIELDS, 'leg', 'talkBridge', 'holdBridge'] as const) delete done[k];
     const b = ctx.ledger.batch().putCall(done);
     if (call.attendant) this.o.desk.apply(b, call.attendant, { type: 'callEnded', callId: call.id }, { callId: call.id });
     b.log({ time: ctx.time.now(), operator: call.attendant ?? 'system', action, callId: call.id, numbers: [call.callerNumber, call.consultTarget ?? ''], result: 'completed-transfer', ...(setHungUp ? { detail: { by: 'set hung up' } } : {}) });
     await ctx.ledger.commit(b);
     this.handoffs.watch(call.id, leg, bridge);
-    if (attendantLeg && !setHungUp) bestEffort(ctx, 'hang up attendant leg', ctx.ari.hangup(attendantLeg), { leg: attendantLeg });
-    if (call.state === 'consulting') {
-      const held = call.talkingTo === 'target' ? call.id : leg;
-      await inbound.serial.run(call.id, () => ctx.ari.addChannel(bridge, [held])).catch((err: Error) => {
-        ctx.log.error({ callId: call.id, err: err.message }, 'hand-over bridge failed; releasing both parties');
-        this.handoffs.channelLeft(call.id);
-        bestEffort(ctx, 'hang up caller', ctx.ari.hangup(call.id), { callId: call.id });
-      });
-    }
     if (call.holdBridge) bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(call.holdBridge), { callId: call.id });
     inbound.finish(call.id, 'completed-transfer', `handed over to ${call.consultTarget ?? ''}`);
     if (call.attendant) this.o.desk.publishDeviceStates([ctx.ledger.attendants.get(call.attendant)!]);
     await ctx.ledger.release(call.id);
     ctx.log.info({ callId: call.id, target: call.consultTarget, action }, 'handed over');
+  }
+
+  /** a handed-over pair whose bridge move failed: tried again while both are there */
+  private retryJoin(callId: string, bridge: string, held: string, attempt = 0): void {
+    const { ctx } = this.o;
+    const delay = REPAIR_RETRY_MS[attempt];
+    if (delay === undefined) return;
+    ctx.time.schedule(delay, () => {
+      if (!this.handoffs.has(held)) return;
+      ctx.ari.addChannel(bridge, [held]).catch(() => this.retryJoin(callId, bridge, held, attempt + 1));
+    });
   }
 
   // ----- helpers ------------------------------------------------------------------------------
@@ -348,42 +450,21 @@ export class Consults {
     return undefined;
   }
 
-  /** `who` (waiting in the holding bridge) joins the call bridge again; the holding bridge goes */
-  private async backFromHold(call: CallRecord, who: string | undefined, what: string): Promise<void> {
-    if (!call.holdBridge || !call.talkBridge) return;
-    const { ari } = this.o.ctx;
-    const talkBridge = call.talkBridge;
-    if (who) await this.move(call, what, () => ari.addChannel(talkBridge, [who]));
-    bestEffort(this.o.ctx, 'destroy holding bridge', ari.destroyBridge(call.holdBridge), { callId: call.id });
-  }
-
   /**
    * The record first (what the console, the keys and the events show), then the bridge moves; a
    * move that fails puts the record back, unless the call changed meanwhile (a party hung up).
    */
   private async recordThenMove(prev: CallRecord, next: CallRecord, attendantId: string, action: string, result: string, steps: () => Promise<void>): Promise<void> {
-    await this.store(next, attendantId, action, result);
-    const stored = this.o.ctx.ledger.calls.get(next.id);
-    try {
-      await this.move(next, action, steps);
-    } catch (err) {
-      if (stored && this.o.ctx.ledger.calls.get(next.id) === stored) await this.store(prev, attendantId, action, 'failed');
-      throw err;
-    }
-  }
-
-  /** bridge moves of a call, in the caller's ARI order; a failure is refused as ari_failed */
-  private async move(call: CallRecord, what: string, steps: () => Promise<void>): Promise<void> {
-    try {
-      await this.o.inbound.serial.run(call.id, steps);
-    } catch (err) {
-      throw this.ariFailed(call.id, what, err);
-    }
-  }
-
-  private ariFailed(callId: string, what: string, err: unknown): OperationError {
-    this.o.ctx.log.error({ callId, err: (err as Error).message }, `${what} failed`);
-    return new OperationError('ari_failed', `${what} failed: ${(err as Error).message}`);
+    await this.inFlight.run(next.id, action, undefined, async () => {
+      await this.store(next, attendantId, action, result);
+      const stored = this.o.ctx.ledger.calls.get(next.id);
+      try {
+        await this.o.inbound.serial.run(next.id, steps);
+      } catch (err) {
+        if (stored && this.o.ctx.ledger.calls.get(next.id) === stored) await this.store(prev, attendantId, action, 'failed');
+        throw operationFailed(this.o, action, next.id, err, 'the call is as it was; try again');
+      }
+    });
   }
 
   private async store(next: CallRecord, operator: string, action: string, result: string, detail?: Record<string, string>): Promise<void> {
@@ -393,18 +474,25 @@ export class Consults {
     await ctx.ledger.commit(b);
   }
 
-  /** ring the third party; the attendant's own identity is shown to it */
-  private ring(call: CallRecord, leg: string, number: string, attendantId: string): void {
+  /**
+   * Ring the third party; the attendant's own identity is shown to it. Resolves once Asterisk made the
+   * leg; when it refuses, the attendant is back with the caller and the operator is told.
+   */
+  private async ring(call: CallRecord, leg: string, number: string, attendantId: string, op: string): Promise<void> {
     const { ctx } = this.o;
     this.armTimer(call.id, leg);
     const acfg = ctx.attendantConfig(attendantId);
     const callerId = acfg?.extension ? `"${acfg.name.replace(/"/g, '')}" <${acfg.extension}>` : undefined;
     ctx.log.info({ callId: call.id, attendant: attendantId, target: number, leg }, call.joinOnAnswer ? 'three-way: calling third party' : 'consultation');
-    ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: leg, appArgs: [CONSULT_ARG, call.id], timeout: ctx.config.timers.recall + 5, ...(callerId ? { callerId } : {}) })
-      .catch((err: Error) => {
-        ctx.log.warn({ callId: call.id, target: number, err: err.message }, 'consultation originate failed');
-        void this.thirdPartyGone(call.id, leg, 'failed');
-      });
+    try {
+      await step('ring the third party', () => ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: leg, appArgs: [CONSULT_ARG, call.id], timeout: ctx.config.timers.recall + 5, ...(callerId ? { callerId } : {}) }));
+    } catch (err) {
+      ctx.log.warn({ callId: call.id, target: number, err: (err as Error).message }, 'consultation originate failed');
+      if (statusOf((err as StepFailed).error) === 504) releaseChannel(this.o.ctx, leg, 'hang up timed-out consultation leg');
+      await this.thirdPartyGone(call.id, leg, 'failed');
+      const cur = ctx.ledger.calls.get(call.id);
+      throw operationFailed(this.o, op, call.id, err, cur?.attention ? `the caller could not be brought back yet: ${cur.attention}` : 'the call is as it was: the caller is talking with the attendant; try again');
+    }
   }
 
   private armTimer(callId: string, leg: string): void {

@@ -1,7 +1,7 @@
 // Two parties the controller put together and then left to themselves (a completed transfer, an
 // attendant leaving a three-way call): no longer a call of the switchboard, only watched so that
 // when one side hangs up, the other side and their bridge go too.
-import { bestEffort, type CallContext } from '../context.ts';
+import { bestEffort, releaseChannel, type CallContext } from '../context.ts';
 
 interface Pair {
   peer: string;
@@ -29,7 +29,7 @@ export class Handoffs {
     if (!p) return false;
     this.pairs.delete(id);
     this.pairs.delete(p.peer);
-    bestEffort(this.ctx, 'hang up handed-off peer', this.ctx.ari.hangup(p.peer), { leg: p.peer });
+    releaseChannel(this.ctx, p.peer, 'hang up handed-off peer');
     bestEffort(this.ctx, 'destroy handed-off bridge', this.ctx.ari.destroyBridge(p.bridge), { bridge: p.bridge });
     return true;
   }

@@ -7,14 +7,15 @@ import type { CallRecord } from '../../domain/model.ts';
 import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
 import { logAction, requireAttendant, requireOwnCall, type OpsDeps } from './common.ts';
-import { holdingFailed, toHoldingBridge } from './holding.ts';
+import { putAside } from './aside.ts';
+import { operationFailed, StepFailed, type InFlight } from './steps.ts';
 
 export const HOLD_SLOTS = 9;
 
 export class HoldSlots {
   private readonly recallTimers = new Map<string, TimerHandle>();
 
-  constructor(private readonly o: OpsDeps) {}
+  constructor(private readonly o: OpsDeps, private readonly inFlight: InFlight) {}
 
   /** calls holding a slot of this attendant (held, or ringing back to it) */
   private slotsOf(attendantId: string): CallRecord[] {
@@ -22,31 +23,27 @@ export class HoldSlots {
   }
 
   async hold(attendantId: string, callId: string): Promise<{ slot: number }> {
-    const { ctx, desk } = this.o;
+    const { ctx } = this.o;
     const call = requireOwnCall(this.o, attendantId, callId);
     if (call.state !== 'talking' || !call.leg) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
+    const slot = this.freeSlot(attendantId);
+    const holdBridge = ctx.ids.callBridge('hold', callId);
+    await putAside(this.o, this.inFlight, call, 'hold', holdBridge, (now) => {
+      const held: CallRecord = { ...ctx.ledger.calls.get(callId)!, state: 'held', slot, heldAt: now, holdBridge };
+      delete held.leg;
+      delete held.talkBridge;
+      return { record: held, detail: { slot: String(slot) } };
+    });
+    this.armRecall(callId);
+    return { slot };
+  }
+
+  private freeSlot(attendantId: string): number {
     const taken = new Set(this.slotsOf(attendantId).map((c) => c.slot));
     let slot = 1;
     while (taken.has(slot)) slot++;
     if (slot > HOLD_SLOTS) throw new OperationError('slot_taken', `all ${HOLD_SLOTS} hold slots of "${attendantId}" are taken`);
-
-    const now = ctx.time.now();
-    const holdBridge = ctx.ids.callBridge('hold', callId);
-    const held: CallRecord = { ...call, state: 'held', slot, heldAt: now, holdBridge };
-    delete held.leg;
-    delete held.talkBridge;
-    const b = ctx.ledger.batch().putCall(held);
-    desk.apply(b, attendantId, { type: 'callEnded', callId }, { callId });
-    b.log({ time: now, operator: attendantId, action: 'hold', callId, numbers: [call.callerNumber], result: 'ok', detail: { slot: String(slot) } });
-    await ctx.ledger.commit(b);
-    desk.publishDeviceStates([ctx.ledger.attendants.get(attendantId)!]);
-    await ctx.ledger.release(callId);
-
-    const failed = await toHoldingBridge(this.o, call, holdBridge);
-    if (failed !== undefined) throw holdingFailed(this.o, callId, 'hold', failed);
-    this.armRecall(callId);
-    ctx.requestDispatch();
-    return { slot };
+    return slot;
   }
 
   async retrieve(attendantId: string, slot: number): Promise<string> {
@@ -57,7 +54,14 @@ export class HoldSlots {
     await this.wake(attendantId);
     const a = this.o.ctx.ledger.attendants.get(attendantId)!;
     if (a.state !== 'idle') throw new OperationError('invalid_state', `attendant "${attendantId}" is ${a.state}`);
-    if (!this.ringBack(call)) throw new OperationError('invalid_state', `cannot present to "${attendantId}"`);
+    let told!: (err?: unknown) => void;
+    const originated = new Promise<unknown>((resolve) => { told = resolve; });
+    if (!this.ringBack(call, told)) throw new OperationError('invalid_state', `cannot present to "${attendantId}"`);
+    const failed = await originated;
+    if (failed !== undefined) {
+      await logAction(this.o, { operator: attendantId, action: 'retrieve', call, result: 'failed', detail: { slot: String(slot) } });
+      throw operationFailed(this.o, 'retrieve', call.id, new StepFailed('ring the attendant\'s set', failed), `the call is still on hold in slot ${slot}; try again`);
+    }
     await logAction(this.o, { operator: attendantId, action: 'retrieve', call, result: 'presented', detail: { slot: String(slot) } });
     return call.id;
   }
@@ -72,14 +76,14 @@ export class HoldSlots {
   }
 
   /** ring the holding attendant's set for this held call; unanswered, it stays held and recalls later */
-  private ringBack(call: CallRecord): boolean {
+  private ringBack(call: CallRecord, onOriginated?: (err?: unknown) => void): boolean {
     const attendantId = call.attendant!;
     this.recallTimers.get(call.id)?.cancel();
     this.recallTimers.delete(call.id);
     return this.o.presenter.presentTo(call, attendantId, (b: Batch, c: CallRecord) => {
       b.putCall({ ...c, state: 'held', attendant: attendantId });
       this.armRecall(c.id);
-    });
+    }, onOriginated);
   }
 
   private armRecall(callId: string): void {

@@ -13,6 +13,7 @@ import { OperationError, type MonitorMode } from '../operations-port.ts';
 import { setVariables } from '../presenter.ts';
 import { requireAttendant, requireCall, type OpsDeps } from './common.ts';
 import { monitorBridgeId, monitorLegOf, snoopChannelId } from '../ids.ts';
+import { hangupStep, operationFailed, step, type StepFailed } from './steps.ts';
 
 export const MONITOR_ARG = '@monitor';
 export const SNOOP_ARG = '@snoop';
@@ -30,7 +31,14 @@ interface Session {
   bridge?: string;
   snoop?: string;
   timer?: TimerHandle;
+  /** its end is under way (the supervisor's leg being released) */
+  ending?: boolean;
+  /** releases of the supervisor's leg that failed so far */
+  endAttempts: number;
 }
+
+/** a supervisor's leg Asterisk did not release is tried again this long after each failure */
+const END_RETRY_MS = [1000, 2000, 5000, 10_000, 30_000, 60_000];
 
 const CONVERSATION = new Set<CallRecord['state']>(['talking', 'consulting', 'conference']);
 
@@ -57,20 +65,23 @@ export class Monitors {
     b.log({ time: now, operator: supervisorId, action: 'monitor-start', callId, numbers: [call.callerNumber], result: 'ringing', detail: { mode, attendant: call.attendant ?? '' } });
     await ctx.ledger.commit(b);
     desk.publishDeviceStates([sup]);
-    const s: Session = { id, supervisor: supervisorId, callId, mode, attendantLeg: call.leg, answered: false, startedAt: now };
+    const s: Session = { id, supervisor: supervisorId, callId, mode, attendantLeg: call.leg, answered: false, startedAt: now, endAttempts: 0 };
     this.sessions.set(id, s);
     s.timer = ctx.time.schedule(ctx.config.timers.recall * 1000, () => {
       if (!s.answered) void this.end(s, 'no-answer');
     });
     const variables = setVariables(ctx.attendantConfig(supervisorId), ctx.config.phone.transferKey);
     ctx.log.info({ callId, supervisor: supervisorId, mode, leg: id }, 'monitor: ringing the supervisor');
-    ctx.ari.originate({
-      endpoint: sup.device, channelId: id, appArgs: [MONITOR_ARG, callId, mode], callerId: `"Monitor ${call.callerNumber}" <${call.callerNumber}>`,
-      timeout: ctx.config.timers.recall + 5, ...(Object.keys(variables).length ? { variables } : {}),
-    }).catch((err: Error) => {
-      ctx.log.warn({ callId, supervisor: supervisorId, err: err.message }, 'monitor originate failed');
-      void this.end(s, 'failed');
-    });
+    try {
+      await step('ring the supervisor\'s set', () => ctx.ari.originate({
+        endpoint: sup.device, channelId: id, appArgs: [MONITOR_ARG, callId, mode], callerId: `"Monitor ${call.callerNumber}" <${call.callerNumber}>`,
+        timeout: ctx.config.timers.recall + 5, ...(Object.keys(variables).length ? { variables } : {}),
+      }));
+    } catch (err) {
+      ctx.log.warn({ callId, supervisor: supervisorId, err: (err as Error).message }, 'monitor originate failed');
+      await this.end(s, 'failed');
+      throw operationFailed(this.o, 'monitor', callId, err, 'the call was not touched; try again');
+    }
     return { sessionId: id };
   }
 
@@ -78,7 +89,8 @@ export class Monitors {
     const s = this.sessions.get(sessionId);
     if (!s) throw new OperationError('not_found', `no monitoring session "${sessionId}"`);
     if (s.supervisor !== supervisorId) throw new OperationError('not_your_call', `session "${sessionId}" is not "${supervisorId}"'s`);
-    await this.end(s, 'stopped');
+    const failed = await this.end(s, 'stopped');
+    if (failed) throw operationFailed(this.o, 'stop monitoring', s.callId, failed, 'the supervisor\'s set is still on the call: it is released as soon as Asterisk lets');
   }
 
   // ----- ARI events --------------------------------------------------------------------------
@@ -178,12 +190,29 @@ export class Monitors {
     }
   }
 
-  /** resolves once the supervisor is free again and the stop is in the log */
-  private async end(s: Session, why: string, gone?: string): Promise<void> {
+  /**
+   * Resolves once the supervisor is free again and the stop is in the log. The supervisor's leg goes
+   * first and for sure: while Asterisk keeps it (in the call bridge, for a barge) the position stays
+   * busy, and the release is tried again; resolves with the failed step then.
+   */
+  private async end(s: Session, why: string, gone?: string): Promise<StepFailed | undefined> {
     const { ctx, desk } = this.o;
-    if (!this.sessions.delete(s.id)) return;
+    if (s.ending || !this.sessions.has(s.id)) return undefined;
+    s.ending = true;
     s.timer?.cancel();
-    for (const id of [s.id, s.snoop]) if (id && id !== gone) bestEffort(ctx, 'hang up monitor channel', ctx.ari.hangup(id), { leg: id });
+    if (s.id !== gone) {
+      try {
+        await hangupStep(this.o, 'hang up the supervisor\'s leg', s.id);
+      } catch (err) {
+        s.ending = false;
+        const delay = END_RETRY_MS[s.endAttempts++];
+        ctx.log.error({ callId: s.callId, session: s.id, err: (err as Error).message, retryInMs: delay }, 'monitor leg not released; the supervisor stays busy');
+        if (delay !== undefined) ctx.time.schedule(delay, () => { if (this.sessions.get(s.id) === s) void this.end(s, why); });
+        return err as StepFailed;
+      }
+    }
+    if (!this.sessions.delete(s.id)) return undefined;
+    if (s.snoop && s.snoop !== gone) bestEffort(ctx, 'hang up monitor channel', ctx.ari.hangup(s.snoop), { leg: s.snoop });
     if (s.bridge) bestEffort(ctx, 'destroy monitor bridge', ctx.ari.destroyBridge(s.bridge), { bridge: s.bridge });
     const b = ctx.ledger.batch();
     desk.apply(b, s.supervisor, { type: 'callEnded', callId: s.callId }, { callId: s.callId });
@@ -194,6 +223,7 @@ export class Monitors {
     if (a) desk.publishDeviceStates([a]);
     ctx.requestDispatch();
     await logged;
+    return undefined;
   }
 
   private async log(s: Session, action: string, result: string): Promise<void> {

@@ -7,43 +7,45 @@ import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
 import { logAction, requireAttendant, requireOwnCall, type OpsDeps } from './common.ts';
 import { requeueAsRecall } from './common.ts';
-import { holdingFailed, toHoldingBridge } from './holding.ts';
+import { putAside } from './aside.ts';
+import { operationFailed, StepFailed, type InFlight } from './steps.ts';
 
 export const PARK_SLOTS = 20;
 
 export class ParkSlots {
   private readonly timers = new Map<string, TimerHandle>();
 
-  constructor(private readonly o: OpsDeps) {}
+  constructor(private readonly o: OpsDeps, private readonly inFlight: InFlight) {}
 
   private parked(): CallRecord[] {
     return [...this.o.ctx.ledger.calls.values()].filter((c) => c.parkSlot !== undefined && c.state !== 'ended');
   }
 
   async park(attendantId: string, callId: string): Promise<{ slot: number }> {
-    const { ctx, desk } = this.o;
+    const { ctx } = this.o;
     const call = requireOwnCall(this.o, attendantId, callId);
     if (call.state !== 'talking' || !call.leg) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
+    const slot = this.freeSlot();
+    const holdBridge = ctx.ids.callBridge('hold', callId);
+    let slotTaken = slot;
+    await putAside(this.o, this.inFlight, call, 'park', holdBridge, (now) => {
+      // a slot taken by another park meanwhile: the next free one
+      const free = this.parked().some((c) => c.parkSlot === slot) ? this.freeSlot() : slot;
+      const parked: CallRecord = { ...ctx.ledger.calls.get(callId)!, state: 'parked', parkSlot: free, heldAt: now, holdBridge };
+      delete parked.leg;
+      delete parked.talkBridge;
+      return { record: parked, detail: { slot: String(free) } };
+    }).then((rec) => { slotTaken = rec.parkSlot!; });
+    this.armRecall(callId);
+    return { slot: slotTaken };
+  }
+
+  private freeSlot(): number {
     const taken = new Set(this.parked().map((c) => c.parkSlot));
     let slot = 1;
     while (taken.has(slot)) slot++;
     if (slot > PARK_SLOTS) throw new OperationError('slot_taken', `all ${PARK_SLOTS} park slots are taken`);
-    const now = ctx.time.now();
-    const holdBridge = ctx.ids.callBridge('hold', callId);
-    const parked: CallRecord = { ...call, state: 'parked', parkSlot: slot, heldAt: now, holdBridge };
-    delete parked.leg;
-    delete parked.talkBridge;
-    const b = ctx.ledger.batch().putCall(parked);
-    desk.apply(b, attendantId, { type: 'callEnded', callId }, { callId });
-    b.log({ time: now, operator: attendantId, action: 'park', callId, numbers: [call.callerNumber], result: 'ok', detail: { slot: String(slot) } });
-    await ctx.ledger.commit(b);
-    desk.publishDeviceStates([ctx.ledger.attendants.get(attendantId)!]);
-    await ctx.ledger.release(callId);
-    const failed = await toHoldingBridge(this.o, call, holdBridge);
-    if (failed !== undefined) throw holdingFailed(this.o, callId, 'park', failed);
-    this.armRecall(callId);
-    ctx.requestDispatch();
-    return { slot };
+    return slot;
   }
 
   async pickup(attendantId: string, slot: number): Promise<string> {
@@ -63,15 +65,22 @@ export class ParkSlots {
     this.timers.get(call.id)?.cancel();
     this.timers.delete(call.id);
     // unanswered: back in its slot, with a fresh park timer
+    let told!: (err?: unknown) => void;
+    const originated = new Promise<unknown>((resolve) => { told = resolve; });
     const ok = this.o.presenter.presentTo(call, attendantId, (b: Batch, c: CallRecord) => {
       const back: CallRecord = { ...c, state: 'parked' };
       if (parker) back.attendant = parker; else delete back.attendant;
       b.putCall(back);
       this.armRecall(c.id);
-    });
+    }, told);
     if (!ok) {
       this.armRecall(call.id);
       throw new OperationError('invalid_state', `cannot present to "${attendantId}"`);
+    }
+    const failed = await originated;
+    if (failed !== undefined) {
+      await logAction(this.o, { operator: attendantId, action: 'pickup', call, result: 'failed', detail: { slot: String(slot) } });
+      throw operationFailed(this.o, 'pickup', call.id, new StepFailed('ring the attendant\'s set', failed), `the call is still parked in slot ${slot}; try again`);
     }
     await logAction(this.o, { operator: attendantId, action: 'pickup', call, result: 'presented', detail: { slot: String(slot) } });
     return call.id;

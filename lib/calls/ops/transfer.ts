@@ -15,14 +15,16 @@ import { OperationError } from '../operations-port.ts';
 import { CONSULT_FIELDS, callerIdOf, requireOwnCall, type OpsDeps } from './common.ts';
 import { requeueAsRecall } from './common.ts';
 import type { Handoffs } from './handoff.ts';
-import { holdingFailed, toHoldingBridge } from './holding.ts';
+import { putAside } from './aside.ts';
+import { releaseConversation } from './holding.ts';
+import { operationFailed, statusOf, step, type InFlight, type StepFailed } from './steps.ts';
 
 export const TRANSFER_ARG = '@transfer';
 
 export class Transfers {
   private readonly timers = new Map<string, TimerHandle>();
 
-  constructor(private readonly o: OpsDeps, private readonly handoffs: Handoffs) {}
+  constructor(private readonly o: OpsDeps, private readonly handoffs: Handoffs, private readonly inFlight: InFlight) {}
 
   /** a short code of the directory, else the number itself */
   resolveTarget(target: string): string {
@@ -41,31 +43,25 @@ export class Transfers {
     const number = this.resolveTarget(target);
     const holdBridge = ctx.ids.callBridge('hold', callId);
     const transferLeg = ctx.ids.leg('t', callId);
-    const next: CallRecord = { ...call, state: 'transferring', holdBridge, transferTarget: number, transferLeg };
-    delete next.leg;
-    delete next.talkBridge;
-    await this.freeAttendant(attendantId, call, next, { target });
-    await accepted?.().catch(() => undefined);
-
-    const failed = await toHoldingBridge(this.o, call, holdBridge);
-    if (failed !== undefined) {
-      // nothing was rung yet: no transfer leg to hang up
-      const cur = ctx.ledger.calls.get(callId);
-      if (cur) {
-        const clean = { ...cur };
-        delete clean.transferLeg;
-        await ctx.ledger.commit(ctx.ledger.batch().putCall(clean));
-      }
-      throw holdingFailed(this.o, callId, 'transfer', failed);
-    }
+    // the caller waits with music first: a failed step leaves it talking with the attendant
+    await putAside(this.o, this.inFlight, call, 'transfer', holdBridge, () => {
+      const next: CallRecord = { ...ctx.ledger.calls.get(callId)!, state: 'transferring', holdBridge, transferTarget: number, transferLeg };
+      delete next.leg;
+      delete next.talkBridge;
+      return { record: next, result: 'ringing', numbers: [call.callerNumber, number], detail: { target } };
+    }, accepted);
+    ctx.log.info({ callId, attendant: attendantId, target: number }, 'transfer');
     if (!ctx.ledger.calls.has(callId)) return; // the caller hung up meanwhile
 
     this.armRecall(callId, transferLeg);
     try {
-      await ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: transferLeg, appArgs: [TRANSFER_ARG, callId], callerId: callerIdOf(call), timeout: ctx.config.timers.recall + 5 });
+      await step('ring the transfer target', () => ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: transferLeg, appArgs: [TRANSFER_ARG, callId], callerId: callerIdOf(call), timeout: ctx.config.timers.recall + 5 }));
     } catch (err) {
       ctx.log.warn({ callId, target: number, err: (err as Error).message }, 'transfer originate failed');
+      // the caller waits with music and comes back to the attendant (or its group) as after a refused transfer
+      if (statusOf((err as StepFailed).error) === 504) bestEffort(ctx, 'hang up timed-out transfer leg', ctx.ari.hangup(transferLeg), { leg: transferLeg });
       this.failed(callId, transferLeg, 'failed');
+      throw operationFailed(this.o, 'transfer', callId, err, 'the caller waits with music and comes back to you');
     }
   }
 
@@ -75,14 +71,12 @@ export class Transfers {
    * caller already waits in its holding bridge.
    */
   async takeRinging(attendantId: string, call: CallRecord): Promise<void> {
-    const { ctx } = this.o;
     const leg = call.consultLeg;
     if (!leg || !call.consultTarget) throw new OperationError('invalid_state', `call "${call.id}" has no consultation ringing`);
     const next: CallRecord = { ...call, state: 'transferring', transferTarget: call.consultTarget, transferLeg: leg };
     for (const k of [...CONSULT_FIELDS, 'leg', 'talkBridge'] as const) delete next[k];
     await this.freeAttendant(attendantId, call, next, { target: call.consultTarget, onRing: 'true' });
-    if (call.leg) bestEffort(ctx, 'hang up attendant leg', ctx.ari.hangup(call.leg), { leg: call.leg });
-    if (call.talkBridge) bestEffort(ctx, 'destroy call bridge', ctx.ari.destroyBridge(call.talkBridge), { callId: call.id });
+    releaseConversation(this.o, call);
     this.armRecall(call.id, leg);
   }
 
@@ -139,11 +133,13 @@ export class Transfers {
         await ensureBridge(ctx, 'mixing', bridge);
         await ctx.ari.addChannel(bridge, [callId, leg]);
       } catch (err) {
-        ctx.log.error({ callId, err: (err as Error).message }, 'transfer bridge failed');
+        // the caller stays in its holding bridge (put back there if the move went half way) and comes
+        // back as after a refused transfer; the target is released
+        ctx.log.error({ callId, err: (err as Error).message }, 'transfer bridge failed; the call comes back');
         bestEffort(ctx, 'destroy transfer bridge', ctx.ari.destroyBridge(bridge), { callId });
         bestEffort(ctx, 'hang up transfer leg', ctx.ari.hangup(leg), { leg });
-        bestEffort(ctx, 'hang up caller', ctx.ari.hangup(callId), { callId });
-        this.o.inbound.finish(callId, 'lost', 'transfer bridge failed');
+        if (cur.holdBridge) bestEffort(ctx, 'caller back to its holding bridge', ctx.ari.addChannel(cur.holdBridge, [callId], 'participant'), { callId });
+        this.failed(callId, leg, 'failed');
         return;
       }
       // the pair is on its own now: watched only to release the other side

@@ -77,7 +77,7 @@ export const CONTROL_ROUTES: ControlRoute[] = [
     return NO_CONTENT;
   } },
   { method: 'POST', pattern: /^\/sim\/restart$/, doc: '/sim/restart {bootMs?}', handle: (sim, _m, body) => { sim.restart(restartSchema.parse(body ?? {})); return NO_CONTENT; } },
-  { method: 'POST', pattern: /^\/sim\/faults\/fail$/, doc: '/sim/faults/fail {status: 400|404|405|500|501|503, count?, forMs?, pathPrefix?}', handle: (sim, _m, body) => {
+  { method: 'POST', pattern: /^\/sim\/faults\/fail$/, doc: '/sim/faults/fail {status: 400|404|405|500|501|503, count?, forMs?, pathPrefix?, method?}', handle: (sim, _m, body) => {
     const b = failSchema.parse(body);
     sim.failRequests(Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined)) as z.infer<typeof failSchema>);
     return NO_CONTENT;

@@ -19,6 +19,7 @@ interface FailRule {
   remaining: number | undefined;
   until: number | undefined;
   prefix: string;
+  method: string | undefined;
 }
 
 export class Faults {
@@ -40,6 +41,7 @@ export class Faults {
       remaining: opts.count,
       until: opts.forMs !== undefined ? this.now() + opts.forMs : undefined,
       prefix: opts.pathPrefix ?? '',
+      method: opts.method,
     };
   }
 
@@ -58,14 +60,14 @@ export class Faults {
   }
 
   /** the injected failure for this request, if one applies (consumes one of `count`) */
-  failureFor(path: string): { status: number; body: Record<string, unknown> } | undefined {
+  failureFor(path: string, method: string): { status: number; body: Record<string, unknown> } | undefined {
     const rule = this.rule;
     if (!rule) return undefined;
     if (rule.until !== undefined && this.now() >= rule.until) {
       this.rule = undefined;
       return undefined;
     }
-    if (!path.startsWith(rule.prefix)) return undefined;
+    if (!path.startsWith(rule.prefix) || (rule.method !== undefined && rule.method !== method)) return undefined;
     if (rule.remaining !== undefined) {
       if (rule.remaining <= 0) {
         this.rule = undefined;

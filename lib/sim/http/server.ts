@@ -57,7 +57,7 @@ function dispatch(deps: ServerDeps, res: ServerResponse, method: string, path: s
   const routes = activeRoutes(deps.core, deps.routes ?? ARI_ROUTES);
   const { match, pathExists, allow } = matchRoute(routes, method, path);
   deps.faults.count(match ? `${method} ${match.route.path}` : `${method} ${path}`);
-  const failure = deps.faults.failureFor(path);
+  const failure = deps.faults.failureFor(path, method);
   if (failure) {
     sendJson(res, failure.status, failure.body);
     return;

@@ -41,5 +41,7 @@ export async function consultingCall(s: Site, target: '200' | '201'): Promise<{ 
   await s.api('POST', `/api/calls/${a.call.id}/consult`, { attendant: 'att1', target });
   await until(`${target} answers the consultation`, () => s.phones[`ext${target}`].answered(t1).length === 1);
   await s.callInState(a.call.id, 'consulting');
+  // the set answering is not yet the controller seeing the answer (its StasisStart, the bridge move)
+  await until('the controller sees the consultation answered', async () => (await s.call(a.call.id))?.consultAnswered === true);
   return { a, t1 };
 }
