@@ -38,6 +38,31 @@ describe('real Asterisk: faults', () => {
     assert.ok(a2.caller.connected(), 'the other call goes on');
   });
 
+  it('given a call just presented, when the controller is killed as the set is offered it and the set answers while no controller runs, then the restarted controller connects the caller with a set', async () => {
+    const s = site();
+    const config = siteConfig({ members: ['att1'] });
+    await s.startController(config, ['att1']);
+    // the set answers 1 s after its INVITE: the controller is dead by then
+    await s.phone('att1', { kind: 'answer', answerMs: 1000 });
+    const t0 = Date.now();
+    const caller = await SippCaller.dial({ talkMs: 60_000 });
+    await until('att1 is offered the call', () => s.phones.att1.offers(t0).length === 1, 10_000);
+    await s.controller!.kill();
+    await until('att1 answered while no controller ran', () => s.phones.att1.answered(t0).length === 1);
+    await sleep(500);
+    assert.equal(caller.releasedAt(), undefined, 'the caller is still on the line');
+    await s.restartController(config);
+    const call = await s.callOf(caller.number);
+    await s.callInState(call.id, 'talking');
+    await sleep(1000);
+    assert.ok(caller.connected(), 'the caller talks with the set');
+    assert.ok((await s.asterisk.channels()).some((c) => c.id === call.id), 'the caller\'s channel is up in Asterisk');
+    // whichever leg talks (the one answered while down, adopted, or a new one), exactly one set is in the call
+    const bridged = (await s.asterisk.bridges()).filter((b) => b.channels.includes(call.id));
+    assert.equal(bridged.length, 1, 'the caller is in one bridge');
+    assert.equal(bridged[0]!.channels.length, 2, 'with one set');
+  });
+
   it('given the ARI WebSocket is cut while a call talks and its caller hangs up meanwhile, when ARI is back, then the set is released and the next call is presented', async () => {
     const s = site();
     const relay = new Relay({ host: AST.host, port: AST.httpPort });
