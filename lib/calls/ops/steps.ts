@@ -132,7 +132,4 @@ export class InFlight {
     return this.byLeg.has(id);
   }
 
-  busy(callId: string): boolean {
-    return this.byCall.has(callId);
-  }
 }
