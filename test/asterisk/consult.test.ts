@@ -97,12 +97,12 @@ describe('real Asterisk: monitoring', () => {
         const supLeg = bridges.flatMap((b) => b.channels).find((c) => c === r.body.sessionId);
         return supLeg !== undefined;
       });
-      const channels = await s.asterisk.channels();
       if (mode === 'barge') {
         const talk = (await s.asterisk.bridges()).find((b) => b.channels.includes(a.call.id));
         assert.equal(talk?.channels.length, 3, 'barge: the supervisor is in the conversation');
       } else {
-        assert.ok(channels.some((c) => c.name.startsWith('Snoop/')), `${mode}: a snoop channel listens to the attendant`);
+        // the snoop is asked for once the supervisor's leg is in its bridge: a moment after
+        await until(`${mode}: a snoop channel listens to the attendant`, async () => (await s.asterisk.channels()).some((c) => c.name.startsWith('Snoop/')));
       }
       await s.api('POST', `/api/monitor/${encodeURIComponent(r.body.sessionId)}/stop`, { attendant: 'att3' });
       await until('the supervisor is released', () => s.phones.att3.byes('in', t1).length === 1);

@@ -265,6 +265,26 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
       assertNothingLeft(h);
     });
 
+    it('cancel: the caller cannot be brought back from hold, then the call stays flagged as needing attention, the caller with music, until a retry brings it back', async () => {
+      const { caller, leg } = await talking();
+      const target = await consulting(caller);
+      const holdBridge = rec(caller).holdBridge!;
+      await fail(1, '/bridges', 'POST');
+      assert.equal((await post(`/api/calls/${caller}/cancel`)).status, 204);
+      await h.until('flagged', () => h.callRecord(caller)?.attention !== undefined);
+      assert.match(rec(caller).attention!, /waits on hold/);
+      const view = await api.as<{ attention?: string; state: string }>('alice', 'GET', `/api/calls/${caller}`);
+      assert.deepEqual([view.body.state, view.body.attention], ['talking', rec(caller).attention], 'the console sees the flag');
+      assert.equal(bridgeOf(caller)?.id, holdBridge, 'never hung up: the caller waits with music');
+      assert.ok(!live(target), 'the consulted party is gone');
+      assert.equal(h.attendant('att1').state, 'busy', 'att1 stays on the call');
+      await h.advance(1000);
+      await h.until('brought back on the retry', () => bridgeOf(caller)?.channels.includes(leg) === true && h.callRecord(caller)?.attention === undefined);
+      await assertTalking(caller, leg);
+      await release(caller);
+      assertNothingLeft(h);
+    });
+
     it('swap: the party talking not put on hold, then nothing moved and swapping again works', async () => {
       const { caller, leg, target } = await refusedInConsultation('swap', 'swap', 'put the party talking on hold', () => '/bridges');
       await assertConsulting(caller, leg, target);

@@ -395,17 +395,28 @@ export class Consults {
       } catch (err) {
         if (call.state === 'consulting') {
           // caller, third party and attendant are together in the call bridge now: that is a three-way call
-          const conf: CallRecord = { ...ctx.ledger.calls.get(call.id) ?? call, state: 'conference' };
-          for (const k of ['talkingTo', 'holdBridge'] as const) delete conf[k];
-          await this.store(conf, call.attendant ?? 'system', 'conference', 'joined', { why: `${action} could not release the attendant` });
+          const cur = ctx.ledger.calls.get(call.id);
+          if (cur?.consultLeg === leg) {
+            const conf: CallRecord = { ...cur, state: 'conference' };
+            for (const k of ['talkingTo', 'holdBridge'] as const) delete conf[k];
+            await this.store(conf, call.attendant ?? 'system', 'conference', 'joined', { why: `${action} could not release the attendant` });
+          }
           if (call.holdBridge) bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(call.holdBridge), { callId: call.id });
           throw operationFailed(this.o, action, call.id, err, 'the three of you are in a three-way call now: leave it to hand over');
         }
         throw operationFailed(this.o, action, call.id, err, 'the call is as it was: you are still in the three-way call; try again');
       }
     }
+    const now = ctx.ledger.calls.get(call.id);
+    if (!setHungUp && (!now || now.consultLeg !== leg || now.callerGone)) {
+      // a party hung up during the steps (its own events changed the call): with the attendant gone as
+      // well, whoever is left is released as when the attendant hangs up
+      if (now?.callerGone) inbound.finish(call.id, 'completed', 'both parties gone');
+      else if (now && attendantLeg && now.leg === attendantLeg) inbound.attendantLeft(attendantLeg);
+      return;
+    }
     // the record no longer names the leg, the bridge or the third party: finishing leaves them alone
-    const done: CallRecord = { ...ctx.ledger.calls.get(call.id) ?? call };
+    const done: CallRecord = { ...now ?? call };
     for (const k of [...CONSULT_FIELDS, 'leg', 'talkBridge', 'holdBridge'] as const) delete done[k];
     const b = ctx.ledger.batch().putCall(done);
     if (call.attendant) this.o.desk.apply(b, call.attendant, { type: 'callEnded', callId: call.id }, { callId: call.id });

@@ -6,6 +6,8 @@ import { logAction, requireOwnCall, type OpsDeps } from './common.ts';
 import { hangupStep, operationFailed, type InFlight } from './steps.ts';
 
 export async function hangup(o: OpsDeps, inFlight: InFlight, attendantId: string, callId: string): Promise<void> {
+  // releasing is never refused for an operation under way: it is done after it, on the call as it left it
+  await inFlight.settled(callId);
   const call = requireOwnCall(o, attendantId, callId);
   if (call.state !== 'talking' && call.state !== 'consulting' && call.state !== 'conference') throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
   // the caller's own StasisEnd is this operation's: the call ends as released by the attendant

@@ -19,12 +19,12 @@ export async function openHoldingBridge(o: OpsDeps, call: CallRecord, holdBridge
  * the failed step, with the holding bridge gone again: Asterisk moves a channel only when the request
  * succeeds, so the caller is still where it was (with the attendant).
  */
-export async function moveToHolding(o: OpsDeps, call: CallRecord, holdBridge: string, who: string = call.id): Promise<void> {
+export async function moveToHolding(o: OpsDeps, call: CallRecord, holdBridge: string): Promise<void> {
   const { ctx } = o;
   await o.inbound.serial.run(call.id, async () => {
     try {
       await openHoldingBridge(o, call, holdBridge);
-      await step('move the caller to the holding bridge', () => ctx.ari.addChannel(holdBridge, [who], 'participant'));
+      await step('move the caller to the holding bridge', () => ctx.ari.addChannel(holdBridge, [call.id], 'participant'));
     } catch (err) {
       bestEffort(ctx, 'destroy unused holding bridge', ctx.ari.destroyBridge(holdBridge), { callId: call.id });
       throw err;

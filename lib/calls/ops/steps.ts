@@ -67,6 +67,9 @@ export function withAttention(call: CallRecord, why: string | undefined): CallRe
 
 interface Flight {
   op: string;
+  /** resolves when the operation is over, however it ended */
+  done: Promise<void>;
+  finish: () => void;
   /** the attendant's leg the operation is about to release: its StasisEnd meanwhile is noted, not acted on */
   leg?: string;
   legLeft: boolean;
@@ -85,7 +88,9 @@ export class InFlight {
   begin(callId: string, op: string, leg?: string): Flight {
     const running = this.byCall.get(callId);
     if (running) throw new OperationError('invalid_state', `call "${callId}" is in the middle of ${running.op}: try again in a moment`);
-    const f: Flight = { op, legLeft: false, ...(leg ? { leg } : {}) };
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => { finish = resolve; });
+    const f: Flight = { op, done, finish, legLeft: false, ...(leg ? { leg } : {}) };
     this.byCall.set(callId, f);
     if (leg) this.byLeg.set(leg, f);
     return f;
@@ -96,6 +101,12 @@ export class InFlight {
     if (!f) return;
     this.byCall.delete(callId);
     if (f.leg && this.byLeg.get(f.leg) === f) this.byLeg.delete(f.leg);
+    f.finish();
+  }
+
+  /** resolves once no operation runs on the call (at once when none does) */
+  async settled(callId: string): Promise<void> {
+    for (let f = this.byCall.get(callId); f; f = this.byCall.get(callId)) await f.done;
   }
 
   /** run `fn` as the call's operation in flight */
@@ -121,7 +132,4 @@ export class InFlight {
     return this.byLeg.has(id);
   }
 
-  busy(callId: string): boolean {
-    return this.byCall.has(callId);
-  }
 }
