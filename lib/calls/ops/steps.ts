@@ -7,6 +7,7 @@
 import type { CallRecord } from '../../domain/model.ts';
 import { OperationError } from '../operations-port.ts';
 import type { OpsDeps } from './common.ts';
+import { isChannelGone } from '../../asterisk/port.ts';
 
 /** An ARI step of an operation failed: which one, and the error Asterisk answered with. */
 export class StepFailed extends Error {
@@ -39,7 +40,7 @@ export async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
 /** Release a channel, waiting for Asterisk's answer: a channel already gone (404) counts as released. */
 export async function hangupStep(o: OpsDeps, name: string, channelId: string, reason?: 'no_answer'): Promise<void> {
   await step(name, () => o.ctx.ari.hangup(channelId, reason).catch((err: unknown) => {
-    if (statusOf(err) !== 404) throw err;
+    if (!isChannelGone(err)) throw err;
   }));
 }
 
