@@ -394,7 +394,8 @@ export class Inbound implements CallBridging {
         return;
       }
       ctx.log.error({ callId: call.id, destination: dest, reason, err: e.message }, 'divert failed; hanging up is the last resort');
-      bestEffort(ctx, 'hang up undeliverable caller', ctx.ari.hangup(call.id), { callId: call.id });
+      // tried again with back-off: a caller left up in Asterisk after its call was closed would be forgotten
+      releaseChannel(ctx, call.id, 'hang up undeliverable caller');
     }
   }
 
