@@ -5,7 +5,7 @@
 // minimal ari-client app, and the controller. Latency is read from a capture of the wire (wire.ts).
 // Run it under the suite's lock: flock /tmp/asterisk-suite.lock npm run bench:asterisk
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,13 @@ const plan = {
 const say = (line: string) => process.stderr.write(`bench:asterisk: ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** user + system CPU of a process (every thread) so far, ms; Linux /proc, 10 ms ticks */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 /** the one-line skip of a machine without Asterisk, SIPp or a capture program */
 function missingTool(): string | undefined {
   for (const found of [findAsterisk(), findSipp(), findDumpcap()]) if ('missing' in found) return found.missing;
@@ -83,12 +90,14 @@ class Bench {
     const capture = await Capture.start(this.dumpcap, join(this.scratch, `phase-${n}-${path}.pcap`), AST.sipPort);
     const sessionWarnings0 = this.sessionWarnings();
     const cpu0 = app ? await app.ask<number>('cpuMs') : 0;
+    const asteriskCpu0 = processCpuMs(this.asterisk.pid);
     const caller = await SippCallerLoad.start({ did: DIDS[path], numberPrefix, calls, rate, concurrent: load.kind === 'sequential' ? 1 : 100_000, talkMs: plan.giveUpMs });
     const placing = (calls / rate) * 1000 + plan.giveUpMs + 30_000;
     const finished = await Promise.race([caller.finished().then(() => true), sleep(placing).then(() => false)]);
     if (!finished) { say(`  the caller was still busy after ${placing} ms: stopped`); await caller.stop(); }
     const drained = await this.drain();
     const cpu1 = app ? await app.ask<number>('cpuMs') : 0;
+    const asteriskCpu1 = processCpuMs(this.asterisk.pid);
     const wire = presentations(await capture.stop(), AST.trunkHost, AST.sipPort, numberPrefix);
     if (!opts['keep-logs']) rmSync(capture.file, { force: true });
     const presentation = summarise(wire.latenciesMs);
@@ -98,12 +107,13 @@ class Bench {
       path, user, load, offered: wire.offered, offeredRate: round(offeredRate, 1),
       presentedRatio: round(presentedRatio, 4), presentation,
       cpuMsPerCall: app ? round((cpu1 - cpu0) / Math.max(1, wire.offered), 3) : null,
+      asteriskCpuMsPerCall: round((asteriskCpu1 - asteriskCpu0) / Math.max(1, wire.offered), 3),
       httpSessionLimitWarnings: this.sessionWarnings() - sessionWarnings0,
       drained,
       sustained: presentation.p99 < 50 && presentedRatio >= 0.99 && wire.offered >= 0.95 * calls && (load.kind === 'sequential' || offeredRate >= 0.95 * load.rate),
     };
     say(`  ${path}${user === 'crypt' ? ' (crypt)' : ''} ${load.kind === 'sequential' ? `sequential ×${calls}` : `${load.rate}/s`}: p50 ${presentation.p50} / p90 ${presentation.p90} / p99 ${presentation.p99} ms, `
-      + `${(presentedRatio * 100).toFixed(1)} % of ${wire.offered} presented${result.cpuMsPerCall !== null ? `, ${result.cpuMsPerCall} ms CPU/call` : ''}`
+      + `${(presentedRatio * 100).toFixed(1)} % of ${wire.offered} presented${result.cpuMsPerCall !== null ? `, ${result.cpuMsPerCall} ms CPU/call` : ''}, Asterisk ${result.asteriskCpuMsPerCall} ms/call`
       + `${result.httpSessionLimitWarnings ? `, ${result.httpSessionLimitWarnings} HTTP session limit warnings` : ''}${drained ? '' : ', NOT drained'}`);
     return result;
   }

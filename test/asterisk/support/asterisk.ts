@@ -157,6 +157,11 @@ export class Asterisk {
     return (existsSync(messages) ? readFileSync(messages, 'utf8') : '') + this.output.join('');
   }
 
+  /** the running Asterisk's process id (undefined before start and after it exited) */
+  get pid(): number | undefined {
+    return this.proc && this.proc.exitCode === null ? this.proc.pid : undefined;
+  }
+
   get ariUrl(): string {
     return `http://${AST.host}:${AST.httpPort}`;
   }
