@@ -166,11 +166,11 @@ async function main(): Promise<void> {
   let done = false;
   say(`Asterisk ${asterisk.version} (${bin}) in ${asterisk.dir}; scratch ${scratch}; Redis ${throwaway ? 'throwaway' : 'REDIS_URL'}`);
   try {
-    await asterisk.start();
     // the suite logs every dialplan step to a file (verbose 3): at hundreds of calls a second that
-    // writing is Asterisk's, not the paths', so the bench keeps only notices and worse
-    asterisk.cli('logger remove channel messages');
-    asterisk.cli('logger add channel messages notice,warning,error');
+    // writing is Asterisk's work, not the paths', so the bench keeps notices and worse
+    const logger = join(asterisk.dir, 'etc/logger.conf');
+    writeFileSync(logger, readFileSync(logger, 'utf8').replace(/^messages\s*=>.*$/m, 'messages => notice,warning,error'));
+    await asterisk.start();
     await Promise.all(phones.map((p) => p.start({ kind: 'answer', answerMs: plan.answerMs, talkMs: plan.talkMs }, false)));
 
     /** the two ARI apps, connected as `user` */
