@@ -120,12 +120,17 @@ class Bench {
 
   /** every channel gone (the calls end by themselves); what is left after 15 s is hung up */
   private async drain(): Promise<boolean> {
+    // ARI may turn the bench's own request away while an app floods it (HTTP session limit): ask again
+    const channels = () => this.asterisk.channels().then((c) => c.length, () => -1);
     const end = Date.now() + 15_000;
     while (Date.now() < end) {
-      if (!(await this.asterisk.channels()).length) { await sleep(500); return true; }
+      if ((await channels()) === 0) { await sleep(500); return true; }
       await sleep(200);
     }
-    await this.asterisk.clear();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (await this.asterisk.clear().then(() => true, () => false)) break;
+      await sleep(1000);
+    }
     return false;
   }
 
