@@ -22,6 +22,8 @@ export interface PhaseResult {
   presentation: Latency;
   /** user + system CPU of the ARI app's process from the first call to the last channel gone, per offered call; Dial: null */
   cpuMsPerCall: number | null;
+  /** HTTP requests to ARI on the wire (the bench's own excepted) per offered call */
+  ariRequestsPerCall: number;
   /** the same for the Asterisk process (every thread; /proc, 10 ms ticks) */
   asteriskCpuMsPerCall: number;
   /** Asterisk's "HTTP session count exceeded" warnings during the load (ARI requests turned away) */
@@ -53,13 +55,13 @@ function row(p: PhaseResult): string[] {
   const l = p.presentation;
   return [
     `${PATH_LABELS[p.path]}${p.user === 'crypt' ? ' (crypt password)' : ''}`, loadName(p.load), ms(l.p50), ms(l.p90), ms(l.p99),
-    `${(p.presentedRatio * 100).toFixed(1)}`, p.cpuMsPerCall === null ? '-' : p.cpuMsPerCall.toFixed(2), p.asteriskCpuMsPerCall.toFixed(2),
-    p.httpSessionLimitWarnings ? String(p.httpSessionLimitWarnings) : '', p.sustained ? 'yes' : 'no',
+    `${(p.presentedRatio * 100).toFixed(1)}`, p.cpuMsPerCall === null ? '-' : p.cpuMsPerCall.toFixed(2), p.asteriskCpuMsPerCall.toFixed(2), p.cpuMsPerCall === null ? '-' : p.ariRequestsPerCall.toFixed(1),
+    p.httpSessionLimitWarnings ? String(p.httpSessionLimitWarnings) : '', p.load.kind === 'sequential' ? '' : p.sustained ? 'yes' : 'no',
   ];
 }
 
 export function formatReport(r: AsteriskBenchResults): string {
-  const header = ['path', 'load', 'p50 ms', 'p90 ms', 'p99 ms', 'presented %', 'CPU ms/call', 'Asterisk CPU ms/call', 'HTTP limit', 'sustained'];
+  const header = ['path', 'load', 'p50 ms', 'p90 ms', 'p99 ms', 'presented %', 'CPU ms/call', 'Asterisk CPU ms/call', 'ARI req/call', 'HTTP limit', 'sustained'];
   const rows: string[][] = [];
   const fixed = r.phases.filter((p) => !p.search);
   const blocks = [...new Map(fixed.map((p) => [`${p.user} ${loadName(p.load)}`, fixed.filter((q) => q.user === p.user && loadName(q.load) === loadName(p.load))])).values()];
@@ -69,7 +71,7 @@ export function formatReport(r: AsteriskBenchResults): string {
     const m = block.find((p) => p.path === 'minimal');
     if (a && m) {
       rows.push(['  Attendant ÷ minimal app', '', times(a.presentation.p50, m.presentation.p50), times(a.presentation.p90, m.presentation.p90),
-        times(a.presentation.p99, m.presentation.p99), '', times(a.cpuMsPerCall, m.cpuMsPerCall), times(a.asteriskCpuMsPerCall, m.asteriskCpuMsPerCall), '', '']);
+        times(a.presentation.p99, m.presentation.p99), '', times(a.cpuMsPerCall, m.cpuMsPerCall), times(a.asteriskCpuMsPerCall, m.asteriskCpuMsPerCall), times(a.ariRequestsPerCall, m.ariRequestsPerCall), '', '']);
     }
   }
   const sustained = Object.entries(r.sustained).map(([path, s]) => {

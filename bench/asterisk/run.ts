@@ -87,7 +87,7 @@ class Bench {
     const calls = load.kind === 'sequential' ? load.calls : Math.round((load.rate * load.durationMs) / 1000);
     const rate = load.kind === 'sequential' ? plan.sequentialRate : load.rate;
     const app = this.apps[path];
-    const capture = await Capture.start(this.dumpcap, join(this.scratch, `phase-${n}-${path}.pcap`), AST.sipPort);
+    const capture = await Capture.start(this.dumpcap, join(this.scratch, `phase-${n}-${path}.pcap`), `udp port ${AST.sipPort} or tcp dst port ${AST.httpPort}`);
     const sessionWarnings0 = this.sessionWarnings();
     const cpu0 = app ? await app.ask<number>('cpuMs') : 0;
     const asteriskCpu0 = processCpuMs(this.asterisk.pid);
@@ -98,7 +98,10 @@ class Bench {
     const drained = await this.drain();
     const cpu1 = app ? await app.ask<number>('cpuMs') : 0;
     const asteriskCpu1 = processCpuMs(this.asterisk.pid);
-    const wire = presentations(await capture.stop(), AST.trunkHost, AST.sipPort, numberPrefix);
+    const captured = await capture.stop();
+    const wire = presentations(captured.sip, AST.trunkHost, AST.sipPort, numberPrefix);
+    // the bench's own look at Asterisk's channels (the drain) is not the app's
+    const ariRequests = captured.ari.filter((r) => !(r.method === 'GET' && r.path === '/ari/channels')).length;
     if (!opts['keep-logs']) rmSync(capture.file, { force: true });
     const presentation = summarise(wire.latenciesMs);
     const presentedRatio = wire.offered ? presentation.count / wire.offered : 0;
@@ -108,12 +111,13 @@ class Bench {
       presentedRatio: round(presentedRatio, 4), presentation,
       cpuMsPerCall: app ? round((cpu1 - cpu0) / Math.max(1, wire.offered), 3) : null,
       asteriskCpuMsPerCall: round((asteriskCpu1 - asteriskCpu0) / Math.max(1, wire.offered), 3),
+      ariRequestsPerCall: round(ariRequests / Math.max(1, wire.offered), 2),
       httpSessionLimitWarnings: this.sessionWarnings() - sessionWarnings0,
       drained,
       sustained: presentation.p99 < 50 && presentedRatio >= 0.99 && wire.offered >= 0.95 * calls && (load.kind === 'sequential' || offeredRate >= 0.95 * load.rate),
     };
     say(`  ${path}${user === 'crypt' ? ' (crypt)' : ''} ${load.kind === 'sequential' ? `sequential ×${calls}` : `${load.rate}/s`}: p50 ${presentation.p50} / p90 ${presentation.p90} / p99 ${presentation.p99} ms, `
-      + `${(presentedRatio * 100).toFixed(1)} % of ${wire.offered} presented${result.cpuMsPerCall !== null ? `, ${result.cpuMsPerCall} ms CPU/call` : ''}, Asterisk ${result.asteriskCpuMsPerCall} ms/call`
+      + `${(presentedRatio * 100).toFixed(1)} % of ${wire.offered} presented${result.cpuMsPerCall !== null ? `, ${result.cpuMsPerCall} ms CPU/call, ${result.ariRequestsPerCall} ARI requests/call` : ''}, Asterisk ${result.asteriskCpuMsPerCall} ms/call`
       + `${result.httpSessionLimitWarnings ? `, ${result.httpSessionLimitWarnings} HTTP session limit warnings` : ''}${drained ? '' : ', NOT drained'}`);
     return result;
   }

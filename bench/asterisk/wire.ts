@@ -1,5 +1,5 @@
-// What the real-Asterisk bench measures, taken from the wire: dumpcap captures Asterisk's SIP port
-// on the loopback interface while a load runs, and the presentation latency of a call is the kernel's
+// What the real-Asterisk bench measures, taken from the wire: dumpcap captures Asterisk's SIP and
+// HTTP (ARI) ports on the loopback interface while a load runs, and the presentation latency of a call is the kernel's
 // timestamp of the set's first INVITE minus that of the caller's INVITE. Both packets are stamped by
 // the same kernel on the same interface when they are sent, so neither SIPp's scheduling (its own
 // trace stamps a message when its loop gets to it) nor a busy core at either end is in the figure.
@@ -15,12 +15,12 @@ export function findDumpcap(): { bin: string } | { missing: string } {
   return { bin };
 }
 
-/** one capture of the loopback interface, UDP to or from `port`, into a classic pcap file */
+/** one capture of the loopback interface (a capture filter, `udp port 15060`), into a classic pcap file */
 export class Capture {
   private constructor(private readonly proc: ChildProcess, readonly file: string, private readonly exited: Promise<void>) {}
 
-  static async start(bin: string, file: string, port: number): Promise<Capture> {
-    const proc = spawn(bin, ['-i', 'lo', '-f', `udp port ${port}`, '-P', '-q', '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  static async start(bin: string, file: string, filter: string): Promise<Capture> {
+    const proc = spawn(bin, ['-i', 'lo', '-f', filter, '-P', '-q', '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     const exited = new Promise<void>((r) => proc.once('exit', () => r()));
     let said = '';
     // it says "Capturing on ..." once the filter is set and the interface open
@@ -35,11 +35,11 @@ export class Capture {
     return new Capture(proc, file, exited);
   }
 
-  /** stop (it writes what it holds), then the SIP messages captured */
-  async stop(): Promise<SipPacket[]> {
+  /** stop (it writes what it holds), then what was captured */
+  async stop(): Promise<ReturnType<typeof readCapture>> {
     this.proc.kill('SIGTERM');
     await this.exited;
-    return readSip(readFileSync(this.file));
+    return readCapture(readFileSync(this.file));
   }
 }
 
@@ -61,30 +61,47 @@ export interface SipPacket {
 
 const LINK_HEADER: Record<number, number> = { 1: 14, 113: 16, 276: 20 };
 
-/** the UDP payloads of a classic pcap file (µs or ns stamps; Ethernet, or Linux cooked from `-i any`) read as SIP */
-export function readSip(buf: Buffer): SipPacket[] {
-  if (buf.length < 24) return [];
+/** an ARI request an app sent (the first segment of an HTTP request to Asterisk's port) */
+export interface AriRequest {
+  t: number;
+  method: string;
+  path: string;
+}
+
+/**
+ * A classic pcap file (µs or ns stamps; Ethernet, or Linux cooked from `-i any`): its UDP payloads
+ * read as SIP, its TCP segments that start an HTTP request to ARI (`/ari/...`) as ARI requests
+ */
+export function readCapture(buf: Buffer): { sip: SipPacket[]; ari: AriRequest[] } {
+  const sip: SipPacket[] = [];
+  const ari: AriRequest[] = [];
+  if (buf.length < 24) return { sip, ari };
   const magic = buf.readUInt32LE(0);
   const nanos = magic === 0xa1b23c4d;
   if (magic !== 0xa1b2c3d4 && !nanos) throw new Error('not a little-endian classic pcap file (dumpcap -P)');
   const linkHeader = LINK_HEADER[buf.readUInt32LE(20)];
   if (linkHeader === undefined) throw new Error(`pcap link type ${buf.readUInt32LE(20)} is not read here`);
-  const out: SipPacket[] = [];
   for (let at = 24; at + 16 <= buf.length;) {
     const t = buf.readUInt32LE(at) * 1000 + buf.readUInt32LE(at + 4) / (nanos ? 1e6 : 1e3);
     const caught = buf.readUInt32LE(at + 8);
     const ip = at + 16 + linkHeader;
     at += 16 + caught;
-    if (ip + 28 > at || buf[ip]! >> 4 !== 4 || buf[ip + 9] !== 17) continue;
-    const udp = ip + (buf[ip]! & 0x0f) * 4;
-    const sip = parseSip(buf.toString('latin1', udp + 8, at));
-    if (!sip) continue;
-    out.push({
+    if (ip + 28 > at || buf[ip]! >> 4 !== 4) continue;
+    const l4 = ip + (buf[ip]! & 0x0f) * 4;
+    if (buf[ip + 9] === 6 && l4 + 20 <= at) {
+      const http = /^([A-Z]+) (\/ari\/[^ ?]*)/.exec(buf.toString('latin1', l4 + (buf[l4 + 12]! >> 4) * 4, Math.min(at, l4 + 200)));
+      if (http) ari.push({ t, method: http[1]!, path: http[2]! });
+      continue;
+    }
+    if (buf[ip + 9] !== 17) continue;
+    const message = parseSip(buf.toString('latin1', l4 + 8, at));
+    if (!message) continue;
+    sip.push({
       t, src: buf.subarray(ip + 12, ip + 16).join('.'), dst: buf.subarray(ip + 16, ip + 20).join('.'),
-      sport: buf.readUInt16BE(udp), dport: buf.readUInt16BE(udp + 2), ...sip,
+      sport: buf.readUInt16BE(l4), dport: buf.readUInt16BE(l4 + 2), ...message,
     });
   }
-  return out;
+  return { sip, ari };
 }
 
 function parseSip(text: string): Pick<SipPacket, 'method' | 'fromUser' | 'inDialog'> | undefined {

@@ -1,7 +1,7 @@
 // The real-Asterisk bench reads its latencies from a capture of the wire (bench/asterisk/wire.ts):
 // a capture built here, with the messages a load sends, gives the figures it should.
 import assert from 'node:assert/strict';
-import { presentations, readSip } from '../../bench/asterisk/wire.ts';
+import { presentations, readCapture } from '../../bench/asterisk/wire.ts';
 import { pcapFile, udpFrame } from '../asterisk/support/dtmf-pcap.ts';
 
 const CALLER = { host: '127.0.0.2', port: 40000 };
@@ -31,7 +31,7 @@ describe('bench:asterisk wire capture', () => {
   ]);
 
   it('given a pcap of SIP over loopback, when read, then every message has its time, addresses, method, caller and dialog', () => {
-    const packets = readSip(capture);
+    const packets = readCapture(capture).sip;
     assert.equal(packets.length, 9, 'nine messages');
     const [invite, trying] = packets;
     assert.deepEqual({ ...invite, t: Math.round(invite!.t) }, {
@@ -42,7 +42,7 @@ describe('bench:asterisk wire capture', () => {
   });
 
   it('given a load\'s messages, when paired, then each latency is the caller\'s first INVITE to the first INVITE a set received for it', () => {
-    const p = presentations(readSip(capture), '127.0.0.2', 15060, '06001');
+    const p = presentations(readCapture(capture).sip, '127.0.0.2', 15060, '06001');
     assert.equal(p.offered, 3, 'three callers of this load');
     assert.deepEqual(p.latenciesMs.map((x) => Math.round(x * 1000) / 1000).sort((a, b) => a - b), [2.5, 4.25]);
     assert.equal(Math.round(p.spanMs), 20, 'first to last caller INVITE');
