@@ -26,6 +26,8 @@ export interface PhaseResult {
   ariRequestsPerCall: number;
   /** the same for the Asterisk process (every thread; /proc, 10 ms ticks) */
   asteriskCpuMsPerCall: number;
+  /** packets dumpcap says it dropped (then a call may be missing from the figures) */
+  captureDropped: number;
   /** Asterisk's "HTTP session count exceeded" warnings during the load (ARI requests turned away) */
   httpSessionLimitWarnings: number;
   /** every channel was gone within 15 s of the last call */

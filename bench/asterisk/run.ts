@@ -112,13 +112,15 @@ class Bench {
       cpuMsPerCall: app ? round((cpu1 - cpu0) / Math.max(1, wire.offered), 3) : null,
       asteriskCpuMsPerCall: round((asteriskCpu1 - asteriskCpu0) / Math.max(1, wire.offered), 3),
       ariRequestsPerCall: round(ariRequests / Math.max(1, wire.offered), 2),
+      captureDropped: captured.dropped,
       httpSessionLimitWarnings: this.sessionWarnings() - sessionWarnings0,
       drained,
       sustained: presentation.p99 < 50 && presentedRatio >= 0.99 && wire.offered >= 0.95 * calls && (load.kind === 'sequential' || offeredRate >= 0.95 * load.rate),
     };
     say(`  ${path}${user === 'crypt' ? ' (crypt)' : ''} ${load.kind === 'sequential' ? `sequential ×${calls}` : `${load.rate}/s`}: p50 ${presentation.p50} / p90 ${presentation.p90} / p99 ${presentation.p99} ms, `
       + `${(presentedRatio * 100).toFixed(1)} % of ${wire.offered} presented${result.cpuMsPerCall !== null ? `, ${result.cpuMsPerCall} ms CPU/call, ${result.ariRequestsPerCall} ARI requests/call` : ''}, Asterisk ${result.asteriskCpuMsPerCall} ms/call`
-      + `${result.httpSessionLimitWarnings ? `, ${result.httpSessionLimitWarnings} HTTP session limit warnings` : ''}${drained ? '' : ', NOT drained'}`);
+      + `${result.httpSessionLimitWarnings ? `, ${result.httpSessionLimitWarnings} HTTP session limit warnings` : ''}${drained ? '' : ', NOT drained'}`
+      + `${captured.dropped ? `, the capture dropped ${captured.dropped} packets` : ''}`);
     return result;
   }
 
