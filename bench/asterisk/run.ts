@@ -225,7 +225,9 @@ async function main(): Promise<void> {
       say(`highest rate sustained on ${path}`);
       const tried = phases.filter((p) => p.path === path && p.load.kind === 'rate').map((p) => ({ rate: (p.load as { rate: number }).rate, sustained: p.sustained }));
       sustained[path] = await searchSustained(tried, plan.search.steps, plan.search.cap, async (rate) => {
-        const r = await bench.phase(path, { kind: 'rate', rate, durationMs: plan.search.durationMs });
+        // at least 300 calls (up to 30 s): with 80, the p99 is the slowest call, and one stall decides
+        const durationMs = Math.max(plan.search.durationMs, Math.min(30_000, (300 / rate) * 1000));
+        const r = await bench.phase(path, { kind: 'rate', rate, durationMs });
         phases.push({ ...r, search: true });
         return r.sustained;
       });
