@@ -99,6 +99,8 @@ class Bench {
     const cpu1 = app ? await app.ask<number>('cpuMs') : 0;
     const asteriskCpu1 = processCpuMs(this.asterisk.pid);
     const captured = await capture.stop();
+    // what is left is hung up after the figures are taken: the bench's requests are not the app's
+    if (!drained) await this.clear();
     const wire = presentations(captured.sip, AST.trunkHost, AST.sipPort, numberPrefix);
     // the bench's own look at Asterisk's channels (the drain) is not the app's
     const ariRequests = captured.ari.filter((r) => !(r.method === 'GET' && r.path === '/ari/channels')).length;
@@ -124,7 +126,7 @@ class Bench {
     return result;
   }
 
-  /** every channel gone (the calls end by themselves); what is left after 15 s is hung up */
+  /** every channel gone within 15 s (the calls end by themselves) */
   private async drain(): Promise<boolean> {
     // ARI may turn the bench's own request away while an app floods it (HTTP session limit): ask again
     const channels = () => this.asterisk.channels().then((c) => c.length, () => -1);
@@ -133,11 +135,14 @@ class Bench {
       if ((await channels()) === 0) { await sleep(500); return true; }
       await sleep(200);
     }
+    return false;
+  }
+
+  private async clear(): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      if (await this.asterisk.clear().then(() => true, () => false)) break;
+      if (await this.asterisk.clear().then(() => true, () => false)) return;
       await sleep(1000);
     }
-    return false;
   }
 
   /** Asterisk's "HTTP session count exceeded" lines so far: ARI requests it turned away */
