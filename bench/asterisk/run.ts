@@ -174,6 +174,7 @@ async function main(): Promise<void> {
     await asterisk.stop();
   };
   const interrupted = (sig: NodeJS.Signals) => {
+    Capture.killAll();
     for (const c of children) c.kill();
     void Promise.all(phones.map((p) => p.stop())).then(() => asterisk.kill()).then(() => throwaway?.stop()).then(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
@@ -261,6 +262,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${formatReport(results)}\nwritten to ${out}\n`);
     done = true;
   } finally {
+    Capture.killAll();
     await stopAll();
     await redis.close(prefixes).catch(() => undefined);
     await throwaway?.stop();

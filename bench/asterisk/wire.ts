@@ -17,12 +17,16 @@ export function findDumpcap(): { bin: string } | { missing: string } {
 
 /** one capture of the loopback interface (a capture filter, `udp port 15060`), into a classic pcap file */
 export class Capture {
+  /** the captures running: a run that fails or is interrupted stops them (killAll) */
+  private static readonly live = new Set<ChildProcess>();
+
   private constructor(private readonly proc: ChildProcess, readonly file: string, private readonly exited: Promise<void>, private readonly said: () => string) {}
 
   static async start(bin: string, file: string, filter: string): Promise<Capture> {
     // a kernel buffer of 64 MiB: at hundreds of calls a second the default 2 MiB drops packets
     const proc = spawn(bin, ['-i', 'lo', '-f', filter, '-B', '64', '-P', '-q', '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+    Capture.live.add(proc);
+    const exited = new Promise<void>((r) => proc.once('exit', () => { Capture.live.delete(proc); r(); }));
     let said = '';
     // it says "Capturing on ..." once the filter is set and the interface open
     await new Promise<void>((resolve, reject) => {
@@ -37,6 +41,10 @@ export class Capture {
     // of a load was missing from one capture in three
     await new Promise((r) => setTimeout(r, 500));
     return new Capture(proc, file, exited, () => said);
+  }
+
+  static killAll(): void {
+    for (const proc of Capture.live) proc.kill('SIGKILL');
   }
 
   /** stop (it writes what it holds), then what was captured, and how many packets it says it dropped */
