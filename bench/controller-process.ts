@@ -47,6 +47,7 @@ async function heap(): Promise<number> {
 
 serve({
   sample,
+  cpuMs: () => sample().cpuMs,
   heap,
   probe: () => ariProbe?.report() ?? { decisionsMs: [], waiting: 0, framesTotal: 0 },
   settle: () => controller.switchboard.settle(),

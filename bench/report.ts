@@ -1,7 +1,8 @@
 // The table `npm run bench` prints: one row per rate and target, then the search and the targets.
 import type { BenchResults, PhaseResult } from './results.ts';
 
-function table(header: string[], rows: string[][]): string {
+/** columns padded to their widest cell: the first left-aligned, the others right-aligned */
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startThrowawayRedis, type ThrowawayRedis } from '../scripts/redis-server.mjs';
 import type { ProbeReport } from '../lib/asterisk/probe.ts';
-import { growing, round, summarise } from './figures.ts';
+import { growing, round, searchSustained, summarise } from './figures.ts';
 import { Child } from './ipc.ts';
 import type { ControllerSample, LoadResult, SimSetup } from './protocol.ts';
 import { RedisWatch } from './redis-stats.ts';
@@ -164,26 +164,14 @@ class Bench {
 
   /** the highest rate sustained: up from the best fixed rate until one fails, then bisect */
   async search(tried: Map<number, PhaseResult>): Promise<BenchResults['sustained']> {
-    const ok = [...tried.values()].filter((r) => r.sustained).map((r) => r.rate);
-    let lo = ok.length ? Math.max(...ok) : 0;
-    const failing = [...tried.values()].filter((r) => !r.sustained && r.rate > lo).map((r) => r.rate);
-    let hi: number | undefined = failing.length ? Math.min(...failing) : undefined;
-    for (let step = 0; step < plan.search.steps; step++) {
-      let next: number;
-      if (hi === undefined) {
-        next = Math.min(plan.search.cap, Math.round(Math.max(lo, 1) * 1.5));
-        if (next <= lo) break;
-      } else {
-        if (hi - lo <= Math.max(10, lo * 0.1)) break;
-        next = Math.round((lo + hi) / 2);
-      }
-      const r = await this.phase('controller', next, plan.search.durationMs);
-      tried.set(next, r);
-      if (r.sustained) lo = next; else hi = next;
-    }
+    const found = await searchSustained([...tried.values()], plan.search.steps, plan.search.cap, async (rate) => {
+      const r = await this.phase('controller', rate, plan.search.durationMs);
+      tried.set(rate, r);
+      return r.sustained;
+    });
     const steps = [...tried.values()].sort((a, b) => a.rate - b.rate)
       .map((r) => ({ rate: r.rate, sustained: r.sustained, p99: r.presentation.p99, presentedRatio: r.presentedRatio }));
-    return { rate: lo, below: hi ?? null, steps };
+    return { ...found, steps };
   }
 }
 

@@ -11,11 +11,13 @@ export const HEAP_GROUP = 'hold';
 
 export const devices = (n: number): string[] => Array.from({ length: n }, (_, i) => `PJSIP/b${String(i + 1).padStart(3, '0')}`);
 
-interface Site { ariUrl: string; redisUrl: string; prefix: string; logLevel: string }
+/** where the controller under test connects; the ARI user is the bench's own unless named */
+export interface Site { ariUrl: string; redisUrl: string; prefix: string; logLevel: string; ariUser?: string; ariPassword?: string }
 
-function base(site: Site, app: string): Pick<ConfigInput, 'asterisk' | 'redis' | 'http' | 'log'> {
+/** a controller configuration's connections: ARI as `app`, Redis under the site's prefix, HTTP on a free port */
+export function controllerBase(site: Site, app: string): Pick<ConfigInput, 'asterisk' | 'redis' | 'http' | 'log'> {
   return {
-    asterisk: { ari: { url: site.ariUrl, user: ARI_USER, password: ARI_PASSWORD, app } },
+    asterisk: { ari: { url: site.ariUrl, user: site.ariUser ?? ARI_USER, password: site.ariPassword ?? ARI_PASSWORD, app } },
     redis: { url: site.redisUrl, prefix: site.prefix },
     http: { host: '127.0.0.1', port: 0 },
     log: { level: site.logLevel as 'warn' },
@@ -28,7 +30,7 @@ export function controllerConfig(site: Site, attendants: number): ConfigInput {
   const ids = sets.map((d) => d.slice('PJSIP/'.length));
   const half = Math.ceil(ids.length / 2);
   return {
-    ...base(site, CONTROLLER_APP),
+    ...controllerBase(site, CONTROLLER_APP),
     attendants: ids.map((id, i) => ({ id, name: `Bench ${id}`, device: sets[i]! })),
     groups: GROUPS.map((id, g) => ({
       id, name: `Bench ${id}`, members: g === 0 ? ids.slice(0, half) : ids.slice(half),
@@ -45,7 +47,7 @@ export function controllerConfig(site: Site, attendants: number): ConfigInput {
  */
 export function heapConfig(site: Site): ConfigInput {
   return {
-    ...base(site, HEAP_APP),
+    ...controllerBase(site, HEAP_APP),
     attendants: [{ id: 'h1', name: 'Heap', device: 'PJSIP/b001' }],
     groups: [{ id: HEAP_GROUP, name: 'Heap', members: ['h1'], waiting: 'ringback' }],
   };

@@ -5,7 +5,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -91,8 +91,11 @@ function dataDirFor(bin: string, dir: string): string {
   return data;
 }
 
-/** asterisk-conf/ and dialplan/ as the Docker entrypoint renders them, then the suite's overlay appended */
-export function renderConfiguration(etc: string): void {
+/**
+ * asterisk-conf/ and dialplan/ as the Docker entrypoint renders them, then the suite's overlay appended,
+ * then any further overlay folders in order (the real-Asterisk bench adds bench/asterisk/overlay/)
+ */
+export function renderConfiguration(etc: string, overlays: readonly string[] = []): void {
   mkdirSync(etc, { recursive: true });
   const res = spawnSync('bash', [join(ROOT, 'docker/asterisk-entrypoint.sh'), 'true'], {
     env: {
@@ -103,10 +106,12 @@ export function renderConfiguration(etc: string): void {
     encoding: 'utf8',
   });
   if (res.status !== 0) throw new Error(`docker/asterisk-entrypoint.sh refused the project's files: ${res.stderr}`);
-  for (const file of readdirSync(OVERLAY).filter((f) => f.endsWith('.conf'))) {
-    const overlay = readFileSync(join(OVERLAY, file), 'utf8');
-    // appended: its sections add to the project's (`[name](+)`) or are files of their own (logger.conf)
-    appendFileSync(join(etc, file), `\n; ---- test/asterisk/overlay/${file} ----\n${overlay}`);
+  for (const folder of [OVERLAY, ...overlays]) {
+    for (const file of readdirSync(folder).filter((f) => f.endsWith('.conf'))) {
+      const overlay = readFileSync(join(folder, file), 'utf8');
+      // appended: its sections add to the project's (`[name](+)`) or are files of their own (logger.conf)
+      appendFileSync(join(etc, file), `\n; ---- ${relative(ROOT, join(folder, file))} ----\n${overlay}`);
+    }
   }
 }
 
@@ -116,10 +121,11 @@ export class Asterisk {
 
   private constructor(readonly bin: string, readonly dir: string, readonly version: string) {}
 
-  static create(bin: string): Asterisk {
+  /** `overlays`: folders of .conf files appended after the suite's overlay */
+  static create(bin: string, overlays: readonly string[] = []): Asterisk {
     const dir = mkdtempSync(join(tmpdir(), 'attendant-asterisk-'));
     const etc = join(dir, 'etc');
-    renderConfiguration(etc);
+    renderConfiguration(etc, overlays);
     const data = dataDirFor(bin, dir);
     for (const d of ['run', 'log', 'spool', 'lib']) mkdirSync(join(dir, d), { recursive: true });
     writeFileSync(join(etc, 'asterisk.conf'), [
@@ -149,6 +155,11 @@ export class Asterisk {
   get logs(): string {
     const messages = join(this.dir, 'log/messages');
     return (existsSync(messages) ? readFileSync(messages, 'utf8') : '') + this.output.join('');
+  }
+
+  /** the running Asterisk's process id (undefined before start and after it exited) */
+  get pid(): number | undefined {
+    return this.proc && this.proc.exitCode === null ? this.proc.pid : undefined;
   }
 
   get ariUrl(): string {

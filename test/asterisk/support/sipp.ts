@@ -74,6 +74,15 @@ export function parseTrace(text: string): SipMessage[] {
   return out;
 }
 
+/** nobody has bound this UDP port of `host` */
+function udpPortFree(host: string, port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const u = createSocket('udp4');
+    u.once('error', () => resolve(false));
+    u.bind(port, host, () => u.close(() => resolve(true)));
+  });
+}
+
 /** a free UDP port on `host` (SIPp's media port must not collide between processes) */
 export async function freeUdpPort(host: string): Promise<number> {
   for (;;) {
@@ -82,12 +91,7 @@ export async function freeUdpPort(host: string): Promise<number> {
       s.once('error', reject);
       s.listen(0, host, () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
     });
-    const ok = await new Promise<boolean>((resolve) => {
-      const u = createSocket('udp4');
-      u.once('error', () => resolve(false));
-      u.bind(port, host, () => u.close(() => resolve(true)));
-    });
-    if (ok) return port;
+    if (await udpPortFree(host, port)) return port;
   }
 }
 
@@ -97,25 +101,52 @@ abstract class SippProcess {
   protected traceFile = '';
   protected exit: Promise<number> = Promise.resolve(0);
 
-  protected async launch(tag: string, args: string[]): Promise<void> {
-    this.traceFile = join(dir(), `${tag}-${Date.now()}.msg`);
+  /**
+   * `trace: false` (the bench's load): no message trace, whose writing costs SIPp CPU at high rates;
+   * then SIPp is taken to be listening once its `-i`/`-p` address is taken
+   */
+  protected async launch(tag: string, args: string[], trace = true): Promise<void> {
+    this.traceFile = trace ? join(dir(), `${tag}-${Date.now()}.msg`) : '';
     const errFile = join(dir(), `${tag}-${Date.now()}.err`);
-    const proc = spawn(process.env.SIPP_BIN ?? 'sipp', [...args, '-nostdin', '-trace_msg', '-message_file', this.traceFile, '-trace_err', '-error_file', errFile], {
+    const traceArgs = trace ? ['-trace_msg', '-message_file', this.traceFile] : [];
+    const proc = spawn(process.env.SIPP_BIN ?? 'sipp', [...args, '-nostdin', ...traceArgs, '-trace_err', '-error_file', errFile], {
       stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' },
     });
     this.proc = proc;
     proc.stdout?.on('data', () => undefined);
     proc.stderr?.on('data', (d: Buffer) => { this.output += d.toString(); });
     this.exit = new Promise((resolve) => proc.once('exit', (code) => resolve(code ?? 1)));
-    // SIPp is listening once it has opened its trace (it opens it after binding)
+    // SIPp is listening once it has opened its trace (it opens it after binding), or holds its port
+    const arg = (name: string) => args[args.indexOf(name) + 1] ?? '';
+    const listening = trace ? async () => existsSync(this.traceFile) : async () => !(await udpPortFree(arg('-i'), Number(arg('-p'))));
     const end = Date.now() + 5000;
-    while (!existsSync(this.traceFile) && proc.exitCode === null && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    while (!(await listening()) && proc.exitCode === null && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
     if (proc.exitCode !== null && proc.exitCode !== 0) throw new Error(`sipp ${tag} exited (${proc.exitCode}): ${this.output}`);
+  }
+
+  /** a UAC towards Asterisk from `host` (at `port`, else a free one) */
+  protected async launchFrom(tag: string, host: string, port: number | undefined, args: string[], trace = true): Promise<void> {
+    // ports found free can be taken by another SIPp starting at the same moment: try again with others
+    for (let attempt = 1; ; attempt++) {
+      const p = port ?? await freeUdpPort(host);
+      const mp = await freeUdpPort(host);
+      try {
+        await this.launch(tag, [`${AST.host}:${AST.sipPort}`, ...args, '-i', host, '-p', String(p), '-mp', String(mp), '-t', 'u1'], trace);
+        return;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+      }
+    }
+  }
+
+  /** resolves with SIPp's exit code once it is done (a UAC: its calls are over) */
+  finished(): Promise<number> {
+    return this.exit;
   }
 
   /** every message so far */
   messages(): SipMessage[] {
-    return existsSync(this.traceFile) ? parseTrace(readFileSync(this.traceFile, 'utf8')) : [];
+    return this.traceFile && existsSync(this.traceFile) ? parseTrace(readFileSync(this.traceFile, 'utf8')) : [];
   }
 
   async stop(): Promise<void> {
@@ -154,7 +185,8 @@ export class SippPhone extends SippProcess {
     super();
   }
 
-  async start(behaviour: PhoneBehaviour): Promise<void> {
+  /** `trace: false`: no message trace (the bench; offers() and the like then see nothing) */
+  async start(behaviour: PhoneBehaviour, trace = true): Promise<void> {
     await this.stop();
     this.behaviour = behaviour;
     const files: Record<PhoneBehaviour['kind'], string> = {
@@ -170,7 +202,7 @@ export class SippPhone extends SippProcess {
     const sf = scenario(file, values, this.user);
     // a fixed media port of its own: free ports picked for several phones at once could collide
     const mp = 20_000 + (this.port % 1000) * 4;
-    await this.launch(this.user, ['-sf', sf, '-i', this.host, '-p', String(this.port), '-mp', String(mp), '-t', 'u1']);
+    await this.launch(this.user, ['-sf', sf, '-i', this.host, '-p', String(this.port), '-mp', String(mp), '-t', 'u1'], trace);
   }
 
   /** INVITEs that started a call here (re-INVITEs excluded), in order */
@@ -233,20 +265,8 @@ export class SippCaller extends SippProcess {
     const sf = opts.phone
       ? scenario('dialer.xml', { ...values, PASSWORD: opts.phone.password }, `dialer-${number}`)
       : scenario('caller.xml', values, `caller-${number}`);
-    const host = opts.phone ? AST.host : AST.trunkHost;
-    // ports found free can be taken by another SIPp starting at the same moment: try again with others
-    for (let attempt = 1; ; attempt++) {
-      const port = opts.port ?? await freeUdpPort(host);
-      const mp = await freeUdpPort(host);
-      try {
-        await c.launch(`caller-${number}`, [
-          `${AST.host}:${AST.sipPort}`, '-sf', sf, '-s', opts.did ?? '0155512000', '-i', host, '-p', String(port), '-mp', String(mp), '-m', '1', '-t', 'u1',
-        ]);
-        return c;
-      } catch (err) {
-        if (attempt >= 3) throw err;
-      }
-    }
+    await c.launchFrom(`caller-${number}`, opts.phone ? AST.host : AST.trunkHost, opts.port, ['-sf', sf, '-s', opts.did ?? '0155512000', '-m', '1']);
+    return c;
   }
 
   /** the caller's call was answered (by Asterisk: Stasis answers a waiting caller) */
@@ -278,10 +298,33 @@ export class SippCaller extends SippProcess {
   callId(): string | undefined {
     return this.messages()[0]?.callId;
   }
+}
 
-  /** resolves with SIPp's exit code once its call is over */
-  finished(): Promise<number> {
-    return this.exit;
+/** many calls from the trunk in one SIPp process (the real-Asterisk bench) */
+export interface CallerLoadOptions {
+  did: string;
+  /** every call comes from this prefix followed by SIPp's call number (1, 2, ...): the key to find it on the wire */
+  numberPrefix: string;
+  calls: number;
+  /** new calls a second */
+  rate: number;
+  /** calls up at once at most: 1 places them one after another */
+  concurrent: number;
+  /** the caller hangs up this long after its answer, unless the far end did first; unanswered, it gives up after it */
+  talkMs: number;
+}
+
+/** The trunk's far end placing `calls` calls at `rate` a second, without a message trace (the wire is captured instead). */
+export class SippCallerLoad extends SippProcess {
+  static async start(o: CallerLoadOptions): Promise<SippCallerLoad> {
+    const load = new SippCallerLoad();
+    const sf = scenario('caller.xml', { CALLER_NUM: `${o.numberPrefix}[call_number]`, CALLER_NAME: 'Load', GIVEUP_MS: o.talkMs, TALK_MS: o.talkMs }, `load-${o.numberPrefix}`);
+    await load.launchFrom(`load-${o.numberPrefix}`, AST.trunkHost, undefined, [
+      '-sf', sf, '-s', o.did, '-m', String(o.calls), '-r', String(o.rate), '-rp', '1000', '-l', String(o.concurrent),
+      // a call left without an answer to its message is dropped, not kept until the run ends
+      '-recv_timeout', String(o.talkMs + 10_000),
+    ], false);
+    return load;
   }
 }
 
