@@ -106,8 +106,8 @@ class Bench {
         const s = await controller.ask<ControllerSample>('sample');
         const t = Date.now() - started;
         lag = Math.max(lag, s.lagP99Ms);
-        if (opts.verbose) say(`  ${t} ms: ${JSON.stringify({ calls: s.calls, waiting: s.waiting, storeBacklog: s.backlog, ariSteps: s.serialActive, attendants: s.attendants, lagP99Ms: s.lagP99Ms })}`);
-        if (t >= plan.warmupMs && t <= durationMs) backlog.push(s.waiting + s.backlog);
+        if (opts.verbose) say(`  ${t} ms: ${JSON.stringify({ calls: s.calls, waiting: s.waiting, storeBacklog: s.backlog, admission: s.admission, shed: s.shed, ariSteps: s.serialActive, attendants: s.attendants, lagP99Ms: s.lagP99Ms })}`);
+        if (t >= plan.warmupMs && t <= durationMs) backlog.push(s.waiting + s.backlog + s.admission);
       }
     })();
     const warmCut = sleep(plan.warmupMs).then(() => controller.ask('probe'));
@@ -127,6 +127,8 @@ class Bench {
 
     const presentation = summarise(load.latenciesMs);
     const presentedRatio = load.counted ? presentation.count / load.counted : 0;
+    const countedSeconds = Math.max(0.001, (durationMs - plan.warmupMs) / 1000);
+    const handedBack = summarise(load.handedBackMs);
     const offeredRate = load.placed / (load.offeredMs / 1000);
     const presentedAll = load.presented;
     const isController = target === 'controller';
@@ -134,6 +136,9 @@ class Bench {
     const result: PhaseResult = {
       target, rate, offeredRate: round(offeredRate, 1), placed: load.placed, counted: load.counted,
       presentedRatio: round(presentedRatio, 4), presentation,
+      presentedFastPerSecond: round(load.latenciesMs.filter((x) => x < 50).length / countedSeconds, 1),
+      handedBack: { ratio: round(load.counted ? handedBack.count / load.counted : 0, 4), latency: handedBack },
+      lostRatio: round(load.counted ? (load.counted - presentation.count - handedBack.count) / load.counted : 0, 4),
       decision: isController ? summarise(probe.decisionsMs) : null,
       cpuMsPerCall: round(cpuMs / Math.max(1, load.placed), 3),
       redis: isController && before.redis && after.redis && presentedAll > 0 ? {
@@ -158,7 +163,10 @@ class Bench {
       drained,
       sustained: presentation.p99 < 50 && presentedRatio >= 0.99 && !grew && offeredRate >= 0.95 * rate,
     };
-    if (!warmingUp) say(`${target} at ${rate}/s: presentation p99 ${presentation.p99} ms, ${(presentedRatio * 100).toFixed(1)} % presented${result.decision ? `, decision p99 ${result.decision.p99} ms` : ''}, ${result.sustained ? 'sustained' : 'NOT sustained'}`);
+    if (!warmingUp) {
+      say(`${target} at ${rate}/s: presentation p99 ${presentation.p99} ms, ${(presentedRatio * 100).toFixed(1)} % presented${result.decision ? `, decision p99 ${result.decision.p99} ms` : ''}, ${result.sustained ? 'sustained' : 'NOT sustained'}`);
+      if (handedBack.count) say(`  ${result.presentedFastPerSecond}/s presented within 50 ms; ${(result.handedBack.ratio * 100).toFixed(1)} % handed back to the dialplan (p99 ${handedBack.p99} ms, max ${handedBack.max} ms); ${(result.lostRatio * 100).toFixed(1)} % neither; backlog max ${result.backlog?.max ?? '-'}${grew ? ' (grows)' : ''}`);
+    }
     return result;
   }
 

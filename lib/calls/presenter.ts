@@ -216,10 +216,17 @@ export class Presenter {
       // the controller's own timer decides the ring timeout; Asterisk's originate timeout is only a backstop
       if (!p.offHook) p.ringTimer = ctx.time.schedule(ringTimeoutMs, () => this.ringTimedOut(p.leg));
     }
-    void ctx.ledger.commit(b).then(() => {
+    // committed (its observers see the presentation now) before the originate, written after it: the set rings
+    // without waiting for the store. A controller killed before the write finds the caller in Stasis (adopted as a
+    // new arrival) and the leg, if answered, in Stasis with appArgs naming the call and the attendant (adopted)
+    const written = ctx.ledger.commit(b);
+    const offHook = legs.filter((p) => p.offHook);
+    // an off-hook set answers first, so the other legs of a ring-all are never rung
+    if (!offHook.length) for (const p of legs) void this.originate(p, next, ringTimeoutMs);
+    void written.then(() => {
       this.desk.publishDeviceStates(legs.map((l) => ctx.ledger.attendants.get(l.attendant)!).filter(Boolean));
-      // an off-hook set answers first, so the other legs of a ring-all are never rung
-      for (const p of legs) if (p.offHook) this.legAnswered(p.leg, call.id, p.attendant);
+      if (!offHook.length) return;
+      for (const p of offHook) this.legAnswered(p.leg, call.id, p.attendant);
       for (const p of legs) if (!p.offHook) void this.originate(p, next, ringTimeoutMs);
     });
   }
