@@ -175,6 +175,27 @@ export class Presenter {
     this.offHookLegs.set(attendantId, channelId);
   }
 
+  /**
+   * A presentation leg found answered in Stasis by a reconciliation (its StasisStart was missed: the
+   * controller was down or its socket dropped), its appArgs naming the call and the attendant. A leg of
+   * this run is taken as answered now; a leg of a previous run is presented as an off-hook leg (nothing
+   * rings). False when the attendant cannot take it: the caller hangs it up.
+   */
+  adoptAnsweredLeg(leg: string, callId: string, attendantId: string): boolean {
+    const call = this.ctx.ledger.calls.get(callId);
+    const p = this.presentations.get(leg);
+    if (p) {
+      if (p.closed || p.answered || p.callId !== callId || !call || call.state !== 'ringing') return false;
+      this.legAnswered(leg, callId, attendantId);
+      return true;
+    }
+    if (!call || call.state !== 'waiting') return false;
+    this.offerOffHookLeg(attendantId, leg);
+    if (this.presentTo(call, attendantId)) return true;
+    this.withdrawOffHookLeg(attendantId, leg);
+    return false;
+  }
+
   /** Take the offer back; true when no presentation used the channel. */
   withdrawOffHookLeg(attendantId: string, channelId: string): boolean {
     if (this.offHookLegs.get(attendantId) !== channelId) return false;

@@ -96,4 +96,34 @@ describe('resilience: the controller is killed in the middle of traffic and star
     assert.deepEqual(ends, { [c1]: 'completed', [c2]: 'completed', [c3]: 'completed', [c4]: 'completed', [c5]: 'abandoned', [c6]: 'completed', [c7]: 'completed' });
     for (const a of await site.store.listAttendants()) assert.equal(a.state, 'idle', `${a.id} idle at the end`);
   });
+
+  it('given a set ringing, when the controller is killed at once (its presentation maybe never stored) and the set answers meanwhile, then the restarted controller adopts that leg from its appArgs and connects it to the caller', async () => {
+    const config = siteConfig({ ariUrl: site.sim.url, redisUrl: REDIS_URL!, prefix: site.prefix, nodeId: 'node-a' });
+    const first = await ChildController.start('first', config);
+    children.push(first);
+    await first.waitRole('active');
+
+    const c1 = placeCall(site.sim, '0100000011');
+    // killed the moment the set rings: the originate goes out before the presentation's store write
+    await until('c1 rings', () => ringingLegs(c1).length > 0);
+    await first.kill();
+    const leg = ringingLegs(c1)[0]!;
+    const device = deviceOf(leg);
+    // the set answers while nobody listens: its StasisStart [@present, call, attendant] is never seen
+    site.sim.answerChannel(leg);
+
+    const second = await ChildController.start('second', config);
+    children.push(second);
+    await second.waitRole('active');
+    await until('c1 talking with the leg that rang', async () => (await stored(c1))?.leg === leg && (await stored(c1))?.talkBridge !== undefined);
+    const bridge = site.sim.bridges().find((b) => isCallBridge(b.id, 'call', c1));
+    assert.deepEqual([...bridge!.channels].sort(), [c1, leg].sort());
+    assert.equal(live(site.sim, leg), true, 'the answered leg was adopted, not hung up');
+    assert.equal(site.sim.channels().filter((c) => c.endpoint === device && !c.hungUp).length, 1, 'the set was not rung again');
+
+    site.sim.hangupCaller(c1);
+    await until('the call ended', async () => (await site.store.listCalls()).length === 0);
+    const ends = await assertEachCallEndedOnce(site.store, [c1]);
+    assert.deepEqual(ends, { [c1]: 'completed' });
+  });
 });
