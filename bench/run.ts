@@ -1,5 +1,5 @@
 // npm run bench [-- --quick] [--out file] [--cpu-prof] [--log level] [--rates 50,200,500] [--duration seconds]
-//                 [--heap-calls 10000] [--search-steps 4] [--keep-logs] [--verbose]
+//                 [--heap-calls 10000] [--search-steps 4] [--admission-backlog n] [--admission-wait seconds] [--keep-logs] [--verbose]
 // The ARI simulator, the controller and a stateless baseline app as separate processes on real
 // Redis; offered rates of 50, 200 and 500 calls/s, then a search for the highest rate sustained,
 // then the heap of 10,000 waiting callers. Prints a table and writes bench/results.json.
@@ -53,6 +53,9 @@ const { values: opts } = parseArgs({
     duration: { type: 'string' },
     'heap-calls': { type: 'string' },
     'search-steps': { type: 'string' },
+    // the controller's admission control (default: the configuration's defaults)
+    'admission-backlog': { type: 'string' },
+    'admission-wait': { type: 'string' },
     'keep-logs': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
   },
@@ -64,6 +67,10 @@ const plan: Plan = {
   ...(opts['heap-calls'] ? { heapCalls: Number(opts['heap-calls']) } : {}),
 };
 if (opts['search-steps']) plan.search = { ...plan.search, steps: Number(opts['search-steps']) };
+const admission = () => (opts['admission-backlog'] || opts['admission-wait'] ? {
+  ...(opts['admission-backlog'] ? { backlog: Number(opts['admission-backlog']) } : {}),
+  ...(opts['admission-wait'] ? { maxWait: Number(opts['admission-wait']) } : {}),
+} : undefined);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const entry = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
@@ -268,7 +275,7 @@ async function main(): Promise<void> {
     const site = { ariUrl: url, redisUrl, prefix, logLevel: opts.log };
     const controller = await Child.start('controller', entry('controller-process.ts'), {
       logDir, env: { ATTENDANT_PROBE: '1' }, nodeArgs: prof,
-      args: [JSON.stringify({ config: controllerConfig(site, plan.attendants), autoLogin: true })],
+      args: [JSON.stringify({ config: controllerConfig(site, plan.attendants, admission()), autoLogin: true })],
     });
     children.push(controller);
     const baseline = await Child.start('baseline', entry('baseline-process.ts'), {

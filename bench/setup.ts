@@ -23,12 +23,13 @@ function base(site: Site, app: string): Pick<ConfigInput, 'asterisk' | 'redis' |
 }
 
 /** the attendants split in two longest-idle groups; a caller nobody can take goes to extension 2000 */
-export function controllerConfig(site: Site, attendants: number): ConfigInput {
+export function controllerConfig(site: Site, attendants: number, admission?: ConfigInput['admission']): ConfigInput {
   const sets = devices(attendants);
   const ids = sets.map((d) => d.slice('PJSIP/'.length));
   const half = Math.ceil(ids.length / 2);
   return {
     ...base(site, CONTROLLER_APP),
+    ...(admission ? { admission } : {}),
     attendants: ids.map((id, i) => ({ id, name: `Bench ${id}`, device: sets[i]! })),
     groups: GROUPS.map((id, g) => ({
       id, name: `Bench ${id}`, members: g === 0 ? ids.slice(0, half) : ids.slice(half),
