@@ -541,5 +541,7 @@ export class Inbound implements CallBridging {
   stop(): void {
     for (const t of this.overflowTimers.values()) t.cancel();
     this.overflowTimers.clear();
+    // callers not yet handled stay in Stasis: the next controller adopts them
+    this.intakeIds.clear();
   }
 }
