@@ -242,7 +242,7 @@ const DEFAULT_CLASSES: CallClassConfig[] = [
 export const POSITION_STARTS = ['restore', 'logged-out', 'logged-in'] as const;
 
 /** the admission bounds' defaults: a burst of callers is taken in whole, a backlog that lasts is not */
-export const ADMISSION_DEFAULTS = { backlog: 50, maxWait: 0.2 } as const;
+export const ADMISSION_DEFAULTS = { backlog: 50, maxWait: 0.03 } as const;
 
 const retentionDays = z.number().int().min(0).max(36_500);
 
