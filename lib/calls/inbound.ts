@@ -74,7 +74,7 @@ export class Inbound implements CallBridging {
   constructor(private readonly ctx: CallContext, private readonly desk: AttendantDesk, private readonly presenter: Presenter) {
     presenter.bridging = this;
     const a = ctx.config.admission;
-    this.limits = { backlog: a.backlog, maxWaitMs: a.maxWait * 1000 };
+    this.limits = { backlog: a.backlog, maxWaitMs: a.maxWait * 1000, storeBacklog: a.storeBacklog };
   }
 
   /** callers received and not yet handled */
@@ -88,7 +88,8 @@ export class Inbound implements CallBridging {
    */
   receive(channel: ChannelInfo, args: string[]): void {
     if (this.ctx.ledger.calls.has(channel.id) || this.intakeIds.has(channel.id)) return;
-    const verdict = admitArrival(this.backlog, this.limits);
+    const { ledger } = this.ctx;
+    const verdict = admitArrival(this.backlog, this.limits, ledger.storeAvailable ? ledger.backlog : undefined);
     if (!verdict.admit) {
       this.shed(channel, args, verdict.reason);
       return;
@@ -142,7 +143,7 @@ export class Inbound implements CallBridging {
     this.shedGate = gate.gate;
     if (gate.log) {
       ctx.log.warn({
-        reason, group, callers: gate.count, backlog: this.backlog, limit: this.limits.backlog, maxWaitMs: this.limits.maxWaitMs,
+        reason, group, callers: gate.count, backlog: this.backlog, limit: this.limits.backlog, maxWaitMs: this.limits.maxWaitMs, storeBacklog: ctx.ledger.backlog,
         destination: dest ?? 'dialplan fallback', total: this.shedCount,
       }, 'overload: callers handed back to the dialplan');
     }

@@ -10,18 +10,27 @@ export interface AdmissionLimits {
   backlog: number;
   /** ms a call may wait in that backlog before it is handed back */
   maxWaitMs: number;
+  /** store writes (batches) not yet written while the store answers, at most: past it the calls already
+   * taken are not written in time, and every new one adds to them */
+  storeBacklog: number;
 }
 
-export type ShedReason = 'backlog' | 'late';
-export const SHED_REASONS: readonly ShedReason[] = ['backlog', 'late'];
+export type ShedReason = 'backlog' | 'late' | 'store';
+export const SHED_REASONS: readonly ShedReason[] = ['backlog', 'late', 'store'];
 
 export type AdmissionVerdict = { admit: true } | { admit: false; reason: ShedReason };
 
 const ADMIT: AdmissionVerdict = { admit: true };
 
-/** A caller arrives while `backlog` calls are not yet handled: taken in, or handed back (backlog full). */
-export function admitArrival(backlog: number, limits: AdmissionLimits): AdmissionVerdict {
-  return backlog < limits.backlog ? ADMIT : { admit: false, reason: 'backlog' };
+/**
+ * A caller arrives while `backlog` calls are not yet handled and `storeBacklog` writes wait for a store
+ * that answers (undefined while it does not: a store outage is served from memory, never refused for):
+ * taken in, or handed back (backlog full, or the store behind).
+ */
+export function admitArrival(backlog: number, limits: AdmissionLimits, storeBacklog?: number): AdmissionVerdict {
+  if (backlog >= limits.backlog) return { admit: false, reason: 'backlog' };
+  if (storeBacklog !== undefined && storeBacklog >= limits.storeBacklog) return { admit: false, reason: 'store' };
+  return ADMIT;
 }
 
 /** The controller reaches a call that waited in the backlog since `receivedAt`: handled now, or handed back (late). */

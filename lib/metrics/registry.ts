@@ -131,7 +131,7 @@ export class AttendantMetrics {
       name: 'attendant_presentation_latency_seconds', help: 'A caller\'s StasisStart handled to its first presentation leg accepted by Asterisk (ringing), calls presented on arrival only', buckets: LATENCY_BUCKETS, registers,
     });
     this.shed = new Counter({
-      name: 'attendant_calls_shed_total', help: 'Callers handed back to the dialplan by admission control (reason backlog: the backlog of calls not yet handled was full; late: one waited there longer than admission.maxWait)',
+      name: 'attendant_calls_shed_total', help: 'Callers handed back to the dialplan by admission control (reason backlog: the backlog of calls not yet handled was full; late: one waited there longer than admission.maxWait; store: admission.storeBacklog writes waited for the store)',
       labelNames: ['group', 'reason'] as const, registers,
     });
     const admission = new Gauge({

@@ -3,7 +3,7 @@ import type { GroupConfig } from '../../../lib/config.ts';
 import { admitArrival, admitQueued, newLogGate, passLogGate, shedDestination, type LogGate } from '../../../lib/domain/admission.ts';
 import { T0, groupConfig } from './fixtures.ts';
 
-const LIMITS = { backlog: 3, maxWaitMs: 40 };
+const LIMITS = { backlog: 3, maxWaitMs: 40, storeBacklog: 100 };
 
 describe('admission', () => {
   describe('an arriving caller', () => {
@@ -15,6 +15,13 @@ describe('admission', () => {
     it('is handed back once the backlog is full, and beyond', () => {
       assert.deepEqual(admitArrival(3, LIMITS), { admit: false, reason: 'backlog' });
       assert.deepEqual(admitArrival(3000, LIMITS), { admit: false, reason: 'backlog' });
+    });
+
+    it('is handed back while the store that answers is behind by the bound or more; an unreachable store refuses nobody', () => {
+      assert.deepEqual(admitArrival(0, LIMITS, 99), { admit: true });
+      assert.deepEqual(admitArrival(0, LIMITS, 100), { admit: false, reason: 'store' });
+      assert.deepEqual(admitArrival(0, LIMITS, undefined), { admit: true });
+      assert.deepEqual(admitArrival(3, LIMITS, 100), { admit: false, reason: 'backlog' });
     });
 
     it('a bound of 1 takes a caller only when nothing else waits to be handled', () => {
