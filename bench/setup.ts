@@ -47,6 +47,8 @@ export function controllerConfig(site: Site, attendants: number, admission?: Con
 export function heapConfig(site: Site): ConfigInput {
   return {
     ...base(site, HEAP_APP),
+    // every caller placed at once is taken in: the heap of waiting calls, not admission control, is measured
+    admission: { backlog: 100_000, maxWait: 60, storeBacklog: 1_000_000 },
     attendants: [{ id: 'h1', name: 'Heap', device: 'PJSIP/b001' }],
     groups: [{ id: HEAP_GROUP, name: 'Heap', members: ['h1'], waiting: 'ringback' }],
   };

@@ -118,7 +118,7 @@ export class Inbound implements CallBridging {
       if (!this.intakeIds.delete(a.channel.id)) continue; // hung up meanwhile
       const t0 = performance.now();
       if (this.spentMs === 0) setImmediate(() => { this.spentMs = 0; });
-      const verdict = admitQueued(a.receivedAt, ctx.time.now(), this.limits);
+      const verdict = admitQueued(a.receivedAt, ctx.time.now(), this.intakeIds.size + 1, this.limits);
       if (verdict.admit) this.arrive(a.channel, a.args);
       else this.shed(a.channel, a.args, verdict.reason);
       this.spentMs += performance.now() - t0 || 0.001;

@@ -33,9 +33,18 @@ export function admitArrival(backlog: number, limits: AdmissionLimits, storeBack
   return ADMIT;
 }
 
-/** The controller reaches a call that waited in the backlog since `receivedAt`: handled now, or handed back (late). */
-export function admitQueued(receivedAt: number, now: number, limits: AdmissionLimits): AdmissionVerdict {
-  return now - receivedAt <= limits.maxWaitMs ? ADMIT : { admit: false, reason: 'late' };
+/**
+ * A short backlog clears in a turn or two whatever the clock says (a machine that paused the process
+ * for a moment is not an overload): a caller is late only with at least this many in the backlog.
+ */
+export const LATE_MIN_DEPTH = 10;
+
+/**
+ * The controller reaches a call that waited in the backlog since `receivedAt`, with `depth` callers in
+ * the backlog (this one included): handled now, or handed back (late: it waited too long in a deep one).
+ */
+export function admitQueued(receivedAt: number, now: number, depth: number, limits: AdmissionLimits): AdmissionVerdict {
+  return now - receivedAt <= limits.maxWaitMs || depth < LATE_MIN_DEPTH ? ADMIT : { admit: false, reason: 'late' };
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { GroupConfig } from '../../../lib/config.ts';
-import { admitArrival, admitQueued, newLogGate, passLogGate, shedDestination, type LogGate } from '../../../lib/domain/admission.ts';
+import { LATE_MIN_DEPTH, admitArrival, admitQueued, newLogGate, passLogGate, shedDestination, type LogGate } from '../../../lib/domain/admission.ts';
 import { T0, groupConfig } from './fixtures.ts';
 
 const LIMITS = { backlog: 3, maxWaitMs: 40, storeBacklog: 100 };
@@ -31,17 +31,24 @@ describe('admission', () => {
   });
 
   describe('a caller reached in the backlog', () => {
+    const DEEP = LATE_MIN_DEPTH;
     it('is handled when it waited up to the limit', () => {
-      assert.deepEqual(admitQueued(T0, T0, LIMITS), { admit: true });
-      assert.deepEqual(admitQueued(T0, T0 + 40, LIMITS), { admit: true });
+      assert.deepEqual(admitQueued(T0, T0, DEEP, LIMITS), { admit: true });
+      assert.deepEqual(admitQueued(T0, T0 + 40, DEEP, LIMITS), { admit: true });
     });
 
-    it('is handed back when it waited longer (late)', () => {
-      assert.deepEqual(admitQueued(T0, T0 + 41, LIMITS), { admit: false, reason: 'late' });
+    it('is handed back when it waited longer in a deep backlog (late)', () => {
+      assert.deepEqual(admitQueued(T0, T0 + 41, DEEP, LIMITS), { admit: false, reason: 'late' });
+      assert.deepEqual(admitQueued(T0, T0 + 5000, 500, LIMITS), { admit: false, reason: 'late' });
+    });
+
+    it('is handled however long it waited when the backlog is short (the process was paused, not overloaded)', () => {
+      assert.deepEqual(admitQueued(T0, T0 + 5000, DEEP - 1, LIMITS), { admit: true });
+      assert.deepEqual(admitQueued(T0, T0 + 5000, 1, LIMITS), { admit: true });
     });
 
     it('a clock that went back never makes a call late', () => {
-      assert.deepEqual(admitQueued(T0, T0 - 5000, LIMITS), { admit: true });
+      assert.deepEqual(admitQueued(T0, T0 - 5000, 500, LIMITS), { admit: true });
     });
   });
 
