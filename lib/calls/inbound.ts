@@ -26,7 +26,7 @@ const DIVERT_ATTEMPTS = 4;
 const DIVERT_RETRY_MS = 1000;
 /** ms of arrivals handled per event-loop turn: past it the rest wait for the next turn, so the events of calls
  * already taken (answers, hang-ups) are not starved by new ones, and an overload shows as a backlog */
-const ARRIVALS_BUDGET_MS = 4;
+const ARRIVALS_BUDGET_MS = 2;
 /** at most one "callers handed back" line in this long (the metric counts each) */
 const SHED_LOG_INTERVAL_MS = 10_000;
 
