@@ -25,6 +25,7 @@ function sample(): ControllerSample {
   const cpu = process.cpuUsage();
   const out: ControllerSample = {
     calls: ledger.calls.size, waiting, attendants, backlog: ledger.backlog, serialActive: inbound.serial.active,
+    admission: inbound.backlog, shed: inbound.shedCount,
     cpuMs: (cpu.user + cpu.system) / 1000, heapUsed: process.memoryUsage().heapUsed,
     redis: controller.store instanceof RedisStore ? controller.store.commandStats() : undefined,
     storeFlights: ledger.flights,

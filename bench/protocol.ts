@@ -34,6 +34,8 @@ export interface LoadResult {
   presented: number;
   /** placed → first leg ringing, for the counted calls presented before they hung up */
   latenciesMs: number[];
+  /** placed → back in the dialplan (POST /continue), for the counted calls handed back before any leg rang */
+  handedBackMs: number[];
   /** simulator CPU (user + system) over the load */
   cpuMs: number;
   /** ARI requests the simulator served per placed call, by route */
@@ -49,6 +51,9 @@ export interface ControllerSample {
   waiting: number;
   /** store batches not yet written */
   backlog: number;
+  /** callers received and not yet handled (admission control's backlog), and those handed back so far */
+  admission: number;
+  shed: number;
   /** callers with ARI steps queued or running */
   serialActive: number;
   /** attendants by state (idle, ringing, busy, ...) */

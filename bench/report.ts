@@ -14,6 +14,7 @@ const lat = (l: { p50: number; p99: number; max: number } | null) => (l ? `${ms(
 function row(label: string, p: PhaseResult, ratio?: string): string[] {
   return [
     label, `${p.rate}`, p.offeredRate.toFixed(0), lat(p.decision), lat(p.presentation), ratio ?? '', `${(p.presentedRatio * 100).toFixed(1)}`,
+    `${p.presentedFastPerSecond}`, p.handedBack.ratio ? `${(p.handedBack.ratio * 100).toFixed(1)} % / ${ms(p.handedBack.latency.p99)}` : '-',
     p.cpuMsPerCall.toFixed(2), p.redis ? `${p.redis.roundTripsPerCall}/${p.redis.requestsPerCall}/${p.redis.serverCommandsPerCall}` : '-',
     `${p.sim.requestsPerCall}/${p.sim.eventsPerCall}`, p.ariFramesPerCall === null ? '-' : `${p.ariFramesPerCall}`, p.backlog ? `${p.backlog.max}${p.backlog.growing ? ' grows' : ''}` : '-', `${p.sim.cpuPercent}`,
     p.sustained ? 'yes' : 'no',
@@ -21,7 +22,7 @@ function row(label: string, p: PhaseResult, ratio?: string): string[] {
 }
 
 export function formatTable(r: BenchResults): string {
-  const header = ['run', 'rate/s', 'offered', 'decision ms p50/p99/max', 'presentation ms p50/p99/max', 'ratio p50/p99', 'presented %',
+  const header = ['run', 'rate/s', 'offered', 'decision ms p50/p99/max', 'presentation ms p50/p99/max', 'ratio p50/p99', 'presented %', 'in 50 ms/s', 'handed back % / p99 ms',
     'CPU ms/call', 'Redis trips/writes/server cmds', 'ARI req/events', 'events in/call', 'backlog max', 'sim CPU %', 'sustained'];
   const rows: string[][] = [];
   for (const x of r.rates) {

@@ -13,6 +13,12 @@ export interface PhaseResult {
   presentedRatio: number;
   /** placed → first leg ringing (simulator clock), ms */
   presentation: Latency;
+  /** counted calls presented within 50 ms, per second of counted offer: what the controller really serves */
+  presentedFastPerSecond: number;
+  /** counted calls handed back to the dialplan (admission control) before any leg rang: share, and placed → back */
+  handedBack: { ratio: number; latency: Latency };
+  /** counted calls neither presented nor handed back before the caller hung up */
+  lostRatio: number;
   /** StasisStart frame in → originate request out (controller probe), ms; baseline: not measured */
   decision: Latency | null;
   /** CPU of the process under test (controller or baseline) per placed call */

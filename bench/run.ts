@@ -1,5 +1,5 @@
 // npm run bench [-- --quick] [--out file] [--cpu-prof] [--log level] [--rates 50,200,500] [--duration seconds]
-//                 [--heap-calls 10000] [--search-steps 4] [--keep-logs] [--verbose]
+//                 [--heap-calls 10000] [--search-steps 4] [--admission-backlog n] [--admission-wait seconds] [--keep-logs] [--verbose]
 // The ARI simulator, the controller and a stateless baseline app as separate processes on real
 // Redis; offered rates of 50, 200 and 500 calls/s, then a search for the highest rate sustained,
 // then the heap of 10,000 waiting callers. Prints a table and writes bench/results.json.
@@ -53,6 +53,9 @@ const { values: opts } = parseArgs({
     duration: { type: 'string' },
     'heap-calls': { type: 'string' },
     'search-steps': { type: 'string' },
+    // the controller's admission control (default: the configuration's defaults)
+    'admission-backlog': { type: 'string' },
+    'admission-wait': { type: 'string' },
     'keep-logs': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
   },
@@ -64,6 +67,10 @@ const plan: Plan = {
   ...(opts['heap-calls'] ? { heapCalls: Number(opts['heap-calls']) } : {}),
 };
 if (opts['search-steps']) plan.search = { ...plan.search, steps: Number(opts['search-steps']) };
+const admission = () => (opts['admission-backlog'] || opts['admission-wait'] ? {
+  ...(opts['admission-backlog'] ? { backlog: Number(opts['admission-backlog']) } : {}),
+  ...(opts['admission-wait'] ? { maxWait: Number(opts['admission-wait']) } : {}),
+} : undefined);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const entry = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
@@ -106,8 +113,8 @@ class Bench {
         const s = await controller.ask<ControllerSample>('sample');
         const t = Date.now() - started;
         lag = Math.max(lag, s.lagP99Ms);
-        if (opts.verbose) say(`  ${t} ms: ${JSON.stringify({ calls: s.calls, waiting: s.waiting, storeBacklog: s.backlog, ariSteps: s.serialActive, attendants: s.attendants, lagP99Ms: s.lagP99Ms })}`);
-        if (t >= plan.warmupMs && t <= durationMs) backlog.push(s.waiting + s.backlog);
+        if (opts.verbose) say(`  ${t} ms: ${JSON.stringify({ calls: s.calls, waiting: s.waiting, storeBacklog: s.backlog, admission: s.admission, shed: s.shed, ariSteps: s.serialActive, attendants: s.attendants, lagP99Ms: s.lagP99Ms })}`);
+        if (t >= plan.warmupMs && t <= durationMs) backlog.push(s.waiting + s.backlog + s.admission);
       }
     })();
     const warmCut = sleep(plan.warmupMs).then(() => controller.ask('probe'));
@@ -127,6 +134,8 @@ class Bench {
 
     const presentation = summarise(load.latenciesMs);
     const presentedRatio = load.counted ? presentation.count / load.counted : 0;
+    const countedSeconds = Math.max(0.001, (durationMs - plan.warmupMs) / 1000);
+    const handedBack = summarise(load.handedBackMs);
     const offeredRate = load.placed / (load.offeredMs / 1000);
     const presentedAll = load.presented;
     const isController = target === 'controller';
@@ -134,6 +143,9 @@ class Bench {
     const result: PhaseResult = {
       target, rate, offeredRate: round(offeredRate, 1), placed: load.placed, counted: load.counted,
       presentedRatio: round(presentedRatio, 4), presentation,
+      presentedFastPerSecond: round(load.latenciesMs.filter((x) => x < 50).length / countedSeconds, 1),
+      handedBack: { ratio: round(load.counted ? handedBack.count / load.counted : 0, 4), latency: handedBack },
+      lostRatio: round(load.counted ? (load.counted - presentation.count - handedBack.count) / load.counted : 0, 4),
       decision: isController ? summarise(probe.decisionsMs) : null,
       cpuMsPerCall: round(cpuMs / Math.max(1, load.placed), 3),
       redis: isController && before.redis && after.redis && presentedAll > 0 ? {
@@ -158,7 +170,10 @@ class Bench {
       drained,
       sustained: presentation.p99 < 50 && presentedRatio >= 0.99 && !grew && offeredRate >= 0.95 * rate,
     };
-    if (!warmingUp) say(`${target} at ${rate}/s: presentation p99 ${presentation.p99} ms, ${(presentedRatio * 100).toFixed(1)} % presented${result.decision ? `, decision p99 ${result.decision.p99} ms` : ''}, ${result.sustained ? 'sustained' : 'NOT sustained'}`);
+    if (!warmingUp) {
+      say(`${target} at ${rate}/s: presentation p99 ${presentation.p99} ms, ${(presentedRatio * 100).toFixed(1)} % presented${result.decision ? `, decision p99 ${result.decision.p99} ms` : ''}, ${result.sustained ? 'sustained' : 'NOT sustained'}`);
+      if (handedBack.count) say(`  ${result.presentedFastPerSecond}/s presented within 50 ms; ${(result.handedBack.ratio * 100).toFixed(1)} % handed back to the dialplan (p99 ${handedBack.p99} ms, max ${handedBack.max} ms); ${(result.lostRatio * 100).toFixed(1)} % neither; backlog max ${result.backlog?.max ?? '-'}${grew ? ' (grows)' : ''}`);
+    }
     return result;
   }
 
@@ -248,7 +263,7 @@ async function main(): Promise<void> {
     const site = { ariUrl: url, redisUrl, prefix, logLevel: opts.log };
     const controller = await Child.start('controller', entry('controller-process.ts'), {
       logDir, env: { ATTENDANT_PROBE: '1' }, nodeArgs: prof,
-      args: [JSON.stringify({ config: controllerConfig(site, plan.attendants), autoLogin: true })],
+      args: [JSON.stringify({ config: controllerConfig(site, plan.attendants, admission()), autoLogin: true })],
     });
     children.push(controller);
     const baseline = await Child.start('baseline', entry('baseline-process.ts'), {

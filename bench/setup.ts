@@ -25,12 +25,13 @@ export function controllerBase(site: Site, app: string): Pick<ConfigInput, 'aste
 }
 
 /** the attendants split in two longest-idle groups; a caller nobody can take goes to extension 2000 */
-export function controllerConfig(site: Site, attendants: number): ConfigInput {
+export function controllerConfig(site: Site, attendants: number, admission?: ConfigInput['admission']): ConfigInput {
   const sets = devices(attendants);
   const ids = sets.map((d) => d.slice('PJSIP/'.length));
   const half = Math.ceil(ids.length / 2);
   return {
     ...controllerBase(site, CONTROLLER_APP),
+    ...(admission ? { admission } : {}),
     attendants: ids.map((id, i) => ({ id, name: `Bench ${id}`, device: sets[i]! })),
     groups: GROUPS.map((id, g) => ({
       id, name: `Bench ${id}`, members: g === 0 ? ids.slice(0, half) : ids.slice(half),
@@ -48,6 +49,8 @@ export function controllerConfig(site: Site, attendants: number): ConfigInput {
 export function heapConfig(site: Site): ConfigInput {
   return {
     ...controllerBase(site, HEAP_APP),
+    // every caller placed at once is taken in: the heap of waiting calls, not admission control, is measured
+    admission: { backlog: 100_000, maxWait: 60, storeBacklog: 1_000_000 },
     attendants: [{ id: 'h1', name: 'Heap', device: 'PJSIP/b001' }],
     groups: [{ id: HEAP_GROUP, name: 'Heap', members: ['h1'], waiting: 'ringback' }],
   };

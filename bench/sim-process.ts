@@ -11,7 +11,7 @@ const endpoints: Record<string, Behaviour & { context?: string }> = { 'PJSIP/pst
 for (const device of setup.devices) endpoints[device] = { kind: 'random', minMs: setup.answerMinMs, maxMs: setup.answerMaxMs, context: 'from-attendant' };
 const sim = await startSimulator({ port: 0, user: setup.user, password: setup.password, seed: setup.seed, endpoints });
 
-interface Trace { placedAt: number; ringAt?: number; counted: boolean }
+interface Trace { placedAt: number; ringAt?: number; continuedAt?: number; counted: boolean }
 /** callers of the running load, by channel id */
 let traces = new Map<string, Trace>();
 /** callers placed and not yet hung up by the generator */
@@ -23,6 +23,11 @@ sim.core.probe = {
     // presentation legs are `<callerId>-p<n>`, for the controller and the baseline alike
     const t = traces.get(channelId.replace(/-p\d+$/, ''));
     if (t && t.ringAt === undefined) t.ringAt = performance.now();
+  },
+  continued(channelId) {
+    // a caller handed back to the dialplan (the controller's admission control, a divert)
+    const t = traces.get(channelId);
+    if (t && t.continuedAt === undefined && t.ringAt === undefined) t.continuedAt = performance.now();
   },
 };
 
@@ -79,6 +84,7 @@ async function load(req: LoadRequest): Promise<LoadResult> {
   lag.disable();
   const cpu = process.cpuUsage(cpu0);
   const latenciesMs: number[] = [];
+  const handedBackMs: number[] = [];
   let counted = 0;
   let presented = 0;
   for (const t of traces.values()) {
@@ -86,10 +92,11 @@ async function load(req: LoadRequest): Promise<LoadResult> {
     if (!t.counted) continue;
     counted++;
     if (t.ringAt !== undefined) latenciesMs.push(t.ringAt - t.placedAt);
+    else if (t.continuedAt !== undefined) handedBackMs.push(t.continuedAt - t.placedAt);
   }
   traces = new Map();
   return {
-    placed, offeredMs, counted, presented, latenciesMs,
+    placed, offeredMs, counted, presented, latenciesMs, handedBackMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     requestsByRoute: perCall(sim.requests().byRoute, requests0, placed),
     eventsByType: perCall(eventsSent, events0, placed),

@@ -241,6 +241,9 @@ const DEFAULT_CLASSES: CallClassConfig[] = [
 /** how positions start: what the store had (a restart changes nothing), or all logged in / out */
 export const POSITION_STARTS = ['restore', 'logged-out', 'logged-in'] as const;
 
+/** the admission bounds' defaults: a burst of callers is taken in whole, a backlog that lasts is not */
+export const ADMISSION_DEFAULTS = { backlog: 50, maxWait: 0.03, storeBacklog: 1000 } as const;
+
 const retentionDays = z.number().int().min(0).max(36_500);
 
 const configSchema = z.object({
@@ -288,6 +291,18 @@ const configSchema = z.object({
     // doubled for each refusal in a row up to 12 times as long: a busy phone never gets an INVITE storm
     refusalBackoff: seconds.positive().max(600).default(5),
   }).strict().default({ absentAfter: 80, recall: 30, park: 120, leaseTtl: 5, refusalBackoff: 5 }),
+  // admission control (lib/domain/admission.ts): callers received (StasisStart) and not yet handled wait in a
+  // bounded backlog; past `backlog` of them, or after `maxWait` seconds there, a caller goes back to its group's
+  // fallback (else the dialplan's, after Stasis()) at once: an overload hands the excess on instead of collapsing
+  admission: z.object({
+    backlog: z.number({ error: 'must be a whole number of calls (1-100000)' }).int('must be a whole number of calls (1-100000)')
+      .min(1, 'must be at least 1 call').max(100_000, 'must be at most 100000 calls').default(ADMISSION_DEFAULTS.backlog),
+    maxWait: z.number({ error: 'must be a number of seconds (0.001-60)' }).min(0.001, 'must be at least 0.001 s').max(60, 'must be at most 60 s').default(ADMISSION_DEFAULTS.maxWait),
+    // store writes (batches) waiting for a store that answers: past it a new caller is handed back too (a store
+    // outage is not counted: calls are served from memory meanwhile)
+    storeBacklog: z.number({ error: 'must be a whole number of writes (10-1000000)' }).int('must be a whole number of writes (10-1000000)')
+      .min(10, 'must be at least 10 writes').max(1_000_000, 'must be at most 1000000 writes').default(ADMISSION_DEFAULTS.storeBacklog),
+  }).strict().prefault({}),
   // traffic statistics: T of the service level (answered within T seconds), and the zone days are counted in (busy hour)
   statistics: z.object({
     serviceTargetSeconds: seconds.default(20),

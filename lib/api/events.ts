@@ -60,6 +60,13 @@ export interface SnapshotMessage {
  */
 const MAX_KEPT_QUEUE_IDS = 50_000;
 
+/**
+ * How long after the last console left its events are still kept for it to resume: past it (or before any
+ * console ever connected) a change is numbered but neither turned into its view nor kept, and a console
+ * that comes gets a snapshot. A busy controller with no console open no longer builds a view of every change.
+ */
+const RESUME_WINDOW_MS = 5 * 60_000;
+
 const queueIds = (e: ApiEvent): number => (e.kind === 'queue' ? ((e.data as { callIds?: unknown[] }).callIds?.length ?? 0) : 0);
 
 export class EventHub {
@@ -69,6 +76,9 @@ export class EventHub {
   private readonly buffer: ApiEvent[] = [];
   private keptQueueIds = 0;
   private readonly listeners = new Set<(e: ApiEvent, frame: string) => void>();
+  /** when the last listener left; undefined while one is connected or before any came */
+  private lastLeftAt: number | undefined;
+  private everListened = false;
 
   constructor(
     private readonly views: Views,
@@ -109,7 +119,27 @@ export class EventHub {
 
   subscribe(fn: (e: ApiEvent, frame: string) => void): () => void {
     this.listeners.add(fn);
-    return () => { this.listeners.delete(fn); };
+    this.everListened = true;
+    this.lastLeftAt = undefined;
+    return () => {
+      this.listeners.delete(fn);
+      if (!this.listeners.size) this.lastLeftAt = this.time.now();
+    };
+  }
+
+  /** a console is connected, or one left recently enough to resume */
+  private get recording(): boolean {
+    if (this.listeners.size) return true;
+    return this.everListened && this.lastLeftAt !== undefined && this.time.now() - this.lastLeftAt < RESUME_WINDOW_MS;
+  }
+
+  /** a change nobody can ask for: numbered (a console resuming from before it gets a snapshot), nothing kept */
+  private skip(): void {
+    this.seq++;
+    if (this.buffer.length) {
+      this.buffer.length = 0;
+      this.keptQueueIds = 0;
+    }
   }
 
   publish(kind: EventKind, data: unknown): ApiEvent {
@@ -136,6 +166,10 @@ export class EventHub {
   }
 
   private fromChange(c: Change): void {
+    if (!this.recording) {
+      this.skip();
+      return;
+    }
     switch (c.kind) {
       case 'attendant': this.publish('attendant', this.views.attendant(c.attendant)); break;
       case 'group': this.publish('group', this.views.group(c.group)); break;

@@ -1,8 +1,10 @@
 // A call the dialplan hands to Stasis(attendant,<class>,<group>): route it by the group's
 // distribution table, let it wait (music in the group's holding bridge, or ringback), overflow it,
 // connect it to the attendant who answers, and release both sides when either hangs up.
+import { performance } from 'node:perf_hooks';
 import { isBridgeGone, isChannelGone, isUnreachable, type ChannelInfo } from '../asterisk/port.ts';
 import type { Destination } from '../config.ts';
+import { admitArrival, admitQueued, newLogGate, passLogGate, shedDestination, type AdmissionLimits, type ShedReason } from '../domain/admission.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
 import { resolveClass } from '../domain/presentation.ts';
@@ -10,7 +12,7 @@ import { followRoute, overflowDecision, overflowDue } from '../domain/table.ts';
 import { groupMembers } from '../domain/group.ts';
 import type { AttendantDesk } from './attendants.ts';
 import { bestEffort, ensureBridge, releaseChannel, type CallContext } from './context.ts';
-import { waitBridgeId } from './ids.ts';
+import { legOf, waitBridgeId } from './ids.ts';
 import type { Batch } from './ledger.ts';
 import type { CallBridging, Presenter } from './presenter.ts';
 import { SerialRunner } from './serial.ts';
@@ -26,6 +28,18 @@ const DIVERT_RETRY_MS = 1000;
 const UNREACHABLE_CHECK_MS = 3000;
 /** bridging a caller with the attendant who answered is tried this many times (a new bridge each) */
 const CONNECT_ATTEMPTS = 3;
+/** ms of arrivals handled per event-loop turn: past it the rest wait for the next turn, so the events of calls
+ * already taken (answers, hang-ups) are not starved by new ones, and an overload shows as a backlog */
+const ARRIVALS_BUDGET_MS = 2;
+/** at most one "callers handed back" line in this long (the metric counts each) */
+const SHED_LOG_INTERVAL_MS = 10_000;
+
+/** a caller's StasisStart not yet handled */
+interface Arrival {
+  channel: ChannelInfo;
+  args: string[];
+  receivedAt: number;
+}
 
 
 export type CallEndReason = 'abandoned' | 'completed' | 'completed-transfer' | 'diverted' | 'fallback' | 'lost';
@@ -40,9 +54,99 @@ export class Inbound implements CallBridging {
   onCallEnded?: (call: CallRecord, b: Batch) => void;
   /** what a service knows about an arriving call from its Stasis args (a dnd call: the extension, who set DND) */
   describeArrival?: (args: string[]) => Partial<CallRecord>;
+  /** a caller handed back by admission control (metrics) */
+  onShed?: (group: string, reason: ShedReason) => void;
+  /** callers handed back by admission control since start */
+  shedCount = 0;
+  /** the most callers the backlog ever held at once */
+  peakBacklog = 0;
+  private readonly limits: AdmissionLimits;
+  /** the backlog of callers received and not yet handled, oldest first (from `intakeHead`) */
+  private intake: Arrival[] = [];
+  private intakeHead = 0;
+  /** ids in the backlog still to handle (a caller who hangs up meanwhile is taken out) */
+  private readonly intakeIds = new Set<string>();
+  private drainQueued = false;
+  private spentMs = 0;
+  private shedGate = newLogGate();
 
   constructor(private readonly ctx: CallContext, private readonly desk: AttendantDesk, private readonly presenter: Presenter) {
     presenter.bridging = this;
+    const a = ctx.config.admission;
+    this.limits = { backlog: a.backlog, maxWaitMs: a.maxWait * 1000, storeBacklog: a.storeBacklog };
+  }
+
+  /** callers received and not yet handled */
+  get backlog(): number {
+    return this.intakeIds.size;
+  }
+
+  /**
+   * StasisStart of a caller from Asterisk: into the backlog of calls not yet handled, which is handled
+   * in this turn while the turn's budget lasts; a full backlog hands the caller back at once.
+   */
+  receive(channel: ChannelInfo, args: string[]): void {
+    if (this.ctx.ledger.calls.has(channel.id) || this.intakeIds.has(channel.id)) return;
+    const { ledger } = this.ctx;
+    const verdict = admitArrival(this.backlog, this.limits, ledger.storeAvailable ? ledger.backlog : undefined);
+    if (!verdict.admit) {
+      this.shed(channel, args, verdict.reason);
+      return;
+    }
+    this.intake.push({ channel, args, receivedAt: this.ctx.time.now() });
+    this.intakeIds.add(channel.id);
+    if (this.intakeIds.size > this.peakBacklog) this.peakBacklog = this.intakeIds.size;
+    if (!this.drainQueued) {
+      this.drainQueued = true;
+      queueMicrotask(() => this.drain());
+    }
+  }
+
+  /** handle the backlog, oldest first, until this turn's budget is spent; the rest in the next turn */
+  private drain(): void {
+    this.drainQueued = false;
+    const { ctx } = this;
+    while (this.intakeHead < this.intake.length) {
+      if (this.spentMs >= ARRIVALS_BUDGET_MS) {
+        this.drainQueued = true;
+        setImmediate(() => this.drain());
+        return;
+      }
+      const a = this.intake[this.intakeHead]!;
+      this.intake[this.intakeHead++] = undefined as unknown as Arrival;
+      if (!this.intakeIds.delete(a.channel.id)) continue; // hung up meanwhile
+      const t0 = performance.now();
+      if (this.spentMs === 0) setImmediate(() => { this.spentMs = 0; });
+      const verdict = admitQueued(a.receivedAt, ctx.time.now(), this.intakeIds.size + 1, this.limits);
+      if (verdict.admit) this.arrive(a.channel, a.args);
+      else this.shed(a.channel, a.args, verdict.reason);
+      this.spentMs += performance.now() - t0 || 0.001;
+    }
+    this.intake = [];
+    this.intakeHead = 0;
+  }
+
+  /**
+   * Admission control: the caller goes back to its group's fallback destination, else the dialplan's
+   * own fallback (after Stasis()), at once; counted, and said in one log line per interval.
+   */
+  private shed(channel: ChannelInfo, args: string[], reason: ShedReason): void {
+    const { ctx } = this;
+    const g = ctx.groupConfig(args[1] ?? '') ?? ctx.config.groups[0];
+    const group = g?.id ?? 'other';
+    const dest = shedDestination(g, ctx.groupConfig);
+    this.markClosing(channel.id);
+    this.shedCount++;
+    this.onShed?.(group, reason);
+    const gate = passLogGate(this.shedGate, ctx.time.now(), SHED_LOG_INTERVAL_MS);
+    this.shedGate = gate.gate;
+    if (gate.log) {
+      ctx.log.warn({
+        reason, group, callers: gate.count, backlog: this.backlog, limit: this.limits.backlog, maxWaitMs: this.limits.maxWaitMs, storeBacklog: ctx.ledger.backlog,
+        destination: dest ?? 'dialplan fallback', total: this.shedCount,
+      }, 'overload: callers handed back to the dialplan');
+    }
+    void this.sendTo(channel.id, dest, `overload:${reason}`, 1, true);
   }
 
   /** StasisStart of a caller: args are [class, target group]. `arrivedAt` for a caller adopted after a restart. */
@@ -76,7 +180,7 @@ export class Inbound implements CallBridging {
       this.markClosing(call.id);
       this.onCallEnded?.({ ...call, state: 'ended', endedAt: now, endReason: `divert:${route.reason}` }, b);
       void ctx.ledger.commit(b);
-      void this.serial.run(call.id, () => this.sendTo(call, route.destination, route.reason));
+      void this.serial.run(call.id, () => this.sendTo(call.id, route.destination, route.reason));
       return;
     }
 
@@ -84,9 +188,11 @@ export class Inbound implements CallBridging {
     b.enqueue(call.group, call);
     this.checkOverflowOnArrival(b, call);
     void ctx.ledger.commit(b);
+    // the presentation first: the dispatch (a microtask queued now, or earlier in this turn) originates to
+    // the set before the caller's own steps (answer, holding bridge), queued after it, send anything
+    this.presenter.requestDispatch();
     void this.serial.run(call.id, () => this.startWaiting(call));
     this.armOverflowTimer(ctx.ledger.calls.get(call.id)!);
-    this.presenter.requestDispatch();
   }
 
   /** a waiting caller found outside its holding bridge after a restart: back to the music */
@@ -162,9 +268,10 @@ export class Inbound implements CallBridging {
     return this.closing.has(channelId);
   }
 
-  /** StasisEnd of a channel: it is gone for good */
+  /** StasisEnd of a channel: it is gone for good (a caller still in the backlog is not handled) */
   forget(channelId: string): void {
     this.closing.delete(channelId);
+    this.intakeIds.delete(channelId);
   }
 
   private markClosing(callId: string): void {
@@ -257,7 +364,11 @@ export class Inbound implements CallBridging {
 
   /** StasisEnd of an attendant's answered leg: the attendant hung up, the caller is released. */
   attendantLeft(leg: string): void {
-    const call = [...this.ctx.ledger.calls.values()].find((c) => c.leg === leg && c.state !== 'ended');
+    // a leg the controller made names its call; a set's own channel (a pick-up) is looked for
+    const owner = legOf(leg);
+    const named = owner ? this.ctx.ledger.calls.get(owner.callId) : undefined;
+    const call = named?.leg === leg && named.state !== 'ended' ? named
+      : [...this.ctx.ledger.calls.values()].find((c) => c.leg === leg && c.state !== 'ended');
     if (!call) return;
     bestEffort(this.ctx, 'hang up caller after attendant', this.ctx.ari.hangup(call.id), { callId: call.id });
     this.finish(call.id, 'completed', 'attendant hung up');
@@ -359,10 +470,15 @@ export class Inbound implements CallBridging {
    * Send a caller out of Stasis to a destination of the table (night service, extension...). Asterisk
    * failing or slow for a while is retried with backoff; hanging up is the last resort.
    */
-  private async sendTo(call: CallRecord, dest: Destination, reason: string, attempt = 1): Promise<void> {
+  private async sendTo(callId: string, dest: Destination | undefined, reason: string, attempt = 1, quiet = false): Promise<void> {
     const { ctx } = this;
+    const call = { id: callId };
     try {
-      switch (dest.type) {
+      switch (dest?.type) {
+        case undefined:
+          // the dialplan's own fallback: on after Stasis() (attendant-enter goes to attendant-fallback)
+          await ctx.ari.continueInDialplan(call.id, {});
+          break;
         case 'extension':
           await ctx.ari.continueInDialplan(call.id, { context: dest.context ?? ctx.config.asterisk.context, extension: dest.number, priority: 1 });
           break;
@@ -379,18 +495,18 @@ export class Inbound implements CallBridging {
         case 'group':
           throw new Error('a group destination is a queue, not a diversion');
       }
-      ctx.log.info({ callId: call.id, destination: dest, reason }, 'diverted');
+      if (!quiet) ctx.log.info({ callId: call.id, destination: dest, reason }, 'diverted');
     } catch (err) {
       const e = err as Error & { status?: number };
       // gone, or already out of Stasis (an earlier attempt that timed out went through after all)
       if (isChannelGone(e)) {
-        ctx.log.info({ callId: call.id, err: e.message }, 'caller no longer ours to divert');
+        if (!quiet) ctx.log.info({ callId: call.id, err: e.message }, 'caller no longer ours to divert');
         return;
       }
       if (attempt < DIVERT_ATTEMPTS) {
         const delayMs = DIVERT_RETRY_MS * 2 ** (attempt - 1);
         ctx.log.warn({ callId: call.id, destination: dest, reason, attempt, retryInMs: delayMs, err: e.message }, 'divert failed; retrying');
-        ctx.time.schedule(delayMs, () => { void this.serial.run(call.id, () => this.sendTo(call, dest, reason, attempt + 1)); });
+        ctx.time.schedule(delayMs, () => { void this.serial.run(call.id, () => this.sendTo(call.id, dest, reason, attempt + 1, quiet)); });
         return;
       }
       ctx.log.error({ callId: call.id, destination: dest, reason, err: e.message }, 'divert failed; hanging up is the last resort');
@@ -412,7 +528,7 @@ export class Inbound implements CallBridging {
     this.finish(call.id, 'fallback', reason);
     void this.serial.run(call.id, async () => {
       if (g?.waiting !== 'ringback' && call.waitBridge) await ctx.ari.removeChannel(call.waitBridge, [call.id]).catch(() => undefined);
-      await this.sendTo(call, dest, reason);
+      await this.sendTo(call.id, dest, reason);
     });
   }
 
@@ -452,5 +568,7 @@ export class Inbound implements CallBridging {
   stop(): void {
     for (const t of this.overflowTimers.values()) t.cancel();
     this.overflowTimers.clear();
+    // callers not yet handled stay in Stasis: the next controller adopts them
+    this.intakeIds.clear();
   }
 }

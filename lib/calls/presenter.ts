@@ -179,6 +179,27 @@ export class Presenter {
     this.offHookLegs.set(attendantId, channelId);
   }
 
+  /**
+   * A presentation leg found answered in Stasis by a reconciliation (its StasisStart was missed: the
+   * controller was down or its socket dropped), its appArgs naming the call and the attendant. A leg of
+   * this run is taken as answered now; a leg of a previous run is presented as an off-hook leg (nothing
+   * rings). False when the attendant cannot take it: the caller hangs it up.
+   */
+  adoptAnsweredLeg(leg: string, callId: string, attendantId: string): boolean {
+    const call = this.ctx.ledger.calls.get(callId);
+    const p = this.presentations.get(leg);
+    if (p) {
+      if (p.closed || p.answered || p.callId !== callId || !call || call.state !== 'ringing') return false;
+      this.legAnswered(leg, callId, attendantId);
+      return true;
+    }
+    if (!call || call.state !== 'waiting') return false;
+    this.offerOffHookLeg(attendantId, leg);
+    if (this.presentTo(call, attendantId)) return true;
+    this.withdrawOffHookLeg(attendantId, leg);
+    return false;
+  }
+
   /** Take the offer back; true when no presentation used the channel. */
   withdrawOffHookLeg(attendantId: string, channelId: string): boolean {
     if (this.offHookLegs.get(attendantId) !== channelId) return false;
@@ -220,10 +241,17 @@ export class Presenter {
       // the controller's own timer decides the ring timeout; Asterisk's originate timeout is only a backstop
       if (!p.offHook) p.ringTimer = ctx.time.schedule(ringTimeoutMs, () => this.ringTimedOut(p.leg));
     }
-    void ctx.ledger.commit(b).then(() => {
+    // committed (its observers see the presentation now) before the originate, written after it: the set rings
+    // without waiting for the store. A controller killed before the write finds the caller in Stasis (adopted as a
+    // new arrival) and the leg, if answered, in Stasis with appArgs naming the call and the attendant (adopted)
+    const written = ctx.ledger.commit(b);
+    const offHook = legs.filter((p) => p.offHook);
+    // an off-hook set answers first, so the other legs of a ring-all are never rung
+    if (!offHook.length) for (const p of legs) void this.originate(p, next, ringTimeoutMs);
+    void written.then(() => {
       this.desk.publishDeviceStates(legs.map((l) => ctx.ledger.attendants.get(l.attendant)!).filter(Boolean));
-      // an off-hook set answers first, so the other legs of a ring-all are never rung
-      for (const p of legs) if (p.offHook) { p.onOriginated?.(); this.legAnswered(p.leg, call.id, p.attendant); }
+      if (!offHook.length) return;
+      for (const p of offHook) { p.onOriginated?.(); this.legAnswered(p.leg, call.id, p.attendant); }
       for (const p of legs) if (!p.offHook) void this.originate(p, next, ringTimeoutMs);
     });
   }

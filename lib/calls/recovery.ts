@@ -15,6 +15,7 @@ import type { OpsDeps } from './ops/common.ts';
 import { moveToHolding } from './ops/holding.ts';
 import { withAttention } from './ops/steps.ts';
 import type { SwitchboardOperations } from './operations.ts';
+import { PRESENT_ARG } from './presenter.ts';
 import { FEATURE_ARG } from './services/wakeup-phone.ts';
 import { AttendantSets } from './phone/sets.ts';
 import { resolveClass } from '../domain/presentation.ts';
@@ -45,6 +46,8 @@ export interface RecoveryReport {
   orphans: number;
   /** bridges rebuilt or callers put back in their bridge */
   repaired: number;
+  /** presentation legs found answered in Stasis (their StasisStart missed), connected to their caller */
+  answeredLegs: number;
 }
 
 interface AsteriskView {
@@ -136,8 +139,10 @@ export class Recovery {
   private async apply(view: AsteriskView, why: string): Promise<void> {
     const { ctx, desk, presenter, inbound, operations } = this.o;
     const restarted = view.startup !== undefined && this.knownStartup !== undefined && view.startup !== this.knownStartup;
-    const report: RecoveryReport = { why, asteriskRestarted: restarted, closed: 0, represented: 0, adopted: 0, orphans: 0, repaired: 0 };
+    const report: RecoveryReport = { why, asteriskRestarted: restarted, closed: 0, represented: 0, adopted: 0, orphans: 0, repaired: 0, answeredLegs: 0 };
     inbound.resetBridges();
+    // presentation legs answered while nobody heard it: their appArgs name the call and the attendant
+    const answered = this.answeredLegs(view);
 
     // 1. calls whose caller is gone: their end was never seen
     for (const call of [...ctx.ledger.calls.values()]) {
@@ -155,12 +160,13 @@ export class Recovery {
       const known = call.ringingLegs.filter((l) => presenter.isPresentationLeg(l));
       if (known.length === 0) {
         report.represented++;
-        stale.push(...call.ringingLegs.filter((l) => view.channels.has(l)));
+        // a leg of a previous run the set answered is taken as the presentation (below), not hung up
+        stale.push(...call.ringingLegs.filter((l) => view.channels.has(l) && answered.get(l)?.callId !== call.id));
         const next: CallRecord = { ...call, state: call.slot !== undefined ? 'held' : call.parkSlot !== undefined ? 'parked' : 'waiting', ringingLegs: [] };
         if (call.slot === undefined && call.parkSlot === undefined) delete next.attendant;
         b.putCall(next);
       } else {
-        // this run's presentations whose ChannelDestroyed was missed during a drop
+        // this run's presentations whose ChannelDestroyed was missed during a drop (answered ones: below)
         for (const leg of known) if (!view.channels.has(leg)) presenter.legVanished(leg);
       }
     }
@@ -185,7 +191,18 @@ export class Recovery {
     for (const call of [...ctx.ledger.calls.values()]) report.repaired += this.repair(call, view, why);
 
     // 5. what no call accounts for: transferred pairs, unknown callers, orphan legs, leftover bridges
-    this.sweep(view, report, new Set(stale));
+    this.sweep(view, report, new Set(stale), answered);
+
+    // 6. answered presentation legs: connected to their caller (stored or adopted just now), else released
+    for (const [leg, a] of answered) {
+      if (presenter.adoptAnsweredLeg(leg, a.callId, a.attendant)) {
+        report.answeredLegs++;
+        ctx.log.warn({ callId: a.callId, attendant: a.attendant, leg, why }, 'adopting an answered presentation leg');
+      } else if (!presenter.isPresentationLeg(leg)) {
+        report.orphans++;
+        bestEffort(ctx, 'hang up answered leg of a call that cannot take it', ctx.ari.hangup(leg), { leg });
+      }
+    }
 
     desk.republishAll();
     this.o.phone?.republishAll();
@@ -303,10 +320,25 @@ export class Recovery {
     void ctx.ledger.commit(b);
   }
 
-  private sweep(view: AsteriskView, report: RecoveryReport, hangingUp: Set<string>): void {
+  /** legs in our app with the presentation's appArgs [@present, call, attendant]: answered sets */
+  private answeredLegs(view: AsteriskView): Map<string, { callId: string; attendant: string }> {
+    const out = new Map<string, { callId: string; attendant: string }>();
+    // a leg a call already talks on (or consults, or transfers to) is that call's, answered long ago
+    const taken = new Set<string>();
+    for (const c of this.o.ctx.ledger.calls.values()) for (const l of [c.leg, c.consultLeg, c.transferLeg]) if (l) taken.add(l);
+    for (const ch of view.channels.values()) {
+      if (taken.has(ch.id) || legOf(ch.id)?.kind !== 'p') continue;
+      const args = stasisArgs(ch, this.o.ctx.ari.app);
+      if (args?.[0] !== PRESENT_ARG || !args[1] || !args[2]) continue;
+      out.set(ch.id, { callId: args[1], attendant: args[2] });
+    }
+    return out;
+  }
+
+  private sweep(view: AsteriskView, report: RecoveryReport, hangingUp: Set<string>, answered: ReadonlyMap<string, unknown>): void {
     const { ctx, inbound, operations } = this.o;
     const app = ctx.ari.app;
-    const referenced = new Set<string>(hangingUp);
+    const referenced = new Set<string>([...hangingUp, ...answered.keys()]);
     for (const c of ctx.ledger.calls.values()) {
       referenced.add(c.id);
       for (const l of [c.leg, c.transferLeg, c.consultLeg, ...c.ringingLegs]) if (l) referenced.add(l);

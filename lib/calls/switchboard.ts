@@ -117,16 +117,18 @@ export class Switchboard {
         else if (e.args[0]?.startsWith('@')) {
           if (!this.operations.internalLegAnswered(e.channel.id, e.args)) this.deps.log.debug({ channel: e.channel.id, args: e.args }, 'internal leg');
         }
-        else this.inbound.arrive(e.channel, e.args);
+        else this.inbound.receive(e.channel, e.args);
         break;
       }
       case 'StasisEnd': {
         const id = e.channel.id;
+        // a caller this run ended or handed back (admission control, a divert) is nobody's leg
+        const closing = this.inbound.isClosing(id);
         this.inbound.forget(id);
         this.phone.channelLeft(id);
         if (this.operations.channelLeft(id)) break;
         if (this.ledger.calls.has(id)) this.inbound.callerLeft(id);
-        else this.inbound.attendantLeft(id);
+        else if (!closing) this.inbound.attendantLeft(id);
         break;
       }
       case 'ChannelDestroyed':

@@ -6,6 +6,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from '../config.ts';
 import { ATTENDANT_STATES, CALL_STATES, type AttendantRecord, type CallRecord } from '../domain/model.ts';
+import { SHED_REASONS, type ShedReason } from '../domain/admission.ts';
 import { DIVERT_REASONS, OTHER, boundedLabel, type BatchCounts, type CallCounter, type LabelBounds } from './batch-counts.ts';
 
 /** the links whose state is exported; redis only with a Redis store, ami only when configured */
@@ -53,6 +54,9 @@ export class AttendantMetrics {
   private readonly decision: Histogram;
   private readonly presentation: Histogram;
   private readonly reconnects: Counter<'link'>;
+  private readonly shed: Counter<'group' | 'reason'>;
+  /** callers received and not yet handled (admission control's backlog) */
+  private admissionBacklog: () => number = () => 0;
 
   constructor(private readonly config: Config) {
     const groups = config.groups.map((g) => g.id);
@@ -126,6 +130,14 @@ export class AttendantMetrics {
     this.presentation = new Histogram({
       name: 'attendant_presentation_latency_seconds', help: 'A caller\'s StasisStart handled to its first presentation leg accepted by Asterisk (ringing), calls presented on arrival only', buckets: LATENCY_BUCKETS, registers,
     });
+    this.shed = new Counter({
+      name: 'attendant_calls_shed_total', help: 'Callers handed back to the dialplan by admission control (reason backlog: the backlog of calls not yet handled was full; late: one waited there longer than admission.maxWait; store: admission.storeBacklog writes waited for the store)',
+      labelNames: ['group', 'reason'] as const, registers,
+    });
+    const admission = new Gauge({
+      name: 'attendant_admission_backlog', help: 'Callers received (StasisStart) and not yet handled; bounded by admission.backlog', registers,
+      collect: () => { admission.set(this.admissionBacklog()); },
+    });
     this.reconnects = new Counter({ name: 'attendant_reconnects_total', help: 'Links that came back after a drop', labelNames: ['link'] as const, registers });
 
     // every series the configuration allows starts at 0, so rate() sees the first call
@@ -135,6 +147,17 @@ export class AttendantMetrics {
     }
     for (const c of classes) for (const reason of DIVERT_REASONS) this.diverted.inc({ class: c, reason }, 0);
     for (const link of LINKS) this.reconnects.inc({ link }, 0);
+    for (const g of groups) for (const reason of SHED_REASONS) this.shed.inc({ group: g, reason }, 0);
+  }
+
+  /** admission control's backlog, read at scrape time */
+  watchAdmission(backlog: () => number): void {
+    this.admissionBacklog = backlog;
+  }
+
+  /** a caller handed back by admission control */
+  shedCall(group: string, reason: ShedReason): void {
+    this.shed.inc({ group: boundedLabel(group, this.bounds.groups), reason });
   }
 
   /** the live state the gauges read (the ledger exists once the switchboard does) */

@@ -3,6 +3,7 @@
 import type { AriPort } from '../asterisk/port.ts';
 import type { Ledger } from '../calls/ledger.ts';
 import type { Config } from '../config.ts';
+import type { ShedReason } from '../domain/admission.ts';
 import type { CallRecord } from '../domain/model.ts';
 import type { Store } from '../store/store.ts';
 import type { AmiPort } from '../supervision/ami-port.ts';
@@ -45,6 +46,12 @@ export class ControllerMetrics {
       backlog: () => ledger.backlog, now: () => live.now(), active: () => live.active(),
       links: () => Object.fromEntries(Object.entries(this.links).map(([link, isUp]) => [link, isUp()])),
     });
+  }
+
+  /** admission control: callers handed back, counted as they are, and the backlog at scrape time */
+  watchAdmission(inbound: { backlog: number; onShed?: (group: string, reason: ShedReason) => void }): void {
+    this.metrics.watchAdmission(() => inbound.backlog);
+    inbound.onShed = (group, reason) => this.metrics.shedCall(group, reason);
   }
 
   /** ARI: up now from the port; a reconnect is an up after a down (the first connection is not one) */

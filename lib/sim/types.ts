@@ -27,6 +27,8 @@ export type Behaviour =
 export interface SimProbe {
   /** an originated leg starts ringing at its phone (180 Ringing) */
   ringing(channelId: string): void;
+  /** a channel leaves Stasis for the dialplan (POST /continue): back in the dialplan */
+  continued?(channelId: string): void;
 }
 
 export interface EndpointOptions {

@@ -312,9 +312,92 @@ function issuesText(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`).join('; ');
 }
 
+/** how a field of a shape is checked on the fast path: its kind, and whether it may be left out */
+interface FastField {
+  field: string;
+  optional: boolean;
+  kind: 'text' | 'num' | 'flag' | 'list' | 'enum' | 'zod';
+  values?: ReadonlySet<string>;
+  /** 'zod': the field's own schema, run on its encoded value (structured JSON fields) */
+  schema: z.ZodType;
+}
+
+const fastFieldsOf = new WeakMap<object, FastField[]>();
+
+function fastFields(shape: Record<string, z.ZodType>): FastField[] {
+  let out = fastFieldsOf.get(shape);
+  if (out) return out;
+  out = Object.entries(shape).map(([field, declared]) => {
+    const optional = declared instanceof z.ZodOptional;
+    const s = (optional ? (declared as z.ZodOptional<z.ZodType>).unwrap() : declared) as z.ZodType;
+    if (s instanceof z.ZodEnum) return { field, optional, kind: 'enum', values: new Set((s as z.ZodEnum).options as string[]), schema: s };
+    const kind = s === text ? 'text' : s === num ? 'num' : s === flag ? 'flag' : s === list ? 'list' : 'zod';
+    return { field, optional, kind, schema: s };
+  });
+  fastFieldsOf.set(shape, out);
+  return out;
+}
+
+/**
+ * The same encoding, checked on the typed record instead of decoding every field back through zod (a
+ * string stays a string, a finite number reads back as itself, ...): structured fields alone go through
+ * their schema. Undefined when anything is not what the type says: the full check then says what.
+ */
+function encodeFast<T>(what: string, fields: readonly FastField[], source: Record<string, unknown>): { hash: EncodedHash; stored: T } | undefined {
+  const set: string[] = [];
+  const clear: string[] = [];
+  const stored: Record<string, unknown> = {};
+  for (const f of fields) {
+    const v = source[f.field];
+    if (v === undefined) {
+      if (!f.optional) return undefined;
+      clear.push(f.field);
+      continue;
+    }
+    switch (f.kind) {
+      case 'text':
+        if (typeof v !== 'string') return undefined;
+        set.push(f.field, v);
+        stored[f.field] = v;
+        break;
+      case 'num':
+        if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+        set.push(f.field, String(v));
+        stored[f.field] = v === 0 ? 0 : v;
+        break;
+      case 'flag':
+        if (typeof v !== 'boolean') return undefined;
+        set.push(f.field, v ? 'true' : 'false');
+        stored[f.field] = v;
+        break;
+      case 'enum':
+        if (typeof v !== 'string' || !f.values!.has(v)) return undefined;
+        set.push(f.field, v);
+        stored[f.field] = v;
+        break;
+      case 'list':
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return undefined;
+        set.push(f.field, JSON.stringify(v));
+        stored[f.field] = v.slice();
+        break;
+      case 'zod': {
+        const encoded = encodeValue(what, f.field, v);
+        const parsed = f.schema.safeParse(encoded);
+        if (!parsed.success) return undefined;
+        set.push(f.field, encoded);
+        stored[f.field] = parsed.data;
+        break;
+      }
+    }
+  }
+  return { hash: { set, clear }, stored: stored as T };
+}
+
 /** Encode field by field, then decode: a record is accepted only if it reads back as its type. */
 function encodeRecord<T extends object>(what: string, shape: Shape<T>, schema: z.ZodType<T>, record: T): { hash: EncodedHash; stored: T } {
   if (typeof record !== 'object' || record === null) throw new InvalidStoreOpError(`${what} must be an object`);
+  const fast = encodeFast<T>(what, fastFields(shape as Record<string, z.ZodType>), record as Record<string, unknown>);
+  if (fast) return fast;
   const source = record as Record<string, unknown>;
   const set: string[] = [];
   const clear: string[] = [];

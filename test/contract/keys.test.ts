@@ -1,6 +1,7 @@
 // The key schema: every key under the prefix, and no id able to reach another key space.
 import assert from 'node:assert/strict';
-import { InvalidStoreIdError, storeKeys } from '../../lib/store/keys.ts';
+import type { CallRecord } from '../../lib/domain/model.ts';
+import { InvalidStoreIdError, InvalidStoreOpError, decodeCall, encodeCall, storeKeys } from '../../lib/store/keys.ts';
 
 describe('store key schema', () => {
   it('given the default prefix, when keys are built, then they follow the documented schema', () => {
@@ -30,5 +31,32 @@ describe('store key schema', () => {
 
   it('given a prefix with whitespace or glob characters, when the schema is made, then it is refused', () => {
     for (const bad of ['', 'a b:', 'att*:', 'a?:']) assert.throws(() => storeKeys(bad), InvalidStoreIdError, bad);
+  });
+
+  it('given call records, when encoded, then what is stored reads back as the record (the fast check agrees with decoding every field)', () => {
+    const base: CallRecord = {
+      id: '1712.5', callClass: 'external', priority: 5, group: 'operators', alsoGroups: ['backup'], state: 'talking', callerNumber: '0155501234',
+      callerName: 'Caller "Q"', target: 'operators', arrivedAt: 1_700_000_000_123, ringingLegs: [], refusedBy: ['att2'],
+    };
+    const records: CallRecord[] = [
+      base,
+      { ...base, attendant: 'att1', leg: '1712.5-p9', answeredAt: 1_700_000_001_000, firstAnsweredAt: 1_700_000_001_000, consultAnswered: false, callerGone: true, slot: 0, talkingTo: 'target' },
+      { ...base, stays: [{ kind: 'talk', bridge: 'call-1712.5-b1', start: 1, end: 2, attendant: 'att1' }, { kind: 'held', bridge: 'hold-1', start: 3 }] },
+      { ...base, priority: -0, callerName: '' },
+    ];
+    for (const c of records) {
+      const { hash, stored } = encodeCall(c);
+      const fields: Record<string, string> = {};
+      for (let i = 0; i < hash.set.length; i += 2) fields[hash.set[i]!] = hash.set[i + 1]!;
+      assert.deepEqual(stored, decodeCall('k', fields));
+      assert.deepEqual(decodeCall('k', fields), JSON.parse(JSON.stringify({ ...c, priority: c.priority === 0 ? 0 : c.priority })));
+    }
+  });
+
+  it('given a call record that is not what its type says, when encoded, then it is refused naming the field', () => {
+    const bad = { id: '1712.5', callClass: 'external', priority: '5x', group: 'g', alsoGroups: [], state: 'waiting', callerNumber: '1', callerName: '', target: 'g', arrivedAt: 1, ringingLegs: [], refusedBy: [] };
+    assert.throws(() => encodeCall(bad as unknown as CallRecord), (e: unknown) => e instanceof InvalidStoreOpError && /priority/.test(e.message));
+    assert.throws(() => encodeCall({ ...bad, priority: 5, state: 'dancing' } as unknown as CallRecord), (e: unknown) => e instanceof InvalidStoreOpError && /state/.test(e.message));
+    assert.throws(() => encodeCall({ ...bad, priority: 5, stays: [{ kind: 'talk' }] } as unknown as CallRecord), (e: unknown) => e instanceof InvalidStoreOpError && /stays/.test(e.message));
   });
 });

@@ -96,4 +96,37 @@ describe('resilience: the controller is killed in the middle of traffic and star
     assert.deepEqual(ends, { [c1]: 'completed', [c2]: 'completed', [c3]: 'completed', [c4]: 'completed', [c5]: 'abandoned', [c6]: 'completed', [c7]: 'completed' });
     for (const a of await site.store.listAttendants()) assert.equal(a.state, 'idle', `${a.id} idle at the end`);
   });
+
+  it('given a set ringing, when the set answers as the controller dies (its presentation maybe never stored, the StasisStart never handled), then the restarted controller adopts that leg from its appArgs and connects it to the caller', async () => {
+    const config = siteConfig({ ariUrl: site.sim.url, redisUrl: REDIS_URL!, prefix: site.prefix, nodeId: 'node-a' });
+    const first = await ChildController.start('first', config);
+    children.push(first);
+    await first.waitRole('active');
+
+    const c1 = placeCall(site.sim, '0100000011');
+    // frozen the moment the set rings (the originate goes out before the presentation's store write), then
+    // the set answers: the leg enters Stasis with [@present, call, attendant], a StasisStart nobody handles
+    await until('c1 rings', () => ringingLegs(c1).length > 0);
+    process.kill(first.pid, 'SIGSTOP');
+    const leg = ringingLegs(c1)[0]!;
+    const device = deviceOf(leg);
+    site.sim.answerChannel(leg);
+    await until('the answered leg in Stasis', () => site.sim.channels().some((c) => c.id === leg && c.inStasis));
+    await first.kill();
+
+    const second = await ChildController.start('second', config);
+    children.push(second);
+    await second.waitRole('active');
+    await until('c1 talking with the leg that rang', async () => (await stored(c1))?.leg === leg && (await stored(c1))?.talkBridge !== undefined)
+      .catch((err: Error) => { throw new Error(`${err.message}\n${JSON.stringify(site.sim.channels().map((c) => [c.id, c.state, c.inStasis, c.bridgeId]))}\n${second.logs.split('\n').filter((l) => /c1|adopt|reconcil|leg|present|answer/i.test(l) || l.includes(c1)).slice(-40).join('\n')}`); });
+    const bridge = site.sim.bridges().find((b) => isCallBridge(b.id, 'call', c1));
+    assert.deepEqual([...bridge!.channels].sort(), [c1, leg].sort());
+    assert.equal(live(site.sim, leg), true, 'the answered leg was adopted, not hung up');
+    assert.equal(site.sim.channels().filter((c) => c.endpoint === device && !c.hungUp).length, 1, 'the set was not rung again');
+
+    site.sim.hangupCaller(c1);
+    await until('the call ended', async () => (await site.store.listCalls()).length === 0);
+    const ends = await assertEachCallEndedOnce(site.store, [c1]);
+    assert.deepEqual(ends, { [c1]: 'completed' });
+  });
 });

@@ -112,6 +112,19 @@ describe('configuration', () => {
     assert.ok(p.some((x) => x.startsWith('retention.queueLogDays')), p.join('; '));
   });
 
+  it('given no admission section, then the backlog bound and its wait are the documented defaults; a bad bound names its field', () => {
+    assert.deepEqual(parseConfig(base()).admission, { backlog: 50, maxWait: 0.03, storeBacklog: 1000 });
+    assert.deepEqual(parseConfig({ ...base(), admission: { backlog: 5 } }).admission, { backlog: 5, maxWait: 0.03, storeBacklog: 1000 });
+    const p = problems({ ...base(), admission: { backlog: 0, maxWait: -1, storeBacklog: 5 } });
+    assert.ok(p.some((x) => x.startsWith('admission.storeBacklog: must be at least 10 writes')), p.join('; '));
+    assert.ok(p.some((x) => x.startsWith('admission.backlog: must be at least 1 call')), p.join('; '));
+    assert.ok(p.some((x) => x.startsWith('admission.maxWait: must be at least 0.001 s')), p.join('; '));
+    const q = problems({ ...base(), admission: { backlog: 2.5, maxWait: 'soon', limit: 3 } });
+    assert.ok(q.some((x) => x.startsWith('admission.backlog: must be a whole number')), q.join('; '));
+    assert.ok(q.some((x) => x.startsWith('admission.maxWait: must be a number of seconds')), q.join('; '));
+    assert.ok(q.some((x) => x.startsWith('admission')), q.join('; '));
+  });
+
   it('given a missing required field, then the problem names its path', () => {
     const cfg = base();
     delete (cfg.asterisk as { ari: Record<string, unknown> }).ari.password;

@@ -63,6 +63,7 @@ export function continueInDialplan(core: SimCore, ch: SimChannel, to: ContinueTa
     channelId: ch.id, name: ch.name, how: 'continue', context, extension: exten, priority,
     ...(to.label ? { label: to.label } : {}), at: core.now(),
   });
+  core.probe?.continued?.(ch.id);
   core.scheduler.soon(() => {
     if (ch.hungUp) return;
     exitStasis(core, ch);
