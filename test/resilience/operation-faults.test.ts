@@ -57,6 +57,13 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
     assert.equal(h.attendant('att1').currentCall, caller);
   }
 
+  /** the call is as it was (assertTalking); then released, and nothing is left */
+  async function talkingThenReleased(caller: string, leg: string): Promise<void> {
+    await assertTalking(caller, leg);
+    await release(caller);
+    assertNothingLeft(h);
+  }
+
   /** 502 ari_failed naming the operation and the step (and Asterisk's status when the port knows it) */
   function assertFailed(r: Reply<FailureReply>, operation: string, step: string): Failure {
     assert.equal(r.status, 502, r.text);
@@ -260,9 +267,7 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
       assert.ok(live(target), 'the consulted party is still on the line');
       assert.equal((await post(`/api/calls/${caller}/cancel`)).status, 204);
       await h.until('caller back with att1', () => bridgeOf(caller)?.channels.includes(leg) === true && !live(target));
-      await assertTalking(caller, leg);
-      await release(caller);
-      assertNothingLeft(h);
+      await talkingThenReleased(caller, leg);
     });
 
     it('cancel: the caller cannot be brought back from hold, then the call stays flagged as needing attention, the caller with music, until a retry brings it back', async () => {
@@ -280,9 +285,7 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
       assert.equal(h.attendant('att1').state, 'busy', 'att1 stays on the call');
       await h.advance(1000);
       await h.until('brought back on the retry', () => bridgeOf(caller)?.channels.includes(leg) === true && h.callRecord(caller)?.attention === undefined);
-      await assertTalking(caller, leg);
-      await release(caller);
-      assertNothingLeft(h);
+      await talkingThenReleased(caller, leg);
     });
 
     it('swap: the party talking not put on hold, then nothing moved and swapping again works', async () => {
@@ -353,9 +356,7 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
       assert.ok(live(mon.body.sessionId), 'the supervisor\'s leg is still up');
       await h.advance(1000);
       await h.until('released on the retry', () => !live(mon.body.sessionId) && h.attendant('att3').state === 'idle');
-      await assertTalking(caller, leg);
-      await release(caller);
-      assertNothingLeft(h);
+      await talkingThenReleased(caller, leg);
     });
 
     for (const mode of ['listen', 'whisper', 'barge'] as const) {
