@@ -320,14 +320,15 @@ export class Recovery {
     void ctx.ledger.commit(b);
   }
 
-  /** legs in our app with the presentation's appArgs [@present, call, attendant]: answered sets */
+  /** legs in our app with the presentation's appArgs [@present, call, attendant], in no bridge yet: answered sets */
   private answeredLegs(view: AsteriskView): Map<string, { callId: string; attendant: string }> {
     const out = new Map<string, { callId: string; attendant: string }>();
     // a leg a call already talks on (or consults, or transfers to) is that call's, answered long ago
     const taken = new Set<string>();
     for (const c of this.o.ctx.ledger.calls.values()) for (const l of [c.leg, c.consultLeg, c.transferLeg]) if (l) taken.add(l);
     for (const ch of view.channels.values()) {
-      if (taken.has(ch.id) || legOf(ch.id)?.kind !== 'p') continue;
+      // a leg already bridged talks with someone: a pair the store forgot is taken back by the sweep (takeBack)
+      if (taken.has(ch.id) || view.bridgeOf.has(ch.id) || legOf(ch.id)?.kind !== 'p') continue;
       const args = stasisArgs(ch, this.o.ctx.ari.app);
       if (args?.[0] !== PRESENT_ARG || !args[1] || !args[2]) continue;
       out.set(ch.id, { callId: args[1], attendant: args[2] });
