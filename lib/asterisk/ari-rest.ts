@@ -18,7 +18,7 @@ export interface AriRestOptions {
   password: string;
   /** a request without an answer after this long fails with 504; default 5000 */
   timeoutMs?: number;
-  /** sockets kept open to Asterisk; default 8 (Asterisk's own limit is sessionlimit=100 in http.conf) */
+  /** sockets kept open to Asterisk; default 32 (Asterisk's own limit is sessionlimit=100 in http.conf) */
   maxSockets?: number;
   /** the clock of timeouts (tests share a manual one with the simulator); default real time */
   time?: TimeSource;
@@ -52,7 +52,7 @@ export function createAriRest(opts: AriRestOptions): AriRest {
   const url = new URL(opts.url);
   const secure = url.protocol === 'https:';
   const transport = secure ? https : http;
-  const agent = new transport.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8, maxFreeSockets: opts.maxSockets ?? 8 });
+  const agent = new transport.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 32, maxFreeSockets: opts.maxSockets ?? 32 });
   const base = basePath(url);
   const authorization = `Basic ${Buffer.from(`${opts.user}:${opts.password}`).toString('base64')}`;
   const timeoutMs = opts.timeoutMs ?? 5000;

@@ -152,7 +152,7 @@ export interface AriConnectOptions {
    * warning and the app runs unfiltered. Default true.
    */
   eventFilter?: boolean;
-  /** REST sockets kept open to Asterisk (ari-rest.ts); default 8 */
+  /** REST sockets kept open to Asterisk (ari-rest.ts); default 32 */
   maxSockets?: number;
 }
 
