@@ -4,7 +4,7 @@
 // was all that was left to tell a 404 from a 409), and every concurrent request opens its own HTTP
 // session on Asterisk's global agent, so a burst of calls went past Asterisk's session limit ("HTTP
 // session count exceeded 100") and each request paid a TCP handshake and an authentication. Here a
-// small bounded pool of kept-alive sockets carries every request, in order per socket, and each
+// bounded pool of kept-alive sockets carries every request, one at a time per socket, and each
 // refusal keeps the status Asterisk sent (AriError.status).
 import http from 'node:http';
 import https from 'node:https';
