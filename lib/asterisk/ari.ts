@@ -244,7 +244,7 @@ class AriClientPort implements AriPort {
   /** every opening (first connect and each of ari-client's reconnects): filter, then report the port up */
   private socketOpened(client: AriClient): void {
     const epoch = ++this.socketEpoch;
-    this.filtering = this.setEventFilter().then(() => {
+    this.filtering = Promise.all([this.setEventFilter(), this.rest.warm()]).then(() => {
       if (epoch === this.socketEpoch && this.client === client && !this.closing) this.setConnected(true);
     });
   }
