@@ -41,7 +41,6 @@ interface Arrival {
   receivedAt: number;
 }
 
-
 export type CallEndReason = 'abandoned' | 'completed' | 'completed-transfer' | 'diverted' | 'fallback' | 'lost';
 
 export class Inbound implements CallBridging {
@@ -472,46 +471,45 @@ export class Inbound implements CallBridging {
    */
   private async sendTo(callId: string, dest: Destination | undefined, reason: string, attempt = 1, quiet = false): Promise<void> {
     const { ctx } = this;
-    const call = { id: callId };
     try {
       switch (dest?.type) {
         case undefined:
           // the dialplan's own fallback: on after Stasis() (attendant-enter goes to attendant-fallback)
-          await ctx.ari.continueInDialplan(call.id, {});
+          await ctx.ari.continueInDialplan(callId, {});
           break;
         case 'extension':
-          await ctx.ari.continueInDialplan(call.id, { context: dest.context ?? ctx.config.asterisk.context, extension: dest.number, priority: 1 });
+          await ctx.ari.continueInDialplan(callId, { context: dest.context ?? ctx.config.asterisk.context, extension: dest.number, priority: 1 });
           break;
         case 'voicemail':
-          await ctx.ari.continueInDialplan(call.id, { context: dest.context ?? VOICEMAIL_CONTEXT, extension: dest.mailbox, priority: 1 });
+          await ctx.ari.continueInDialplan(callId, { context: dest.context ?? VOICEMAIL_CONTEXT, extension: dest.mailbox, priority: 1 });
           break;
         case 'announcement':
-          await ctx.ari.setVariable(call.id, 'ATTENDANT_SOUND', dest.sound);
-          await ctx.ari.continueInDialplan(call.id, { context: ANNOUNCEMENT_CONTEXT, extension: 's', priority: 1 });
+          await ctx.ari.setVariable(callId, 'ATTENDANT_SOUND', dest.sound);
+          await ctx.ari.continueInDialplan(callId, { context: ANNOUNCEMENT_CONTEXT, extension: 's', priority: 1 });
           break;
         case 'dialplan':
-          await ctx.ari.continueInDialplan(call.id, { context: dest.context, extension: dest.extension, priority: dest.priority });
+          await ctx.ari.continueInDialplan(callId, { context: dest.context, extension: dest.extension, priority: dest.priority });
           break;
         case 'group':
           throw new Error('a group destination is a queue, not a diversion');
       }
-      if (!quiet) ctx.log.info({ callId: call.id, destination: dest, reason }, 'diverted');
+      if (!quiet) ctx.log.info({ callId: callId, destination: dest, reason }, 'diverted');
     } catch (err) {
       const e = err as Error & { status?: number };
       // gone, or already out of Stasis (an earlier attempt that timed out went through after all)
       if (isChannelGone(e)) {
-        if (!quiet) ctx.log.info({ callId: call.id, err: e.message }, 'caller no longer ours to divert');
+        if (!quiet) ctx.log.info({ callId: callId, err: e.message }, 'caller no longer ours to divert');
         return;
       }
       if (attempt < DIVERT_ATTEMPTS) {
         const delayMs = DIVERT_RETRY_MS * 2 ** (attempt - 1);
-        ctx.log.warn({ callId: call.id, destination: dest, reason, attempt, retryInMs: delayMs, err: e.message }, 'divert failed; retrying');
-        ctx.time.schedule(delayMs, () => { void this.serial.run(call.id, () => this.sendTo(call.id, dest, reason, attempt + 1, quiet)); });
+        ctx.log.warn({ callId: callId, destination: dest, reason, attempt, retryInMs: delayMs, err: e.message }, 'divert failed; retrying');
+        ctx.time.schedule(delayMs, () => { void this.serial.run(callId, () => this.sendTo(callId, dest, reason, attempt + 1, quiet)); });
         return;
       }
-      ctx.log.error({ callId: call.id, destination: dest, reason, err: e.message }, 'divert failed; hanging up is the last resort');
+      ctx.log.error({ callId: callId, destination: dest, reason, err: e.message }, 'divert failed; hanging up is the last resort');
       // tried again with back-off: a caller left up in Asterisk after its call was closed would be forgotten
-      releaseChannel(ctx, call.id, 'hang up undeliverable caller');
+      releaseChannel(ctx, callId, 'hang up undeliverable caller');
     }
   }
 

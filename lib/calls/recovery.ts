@@ -20,6 +20,12 @@ import { FEATURE_ARG } from './services/wakeup-phone.ts';
 import { AttendantSets } from './phone/sets.ts';
 import { resolveClass } from '../domain/presentation.ts';
 
+/** when Asterisk made the channel (never later than now), for a caller taken in after a restart */
+function createdAt(ch: ChannelInfo, now: number): number | undefined {
+  const created = ch.creationtime ? Date.parse(ch.creationtime) : NaN;
+  return Number.isFinite(created) ? Math.min(created, now) : undefined;
+}
+
 /** the store document holding the startup time of the Asterisk last reconciled with */
 export const ASTERISK_DOC = { kind: 'asterisk', id: 'server' } as const;
 
@@ -296,8 +302,7 @@ export class Recovery {
     const cls = resolveClass(ctx.config.classes, args[0] ?? 'external');
     const group = args[1] && ctx.groupConfig(args[1]) ? args[1] : ctx.config.groups[0]!.id;
     const now = ctx.time.now();
-    const created = caller.creationtime ? Date.parse(caller.creationtime) : NaN;
-    const arrivedAt = Number.isFinite(created) ? Math.min(created, now) : now;
+    const arrivedAt = createdAt(caller, now) ?? now;
     const b = ctx.ledger.batch();
     const a = ctx.ledger.attendants.get(attendantId);
     let attention: string | undefined;
@@ -386,8 +391,7 @@ export class Recovery {
         // in our app but unknown to the store (its arrival was never written): take it in now
         report.adopted++;
         ctx.log.warn({ callId: ch.id, args }, 'adopting a caller the store did not know');
-        const created = ch.creationtime ? Date.parse(ch.creationtime) : NaN;
-        inbound.arrive(ch, args, Number.isFinite(created) ? Math.min(created, ctx.time.now()) : undefined);
+        inbound.arrive(ch, args, createdAt(ch, ctx.time.now()));
       }
     }
 
