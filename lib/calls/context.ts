@@ -1,8 +1,9 @@
 // What every call flow gets: configuration, the ARI port, the ledger (state + store), time, logging.
 import type { Logger } from 'pino';
 import { isChannelGone, isGone, type AriPort } from '../asterisk/port.ts';
-import type { Config, GroupConfig, AttendantConfig } from '../config.ts';
+import type { AttendantConfig, CallClassConfig, Config, GroupConfig } from '../config.ts';
 import type { TimeSource } from '../domain/clock.ts';
+import { resolveClass } from '../domain/presentation.ts';
 import type { IdMaker } from './ids.ts';
 import type { Ledger } from './ledger.ts';
 
@@ -20,6 +21,19 @@ export interface CallContext {
   attendantConfig(id: string): AttendantConfig | undefined;
   /** run after every change that may let a waiting call be presented */
   requestDispatch(): void;
+}
+
+/**
+ * What a caller's Stasis args [class, target group] ask for: the class (an unknown one is external)
+ * and the group it starts in (an unknown target is the first configured group).
+ */
+export function callerTarget(ctx: CallContext, args: readonly string[]): { cls: CallClassConfig; requested: string; group: string } {
+  const requested = args[1] ?? '';
+  return {
+    cls: resolveClass(ctx.config.classes, args[0] ?? 'external'),
+    requested,
+    group: ctx.groupConfig(requested) ? requested : ctx.config.groups[0]!.id,
+  };
 }
 
 /** Fire an ARI command whose failure must not stop the flow (the channel may already be gone). */

@@ -7,11 +7,10 @@ import type { Destination } from '../config.ts';
 import { admitArrival, admitQueued, newLogGate, passLogGate, shedDestination, type AdmissionLimits, type ShedReason } from '../domain/admission.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
-import { resolveClass } from '../domain/presentation.ts';
 import { followRoute, overflowDecision, overflowDue } from '../domain/table.ts';
 import { groupMembers } from '../domain/group.ts';
 import type { AttendantDesk } from './attendants.ts';
-import { bestEffort, ensureBridge, releaseChannel, type CallContext } from './context.ts';
+import { bestEffort, callerTarget, ensureBridge, releaseChannel, type CallContext } from './context.ts';
 import { legOf, waitBridgeId } from './ids.ts';
 import type { Batch } from './ledger.ts';
 import type { CallBridging, Presenter } from './presenter.ts';
@@ -153,9 +152,7 @@ export class Inbound implements CallBridging {
     const { ctx } = this;
     if (ctx.ledger.calls.has(channel.id)) return; // replayed event after a reconnect
     const now = arrivedAt ?? ctx.time.now();
-    const cls = resolveClass(ctx.config.classes, args[0] ?? 'external');
-    const requested = args[1] ?? '';
-    const start = ctx.groupConfig(requested) ? requested : ctx.config.groups[0]!.id;
+    const { cls, requested, group: start } = callerTarget(ctx, args);
     if (start !== requested) ctx.log.warn({ callId: channel.id, target: requested, group: start }, 'unknown target group, using the first group');
     const route = followRoute(start, (gid) => {
       const g = ctx.groupConfig(gid);

@@ -9,7 +9,7 @@
 import type { BridgeInfo, ChannelInfo } from '../asterisk/port.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
-import { bestEffort } from './context.ts';
+import { bestEffort, callerTarget } from './context.ts';
 import { callBridgeOf, legOf, waitBridgeId } from './ids.ts';
 import type { OpsDeps } from './ops/common.ts';
 import { moveToHolding } from './ops/holding.ts';
@@ -18,7 +18,6 @@ import type { SwitchboardOperations } from './operations.ts';
 import { PRESENT_ARG } from './presenter.ts';
 import { FEATURE_ARG } from './services/wakeup-phone.ts';
 import { AttendantSets } from './phone/sets.ts';
-import { resolveClass } from '../domain/presentation.ts';
 
 /** when Asterisk made the channel (never later than now), for a caller taken in after a restart */
 function createdAt(ch: ChannelInfo, now: number): number | undefined {
@@ -299,8 +298,7 @@ export class Recovery {
   private takeBack(caller: ChannelInfo, leg: string, bridge: string, attendantId: string): void {
     const { ctx, desk } = this.o;
     const args = stasisArgs(caller, ctx.ari.app) ?? [];
-    const cls = resolveClass(ctx.config.classes, args[0] ?? 'external');
-    const group = args[1] && ctx.groupConfig(args[1]) ? args[1] : ctx.config.groups[0]!.id;
+    const { cls, group } = callerTarget(ctx, args);
     const now = ctx.time.now();
     const arrivedAt = createdAt(caller, now) ?? now;
     const b = ctx.ledger.batch();
