@@ -1,5 +1,6 @@
 // npm run bench:asterisk [-- --rates 60,120,240] [--duration 15] [--seq 200] [--sets 30] [--paths dial,minimal,attendant]
 //   [--search-steps 3] [--search-duration 10] [--answer-ms 10] [--talk-ms 30] [--no-crypt] [--out file] [--log warn] [--keep-logs]
+//   [--cpu-prof] (V8 profiles of the controller and the minimal app in bench/profiles/asterisk/)
 // The real-Asterisk benchmark: one Asterisk (the suite's harness), N SIPp sets that answer, a SIPp trunk
 // caller, and three ways of presenting its calls measured in the same run: Asterisk's own Dial(), a
 // minimal ari-client app, and the controller. Latency is read from a capture of the wire (wire.ts).
@@ -35,6 +36,7 @@ const { values: opts } = parseArgs({
     out: { type: 'string' },
     log: { type: 'string', default: 'warn' },
     'keep-logs': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 
@@ -190,6 +192,9 @@ async function main(): Promise<void> {
     await asterisk.start();
     await Promise.all(phones.map((p) => p.start({ kind: 'answer', answerMs: plan.answerMs, talkMs: plan.talkMs }, false)));
 
+    const profDir = fileURLToPath(new URL('../profiles/asterisk', import.meta.url));
+    if (opts['cpu-prof']) mkdirSync(profDir, { recursive: true });
+    const prof = opts['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
     /** the two ARI apps, connected as `user` */
     const startApps = async (user: typeof PLAIN_USER | typeof CRYPT_USER): Promise<Partial<Record<PathName, Child>>> => {
       const apps: Partial<Record<PathName, Child>> = {};
@@ -197,7 +202,7 @@ async function main(): Promise<void> {
       const sets = Array.from({ length: plan.sets }, (_, i) => `PJSIP/${setName(i + 1)}`);
       if (plan.paths.includes('minimal')) {
         apps.minimal = await Child.start('minimal', fileURLToPath(new URL('./minimal-app.ts', import.meta.url)), {
-          logDir, args: [JSON.stringify({ url: asterisk.ariUrl, user: user.ariUser, password: user.ariPassword, app: MINIMAL_APP, sets })],
+          logDir, nodeArgs: prof, args: [JSON.stringify({ url: asterisk.ariUrl, user: user.ariUser, password: user.ariPassword, app: MINIMAL_APP, sets })],
         });
         children.push(apps.minimal);
       }
@@ -206,7 +211,7 @@ async function main(): Promise<void> {
         prefixes.push(prefix);
         const config = attendantConfig({ ariUrl: asterisk.ariUrl, redisUrl, prefix, logLevel: opts.log, ...user }, plan.sets);
         apps.attendant = await Child.start('attendant', fileURLToPath(new URL('../controller-process.ts', import.meta.url)), {
-          logDir, args: [JSON.stringify({ config, autoLogin: true })],
+          logDir, nodeArgs: prof, args: [JSON.stringify({ config, autoLogin: true })],
         });
         children.push(apps.attendant);
       }
