@@ -9,7 +9,6 @@ import { realTime } from './clock.ts';
 import { createStore } from './store/index.ts';
 import type { Store } from './store/store.ts';
 import { Switchboard } from './calls/switchboard.ts';
-import { settleBufferDeprecation } from './asterisk/buffer-warning.ts';
 import { startAmi } from './asterisk/ami.ts';
 import type { AmiPort } from './supervision/ami-port.ts';
 import { SupervisionService } from './supervision/service.ts';
@@ -76,8 +75,6 @@ export interface ControllerOptions {
 export async function startController(config: Config, opts: ControllerOptions): Promise<Controller> {
   // demo passwords (or no user) on a listener beyond this machine: refused before anything starts
   assertSafeToServe(config);
-  // ari-client's every request calls the deprecated Buffer(): settled once, it costs nothing more
-  settleBufferDeprecation();
   const { log } = opts;
   const time = opts.time ?? realTime;
   const store = opts.store ?? await createStore({ ...(config.redis.url ? { url: config.redis.url } : {}), prefix: config.redis.prefix }, time);

@@ -1,9 +1,7 @@
-// The only importer of ari-client: connects, starts the Stasis app, reconnects with backoff,
-// parses every event once at the edge (zod) and exposes the typed AriPort. REST requests go
-// through ari-rest.ts (a keep-alive pool that keeps Asterisk's status); ari-client keeps the socket.
-import type { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
-import ari from 'ari-client';
+// The ARI port: opens the Stasis app's events WebSocket (ari-socket.ts), reconnects with backoff,
+// parses every event once at the edge (zod) and exposes the typed AriPort. REST requests go through
+// ari-rest.ts (a keep-alive pool that keeps Asterisk's status). ari-client is not used: its swagger
+// resources dropped statuses and its event dispatch cost CPU on every frame (see ari-socket.ts).
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { TimeSource } from '../domain/clock.ts';
@@ -11,43 +9,16 @@ import type { AriEvent, AriEventType, AriPort, BridgeInfo, ChannelInfo, DeviceSt
 import { AriError, ARI_EVENT_TYPES } from './port.ts';
 import { ariProbe } from './probe.ts';
 import { createAriRest, type AriRest, type Query } from './ari-rest.ts';
-
-// ari-client ships no types: the small part of its surface we use (its WebSocket and reconnects).
-interface AriClient {
-  on(event: string, fn: (...args: unknown[]) => void): void;
-  /** the events WebSocket (ws), read by the bench probe only */
-  _ws?: EventEmitter;
-  removeAllListeners(event?: string): void;
-  start(app: string): Promise<void>;
-  stop(): void;
-}
-interface AriModule { connect(url: string, user: string, password: string): Promise<AriClient> }
-
-/**
- * ari-client's swagger-client (2.0.26) has two habits that break a service: a refused resource list
- * (401, 403, 5xx) rejects the connect promise *and* throws the message from inside the HTTP callback,
- * an uncaught exception that kills the process; and its `log()` (a global it creates) prints
- * `[ 'This API is using a deprecated version of Swagger!…' ]` to stdout on every connect, which
- * breaks the JSON-lines logs. The failure is kept (the promise rejects, we retry) and the throw is
- * dropped; the log goes to the debug line of whoever connects last.
- */
-interface SwaggerModule { SwaggerApi: { prototype: { fail(message: unknown): void; failure(message: unknown): void } } }
-let swaggerDebug: (message: string) => void = () => undefined;
-function tameSwaggerClient(): void {
-  const fromAriClient = createRequire(createRequire(import.meta.url).resolve('ari-client'));
-  const swagger = fromAriClient('swagger-client') as SwaggerModule;
-  swagger.SwaggerApi.prototype.fail = function fail(this: { failure(message: unknown): void }, message: unknown) { this.failure(message); };
-  (globalThis as { log?: unknown }).log = (...args: unknown[]) => swaggerDebug(args.map(String).join(' '));
-}
-tameSwaggerClient();
+import { openEventSocket, type EventSocket } from './ari-socket.ts';
 
 /** what the ARI link is doing: the controller's /healthz and the console show it */
 export type AriLinkState = 'up' | 'connecting' | 'unauthorized' | 'down';
 
-/** ari-client's connect failures are strings or Errors; a refused login is `401 : Unauthorized <url>` */
+/** a failed opening: the upgrade's HTTP status (a refused login is 401), 503 when Asterisk did not answer */
 export function connectFailure(err: unknown): { status: number; message: string } {
   const message = err instanceof Error ? err.message : String(err);
-  const status = Number(/^(\d{3}) : /.exec(message)?.[1] ?? (/ECONNREFUSED|EHOSTUNREACH|ENOTFOUND|ETIMEDOUT|ECONNRESET|socket hang up/.test(message) ? 503 : 0));
+  const said = (err as { status?: unknown } | null)?.status;
+  const status = typeof said === 'number' ? said : Number(/^(\d{3}) : /.exec(message)?.[1] ?? (/ECONNREFUSED|EHOSTUNREACH|ENOTFOUND|ETIMEDOUT|ECONNRESET|socket hang up/.test(message) ? 503 : 0));
   return { status, message };
 }
 
@@ -156,9 +127,10 @@ export interface AriConnectOptions {
   maxSockets?: number;
 }
 
-class AriClientPort implements AriPort {
+class AriSocketPort implements AriPort {
   readonly app: string;
-  private client: AriClient | undefined;
+  /** the events socket while it is open */
+  private socket: EventSocket | undefined;
   private connected = false;
   private closing = false;
   private readonly eventListeners: Array<(e: AriEvent) => void> = [];
@@ -177,7 +149,7 @@ class AriClientPort implements AriPort {
   /** ends the pause between two tries (close) */
   private wake: () => void = () => undefined;
 
-  /** every REST request goes here (ari-client keeps only the WebSocket and its reconnects) */
+  /** every REST request goes here */
   private readonly rest: AriRest;
 
   constructor(private readonly opts: AriConnectOptions) {
@@ -208,7 +180,6 @@ class AriClientPort implements AriPort {
       } catch (err) {
         this.tried();
         if (this.closing) throw new Error('ARI port closed');
-        this.dropClient();
         const { status, message } = connectFailure(err);
         const where = { user: this.opts.user, url: this.opts.url, retryInMs: this.delay };
         if (status === 401 || status === 403) {
@@ -225,28 +196,42 @@ class AriClientPort implements AriPort {
   }
 
   private async attempt(): Promise<void> {
-    swaggerDebug = (message) => this.opts.log.debug({ from: 'swagger-client' }, message);
-    const client = await (ari as unknown as AriModule).connect(this.opts.url, this.opts.user, this.opts.password);
-    if (this.closing) throw new Error('ARI port closed');
-    this.client = client;
-    ariProbe?.attach(client);
-    client.on('*', (raw: unknown) => this.dispatch(raw));
-    client.on('WebSocketConnected', () => this.socketOpened(client));
-    client.on('WebSocketReconnecting', () => { this.socketEpoch++; this.setConnected(false); });
-    // ari-client gives up after its own retries: start over with ours
-    client.on('WebSocketMaxRetries', () => { this.socketEpoch++; this.setConnected(false); this.scheduleRestart(); });
-    await client.start(this.opts.app);
-    // WebSocketConnected came before start() resolved: the first filter is set before anyone reconciles
+    const holder: { socket?: EventSocket } = {};
+    const socket = await openEventSocket({
+      url: this.opts.url, user: this.opts.user, password: this.opts.password, app: this.opts.app,
+      onEvent: (raw) => this.dispatch(raw),
+      onClose: () => { if (holder.socket) this.socketClosed(holder.socket); },
+    });
+    holder.socket = socket;
+    if (this.closing) {
+      socket.close();
+      throw new Error('ARI port closed');
+    }
+    this.socket = socket;
+    ariProbe?.attach(socket.ws);
+    this.socketOpened(socket);
     await this.filtering;
     this.delay = this.opts.minDelayMs ?? 250;
   }
 
-  /** every opening (first connect and each of ari-client's reconnects): filter, then report the port up */
-  private socketOpened(client: AriClient): void {
+  /** every opening (the first and each reconnect): filter, then report the port up */
+  private socketOpened(socket: EventSocket): void {
     const epoch = ++this.socketEpoch;
     this.filtering = Promise.all([this.setEventFilter(), this.rest.warm()]).then(() => {
-      if (epoch === this.socketEpoch && this.client === client && !this.closing) this.setConnected(true);
+      if (epoch === this.socketEpoch && this.socket === socket && !this.closing) this.setConnected(true);
     });
+  }
+
+  /** the socket closed (Asterisk stopped or restarted, the network dropped): down, and open again with backoff */
+  private socketClosed(socket: EventSocket): void {
+    if (this.socket !== socket) return;
+    this.socket = undefined;
+    this.socketEpoch++;
+    this.setConnected(false);
+    if (this.closing) return;
+    this.state = 'connecting';
+    this.opts.log.warn({ url: this.opts.url, retryInMs: this.delay }, 'ARI WebSocket closed; reconnecting');
+    this.retryTimer = setTimeout(() => { void this.open().catch(() => undefined); }, this.delay);
   }
 
   /**
@@ -273,23 +258,6 @@ class AriClientPort implements AriPort {
     this.filterRefused = true;
   }
 
-  /** a client whose start failed keeps reconnecting its socket by itself: stopped before the next try */
-  private dropClient(): void {
-    const client = this.client;
-    this.client = undefined;
-    if (!client) return;
-    client.removeAllListeners();
-    try { client.stop(); } catch { /* its socket never opened */ }
-  }
-
-  private scheduleRestart(): void {
-    if (this.closing) return;
-    this.client?.removeAllListeners();
-    this.client = undefined;
-    this.state = 'down';
-    this.retryTimer = setTimeout(() => { void this.open().catch(() => undefined); }, this.delay);
-  }
-
   private setConnected(up: boolean): void {
     if (this.connected === up) return;
     this.connected = up;
@@ -309,7 +277,7 @@ class AriClientPort implements AriPort {
 
   /** a REST request over the keep-alive pool; refused while the WebSocket is down (events could not follow) */
   private async call<T>(operation: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, query?: Query, body?: unknown): Promise<T> {
-    if (!this.client) throw new AriError(503, 'ARI not connected', operation);
+    if (!this.socket) throw new AriError(503, 'ARI not connected', operation);
     return this.rest.request<T>(operation, method, path, query, body);
   }
 
@@ -376,12 +344,9 @@ class AriClientPort implements AriPort {
     this.closing = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.wake();
-    const client = this.client;
-    this.client = undefined;
-    if (client) {
-      client.removeAllListeners();
-      try { client.stop(); } catch { /* socket already gone */ }
-    }
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.close();
     this.rest.close();
     this.setConnected(false);
   }
@@ -390,7 +355,7 @@ class AriClientPort implements AriPort {
 const ch = (channelId: string) => `/channels/${encodeURIComponent(channelId)}`;
 const br = (bridgeId: string) => `/bridges/${encodeURIComponent(bridgeId)}`;
 
-// ari-client returns resource instances carrying the client: keep only the data fields.
+// only the data fields Attendant reads (Asterisk's JSON carries more)
 function plainChannel(c: ChannelInfo): ChannelInfo {
   return { id: c.id, name: c.name, state: c.state, caller: c.caller, connected: c.connected, ...(c.dialplan ? { dialplan: c.dialplan } : {}), ...(c.creationtime ? { creationtime: c.creationtime } : {}) };
 }
@@ -409,12 +374,12 @@ export interface AriLink extends AriPort {
 
 /** The port, not yet connected: `open()` connects (the controller serves its API meanwhile). */
 export function createAriLink(opts: AriConnectOptions): AriLink {
-  return new AriClientPort(opts);
+  return new AriSocketPort(opts);
 }
 
 /** Connect to ARI (retrying until Asterisk answers) and start the Stasis app. */
 export async function connectAri(opts: AriConnectOptions): Promise<AriLink> {
-  const port = new AriClientPort(opts);
+  const port = new AriSocketPort(opts);
   await port.open();
   return port;
 }

@@ -29,15 +29,15 @@ export class AriProbe {
     subscribe('http.client.request.start', (msg) => this.requestStarted((msg as { request: ClientRequest }).request));
   }
 
-  /** ari-client makes a new WebSocket on each (re)connect: stamp its frames before ari-client parses them */
-  attach(client: { on(event: string, fn: () => void): void; _ws?: EventEmitter }): void {
-    client.on('WebSocketConnected', () => client._ws?.prependListener('message', () => {
+  /** each (re)connect opens a new WebSocket: stamp its frames before the port parses them */
+  attach(ws: EventEmitter): void {
+    ws.prependListener('message', () => {
       this.lastFrameAt = process.hrtime.bigint();
       this.frames++;
-    }));
+    });
   }
 
-  /** a caller's StasisStart was parsed: it arrived with the frame just stamped (ari-client parses synchronously) */
+  /** a caller's StasisStart was parsed: it arrived with the frame just stamped (the port parses synchronously) */
   callerArrived(channelId: string): void {
     if (this.lastFrameAt !== 0n) this.arrived.set(channelId, this.lastFrameAt);
   }
