@@ -61,6 +61,8 @@ export class Presenter {
   /** hand-overs under way (the store's claim, then the call bridge), by call: operations asked meanwhile wait */
   private readonly handingOver = new Map<string, Promise<unknown>>();
   private readonly originateFailures = new Map<string, number>();
+  /** per call, the originates of its latest presentation until Asterisk has answered them */
+  private readonly originating = new Map<string, Promise<void>>();
   /** a channel a set already has up, by attendant: the leg of that attendant's next presentation */
   private readonly offHookLegs = new Map<string, string>();
   /** sets that refused presentations in a row (busy, declined, failed): left alone until `until` */
@@ -247,13 +249,31 @@ export class Presenter {
     const written = ctx.ledger.commit(b);
     const offHook = legs.filter((p) => p.offHook);
     // an off-hook set answers first, so the other legs of a ring-all are never rung
-    if (!offHook.length) for (const p of legs) void this.originate(p, next, ringTimeoutMs);
-    void written.then(() => {
+    const sent = offHook.length ? undefined : this.track(call.id, legs.map((p) => this.originate(p, next, ringTimeoutMs)));
+    // the sets' lamps once Asterisk has taken the originates: nothing else stands between the caller and the set
+    void Promise.all([written, sent]).then(() => {
       this.desk.publishDeviceStates(legs.map((l) => ctx.ledger.attendants.get(l.attendant)!).filter(Boolean));
       if (!offHook.length) return;
       for (const p of offHook) { p.onOriginated?.(); this.legAnswered(p.leg, call.id, p.attendant); }
       for (const p of legs) if (!p.offHook) void this.originate(p, next, ringTimeoutMs);
     });
+  }
+
+  /** the call's originates in flight (they never reject), until Asterisk answered them all */
+  private track(callId: string, originates: Array<Promise<void>>): Promise<void> {
+    const sent = Promise.all(originates).then(() => undefined);
+    this.originating.set(callId, sent);
+    void sent.then(() => { if (this.originating.get(callId) === sent) this.originating.delete(callId); });
+    return sent;
+  }
+
+  /**
+   * Resolves once Asterisk has answered the originates of the call's presentation (at once when none
+   * is in flight): the caller's own requests (answer, holding bridge) wait for it, so that on Asterisk
+   * they never compete with the request that rings the set.
+   */
+  originated(callId: string): Promise<void> {
+    return this.originating.get(callId) ?? Promise.resolve();
   }
 
   private async originate(p: Presentation, call: CallRecord, ringTimeoutMs: number): Promise<void> {
