@@ -1,5 +1,6 @@
 // The lamps of the sets' programmable keys, as custom device states the dialplan hints watch:
-// `Stasis:queue-<group>` RINGING while calls wait, `Stasis:park-<n>` INUSE while slot n holds a
+// `Stasis:queue-<group>` RINGING while calls wait that no set is being offered (what the queue key
+// picks up; a call presented at once never lights it), `Stasis:park-<n>` INUSE while slot n holds a
 // call, `Stasis:night-<group>` INUSE in night mode. Fed by the ledger's changes once they are
 // stored; only changes go to Asterisk, and everything again after a reconnect. A schedule changes a
 // group's mode with no change in the ledger: a timer looks again at the next scheduled change.
@@ -18,6 +19,8 @@ export class KeyLamps {
   private readonly parked = new Map<number, string>();
   /** the override each group had when the modes were last looked at */
   private readonly overrides = new Map<string, string | undefined>();
+  /** groups whose queue lamp is looked at on the next flush */
+  private readonly pendingQueues = new Set<string>();
   private flushQueued = false;
   private scheduleTimer: TimerHandle | undefined;
   private stopped = false;
@@ -27,13 +30,18 @@ export class KeyLamps {
   /** a change of the ledger, after it was stored */
   changed(c: Change): void {
     if (this.stopped) return;
-    if (c.kind === 'queue') this.want(`queue-${c.group}`, c.callIds.length ? 'RINGING' : 'NOT_INUSE');
+    if (c.kind === 'queue') this.queueLamp(c.group);
     else if (c.kind === 'group') {
       // most group changes are hunting cursors: only an override moves the mode
       if (this.overrides.has(c.group.id) && this.overrides.get(c.group.id) === c.group.override) return;
       this.lookAtModes();
     }
-    else if (c.kind === 'call') this.park(c.call);
+    else if (c.kind === 'call') {
+      this.park(c.call);
+      // a presentation that ends unanswered puts its call back to waiting without touching the queue
+      this.queueLamp(c.call.group);
+      for (const g of c.call.alsoGroups) this.queueLamp(g);
+    }
     else return;
     this.requestFlush();
   }
@@ -42,13 +50,18 @@ export class KeyLamps {
   republishAll(): void {
     this.stopped = false;
     const { ledger } = this.ctx;
-    for (const g of this.ctx.config.groups) this.want(`queue-${g.id}`, ledger.queues.get(g.id)?.length ? 'RINGING' : 'NOT_INUSE');
+    for (const g of this.ctx.config.groups) this.queueLamp(g.id);
     this.parked.clear();
     for (let slot = 1; slot <= PARK_SLOTS; slot++) this.want(`park-${slot}`, 'NOT_INUSE');
     for (const c of ledger.calls.values()) this.park(c);
     this.lookAtModes();
     this.published.clear();
     this.flush();
+  }
+
+  /** read when the lamps are flushed (after the store write): by then a call presented at once rings */
+  private queueLamp(group: string): void {
+    this.pendingQueues.add(group);
   }
 
   private want(name: string, state: DeviceState): void {
@@ -107,6 +120,12 @@ export class KeyLamps {
 
   private flush(): void {
     if (this.stopped) return;
+    const { ledger } = this.ctx;
+    for (const g of this.pendingQueues) {
+      const waiting = (ledger.queues.get(g) ?? []).some((id) => ledger.calls.get(id)?.state === 'waiting');
+      this.want(`queue-${g}`, waiting ? 'RINGING' : 'NOT_INUSE');
+    }
+    this.pendingQueues.clear();
     for (const [name, state] of this.wanted) {
       if (this.published.get(name) === state) continue;
       this.published.set(name, state);
