@@ -20,6 +20,8 @@ export interface PhaseResult {
   presentedRatio: number;
   /** caller's INVITE → the first INVITE a set received, ms (wire timestamps) */
   presentation: Latency;
+  /** Attendant only: its caller's StasisStart frame in → its originate request out, ms (the controller's probe) */
+  decision?: Latency;
   /** user + system CPU of the ARI app's process from the first call to the last channel gone, per offered call; Dial: null */
   cpuMsPerCall: number | null;
   /** HTTP requests to ARI on the wire (the bench's own excepted) per offered call */

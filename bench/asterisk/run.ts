@@ -20,6 +20,7 @@ import { RedisWatch } from '../redis-stats.ts';
 import { formatReport, type AsteriskBenchResults, type Load, type PhaseResult } from './report.ts';
 import { attendantConfig, CRYPT_USER, DIDS, MINIMAL_APP, OVERLAY, PATHS, PLAIN_USER, setName, setPort, writeSetsOverlay, type PathName } from './site.ts';
 import { Capture, findDumpcap, presentations } from './wire.ts';
+import type { ProbeReport } from '../../lib/asterisk/probe.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -92,6 +93,8 @@ class Bench {
     const capture = await Capture.start(this.dumpcap, join(this.scratch, `phase-${n}-${path}.pcap`), `udp port ${AST.sipPort} or tcp dst port ${AST.httpPort}`);
     const sessionWarnings0 = this.sessionWarnings();
     const cpu0 = app ? await app.ask<number>('cpuMs') : 0;
+    const probed = path === 'attendant' && app !== undefined;
+    if (probed) await app.ask<ProbeReport>('probe');
     const asteriskCpu0 = processCpuMs(this.asterisk.pid);
     const caller = await SippCallerLoad.start({ did: DIDS[path], numberPrefix, calls, rate, concurrent: load.kind === 'sequential' ? 1 : 100_000, talkMs: plan.giveUpMs });
     const placing = (calls / rate) * 1000 + plan.giveUpMs + 30_000;
@@ -99,6 +102,7 @@ class Bench {
     if (!finished) { say(`  the caller was still busy after ${placing} ms: stopped`); await caller.stop(); }
     const drained = await this.drain();
     const cpu1 = app ? await app.ask<number>('cpuMs') : 0;
+    const decision = probed ? summarise((await app.ask<ProbeReport>('probe')).decisionsMs) : undefined;
     const asteriskCpu1 = processCpuMs(this.asterisk.pid);
     const captured = await capture.stop();
     // what is left is hung up after the figures are taken: the bench's requests are not the app's
@@ -112,7 +116,7 @@ class Bench {
     const offeredRate = wire.spanMs > 0 ? (wire.offered - 1) / (wire.spanMs / 1000) : 0;
     const result: PhaseResult = {
       path, user, load, offered: wire.offered, offeredRate: round(offeredRate, 1),
-      presentedRatio: round(presentedRatio, 4), presentation,
+      presentedRatio: round(presentedRatio, 4), presentation, ...(decision ? { decision } : {}),
       cpuMsPerCall: app ? round((cpu1 - cpu0) / Math.max(1, wire.offered), 3) : null,
       asteriskCpuMsPerCall: round((asteriskCpu1 - asteriskCpu0) / Math.max(1, wire.offered), 3),
       ariRequestsPerCall: round(ariRequests / Math.max(1, wire.offered), 2),
@@ -122,6 +126,7 @@ class Bench {
       sustained: presentation.p99 < 50 && presentedRatio >= 0.99 && wire.offered >= 0.95 * calls && (load.kind === 'sequential' || offeredRate >= 0.95 * load.rate),
     };
     say(`  ${path}${user === 'crypt' ? ' (crypt)' : ''} ${load.kind === 'sequential' ? `sequential ×${calls}` : `${load.rate}/s`}: p50 ${presentation.p50} / p90 ${presentation.p90} / p99 ${presentation.p99} ms, `
+      + `${decision ? `(controller's decision p50 ${decision.p50} / p99 ${decision.p99} ms), ` : ''}`
       + `${(presentedRatio * 100).toFixed(1)} % of ${wire.offered} presented${result.cpuMsPerCall !== null ? `, ${result.cpuMsPerCall} ms CPU/call, ${result.ariRequestsPerCall} ARI requests/call` : ''}, Asterisk ${result.asteriskCpuMsPerCall} ms/call`
       + `${result.httpSessionLimitWarnings ? `, ${result.httpSessionLimitWarnings} HTTP session limit warnings` : ''}${drained ? '' : ', NOT drained'}`
       + `${captured.dropped ? `, the capture dropped ${captured.dropped} packets` : ''}`);
@@ -211,7 +216,7 @@ async function main(): Promise<void> {
         prefixes.push(prefix);
         const config = attendantConfig({ ariUrl: asterisk.ariUrl, redisUrl, prefix, logLevel: opts.log, ...user }, plan.sets);
         apps.attendant = await Child.start('attendant', fileURLToPath(new URL('../controller-process.ts', import.meta.url)), {
-          logDir, nodeArgs: prof, args: [JSON.stringify({ config, autoLogin: true })],
+          logDir, nodeArgs: prof, env: { ATTENDANT_PROBE: '1' }, args: [JSON.stringify({ config, autoLogin: true })],
         });
         children.push(apps.attendant);
       }
