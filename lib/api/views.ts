@@ -2,13 +2,16 @@
 // operator reads them by. The REST resources and the WebSocket use the same views.
 import type { Config, Mode } from '../config.ts';
 import { MODES } from '../config.ts';
-import type { SwitchboardView } from '../calls/view.ts';
+import type { DeepReadonly, SwitchboardView } from '../calls/view.ts';
 import { deviceStateFor, type AttendantDeviceState } from '../domain/attendant.ts';
 import type { AttendantRecord, CallRecord, GroupRecord } from '../domain/model.ts';
 import { BlfGrid } from '../supervision/blf.ts';
 import type { BlfChange, BlfSnapshot } from '../supervision/blf.ts';
 
-export interface AttendantView extends AttendantRecord {
+/** the record as stored (readonly: it is the working state itself) with what an operator reads it by */
+export type AttendantView = DeepReadonly<AttendantRecord> & AttendantExtras;
+
+interface AttendantExtras {
   name: string;
   extension?: string;
   /** a supervisor's set (attendants[].supervisor): the console monitors from it when the login has no position */
@@ -27,7 +30,10 @@ export interface GroupView extends GroupRecord {
   queue: string[];
 }
 
-export interface CallView extends CallRecord {
+/** a call as stored (readonly, whatever its state) with its class's name and whether it has gone */
+export type CallView = DeepReadonly<CallRecord> & CallExtras;
+
+interface CallExtras {
   className: string;
   /** the call has ended and left the switchboard (sent once on the WebSocket) */
   removed: boolean;
@@ -60,7 +66,7 @@ export class Views {
     this.staticGrid = new BlfGrid(config.supervision, now).snapshot();
   }
 
-  attendant(a: Readonly<AttendantRecord>): AttendantView {
+  attendant(a: DeepReadonly<AttendantRecord>): AttendantView {
     const cfg = this.attendants.get(a.id);
     return {
       ...a,
@@ -71,7 +77,7 @@ export class Views {
     };
   }
 
-  group(g: Readonly<GroupRecord>): GroupView {
+  group(g: DeepReadonly<GroupRecord>): GroupView {
     const cfg = this.groups.get(g.id);
     const modes = MODES.filter((m) => m === 'day' || cfg?.table[m] !== undefined);
     return {
@@ -84,7 +90,7 @@ export class Views {
     };
   }
 
-  call(c: Readonly<CallRecord>): CallView {
+  call(c: DeepReadonly<CallRecord>): CallView {
     return {
       ...c,
       className: this.classes.get(c.callClass)?.name ?? c.callClass,

@@ -13,7 +13,7 @@ import { auditLogger, registerConfigSecrets } from './log-audit.ts';
 import { createStore } from '../../lib/store/index.ts';
 import type { Store } from '../../lib/store/store.ts';
 import { startSimulator, type Simulator, type Behaviour } from '../../lib/sim/index.ts';
-import type { SwitchboardView } from '../../lib/calls/view.ts';
+import type { DeepReadonly, SwitchboardView } from '../../lib/calls/view.ts';
 import type { AttendantRecord, CallRecord, GroupRecord } from '../../lib/domain/model.ts';
 
 export const ARI_USER = 'attendant';
@@ -137,20 +137,20 @@ export class Harness {
     return this.switchboard.view;
   }
 
-  attendant(id: string): Readonly<AttendantRecord> {
+  attendant(id: string): DeepReadonly<AttendantRecord> {
     return this.view.attendant(id)!;
   }
 
-  groupRecord(id: string): Readonly<GroupRecord> | undefined {
+  groupRecord(id: string): DeepReadonly<GroupRecord> | undefined {
     return this.view.group(id);
   }
 
-  callRecord(id: string): Readonly<CallRecord> | undefined {
+  callRecord(id: string): DeepReadonly<CallRecord> | undefined {
     return this.view.call(id);
   }
 
   /** the calls the switchboard holds now, in the order it took them */
-  callRecords(): Array<Readonly<CallRecord>> {
+  callRecords(): Array<DeepReadonly<CallRecord>> {
     return [...this.view.calls()];
   }
 
