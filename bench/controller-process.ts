@@ -13,18 +13,18 @@ import type { ControllerSample } from './protocol.ts';
 const setup = JSON.parse(process.argv[2] ?? '{}') as { config: unknown; autoLogin: boolean };
 const config = parseConfig(setup.config);
 const controller = await startController(config, { log: createLogger(config.log.level), autoLogin: setup.autoLogin });
-const { ledger, inbound } = controller.switchboard;
+const { ledger, inbound, view } = controller.switchboard;
 const lag = monitorEventLoopDelay({ resolution: 5 });
 lag.enable();
 
 function sample(): ControllerSample {
   let waiting = 0;
-  for (const q of ledger.queues.values()) waiting += q.length;
+  for (const [, q] of view.queues()) waiting += q.length;
   const attendants: Record<string, number> = {};
-  for (const a of ledger.attendants.values()) attendants[a.state] = (attendants[a.state] ?? 0) + 1;
+  for (const a of view.attendants()) attendants[a.state] = (attendants[a.state] ?? 0) + 1;
   const cpu = process.cpuUsage();
   const out: ControllerSample = {
-    calls: ledger.calls.size, waiting, attendants, backlog: ledger.backlog, serialActive: inbound.serial.active,
+    calls: view.callCount(), waiting, attendants, backlog: view.storeBacklog(), serialActive: inbound.serial.active,
     admission: inbound.backlog, shed: inbound.shedCount,
     cpuMs: (cpu.user + cpu.system) / 1000, heapUsed: process.memoryUsage().heapUsed,
     redis: controller.store instanceof RedisStore ? controller.store.commandStats() : undefined,

@@ -123,7 +123,7 @@ export async function startController(config: Config, opts: ControllerOptions): 
   switchboard.ledger.on('fenced', (holder) => fence(`store refused a write: lease held by ${holder}`));
   ari.onEvent((e) => { if (e.type === 'ApplicationReplaced') fence('the Stasis app was taken by a newer connection'); });
   if (metrics) {
-    metrics.watchLedger(switchboard.ledger, { now: () => time.now(), active: () => !fenced });
+    metrics.watchSwitchboard(switchboard, { now: () => time.now(), active: () => !fenced });
     metrics.watchAdmission(switchboard.inbound);
     metrics.watchAri(ari);
     metrics.watchStore(store);
@@ -156,7 +156,7 @@ export async function startController(config: Config, opts: ControllerOptions): 
       ariState: () => ari.linkState(),
       ...(ami ? { amiConnected: () => ami.isConnected() } : {}),
       storePing: () => store.ping(),
-      storeBacklog: () => switchboard.ledger.backlog,
+      storeBacklog: () => switchboard.view.storeBacklog(),
       role: () => (fenced ? 'standby' : 'active'),
     },
   });
@@ -213,7 +213,7 @@ export async function startController(config: Config, opts: ControllerOptions): 
 async function applyStartPositions(config: Config, switchboard: Switchboard, log: Logger, allLoggedIn: boolean): Promise<void> {
   for (const a of config.attendants) {
     const want = allLoggedIn ? true : startsLoggedIn(config, a.id);
-    const rec = switchboard.ledger.attendants.get(a.id);
+    const rec = switchboard.view.attendant(a.id);
     if (want === undefined || !rec) continue;
     const loggedIn = rec.state !== 'unplugged';
     if (want === loggedIn) continue;

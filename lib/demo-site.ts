@@ -49,7 +49,7 @@ export class DemoCallers {
     const number = `01${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
     const id = sim.placeCall({ from: 'PJSIP/pstn', callerNumber: number, callerName: `Caller ${++this.n}`, context: 'from-pstn', exten: '0', appArgs: [cls, this.o.group ?? 'operators'] });
     this.placed++;
-    if (random() < 1 / 6) time.schedule(20_000 + random() * 40_000, () => { if (switchboard.ledger.calls.get(id)?.state === 'waiting') sim.hangupCaller(id); });
+    if (random() < 1 / 6) time.schedule(20_000 + random() * 40_000, () => { if (switchboard.view.call(id)?.state === 'waiting') sim.hangupCaller(id); });
     // exponential gaps
     this.timer = time.schedule(-Math.log(1 - random()) * this.o.meanGapMs, () => this.placeNext());
   }

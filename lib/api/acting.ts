@@ -12,13 +12,13 @@ export function actingAttendant(deps: ApiDeps, who: Principal, requested: string
   if (id === undefined) {
     throw new ApiError(422, 'no_position', 'body.attendant: this login has no attendant position: name one', { field: 'body.attendant', details: [{ field: 'body.attendant', message: 'required: this login has no position' }] });
   }
-  if (!deps.switchboard.ledger.attendants.has(id)) throw notFound(`attendant "${id}"`);
+  if (!deps.switchboard.view.attendant(id)) throw notFound(`attendant "${id}"`);
   return id;
 }
 
 /** the position named in a path: operators may touch only their own */
 export function ownPosition(deps: ApiDeps, who: Principal, id: string): string {
   if (id !== who.attendant && !hasRole(who.role, 'supervisor')) throw forbidden('operators act only at their own position');
-  if (!deps.switchboard.ledger.attendants.has(id)) throw notFound(`attendant "${id}"`);
+  if (!deps.switchboard.view.attendant(id)) throw notFound(`attendant "${id}"`);
   return id;
 }

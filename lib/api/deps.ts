@@ -49,13 +49,13 @@ export interface ApiDeps extends ApiBaseDeps {
 
 export function apiDeps(base: ApiBaseDeps): ApiDeps {
   const opts = base.options ?? {};
-  const views = new Views(base.config, base.switchboard, base.supervision, base.time.now());
+  const views = new Views(base.config, base.switchboard.view, base.supervision, base.time.now());
   return {
     ...base,
     sessions: new Sessions(base.config, base.time, opts.tokenTtlMs, { store: base.store, log: base.log }),
     loginGuard: new LoginGuard(base.store, base.config.http.login),
     views,
-    hub: new EventHub(views, base.time, base.switchboard, base.supervision, opts.eventBuffer ?? 1000),
+    hub: new EventHub(views, base.time, base.switchboard.view, base.supervision, opts.eventBuffer ?? 1000),
     corsOrigins: opts.corsOrigins ?? [],
   };
 }

@@ -21,8 +21,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { Switchboard } from '../calls/switchboard.ts';
-import type { Change } from '../calls/ledger.ts';
+import type { StateChange, SwitchboardView } from '../calls/view.ts';
 import type { TimeSource } from '../domain/clock.ts';
 import type { BlfChange } from '../supervision/blf.ts';
 import type { Principal, Sessions } from './auth/sessions.ts';
@@ -83,11 +82,11 @@ export class EventHub {
   constructor(
     private readonly views: Views,
     private readonly time: TimeSource,
-    switchboard: Switchboard,
+    state: SwitchboardView,
     supervision: SupervisionSource | undefined,
     readonly capacity = 1000,
   ) {
-    switchboard.onChange((c) => this.fromChange(c));
+    state.onChange((c) => this.fromChange(c));
     supervision?.on('change', (c: BlfChange) => this.publish('device', c));
   }
 
@@ -165,7 +164,7 @@ export class EventHub {
     return e;
   }
 
-  private fromChange(c: Change): void {
+  private fromChange(c: StateChange): void {
     if (!this.recording) {
       this.skip();
       return;

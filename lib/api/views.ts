@@ -2,13 +2,16 @@
 // operator reads them by. The REST resources and the WebSocket use the same views.
 import type { Config, Mode } from '../config.ts';
 import { MODES } from '../config.ts';
-import type { Switchboard } from '../calls/switchboard.ts';
+import type { DeepReadonly, SwitchboardView } from '../calls/view.ts';
 import { deviceStateFor, type AttendantDeviceState } from '../domain/attendant.ts';
 import type { AttendantRecord, CallRecord, GroupRecord } from '../domain/model.ts';
 import { BlfGrid } from '../supervision/blf.ts';
 import type { BlfChange, BlfSnapshot } from '../supervision/blf.ts';
 
-export interface AttendantView extends AttendantRecord {
+/** the record as stored (readonly: it is the working state itself) with what an operator reads it by */
+export type AttendantView = DeepReadonly<AttendantRecord> & AttendantExtras;
+
+interface AttendantExtras {
   name: string;
   extension?: string;
   /** a supervisor's set (attendants[].supervisor): the console monitors from it when the login has no position */
@@ -27,7 +30,10 @@ export interface GroupView extends GroupRecord {
   queue: string[];
 }
 
-export interface CallView extends CallRecord {
+/** a call as stored (readonly, whatever its state) with its class's name and whether it has gone */
+export type CallView = DeepReadonly<CallRecord> & CallExtras;
+
+interface CallExtras {
   className: string;
   /** the call has ended and left the switchboard (sent once on the WebSocket) */
   removed: boolean;
@@ -53,14 +59,14 @@ export class Views {
   /** the lamps as configured, all unknown: shown until a supervision feed is wired */
   private readonly staticGrid: BlfSnapshot;
 
-  constructor(private readonly config: Config, private readonly switchboard: Switchboard, private readonly supervision: SupervisionSource | undefined, now: number) {
+  constructor(private readonly config: Config, private readonly state: SwitchboardView, private readonly supervision: SupervisionSource | undefined, now: number) {
     this.attendants = new Map(config.attendants.map((a) => [a.id, a]));
     this.groups = new Map(config.groups.map((g) => [g.id, g]));
     this.classes = new Map(config.classes.map((c) => [c.id, c]));
     this.staticGrid = new BlfGrid(config.supervision, now).snapshot();
   }
 
-  attendant(a: AttendantRecord): AttendantView {
+  attendant(a: DeepReadonly<AttendantRecord>): AttendantView {
     const cfg = this.attendants.get(a.id);
     return {
       ...a,
@@ -71,7 +77,7 @@ export class Views {
     };
   }
 
-  group(g: GroupRecord): GroupView {
+  group(g: DeepReadonly<GroupRecord>): GroupView {
     const cfg = this.groups.get(g.id);
     const modes = MODES.filter((m) => m === 'day' || cfg?.table[m] !== undefined);
     return {
@@ -80,34 +86,34 @@ export class Views {
       members: [...(cfg?.members ?? [])],
       strategy: cfg?.strategy ?? 'longest-idle',
       modes,
-      queue: [...(this.switchboard.ledger.queues.get(g.id) ?? [])],
+      queue: [...this.state.queue(g.id)],
     };
   }
 
-  call(c: CallRecord): CallView {
+  call(c: DeepReadonly<CallRecord>): CallView {
     return {
       ...c,
       className: this.classes.get(c.callClass)?.name ?? c.callClass,
-      removed: c.state === 'ended' || !this.switchboard.ledger.calls.has(c.id),
+      removed: c.state === 'ended' || this.state.call(c.id) === undefined,
     };
   }
 
   allAttendants(): AttendantView[] {
     return this.config.attendants.flatMap((cfg) => {
-      const rec = this.switchboard.ledger.attendants.get(cfg.id);
+      const rec = this.state.attendant(cfg.id);
       return rec ? [this.attendant(rec)] : [];
     });
   }
 
   allGroups(): GroupView[] {
     return this.config.groups.flatMap((cfg) => {
-      const rec = this.switchboard.ledger.groups.get(cfg.id);
+      const rec = this.state.group(cfg.id);
       return rec ? [this.group(rec)] : [];
     });
   }
 
   allCalls(): CallView[] {
-    return [...this.switchboard.ledger.calls.values()].sort((a, b) => a.arrivedAt - b.arrivedAt).map((c) => this.call(c));
+    return [...this.state.calls()].sort((a, b) => a.arrivedAt - b.arrivedAt).map((c) => this.call(c));
   }
 
   supervisionView(): SupervisionView {

@@ -6,13 +6,14 @@ import type { AriEvent, AriPort, ChannelInfo } from '../asterisk/port.ts';
 import type { Config } from '../config.ts';
 import type { TimeSource } from '../domain/clock.ts';
 import type { AttendantEvent } from '../domain/attendant.ts';
-import type { AttendantRecord, Mode } from '../domain/model.ts';
+import type { AttendantRecord, LogEntryInput, Mode } from '../domain/model.ts';
 import type { Store } from '../store/store.ts';
 import { AttendantDesk } from './attendants.ts';
 import { bestEffort, type CallContext } from './context.ts';
 import { IdMaker } from './ids.ts';
 import { Inbound } from './inbound.ts';
-import { Ledger, type Change, type LedgerOptions } from './ledger.ts';
+import { Ledger, type LedgerOptions } from './ledger.ts';
+import { LedgerView, type SwitchboardView } from './view.ts';
 import { PRESENT_ARG, Presenter } from './presenter.ts';
 import { DomainError } from '../domain/errors.ts';
 import { recordCallEnd } from './traffic-recorder.ts';
@@ -39,6 +40,8 @@ export interface SwitchboardDeps {
 
 export class Switchboard {
   readonly ledger: Ledger;
+  /** what the API, the metrics and the tests read: the working state, readonly (view.ts) */
+  readonly view: SwitchboardView;
   readonly desk: AttendantDesk;
   readonly presenter: Presenter;
   readonly inbound: Inbound;
@@ -56,6 +59,7 @@ export class Switchboard {
   constructor(private readonly deps: SwitchboardDeps) {
     const { config, ari, store, time, log } = deps;
     this.ledger = new Ledger(store, time, log, deps.lease ? { lease: deps.lease } : {});
+    this.view = new LedgerView(this.ledger);
     const groups = new Map(config.groups.map((g) => [g.id, g]));
     const attendants = new Map(config.attendants.map((a) => [a.id, a]));
     this.ctx = {
@@ -78,11 +82,6 @@ export class Switchboard {
       ? new QueueLogRecorder(this.ledger, time, { store: ql.store, transferContext: ql.transferContext, ...(deps.queueLogSink ? { sink: deps.queueLogSink } : {}) })
       : undefined;
     this.recovery = new Recovery({ ctx: this.ctx, desk: this.desk, presenter: this.presenter, inbound: this.inbound, operations: this.operations, phone: this.phone });
-  }
-
-  /** Subscribe to every published change (the API's WebSocket uses this). */
-  onChange(fn: (c: Change) => void): void {
-    this.ledger.on('change', fn);
   }
 
   /** Load the stored state, reconcile it with Asterisk, and start taking calls. */
@@ -205,6 +204,11 @@ export class Switchboard {
     const b = this.ledger.batch().putGroup(next);
     b.log({ time: this.deps.time.now(), operator: by, action: 'mode', numbers: [], result: mode ?? 'schedule', detail: { group: groupId } });
     await this.ledger.commit(b);
+  }
+
+  /** An action-log line decided outside a call flow (a shift change), written in order with the batches. */
+  async logAction(entry: LogEntryInput): Promise<void> {
+    await this.ledger.commit(this.ledger.batch().log(entry));
   }
 
   /** wait until every queued ARI step and store write has finished (tests, shutdown) */

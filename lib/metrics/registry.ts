@@ -1,11 +1,12 @@
 // The controller's Prometheus metrics: one prom-client Registry per controller (two controllers in
 // one process, as in the tests, never share a series), with the process metrics (event-loop lag,
 // memory, CPU, GC) in one registry per process, collected once however many controllers run.
-// Gauges are computed from the ledger's memory at scrape time; counters and histograms are fed by
-// wire.ts. Every label value comes from the configuration or an enum, anything else is `other`.
+// Gauges are computed at scrape time from the switchboard's read model (lib/calls/view.ts); counters
+// and histograms are fed by wire.ts. Every label value comes from the configuration or an enum, anything else is `other`.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from '../config.ts';
-import { ATTENDANT_STATES, CALL_STATES, type AttendantRecord, type CallRecord } from '../domain/model.ts';
+import { ATTENDANT_STATES, CALL_STATES } from '../domain/model.ts';
+import type { SwitchboardView } from '../calls/view.ts';
 import { SHED_REASONS, type ShedReason } from '../domain/admission.ts';
 import { DIVERT_REASONS, OTHER, boundedLabel, type BatchCounts, type CallCounter, type LabelBounds } from './batch-counts.ts';
 
@@ -13,13 +14,9 @@ import { DIVERT_REASONS, OTHER, boundedLabel, type BatchCounts, type CallCounter
 export const LINKS = ['ari', 'ami', 'redis'] as const;
 export type Link = (typeof LINKS)[number];
 
-/** what the scrape-time gauges read: the ledger's memory, the clock, the role */
+/** what the scrape-time gauges read: the switchboard's state (queues, calls, attendants, store backlog), the clock, the role */
 export interface LiveState {
-  queues: ReadonlyMap<string, readonly string[]>;
-  calls: ReadonlyMap<string, CallRecord>;
-  attendants: ReadonlyMap<string, AttendantRecord>;
-  /** store batches not yet written */
-  backlog(): number;
+  state: Pick<SwitchboardView, 'queues' | 'call' | 'calls' | 'attendant' | 'storeBacklog'>;
   now(): number;
   /** consuming (true) or fenced (false) */
   active(): boolean;
@@ -81,7 +78,7 @@ export class AttendantMetrics {
         for (const g of this.config.groups) {
           const byState = new Map<string, number>(ATTENDANT_STATES.map((s) => [s, 0]));
           for (const m of g.members) {
-            const state = this.live?.attendants.get(m)?.state;
+            const state = this.live?.state.attendant(m)?.state;
             if (state !== undefined && byState.has(state)) byState.set(state, byState.get(state)! + 1);
           }
           for (const [state, n] of byState) attendants.set({ group: g.id, state }, n);
@@ -92,13 +89,13 @@ export class AttendantMetrics {
       name: 'attendant_calls_active', help: 'Calls the controller holds, by call state', labelNames: ['state'] as const, registers,
       collect: () => {
         const byState = new Map<string, number>(CALL_STATES.map((s) => [s, 0]));
-        for (const c of this.live?.calls.values() ?? []) if (byState.has(c.state)) byState.set(c.state, byState.get(c.state)! + 1);
+        for (const c of this.live?.state.calls() ?? []) if (byState.has(c.state)) byState.set(c.state, byState.get(c.state)! + 1);
         for (const [state, n] of byState) active.set({ state }, n);
       },
     });
     const backlog = new Gauge({
       name: 'attendant_store_backlog', help: 'Store batches waiting to be written (grows while Redis is unreachable)', registers,
-      collect: () => { backlog.set(this.live?.backlog() ?? 0); },
+      collect: () => { backlog.set(this.live?.state.storeBacklog() ?? 0); },
     });
     const role = new Gauge({
       name: 'attendant_active', help: '1 while this controller consumes calls, 0 once fenced (another controller holds the lease)', registers,
@@ -160,7 +157,7 @@ export class AttendantMetrics {
     this.shed.inc({ group: boundedLabel(group, this.bounds.groups), reason });
   }
 
-  /** the live state the gauges read (the ledger exists once the switchboard does) */
+  /** the live state the gauges read (the switchboard's view exists once the switchboard does) */
   watch(live: LiveState): void {
     this.live = live;
   }
@@ -198,11 +195,11 @@ export class AttendantMetrics {
     const live = this.live;
     if (!live) return out;
     const now = live.now();
-    for (const [gid, ids] of live.queues) {
+    for (const [gid, ids] of live.state.queues()) {
       const key = boundedLabel(gid, this.bounds.groups);
       let fig = out.get(key);
       for (const id of ids) {
-        const c = live.calls.get(id);
+        const c = live.state.call(id);
         if (!c || !WAITING.has(c.state)) continue;
         if (!fig) out.set(key, (fig = { count: 0, longestSeconds: 0 }));
         fig.count++;

@@ -1,7 +1,8 @@
 // The controller's metrics wired to what it runs: the ledger's batches (counters, latency stamps),
-// its memory (scrape-time gauges) and the connection events of ARI, AMI and the store.
+// the switchboard's read model (scrape-time gauges) and the connection events of ARI, AMI and the store.
 import type { AriPort } from '../asterisk/port.ts';
 import type { Ledger } from '../calls/ledger.ts';
+import type { SwitchboardView } from '../calls/view.ts';
 import type { Config } from '../config.ts';
 import type { ShedReason } from '../domain/admission.ts';
 import type { CallRecord } from '../domain/model.ts';
@@ -26,14 +27,18 @@ export class ControllerMetrics {
     return timedAriPort(ari, this.latency);
   }
 
-  /** every batch once, before it is written: counters from its log lines, arrival stamps */
-  watchLedger(ledger: Ledger, live: { now(): number; active(): boolean }): void {
-    ledger.observe((b) => {
+  /**
+   * every batch once, before it is written: counters from its log lines, arrival stamps; the gauges
+   * read the view at scrape time
+   */
+  watchSwitchboard(sb: { ledger: Pick<Ledger, 'observe'>; view: SwitchboardView }, live: { now(): number; active(): boolean }): void {
+    const { view } = sb;
+    sb.ledger.observe((b) => {
       const entries = b.logEntries();
       if (entries.length === 0) return;
       const records = new Map<string, CallRecord>();
       for (const c of b.changes) if (c.kind === 'call') records.set(c.call.id, c.call);
-      this.metrics.count(countBatch(entries, (id) => records.get(id) ?? ledger.calls.get(id), this.metrics.bounds));
+      this.metrics.count(countBatch(entries, (id) => records.get(id) ?? view.call(id), this.metrics.bounds));
       for (const e of entries) {
         if (e.callId === undefined) continue;
         if (e.action === 'arrive' && e.result.startsWith('queue:')) this.latency.arrived(e.callId);
@@ -42,8 +47,7 @@ export class ControllerMetrics {
       }
     });
     this.metrics.watch({
-      queues: ledger.queues, calls: ledger.calls, attendants: ledger.attendants,
-      backlog: () => ledger.backlog, now: () => live.now(), active: () => live.active(),
+      state: view, now: () => live.now(), active: () => live.active(),
       links: () => Object.fromEntries(Object.entries(this.links).map(([link, isUp]) => [link, isUp()])),
     });
   }

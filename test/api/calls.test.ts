@@ -47,23 +47,23 @@ describe('API calls', function () {
   });
 
   it('given alice ringing, when she picks the waiting call, asks for the next, or releases or transfers the call still ringing, then 409 invalid_state and no state changes', async () => {
-    const before = JSON.stringify([...h.switchboard.ledger.calls.values()]);
+    const before = JSON.stringify(h.callRecords());
     const answer = await api.as<ErrorReply>('alice', 'POST', `/api/calls/${waiting}/answer`);
     assert.deepEqual([answer.status, answer.body.error.code], [409, 'invalid_state']);
     assert.equal((await api.as('alice', 'POST', '/api/calls/answer-next')).status, 409);
     const release = await api.as<ErrorReply>('alice', 'POST', `/api/calls/${ringing}/hangup`);
     assert.deepEqual([release.status, release.body.error.code], [409, 'invalid_state']);
     assert.equal((await api.as('alice', 'POST', `/api/calls/${ringing}/transfer`, { target: '201' })).status, 409);
-    assert.equal(JSON.stringify([...h.switchboard.ledger.calls.values()]), before);
+    assert.equal(JSON.stringify(h.callRecords()), before);
   });
 
   it('given a call presented to alice, when bob releases it, then 403 not_your_call; an unknown call is 404 unknown_call', async () => {
-    const before = JSON.stringify([...h.switchboard.ledger.calls.values()]);
+    const before = JSON.stringify(h.callRecords());
     const theirs = await api.as<ErrorReply>('bob', 'POST', `/api/calls/${ringing}/hangup`);
     assert.deepEqual([theirs.status, theirs.body.error.code], [403, 'not_your_call']);
     const unknown = await api.as<ErrorReply>('alice', 'POST', '/api/calls/1.999/hangup');
     assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'unknown_call']);
-    assert.equal(JSON.stringify([...h.switchboard.ledger.calls.values()]), before);
+    assert.equal(JSON.stringify(h.callRecords()), before);
   });
 
   it('given each call operation, when its body is wrong, then 400 names the field', async () => {

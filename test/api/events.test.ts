@@ -227,7 +227,7 @@ describe('API live events (WebSocket)', function () {
   });
 
   it('given a buffer of 3 events, when a client asks for more than it keeps, then the hub says it cannot resume (a snapshot is due)', () => {
-    const hub = new EventHub(new Views(h!.config, h!.switchboard, undefined, 0), h!.time, h!.switchboard, undefined, 3);
+    const hub = new EventHub(new Views(h!.config, h!.switchboard.view, undefined, 0), h!.time, h!.switchboard.view, undefined, 3);
     const base = hub.lastSeq;
     for (let i = 0; i < 5; i++) hub.publish('group', { n: i });
     assert.equal(hub.since(base + 1), undefined, 'the event after since is gone');
@@ -237,7 +237,7 @@ describe('API live events (WebSocket)', function () {
   });
 
   it('given queue events carrying 20,000 ids each, when they pass the 50,000 ids the hub keeps, then the oldest go and resuming before them asks for a snapshot', () => {
-    const hub = new EventHub(new Views(h!.config, h!.switchboard, undefined, 0), h!.time, h!.switchboard, undefined, 1000);
+    const hub = new EventHub(new Views(h!.config, h!.switchboard.view, undefined, 0), h!.time, h!.switchboard.view, undefined, 1000);
     const base = hub.lastSeq;
     const callIds = Array.from({ length: 20_000 }, (_, i) => `c${i}`);
     for (let i = 0; i < 3; i++) hub.publish('queue', { group: 'operators', callIds });

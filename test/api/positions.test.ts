@@ -97,7 +97,7 @@ describe('API attendants and groups', function () {
     assert.deepEqual([missing.status, missing.body.error.field], [400, 'body.mode']);
     const noDest = await api.as<ErrorReply>('sam', 'PUT', '/api/groups/operators/override', { mode: 'mode2' });
     assert.deepEqual([noDest.status, noDest.body.error.code, noDest.body.error.field], [422, 'unprocessable', 'body.mode']);
-    assert.equal(h!.switchboard.ledger.groups.get('operators')?.override, undefined);
+    assert.equal(h!.groupRecord('operators')?.override, undefined);
     assert.equal((await api.as('sam', 'PUT', '/api/groups/sales/override', { mode: 'night' })).status, 404);
     assert.equal((await api.as('sam', 'DELETE', '/api/groups/sales/override')).status, 404);
     assert.equal((await api.as('alice', 'PUT', '/api/groups/operators/override', { mode: 'night' })).status, 403);

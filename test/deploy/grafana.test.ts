@@ -52,7 +52,8 @@ describe('deployment kit: Grafana dashboard and Prometheus', () => {
     config = parseConfig(applyEnv(parseYaml(readFileSync(join(root, 'docker/attendant.yaml'), 'utf8')), env));
     const metrics = new AttendantMetrics(config);
     metrics.watch({
-      queues: new Map(), calls: new Map(), attendants: new Map(), backlog: () => 0, now: () => 0, active: () => true,
+      state: { queues: () => [], calls: () => [], call: () => undefined, attendant: () => undefined, storeBacklog: () => 0 },
+      now: () => 0, active: () => true,
       links: () => ({ ari: true, ami: true, redis: true }),
     });
     series = seriesOf((await metrics.scrape()).body);

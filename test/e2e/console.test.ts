@@ -134,7 +134,7 @@ describe('attendant console in Chromium', function () {
     await supervisor.locator('[data-group="operators"] button[data-mode="night"]').click();
     await supervisor.locator('[data-group="operators"] [data-role="mode"]', { hasText: 'night' }).waitFor();
     await operator.locator('[data-group="operators"] [data-role="mode"]', { hasText: 'night' }).waitFor();
-    assert.equal(h.switchboard.ledger.groups.get('operators')?.override, 'night');
+    assert.equal(h.groupRecord('operators')?.override, 'night');
     await supervisor.screenshot({ path: join(ARTIFACTS, '05-supervisor-night.png') });
 
     const caller = h.call({ number: '0299900000', name: 'Late caller' });

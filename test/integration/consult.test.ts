@@ -262,7 +262,7 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.settle();
       assert.equal(h.callRecord(caller), undefined, 'the ended call does not come back');
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
-      await h.until('log written', () => h!.switchboard.ledger.backlog === 0);
+      await h.until('log written', () => h!.storeBacklog() === 0);
       const log = (await h.store.queryLog({ number: CALLER })).filter((e) => e.callId === caller);
       assert.deepEqual(log.filter((e) => e.action === 'end').map((e) => e.result), ['completed'], 'ended once, as the caller hanging up');
       assert.ok(!log.some((e) => e.action === 'transfer-complete'), 'no hand-over was made up');
@@ -399,7 +399,7 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.until('monitor gone', () => !live(h!, sessionId) && snoops(h!).length === 0);
       await h.until('both idle', () => h!.attendant('att1').state === 'idle' && h!.attendant('att2').state === 'idle');
       // the stop is logged in a batch of its own: written once nothing waits
-      await h.until('log written', () => h!.switchboard.ledger.backlog === 0);
+      await h.until('log written', () => h!.storeBacklog() === 0);
       const log = await h.store.queryLog({ operator: 'att2' });
       assert.ok(log.some((e) => e.action === 'monitor-stop' && e.callId === caller && e.result === 'call-ended'), 'the session end is logged as call-ended');
     });
@@ -429,7 +429,7 @@ describe('consultation, three-way and monitoring over ARI', function () {
       h.sim.hangupCaller(second.sessionId);
       await h.until('snoop gone', () => snoops(h!).length === 0 && h!.attendant('att2').state === 'idle');
       // the stop is logged in its own batch: read the log once it is written
-      await h.until('log written', () => h!.switchboard.ledger.backlog === 0);
+      await h.until('log written', () => h!.storeBacklog() === 0);
       const log = await h.store.queryLog({ operator: 'att2' });
       assert.deepEqual(log.filter((e) => e.action === 'monitor-stop').map((e) => e.result), ['no-answer', 'supervisor hung up']);
       h.sim.hangupCaller(caller);

@@ -28,7 +28,7 @@ describe('the demo site', function () {
     for (let s = 0; s < 150; s++) {
       await h.advance(2_000);
       longestQueue = Math.max(longestQueue, h.queue('operators').length);
-      for (const a of h.switchboard.ledger.attendants.values()) if (a.state === 'absent') absent.add(a.id);
+      for (const a of h.view.attendants()) if (a.state === 'absent') absent.add(a.id);
     }
     callers.stop();
     const answered = (await h.store.queryLog({ limit: 1000 })).filter((e) => e.action === 'answer').length;

@@ -153,7 +153,7 @@ describe('call distribution over ARI', function () {
       await h.advance(30_000);
       assert.equal(h.ringing('PJSIP/att1').length, 0, 'an absent attendant gets no calls');
       assert.equal(h.callRecord(caller)?.state, 'waiting');
-      assert.equal(h.switchboard.ledger.groups.get('operators')?.state, 'absent');
+      assert.equal(h.groupRecord('operators')?.state, 'absent');
       await h.switchboard.attendantAction('att1', { type: 'action' });
       await h.until('presented again', () => h!.ringing('PJSIP/att1').length === 1);
     });
@@ -259,7 +259,7 @@ describe('call distribution over ARI', function () {
       const atNight = h.call({ number: '1' });
       await h.until('diverted', () => h!.sim.continued().some((c) => c.channelId === atNight));
       await h.switchboard.setGroupOverride('operators', undefined);
-      assert.equal(h.switchboard.ledger.groups.get('operators')?.mode, 'day', 'clearing the override goes back to the schedule');
+      assert.equal(h.groupRecord('operators')?.mode, 'day', 'clearing the override goes back to the schedule');
       const byDay = h.call({ number: '2' });
       await h.until('presented', () => h!.ringing('PJSIP/att1').length === 1);
       assert.ok(!h.sim.continued().some((c) => c.channelId === byDay), '!h.sim.continued().some((c) => c.channelId === byDay)');

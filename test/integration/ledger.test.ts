@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { createClient } from 'redis';
 import { Ledger } from '../../lib/calls/ledger.ts';
+import { LedgerView } from '../../lib/calls/view.ts';
 import { ManualTime } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { RedisStore } from '../../lib/store/index.ts';
@@ -15,6 +16,8 @@ const REDIS_URL = process.env.REDIS_URL;
   let prefix: string;
   let store: RedisStore;
   let ledger: Ledger;
+  /** what the ledger holds, read as the API and the tests read a switchboard */
+  let view: LedgerView;
   let time: ManualTime;
 
   beforeEach(async () => {
@@ -22,6 +25,7 @@ const REDIS_URL = process.env.REDIS_URL;
     store = await RedisStore.connect(REDIS_URL!, prefix);
     time = new ManualTime();
     ledger = new Ledger(store, time, silentLogger());
+    view = new LedgerView(ledger);
   });
 
   afterEach(async () => {
@@ -91,20 +95,20 @@ const REDIS_URL = process.env.REDIS_URL;
     assert.equal(await ledger.claim('c3', 'att1', ledger.batch().putCall({ ...c, state: 'talking', attendant: 'att1' })), true);
     assert.equal(ledger.storeAvailable, false);
     assert.equal(ledger.backlog, 2);
-    assert.equal(ledger.calls.get('c3')?.attendant, 'att1');
+    assert.equal(view.call('c3')?.attendant, 'att1');
   });
 
   describe('staged batches', () => {
     it('given a batch built and never committed, then memory is as it was and nothing is written', async () => {
       const c = call('s1');
       await ledger.commit(ledger.batch().putAttendant(attendant('att1')).putCall(c).enqueue('reception', c));
-      const before = { att: ledger.attendants.get('att1'), call: ledger.calls.get('s1'), queue: [...ledger.queueOf('reception')] };
+      const before = { att: view.attendant('att1'), call: view.call('s1'), queue: [...view.queue('reception')] };
       const b = ledger.batch().putAttendant(attendant('att1', { state: 'ringing', currentCall: 's1' })).putCall({ ...c, state: 'ringing' }).dequeue('reception', 's1')
         .putCall(call('s2')).enqueue('reception', call('s2'));
       // the batch reads its own changes; the ledger does not see them
       assert.deepEqual([b.attendant('att1')?.state, b.call('s1')?.state, [...b.queue('reception')], b.call('s2')?.id], ['ringing', 'ringing', ['s2'], 's2']);
-      assert.deepEqual({ att: ledger.attendants.get('att1'), call: ledger.calls.get('s1'), queue: [...ledger.queueOf('reception')] }, before);
-      assert.equal(ledger.calls.has('s2'), false);
+      assert.deepEqual({ att: view.attendant('att1'), call: view.call('s1'), queue: [...view.queue('reception')] }, before);
+      assert.equal(view.call('s2') !== undefined, false);
       await new Promise((r) => setTimeout(r, 20));
       assert.deepEqual([(await store.getCall('s1'))?.state, await store.getCall('s2'), await store.queue('reception')], ['waiting', null, ['s1']]);
     });
@@ -113,14 +117,14 @@ const REDIS_URL = process.env.REDIS_URL;
       const c = call('s3');
       const b = ledger.batch().putCall(c).enqueue('reception', c).putAttendant(attendant('att2', { state: 'busy', currentCall: 's3' }));
       const committed = ledger.commit(b);
-      assert.deepEqual([ledger.calls.get('s3')?.state, ledger.attendants.get('att2')?.state, ledger.queueOf('reception')], ['waiting', 'busy', ['s3']]);
+      assert.deepEqual([view.call('s3')?.state, view.attendant('att2')?.state, view.queue('reception')], ['waiting', 'busy', ['s3']]);
       await committed;
       assert.deepEqual([(await store.getCall('s3'))?.state, await store.queue('reception')], ['waiting', ['s3']]);
       const deleted = ledger.batch().dequeue('reception', 's3').deleteCall(c);
       assert.equal(deleted.call('s3'), undefined);
-      assert.equal(ledger.calls.has('s3'), true, 'not before the commit');
+      assert.equal(view.call('s3') !== undefined, true, 'not before the commit');
       await ledger.commit(deleted);
-      assert.deepEqual([ledger.calls.has('s3'), await store.getCall('s3')], [false, null]);
+      assert.deepEqual([view.call('s3') !== undefined, await store.getCall('s3')], [false, null]);
     });
 
     it('given a batch built from a record read earlier, when the bridge stays changed before its commit, then the stays kept are those at commit', async () => {
@@ -129,7 +133,7 @@ const REDIS_URL = process.env.REDIS_URL;
       const stale = ledger.batch().putCall({ ...c, state: 'talking' });
       await ledger.commit(ledger.batch().putCall({ ...c, stays: [{ kind: 'talk', bridge: 'b1', start: 1 }] }, { stays: true }));
       await ledger.commit(stale);
-      assert.deepEqual([ledger.calls.get('s4')?.state, ledger.calls.get('s4')?.stays?.length, (await store.getCall('s4'))?.stays?.length], ['talking', 1, 1]);
+      assert.deepEqual([view.call('s4')?.state, view.call('s4')?.stays?.length, (await store.getCall('s4'))?.stays?.length], ['talking', 1, 1]);
     });
   });
 });

@@ -131,7 +131,7 @@ describe('feature codes from an attendant set', function () {
       h = await start(['att1']);
       const ch = dialFeature(h, 'PJSIP/sup', 'mode', '2');
       assert.equal(await featureOutcome(h, obs!, ch), OK);
-      const g = h.switchboard.ledger.groups.get('operators')!;
+      const g = h.groupRecord('operators')!;
       assert.deepEqual([g.override, g.mode], ['night', 'night']);
       const log = await h.store.queryLog({ operator: 'sup' });
       assert.ok(log.some((e) => e.action === 'mode' && e.result === 'night' && e.detail?.group === 'operators'), 'log.some((e) => e.action === \'mode\' && e.result === \'night\' && e.detail?.group === \'ope...');
@@ -145,14 +145,14 @@ describe('feature codes from an attendant set', function () {
       await h.switchboard.setGroupOverride('operators', 'mode1');
       const ch = dialFeature(h, 'PJSIP/sup', 'mode', '0');
       assert.equal(await featureOutcome(h, obs!, ch), OK);
-      assert.equal(h.switchboard.ledger.groups.get('operators')!.override, undefined);
+      assert.equal(h.groupRecord('operators')!.override, undefined);
     });
 
     it('given an operator set that is not a supervisor\'s, when it dials *542, then the error tone and the mode does not change', async () => {
       h = await start();
       const ch = dialFeature(h, 'PJSIP/att1', 'mode', '2');
       assert.equal(await featureOutcome(h, obs!, ch), ERROR);
-      assert.equal(h.switchboard.ledger.groups.get('operators')!.override, undefined);
+      assert.equal(h.groupRecord('operators')!.override, undefined);
     });
 
     it('given a mode the group has no destination for, or no mode at all, when the supervisor dials it, then the error tone', async () => {
@@ -161,17 +161,17 @@ describe('feature codes from an attendant set', function () {
       assert.equal(await featureOutcome(h, obs!, mode2), ERROR);
       const nine = dialFeature(h, 'PJSIP/sup', 'mode', '9');
       assert.equal(await featureOutcome(h, obs!, nine), ERROR);
-      assert.equal(h.switchboard.ledger.groups.get('operators')!.override, undefined);
+      assert.equal(h.groupRecord('operators')!.override, undefined);
     });
 
     it('given the night key of a group (BLF), when the supervisor presses it twice, then night is forced, then the schedule is back', async () => {
       h = await start([]);
       const on = dialFeature(h, 'PJSIP/sup', 'night-toggle', 'operators');
       assert.equal(await featureOutcome(h, obs!, on), OK);
-      assert.equal(h.switchboard.ledger.groups.get('operators')!.override, 'night');
+      assert.equal(h.groupRecord('operators')!.override, 'night');
       const off = dialFeature(h, 'PJSIP/sup', 'night-toggle', 'operators');
       assert.equal(await featureOutcome(h, obs!, off), OK);
-      assert.equal(h.switchboard.ledger.groups.get('operators')!.override, undefined);
+      assert.equal(h.groupRecord('operators')!.override, undefined);
       const unknown = dialFeature(h, 'PJSIP/sup', 'night-toggle', 'sales');
       assert.equal(await featureOutcome(h, obs!, unknown), ERROR);
     });

@@ -31,7 +31,7 @@ describe('retention of the store\'s reports', function () {
     const caller = h.call();
     await h.until('att1 rings', () => h!.ringing('PJSIP/att1').length === 1);
     h.sim.hangupCaller(caller);
-    await h.until('the call ends', () => h!.switchboard.ledger.calls.size === 0);
+    await h.until('the call ends', () => h!.callCount() === 0);
 
     await h.advance(61_000);
     assert.deepEqual(await h.store.queryLog({ to: now - DAY }), []);

@@ -237,7 +237,7 @@ describe('hotel desk services over ARI', function () {
         }
       }
       await until(hh, 'att1 rings with the wake-up alert', () => hh.ringing('PJSIP/att1').length === 1);
-      const call = [...hh.switchboard.ledger.calls.values()][0]!;
+      const call = hh.callRecords()[0]!;
       assert.deepEqual([call.callClass, call.priority, call.callerNumber, call.callerName, call.group], ['wakeup-failed', 8, '203', 'Wake-up 203', 'operators']);
       assert.equal(hh.sim.originated().find((o) => o.channelId === call.id)?.endpoint, 'Local/203@attendant-wakeup-alert');
       hh.sim.answerChannel(hh.ringing('PJSIP/att1')[0]!);
@@ -334,7 +334,7 @@ describe('hotel desk services over ARI', function () {
         const [w] = await hh.switchboard.operations.listWakeups();
         assert.deepEqual([w!.extension, w!.time, w!.daily, w!.by, w!.next], ['201', '07:30', false, 'room-201', TUE_0700 + 30 * MINUTE]);
         assert.ok((hh.sim.requests().byRoute['POST /channels/{channelId}/play'] ?? 0) >= 1, 'the room heard something');
-        assert.equal(hh.switchboard.ledger.calls.size, 0, 'a feature code is no call for the desk');
+        assert.equal(hh.callCount(), 0, 'a feature code is no call for the desk');
         const cancel = dial(hh, '201', ['wakeup-cancel']);
         await until(hh, 'cancel confirmed', () => hh.sim.channels().some((c) => c.id === cancel && c.hungUp), 500);
         assert.deepEqual(await hh.switchboard.operations.listWakeups(), []);
@@ -347,7 +347,7 @@ describe('hotel desk services over ARI', function () {
         const ch = dial(hh, '202', ['wakeup-set', '2599']);
         await until(hh, 'refused and hung up', () => hh.sim.channels().some((c) => c.id === ch && c.hungUp), 500);
         assert.deepEqual(await hh.switchboard.operations.listWakeups(), []);
-        assert.equal(hh.switchboard.ledger.calls.size, 0);
+        assert.equal(hh.callCount(), 0);
       });
     });
   });

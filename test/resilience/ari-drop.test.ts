@@ -93,7 +93,7 @@ describe('resilience: the ARI WebSocket drops and comes back', function () {
     await hh.until('answered', () => hh.callRecord(rings)?.talkBridge !== undefined);
     hh.sim.hangupCaller(kept);
     hh.sim.hangupCaller(rings);
-    await hh.until('all ended', () => hh.switchboard.ledger.calls.size === 0);
+    await hh.until('all ended', () => hh.callCount() === 0);
     await hh.settle();
     const ends = await assertEachCallEndedOnce(hh.store, [kept, leaves, rings, gives]);
     assert.deepEqual(ends, { [kept]: 'completed', [leaves]: 'completed', [rings]: 'completed', [gives]: 'abandoned' });

@@ -62,7 +62,7 @@ describe('resilience: the simulated Asterisk restarts', function () {
 
     const report = reports.find((r) => r.asteriskRestarted)!;
     assert.equal(report.closed, 4);
-    assert.equal(hh.switchboard.ledger.calls.size, 0);
+    assert.equal(hh.callCount(), 0);
     assert.deepEqual(await hh.store.listCalls(), []);
     assert.deepEqual(await hh.store.queue('operators'), []);
     const ends = await assertEachCallEndedOnce(hh.store, [held, talking, ringing, waiting]);
@@ -81,6 +81,6 @@ describe('resilience: the simulated Asterisk restarts', function () {
     const next = hh.call({ number: '0100000005' });
     await answer(next);
     hh.sim.hangupCaller(next);
-    await hh.until('ended', () => hh.switchboard.ledger.calls.size === 0);
+    await hh.until('ended', () => hh.callCount() === 0);
   });
 });

@@ -6,6 +6,7 @@
 // takes every live pair back.
 import assert from 'node:assert/strict';
 import type { CallRecord } from '../../lib/domain/model.ts';
+import type { DeepReadonly } from '../../lib/calls/view.ts';
 import { applyAttendantEventOrThrow } from '../../lib/domain/attendant.ts';
 import type { Harness } from '../support/harness.ts';
 import { assertNothingLeft } from '../support/orphans.ts';
@@ -38,7 +39,7 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
 
   const bridgeOf = (id: string) => h.sim.bridges().find((b) => b.channels.includes(id));
   const live = (id: string) => h.sim.channels().some((c) => c.id === id && !c.hungUp);
-  const rec = (id: string): CallRecord => h.callRecord(id)!;
+  const rec = (id: string) => h.callRecord(id)!;
 
   async function talking(device = 'PJSIP/att1', number = '0155501234'): Promise<{ caller: string; leg: string }> {
     const caller = h.call({ number });
@@ -163,8 +164,8 @@ describe('operations on a failing Asterisk: the caller stays connected, the oper
     });
 
     for (const t of [
-      { put: 'hold', take: 'retrieve', path: '/api/hold/1/retrieve', state: 'held', slot: (c: CallRecord) => c.slot, outcome: /still on hold in slot 1/ },
-      { put: 'park', take: 'pickup', path: '/api/park/1/pickup', state: 'parked', slot: (c: CallRecord) => c.parkSlot, outcome: /still parked in slot 1/ },
+      { put: 'hold', take: 'retrieve', path: '/api/hold/1/retrieve', state: 'held', slot: (c: DeepReadonly<CallRecord>) => c.slot, outcome: /still on hold in slot 1/ },
+      { put: 'park', take: 'pickup', path: '/api/park/1/pickup', state: 'parked', slot: (c: DeepReadonly<CallRecord>) => c.parkSlot, outcome: /still parked in slot 1/ },
     ] as const) {
       it(`${t.take}: the set cannot be rung, then the call stays ${t.state} in its slot and trying again connects it`, async () => {
         const { caller } = await talking();

@@ -55,20 +55,19 @@ describe('resilience: Redis restarts', function () {
 
   /** the ledger retries on the manual clock: move it on (1 s steps, no timer of the test is that short) until written */
   async function untilWritten(hh: Harness): Promise<void> {
-    for (let i = 0; i < 120 && (hh.switchboard.ledger.backlog > 0 || !(await hh.store.ping())); i++) {
+    for (let i = 0; i < 120 && (hh.storeBacklog() > 0 || !(await hh.store.ping())); i++) {
       hh.time.advance(1000);
       await new Promise((r) => setTimeout(r, 50));
     }
-    assert.equal(hh.switchboard.ledger.backlog, 0, 'every batch written');
+    assert.equal(hh.storeBacklog(), 0, 'every batch written');
   }
 
   /** the store says what memory says: attendants, calls and the queue */
   async function assertStoreMatchesMemory(hh: Harness): Promise<void> {
     const snap = await hh.store.snapshot();
-    const ledger = hh.switchboard.ledger;
-    assert.deepEqual(snap.calls.map((c) => [c.id, c.state]), [...ledger.calls.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((c) => [c.id, c.state]));
-    assert.deepEqual(snap.attendants.map((a) => [a.id, a.state]), [...ledger.attendants.values()].map((a) => [a.id, a.state]));
-    assert.deepEqual(snap.queues.operators ?? [], ledger.queues.get('operators') ?? []);
+    assert.deepEqual(snap.calls.map((c) => [c.id, c.state]), hh.callRecords().sort((a, b) => (a.id < b.id ? -1 : 1)).map((c) => [c.id, c.state]));
+    assert.deepEqual(snap.attendants.map((a) => [a.id, a.state]), [...hh.view.attendants()].map((a) => [a.id, a.state]));
+    assert.deepEqual(snap.queues.operators ?? [], hh.queue('operators'));
   }
 
   it('given calls in progress, when Redis is killed and comes back with its append-only file, then calls go on, writes are retried, and each call is counted once', async () => {
@@ -85,7 +84,7 @@ describe('resilience: Redis restarts', function () {
     await answer(hh, c3);
     const c4 = hh.call({ number: '0100000004' });
     await hh.until('c4 waits', () => hh.callRecord(c4)?.state === 'waiting');
-    assert.ok(hh.switchboard.ledger.backlog > 0, 'writes wait for Redis');
+    assert.ok(hh.storeBacklog() > 0, 'writes wait for Redis');
     const health = await fetch(`http://127.0.0.1:${hh.controller.httpPort}/healthz`).then((r) => r.json()) as { status: string; storeBacklog: number };
     assert.equal(health.status, 'degraded');
     assert.ok(health.storeBacklog > 0, 'health.storeBacklog > 0');
@@ -97,7 +96,7 @@ describe('resilience: Redis restarts', function () {
     for (const id of [c2, c3]) hh.sim.hangupCaller(id);
     await answer(hh, c4);
     hh.sim.hangupCaller(c4);
-    await hh.until('all ended', () => hh.switchboard.ledger.calls.size === 0);
+    await hh.until('all ended', () => hh.callCount() === 0);
     await untilWritten(hh);
     assert.deepEqual(await assertEachCallEndedOnce(hh.store, [c1, c2, c3, c4]), { [c1]: 'completed', [c2]: 'completed', [c3]: 'completed', [c4]: 'completed' });
     assert.deepEqual(await hh.store.listCalls(), []);

@@ -13,6 +13,8 @@ import { auditLogger, registerConfigSecrets } from './log-audit.ts';
 import { createStore } from '../../lib/store/index.ts';
 import type { Store } from '../../lib/store/store.ts';
 import { startSimulator, type Simulator, type Behaviour } from '../../lib/sim/index.ts';
+import type { DeepReadonly, SwitchboardView } from '../../lib/calls/view.ts';
+import type { AttendantRecord, CallRecord, GroupRecord } from '../../lib/domain/model.ts';
 
 export const ARI_USER = 'attendant';
 export const ARI_PASSWORD = 'test-ari-secret';
@@ -130,16 +132,40 @@ export class Harness {
     return this.sim.bridges().some((b) => b.id.startsWith('attendant-wait-') && b.channels.includes(callId));
   }
 
-  attendant(id: string) {
-    return this.switchboard.ledger.attendants.get(id)!;
+  /** the switchboard's read model (lib/calls/view.ts): the tests read its state through it, never the ledger */
+  get view(): SwitchboardView {
+    return this.switchboard.view;
   }
 
-  callRecord(id: string) {
-    return this.switchboard.ledger.calls.get(id);
+  attendant(id: string): DeepReadonly<AttendantRecord> {
+    return this.view.attendant(id)!;
   }
 
+  groupRecord(id: string): DeepReadonly<GroupRecord> | undefined {
+    return this.view.group(id);
+  }
+
+  callRecord(id: string): DeepReadonly<CallRecord> | undefined {
+    return this.view.call(id);
+  }
+
+  /** the calls the switchboard holds now, in the order it took them */
+  callRecords(): Array<DeepReadonly<CallRecord>> {
+    return [...this.view.calls()];
+  }
+
+  callCount(): number {
+    return this.view.callCount();
+  }
+
+  /** a copy of a group's queue (serving order) */
   queue(group: string): string[] {
-    return [...(this.switchboard.ledger.queues.get(group) ?? [])];
+    return [...this.view.queue(group)];
+  }
+
+  /** store batches not yet written */
+  storeBacklog(): number {
+    return this.view.storeBacklog();
   }
 
   /** move fake time on, then let the network catch up */

@@ -155,9 +155,10 @@ describe('metrics: registry label sets', () => {
   it('given the configuration, when scraped before any call, then every group × class series is 0, every attendant state is listed, and the service target is a bucket', async () => {
     const m = new AttendantMetrics(config);
     const attendants = [{ id: 'att1', state: 'idle' }, { id: 'att2', state: 'busy' }];
+    const byId = new Map(attendants.map((a) => [a.id, a as never]));
     m.watch({
-      queues: new Map(), calls: new Map(), attendants: new Map(attendants.map((a) => [a.id, a as never])),
-      backlog: () => 3, now: () => 0, active: () => true, links: () => ({ ari: true, redis: false }),
+      state: { queues: () => [], calls: () => [], call: () => undefined, attendant: (id) => byId.get(id), storeBacklog: () => 3 },
+      now: () => 0, active: () => true, links: () => ({ ari: true, redis: false }),
     });
     const text = (await m.scrape()).body;
     for (const g of ['operators', 'backup']) {

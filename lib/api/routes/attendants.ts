@@ -31,7 +31,7 @@ export const attendantsResource: Resource = {
       ok: { status: 200, description: 'the position', schema: attendantSchema },
       errors: [404],
       handler({ params, deps }) {
-        const a = deps.switchboard.ledger.attendants.get(params.id);
+        const a = deps.switchboard.view.attendant(params.id);
         if (!a) throw notFound(`attendant "${params.id}"`);
         return deps.views.attendant(a);
       },

@@ -93,7 +93,7 @@ export const callsResource: Resource = {
       ok: { status: 200, description: 'the call', schema: callSchema },
       errors: [404],
       handler({ params, deps }) {
-        const c = deps.switchboard.ledger.calls.get(params.id);
+        const c = deps.switchboard.view.call(params.id);
         if (!c) throw notFound(`call "${params.id}"`);
         return deps.views.call(c);
       },

@@ -6,7 +6,7 @@ import { groupSchema, idParams, mode } from '../schemas.ts';
 import type { ApiDeps } from '../deps.ts';
 
 function groupView(deps: ApiDeps, id: string) {
-  const g = deps.switchboard.ledger.groups.get(id);
+  const g = deps.switchboard.view.group(id);
   if (!g) throw notFound(`group "${id}"`);
   return deps.views.group(g);
 }

@@ -84,7 +84,7 @@ export const sessionResource: Resource = {
         const position = principal.attendant;
         if (!principal.sessionId || position === undefined) throw new ApiError(409, 'no_position', 'a shift change needs a logged-in user working at a position');
         const incoming = await checkCredentials(deps, req, body.name, body.password);
-        const att = deps.switchboard.ledger.attendants.get(position);
+        const att = deps.switchboard.view.attendant(position);
         if (att && (att.state === 'busy' || att.state === 'ringing')) {
           throw new ApiError(409, 'position_busy', `position ${position} is ${att.state}: finish the call before the shift change`);
         }
@@ -92,10 +92,9 @@ export const sessionResource: Resource = {
         await deps.switchboard.login(position, incoming.name);
         deps.sessions.end(principal.sessionId);
         const { token, principal: next } = deps.sessions.open({ name: incoming.name, role: incoming.role, attendant: position });
-        const b = deps.switchboard.ledger.batch().log({
+        await deps.switchboard.logAction({
           time: deps.time.now(), operator: position, action: 'shift-change', numbers: [], result: 'ok', detail: { from: principal.name, to: incoming.name },
         });
-        await deps.switchboard.ledger.commit(b);
         deps.log.info({ attendant: position, from: principal.name, to: incoming.name }, 'shift change');
         return { token, expiresAt: next.expiresAt, user: userOf(next) };
       },
