@@ -1,15 +1,17 @@
 // The ARI port: opens the Stasis app's events WebSocket (ari-socket.ts), reconnects with backoff,
-// parses every event once at the edge (zod) and exposes the typed AriPort. REST requests go through
+// reads every event once at the edge (ari-events.ts) and exposes the typed AriPort. REST requests go through
 // ari-rest.ts (a keep-alive pool that keeps Asterisk's status). ari-client is not used: its swagger
 // resources dropped statuses and its event dispatch cost CPU on every frame (see ari-socket.ts).
-import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { TimeSource } from '../domain/clock.ts';
-import type { AriEvent, AriEventType, AriPort, BridgeInfo, ChannelInfo, DeviceState, OriginateRequest, SameTypes, TransferProgress } from './port.ts';
+import type { AriEvent, AriPort, BridgeInfo, ChannelInfo, DeviceState, OriginateRequest, TransferProgress } from './port.ts';
 import { AriError, ARI_EVENT_TYPES } from './port.ts';
 import { ariProbe } from './probe.ts';
 import { createAriRest, type AriRest, type Query } from './ari-rest.ts';
 import { openEventSocket, type EventSocket } from './ari-socket.ts';
+import { parseAriEvent } from './ari-events.ts';
+
+export { parseAriEvent };
 
 /** what the ARI link is doing: the controller's /healthz and the console show it */
 export type AriLinkState = 'up' | 'connecting' | 'unauthorized' | 'down';
@@ -22,87 +24,8 @@ export function connectFailure(err: unknown): { status: number; message: string 
   return { status, message };
 }
 
-const party = z.object({ name: z.string().default(''), number: z.string().default('') });
-const channelSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  state: z.string(),
-  caller: party.default({ name: '', number: '' }),
-  connected: party.default({ name: '', number: '' }),
-  dialplan: z.object({ context: z.string(), exten: z.string(), priority: z.number(), app_name: z.string().optional(), app_data: z.string().optional() }).optional(),
-  creationtime: z.string().optional(),
-});
-const bridgeSchema = z.object({ id: z.string(), bridge_type: z.string().default(''), name: z.string().default(''), channels: z.array(z.string()).default([]) });
-
-const eventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('StasisStart'), channel: channelSchema, args: z.array(z.string()).default([]), replace_channel: channelSchema.optional() }),
-  z.object({ type: z.literal('StasisEnd'), channel: channelSchema }),
-  z.object({ type: z.literal('ChannelDestroyed'), channel: channelSchema, cause: z.number().default(0), cause_txt: z.string().default('') }),
-  z.object({ type: z.literal('ChannelEnteredBridge'), channel: channelSchema, bridge: bridgeSchema }),
-  z.object({ type: z.literal('ChannelLeftBridge'), channel: channelSchema, bridge: bridgeSchema }),
-  z.object({ type: z.literal('ChannelDtmfReceived'), channel: channelSchema, digit: z.string(), duration_ms: z.number().default(0) }),
-  z.object({
-    type: z.literal('ChannelTransfer'),
-    state: z.string().optional(),
-    refer_to: z.object({
-      requested_destination: z.object({ destination: z.string().optional(), protocol_id: z.string().optional() }).default({}),
-      destination_channel: channelSchema.optional(),
-      connected_channel: channelSchema.optional(),
-    }),
-    referred_by: z.object({ source_channel: channelSchema, connected_channel: channelSchema.optional() }),
-  }),
-  z.object({ type: z.literal('PlaybackFinished'), playback: z.object({ id: z.string(), target_uri: z.string().default('') }) }),
-  z.object({ type: z.literal('ApplicationReplaced'), application: z.string().default('') }),
-]);
-
-const USED_EVENTS: ReadonlySet<string> = new Set(ARI_EVENT_TYPES);
-/** compile-time: the schema parses exactly the listed types (port.ts ARI_EVENT_TYPES) */
-type Assert<T extends true> = T;
-export type _SchemaParsesListedTypes = Assert<SameTypes<z.infer<typeof eventSchema>['type'], AriEventType>>;
-
 /** the event filter body: only the types Attendant consumes (an empty allowed list would mean all) */
 export const EVENT_FILTER = { allowed: ARI_EVENT_TYPES.map((type) => ({ type })) };
-
-/** Turn a raw ARI event into the port's typed event; undefined for what Attendant does not use. */
-export function parseAriEvent(raw: unknown): AriEvent | undefined {
-  const type = (raw as { type?: unknown } | null)?.type;
-  if (typeof type !== 'string' || !USED_EVENTS.has(type)) return undefined;
-  const r = eventSchema.safeParse(raw);
-  if (!r.success) return undefined;
-  const e = r.data;
-  switch (e.type) {
-    case 'StasisStart':
-      return { type: e.type, channel: e.channel as ChannelInfo, args: e.args, ...(e.replace_channel ? { replaceChannel: e.replace_channel as ChannelInfo } : {}) };
-    case 'ChannelDestroyed':
-      return { type: e.type, channel: e.channel as ChannelInfo, cause: e.cause, causeTxt: e.cause_txt };
-    case 'ChannelDtmfReceived':
-      return { type: e.type, channel: e.channel as ChannelInfo, digit: e.digit, durationMs: e.duration_ms };
-    case 'ChannelTransfer': {
-      const to = e.refer_to;
-      const attended = to.requested_destination.protocol_id !== undefined || to.destination_channel !== undefined;
-      return {
-        type: e.type,
-        ...(e.state !== undefined ? { state: e.state } : {}),
-        source: e.referred_by.source_channel as ChannelInfo,
-        ...(e.referred_by.connected_channel ? { sourcePeer: e.referred_by.connected_channel as ChannelInfo } : {}),
-        ...(to.requested_destination.destination !== undefined ? { destination: to.requested_destination.destination } : {}),
-        ...(attended ? {
-          replaces: {
-            ...(to.requested_destination.protocol_id !== undefined ? { protocolId: to.requested_destination.protocol_id } : {}),
-            ...(to.destination_channel ? { channel: to.destination_channel as ChannelInfo } : {}),
-            ...(to.connected_channel ? { peer: to.connected_channel as ChannelInfo } : {}),
-          },
-        } : {}),
-      };
-    }
-    case 'PlaybackFinished': {
-      const onChannel = /^channel:(.+)$/.exec(e.playback.target_uri)?.[1];
-      return { type: e.type, playbackId: e.playback.id, ...(onChannel ? { channelId: onChannel } : {}) };
-    }
-    default:
-      return e as AriEvent;
-  }
-}
 
 export interface AriConnectOptions {
   url: string;
