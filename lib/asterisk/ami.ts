@@ -1,35 +1,21 @@
-// The only importer of asterisk-manager: one logged-in AMI session at a time, reconnected with
-// backoff, every event parsed once at the edge (zod) into the typed AmiPort of lib/supervision.
+// The AMI port: one logged-in AMI session at a time over ami-socket.ts, reconnected with backoff,
+// every event read once at the edge into the typed AmiPort of lib/supervision.
 //
-// Why our own reconnect instead of asterisk-manager's keepConnected(): that one retries every
-// 10 s (+10 s per try, up to 60 s) with console.log, retries a refused login forever, keeps the
-// old parser state, and never fails the actions written to a dead socket. Here each attempt gets a
-// fresh Manager, a refused login stops the port with a clear error, and waiting actions fail fast.
-import AsteriskManager from 'asterisk-manager';
-import { z } from 'zod';
+// Why not asterisk-manager (used before): its keepConnected() retried every 10 s (+10 s per try, up
+// to 60 s) with console.log, retried a refused login forever, kept the old parser state and never
+// failed the actions written to a dead socket, and its reader cost CPU on every event (ami-socket.ts).
+// Here each attempt gets a fresh reader, a refused login stops the port with a clear error, and
+// waiting actions fail fast.
 import type { Logger } from 'pino';
 import { silentLogger } from '../log.ts';
+import { AmiSocket, type ActionFields } from './ami-socket.ts';
 import {
   AmiError, normaliseDeviceState,
   type AmiEvent, type AmiPort, type AmiPortEvents, type ContactItem, type ContactStatusName, type DeviceStateItem,
   type EndpointItem, type ExtensionStateItem, type Unsubscribe,
 } from '../supervision/ami-port.ts';
 
-// asterisk-manager ships no types: the part of its surface used here. It lower-cases every key
-// of what it receives, and answers an action by emitting its ActionID with (error, response).
 type RawMessage = Record<string, unknown>;
-type ActionFields = Record<string, string | Record<string, string>>;
-interface ManagerInstance {
-  connect(port: number, host: string, onConnect?: () => void): void;
-  login(done?: (err?: RawMessage) => void): void;
-  action(action: ActionFields, done?: (err: RawMessage | undefined, res?: RawMessage) => void): string;
-  disconnect(done?: () => void): void;
-  on(event: string, fn: (...args: never[]) => void): void;
-  removeListener(event: string, fn: (...args: never[]) => void): void;
-  removeAllListeners(event: string): void;
-}
-type ManagerFactory = (port?: number, host?: string, username?: string, password?: string, events?: boolean) => ManagerInstance;
-const createManager = AsteriskManager as ManagerFactory;
 
 export interface AmiConnectOptions {
   host: string;
@@ -48,63 +34,68 @@ export interface AmiConnectOptions {
 
 // ---------------------------------------------------------------- parsing at the edge
 
-const text = z.string();
-const integer = z.string().trim().regex(/^-?\d+$/).transform(Number);
+/** an event missing a field it needs, or with one of the wrong shape (a key given twice is a list): dropped */
+class Malformed extends Error {}
 
-const eventSchemas = {
-  extensionstatus: z.object({ exten: text, context: text, hint: text.default(''), status: integer, statustext: text.default('') }),
-  devicestatechange: z.object({ device: text, state: text }),
-  contactstatus: z.object({ uri: text, contactstatus: text, aor: text.default(''), endpointname: text.default(''), roundtripusec: integer.optional().catch(undefined) }),
-  peerstatus: z.object({ channeltype: text.default(''), peer: text, peerstatus: text }),
-  hangup: z.object({ channel: text, uniqueid: text.default(''), linkedid: text.default(''), cause: integer.catch(0), 'cause-txt': text.default('') }),
-  fullybooted: z.object({ status: text.default('') }),
-} as const;
-type EventKey = keyof typeof eventSchemas;
+function text(raw: RawMessage, key: string): string {
+  const v = raw[key];
+  if (typeof v !== 'string') throw new Malformed(key);
+  return v;
+}
+function textOr(raw: RawMessage, key: string, fallback: string): string {
+  const v = raw[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string') throw new Malformed(key);
+  return v;
+}
+/** a whole number written in decimal; `fallback` (when given) for one missing or unreadable */
+function integer(raw: RawMessage, key: string, fallback?: number): number {
+  const v = raw[key];
+  const t = typeof v === 'string' ? v.trim() : undefined;
+  if (t !== undefined && /^-?\d+$/.test(t)) return Number(t);
+  if (fallback !== undefined) return fallback;
+  throw new Malformed(key);
+}
+function optInteger(raw: RawMessage, key: string): number | undefined {
+  const v = raw[key];
+  const t = typeof v === 'string' ? v.trim() : undefined;
+  return t !== undefined && /^-?\d+$/.test(t) ? Number(t) : undefined;
+}
 
-/** A raw asterisk-manager event (lower-cased keys) to the port's typed event; undefined for what supervision does not use. */
+const EVENT_READERS: Record<string, (raw: RawMessage) => AmiEvent> = {
+  extensionstatus: (r) => ({ type: 'ExtensionStatus', exten: text(r, 'exten'), context: text(r, 'context'), hint: textOr(r, 'hint', ''), status: integer(r, 'status'), statusText: textOr(r, 'statustext', '') }),
+  devicestatechange: (r) => ({ type: 'DeviceStateChange', device: text(r, 'device'), state: normaliseDeviceState(text(r, 'state')) }),
+  contactstatus: (r) => {
+    const roundtripUsec = optInteger(r, 'roundtripusec');
+    return {
+      type: 'ContactStatus', uri: text(r, 'uri'), contactStatus: text(r, 'contactstatus') as ContactStatusName, aor: textOr(r, 'aor', ''), endpointName: textOr(r, 'endpointname', ''),
+      ...(roundtripUsec !== undefined ? { roundtripUsec } : {}),
+    };
+  },
+  peerstatus: (r) => ({ type: 'PeerStatus', channelType: textOr(r, 'channeltype', ''), peer: text(r, 'peer'), peerStatus: text(r, 'peerstatus') }),
+  hangup: (r) => ({ type: 'Hangup', channel: text(r, 'channel'), uniqueid: textOr(r, 'uniqueid', ''), linkedid: textOr(r, 'linkedid', ''), cause: integer(r, 'cause', 0), causeTxt: textOr(r, 'cause-txt', '') }),
+  fullybooted: (r) => ({ type: 'FullyBooted', status: textOr(r, 'status', '') }),
+};
+
+/** read `raw` with `read`; undefined when a field is missing or malformed */
+function readOrDrop<T>(read: (raw: RawMessage) => T, raw: RawMessage): T | undefined {
+  try {
+    return read(raw);
+  } catch (err) {
+    if (err instanceof Malformed) return undefined;
+    throw err;
+  }
+}
+
+/** A raw AMI event (lower-cased keys) to the port's typed event; undefined for what supervision does not use. */
 export function parseAmiEvent(raw: unknown): AmiEvent | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const name = (raw as RawMessage).event;
   if (typeof name !== 'string') return undefined;
   const key = name.toLowerCase();
-  if (!Object.hasOwn(eventSchemas, key)) return undefined;
-  switch (key as EventKey) {
-    case 'extensionstatus': {
-      const r = eventSchemas.extensionstatus.safeParse(raw);
-      return r.success ? { type: 'ExtensionStatus', exten: r.data.exten, context: r.data.context, hint: r.data.hint, status: r.data.status, statusText: r.data.statustext } : undefined;
-    }
-    case 'devicestatechange': {
-      const r = eventSchemas.devicestatechange.safeParse(raw);
-      return r.success ? { type: 'DeviceStateChange', device: r.data.device, state: normaliseDeviceState(r.data.state) } : undefined;
-    }
-    case 'contactstatus': {
-      const r = eventSchemas.contactstatus.safeParse(raw);
-      if (!r.success) return undefined;
-      return {
-        type: 'ContactStatus', aor: r.data.aor, endpointName: r.data.endpointname, uri: r.data.uri,
-        contactStatus: r.data.contactstatus as ContactStatusName,
-        ...(r.data.roundtripusec !== undefined ? { roundtripUsec: r.data.roundtripusec } : {}),
-      };
-    }
-    case 'peerstatus': {
-      const r = eventSchemas.peerstatus.safeParse(raw);
-      return r.success ? { type: 'PeerStatus', channelType: r.data.channeltype, peer: r.data.peer, peerStatus: r.data.peerstatus } : undefined;
-    }
-    case 'hangup': {
-      const r = eventSchemas.hangup.safeParse(raw);
-      return r.success ? { type: 'Hangup', channel: r.data.channel, uniqueid: r.data.uniqueid, linkedid: r.data.linkedid, cause: r.data.cause, causeTxt: r.data['cause-txt'] } : undefined;
-    }
-    case 'fullybooted': {
-      const r = eventSchemas.fullybooted.safeParse(raw);
-      return r.success ? { type: 'FullyBooted', status: r.data.status } : undefined;
-    }
-  }
+  if (!Object.hasOwn(EVENT_READERS, key)) return undefined;
+  return readOrDrop(EVENT_READERS[key]!, raw as RawMessage);
 }
-
-const endpointListSchema = z.object({
-  objectname: text, aor: text.default(''), contacts: text.default(''), devicestate: text.default('Unknown'), activechannels: integer.catch(0),
-});
-const contactListSchema = z.object({ objectname: text, uri: text, endpoint: text.default(''), status: text.default('Unknown') });
 
 function parseExtensionItem(raw: RawMessage): ExtensionStateItem | undefined {
   const e = parseAmiEvent(raw);
@@ -115,20 +106,19 @@ function parseDeviceItem(raw: RawMessage): DeviceStateItem | undefined {
   return e?.type === 'DeviceStateChange' ? { device: e.device, state: e.state } : undefined;
 }
 function parseEndpointItem(raw: RawMessage): EndpointItem | undefined {
-  const r = endpointListSchema.safeParse(raw);
-  if (!r.success) return undefined;
-  return {
-    name: r.data.objectname, aor: r.data.aor,
-    contacts: r.data.contacts.split(',').map((c) => c.trim()).filter(Boolean),
-    deviceState: normaliseDeviceState(r.data.devicestate), activeChannels: r.data.activechannels,
-  };
+  return readOrDrop((r) => ({
+    name: text(r, 'objectname'), aor: textOr(r, 'aor', ''),
+    contacts: textOr(r, 'contacts', '').split(',').map((c) => c.trim()).filter(Boolean),
+    deviceState: normaliseDeviceState(textOr(r, 'devicestate', 'Unknown')), activeChannels: integer(r, 'activechannels', 0),
+  }), raw);
 }
 function parseContactItem(raw: RawMessage): ContactItem | undefined {
-  const r = contactListSchema.safeParse(raw);
-  if (!r.success) return undefined;
-  // contact ids are `<aor>;@<hash>` (registered) or `<aor>@@<hash>` (static)
-  const aor = r.data.objectname.split(/;@|@@/)[0] ?? '';
-  return { id: r.data.objectname, aor, endpoint: r.data.endpoint, uri: r.data.uri, status: r.data.status };
+  return readOrDrop((r) => {
+    const id = text(r, 'objectname');
+    // contact ids are `<aor>;@<hash>` (registered) or `<aor>@@<hash>` (static)
+    const aor = id.split(/;@|@@/)[0] ?? '';
+    return { id, aor, endpoint: textOr(r, 'endpoint', ''), uri: text(r, 'uri'), status: textOr(r, 'status', 'Unknown') };
+  }, raw);
 }
 
 function messageOf(raw: RawMessage | undefined): string {
@@ -150,12 +140,11 @@ interface Waiting { reject(err: AmiError): void }
 interface ListCollector { onItem(raw: RawMessage): void }
 
 interface Session {
-  mgr: ManagerInstance;
+  sock?: AmiSocket;
   phase: 'connecting' | 'up' | 'ended';
   waiting: Map<string, Waiting>;
   lists: Map<string, ListCollector>;
   keepAlive?: NodeJS.Timeout;
-  listeners: Array<[string, (...args: never[]) => void]>;
 }
 
 class AmiManagerPort implements AmiPort {
@@ -231,13 +220,10 @@ class AmiManagerPort implements AmiPort {
     });
   }
 
-  /** One TCP connection and login on a fresh Manager (no parser state carried over). */
+  /** One TCP connection and login, with a fresh reader (no parser state carried over). */
   private openSession(): Promise<Session> {
     const { host, port, user, password } = this.opts;
-    // no port: the constructor must not connect (and log in with a swallowed callback) by itself
-    const mgr = createManager(undefined, host, user, password, true);
-    const session: Session = { mgr, phase: 'connecting', waiting: new Map(), lists: new Map(), listeners: [] };
-    const listen = (event: string, fn: (...args: never[]) => void) => { mgr.on(event, fn); session.listeners.push([event, fn]); };
+    const session: Session = { phase: 'connecting', waiting: new Map(), lists: new Map() };
 
     return new Promise<Session>((resolve, reject) => {
       let lastError = '';
@@ -249,14 +235,15 @@ class AmiManagerPort implements AmiPort {
         this.detach(session);
         reject(err);
       };
-      listen('error', (err: Error) => { lastError = err.message; });
-      listen('close', () => {
-        if (session.phase === 'connecting') fail(new AmiError('ami_not_connected', `AMI connection to ${this.where} closed${lastError ? `: ${lastError}` : ''}`));
-        else this.sessionEnded(session, lastError ? `connection closed: ${lastError}` : 'connection closed by Asterisk');
-      });
-      listen('managerevent', (raw: RawMessage) => this.onManagerEvent(session, raw));
-      mgr.connect(port, host, () => {
-        mgr.login((err) => {
+      const sock = new AmiSocket(host, port, {
+        onEvent: (raw) => this.onManagerEvent(session, raw),
+        onError: (err) => { lastError = err.message; },
+        onClose: () => {
+          if (session.phase === 'connecting') fail(new AmiError('ami_not_connected', `AMI connection to ${this.where} closed${lastError ? `: ${lastError}` : ''}`));
+          else this.sessionEnded(session, lastError ? `connection closed: ${lastError}` : 'connection closed by Asterisk');
+        },
+      }, () => {
+        sock.action({ action: 'Login', username: user, secret: password, events: 'on' }, this.nextActionId(), (err) => {
           if (err) {
             fail(new AmiError('ami_auth_failed', `AMI login refused for user "${user}" at ${this.where}: ${messageOf(err)} (check the [${user}] secret in manager.conf and ATTENDANT_AMI_PASSWORD)`, 'Login'));
             return;
@@ -267,15 +254,13 @@ class AmiManagerPort implements AmiPort {
           resolve(session);
         });
       });
+      session.sock = sock;
     });
   }
 
   private detach(session: Session): void {
-    for (const [event, fn] of session.listeners) session.mgr.removeListener(event, fn);
-    session.listeners = [];
     if (session.keepAlive) clearInterval(session.keepAlive);
-    // asterisk-manager keeps its own no-op 'error' listener: a late socket error cannot crash us
-    session.mgr.disconnect();
+    session.sock?.disconnect();
   }
 
   private sessionUp(session: Session): void {
@@ -368,11 +353,11 @@ class AmiManagerPort implements AmiPort {
       const done = (err?: AmiError, res?: RawMessage) => {
         if (!s.waiting.delete(id)) return;
         clearTimeout(timer);
-        if (err) { s.mgr.removeAllListeners(id); reject(err); } else resolve(res ?? {});
+        if (err) { s.sock?.forget(id); reject(err); } else resolve(res ?? {});
       };
       const timer = setTimeout(() => done(new AmiError('ami_timeout', `${action}: no answer within ${this.actionTimeoutMs} ms`, action)), this.actionTimeoutMs);
       s.waiting.set(id, { reject: (err) => done(err) });
-      s.mgr.action({ ...fields, actionid: id }, (err, res) => done(err ? toAmiError(err, action) : undefined, res));
+      s.sock?.action(fields, id, (err, res) => done(err ? toAmiError(err, action) : undefined, res));
     });
   }
 
@@ -390,7 +375,7 @@ class AmiManagerPort implements AmiPort {
         if (!s.waiting.delete(id)) return;
         clearTimeout(timer);
         s.lists.delete(id);
-        s.mgr.removeAllListeners(id);
+        s.sock?.forget(id);
         if (err) reject(err); else resolve(items);
       };
       const timer = setTimeout(() => finish(new AmiError('ami_timeout', `${action}: list not complete within ${this.actionTimeoutMs} ms`, action)), this.actionTimeoutMs);
@@ -402,7 +387,7 @@ class AmiManagerPort implements AmiPort {
           if (item !== undefined) items.push(item);
         },
       });
-      s.mgr.action({ action, actionid: id }, (err) => {
+      s.sock?.action({ action }, id, (err) => {
         if (!err) return; // `EventList: start`: the items follow as events
         if (empty && empty.test(messageOf(err))) finish(); else finish(toAmiError(err, action));
       });

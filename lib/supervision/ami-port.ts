@@ -1,5 +1,5 @@
 // The typed port the supervision code uses to talk to AMI (the Asterisk Manager Interface).
-// Only lib/asterisk/ami.ts implements it over asterisk-manager; everything else sees these types.
+// Only lib/asterisk/ami.ts implements it (over ami-socket.ts); everything else sees these types.
 import type { DeviceState } from '../asterisk/port.ts';
 
 export type { DeviceState };

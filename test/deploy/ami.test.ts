@@ -1,4 +1,4 @@
-// AMI supervision end to end over TCP: connectAmi (asterisk-manager underneath) and the
+// AMI supervision end to end over TCP: connectAmi (ami-socket.ts underneath) and the
 // SupervisionService against the AMI stand-in. No sleeps: every step awaits the event it causes.
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -58,7 +58,7 @@ function lamp(svc: SupervisionService, id: string): string | undefined {
   return s.extensions.find((e) => e.id === id)?.state ?? s.trunks.find((t) => t.id === id)?.state;
 }
 
-/** lower-cased keys, as asterisk-manager hands events over */
+/** lower-cased keys, as ami-socket.ts hands events over */
 function asManagerEvent(msg: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(msg).map(([k, v]) => [k.toLowerCase(), v]));
 }
