@@ -1,9 +1,7 @@
-// ari-client and asterisk-manager ship no types: each importer in lib/asterisk/ narrows `unknown` to the part it uses.
+// ari-client ships no types: the bench's minimal app and baseline, and the simulator's conformance
+// tests, narrow `unknown` to the part they use (the controller itself talks ARI over ari-rest.ts and
+// ari-socket.ts).
 declare module 'ari-client' {
   const ari: unknown;
   export default ari;
-}
-declare module 'asterisk-manager' {
-  const AsteriskManager: unknown;
-  export default AsteriskManager;
 }
