@@ -189,7 +189,10 @@ export class Recovery {
       if (gone) desk.apply(b, a.id, { type: 'callEnded', ...(a.currentCall ? { callId: a.currentCall } : {}) });
     }
     if (view.startup) b.putDoc(ASTERISK_DOC.kind, ASTERISK_DOC.id, { startupTime: view.startup });
-    await ctx.ledger.commit(b);
+    // memory takes it at once and the write follows the ones queued before it: a slow store round trip
+    // must not hold back the presentations paused until this reconcile ends (seen on the real Asterisk:
+    // a write of ~1 s kept a caller who arrived meanwhile waiting with music for that long)
+    void ctx.ledger.commit(b);
     if (view.startup) this.knownStartup = view.startup;
 
     // 4. calls that stay: each side where it belongs
