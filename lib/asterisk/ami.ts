@@ -73,7 +73,6 @@ const EVENT_READERS: Record<string, (raw: RawMessage) => AmiEvent> = {
     };
   },
   peerstatus: (r) => ({ type: 'PeerStatus', channelType: textOr(r, 'channeltype', ''), peer: text(r, 'peer'), peerStatus: text(r, 'peerstatus') }),
-  hangup: (r) => ({ type: 'Hangup', channel: text(r, 'channel'), uniqueid: textOr(r, 'uniqueid', ''), linkedid: textOr(r, 'linkedid', ''), cause: integer(r, 'cause', 0), causeTxt: textOr(r, 'cause-txt', '') }),
   fullybooted: (r) => ({ type: 'FullyBooted', status: textOr(r, 'status', '') }),
 };
 

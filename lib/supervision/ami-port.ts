@@ -15,7 +15,6 @@ export type AmiEvent =
   | { type: 'ContactStatus'; aor: string; endpointName: string; contactStatus: ContactStatusName; uri: string; roundtripUsec?: number }
   // a PJSIP endpoint became reachable (a contact answers) or unreachable (none does)
   | { type: 'PeerStatus'; channelType: string; peer: string; peerStatus: string }
-  | { type: 'Hangup'; channel: string; uniqueid: string; linkedid: string; cause: number; causeTxt: string }
   | { type: 'FullyBooted'; status: string };
 
 export type AmiEventType = AmiEvent['type'];
