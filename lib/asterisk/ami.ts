@@ -9,13 +9,14 @@
 import type { Logger } from 'pino';
 import { silentLogger } from '../log.ts';
 import { AmiSocket, type ActionFields } from './ami-socket.ts';
+import { Malformed, readOrDrop, str as text, strOr as textOr, type Raw } from './fields.ts';
 import {
   AmiError, normaliseDeviceState,
   type AmiEvent, type AmiPort, type AmiPortEvents, type ContactItem, type ContactStatusName, type DeviceStateItem,
   type EndpointItem, type ExtensionStateItem, type Unsubscribe,
 } from '../supervision/ami-port.ts';
 
-type RawMessage = Record<string, unknown>;
+type RawMessage = Raw;
 
 export interface AmiConnectOptions {
   host: string;
@@ -33,21 +34,9 @@ export interface AmiConnectOptions {
 }
 
 // ---------------------------------------------------------------- parsing at the edge
+// an event missing a field it needs, or with one of the wrong shape (a key given twice is a list), is
+// dropped whole (fields.ts)
 
-/** an event missing a field it needs, or with one of the wrong shape (a key given twice is a list): dropped */
-class Malformed extends Error {}
-
-function text(raw: RawMessage, key: string): string {
-  const v = raw[key];
-  if (typeof v !== 'string') throw new Malformed(key);
-  return v;
-}
-function textOr(raw: RawMessage, key: string, fallback: string): string {
-  const v = raw[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'string') throw new Malformed(key);
-  return v;
-}
 /** a whole number written in decimal; `fallback` (when given) for one missing or unreadable */
 function integer(raw: RawMessage, key: string, fallback?: number): number {
   const v = raw[key];
@@ -75,16 +64,6 @@ const EVENT_READERS: Record<string, (raw: RawMessage) => AmiEvent> = {
   peerstatus: (r) => ({ type: 'PeerStatus', channelType: textOr(r, 'channeltype', ''), peer: text(r, 'peer'), peerStatus: text(r, 'peerstatus') }),
   fullybooted: (r) => ({ type: 'FullyBooted', status: textOr(r, 'status', '') }),
 };
-
-/** read `raw` with `read`; undefined when a field is missing or malformed */
-function readOrDrop<T>(read: (raw: RawMessage) => T, raw: RawMessage): T | undefined {
-  try {
-    return read(raw);
-  } catch (err) {
-    if (err instanceof Malformed) return undefined;
-    throw err;
-  }
-}
 
 /** A raw AMI event (lower-cased keys) to the port's typed event; undefined for what supervision does not use. */
 export function parseAmiEvent(raw: unknown): AmiEvent | undefined {

@@ -5,31 +5,8 @@
 // needs, or carrying one of the wrong type, is dropped as a whole (undefined), never half-read.
 import type { AriEvent, AriEventType, BridgeInfo, ChannelInfo, ChannelStateName } from './port.ts';
 import { ARI_EVENT_TYPES } from './port.ts';
+import { Malformed, isObject, optStr, readOrDrop, str, strOr, type Raw } from './fields.ts';
 
-type Raw = Record<string, unknown>;
-
-/** thrown inside the reader on the first bad field; parseAriEvent turns it into undefined */
-class Malformed extends Error {}
-
-const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function str(o: Raw, key: string): string {
-  const v = o[key];
-  if (typeof v !== 'string') throw new Malformed(key);
-  return v;
-}
-function strOr(o: Raw, key: string, fallback: string): string {
-  const v = o[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'string') throw new Malformed(key);
-  return v;
-}
-function optStr(o: Raw, key: string): string | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new Malformed(key);
-  return v;
-}
 function numOr(o: Raw, key: string, fallback: number): number {
   const v = o[key];
   if (v === undefined) return fallback;
@@ -140,10 +117,5 @@ export function parseAriEvent(raw: unknown): AriEvent | undefined {
   if (!isObject(raw)) return undefined;
   const type = raw.type;
   if (typeof type !== 'string' || !USED.has(type)) return undefined;
-  try {
-    return READERS[type as AriEventType](raw);
-  } catch (err) {
-    if (err instanceof Malformed) return undefined;
-    throw err;
-  }
+  return readOrDrop(READERS[type as AriEventType], raw);
 }
