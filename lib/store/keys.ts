@@ -5,6 +5,7 @@ import { MODES } from '../config.ts';
 import { ATTENDANT_STATES, CALL_STATES, GROUP_STATES } from '../domain/model.ts';
 import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogEntryInput } from '../domain/model.ts';
 import { TRIM_KINDS, type CommitGuard, type StoreOp } from './store.ts';
+import { normalizeCall } from '../domain/call.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Errors: one class per case, each with a stable code the API maps to a status.
@@ -447,7 +448,15 @@ export function encodeLogEntry(e: LogEntryInput): { hash: EncodedHash; stored: L
 
 export const decodeAttendant = (key: string, h: HashIn): AttendantRecord => decodeRecord(key, attendantHash, h);
 export const decodeGroup = (key: string, h: HashIn): GroupRecord => decodeRecord(key, groupHash, h);
-export const decodeCall = (key: string, h: HashIn): CallRecord => decodeRecord(key, callHash, h);
+/**
+ * A call as read back: a record of the previous version (every field of every state, some left behind
+ * by a state the call had left, fields this version no longer knows) is made into its state's variant;
+ * one that cannot be is kept as a waiting call needing attention (lib/domain/call.ts normalizeCall).
+ */
+export function loadCall(stored: object): CallRecord {
+  return normalizeCall(stored).call;
+}
+export const decodeCall = (key: string, h: HashIn): CallRecord => loadCall(decodeRecord(key, callHash, h));
 export function decodeLogEntry(key: string, id: string, h: HashIn): LogEntry {
   return { id, ...decodeRecord(key, logHash, h) };
 }
