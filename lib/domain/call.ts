@@ -43,6 +43,9 @@ export interface CallBase {
   attention?: string;
 }
 
+/** class dnd: what a service knows of an arriving caller (the extension in do-not-disturb it tried, who set it, until when) */
+export type DndFields = Partial<Pick<CallBase, 'dndExtension' | 'dndBy' | 'dndUntil'>>;
+
 /** Queued in its group: in the group's holding bridge (music), or unanswered with ringback. */
 export interface WaitingCall extends CallBase {
   state: 'waiting';
@@ -327,6 +330,18 @@ export function presentationEnded(call: RingingCall, leg: string, attendant: str
   return shape(call, 'waiting', { ringingLegs: [], refusedBy });
 }
 
+/**
+ * The presentations are withdrawn without anyone refusing (a previous run's legs after a restart): a
+ * held or parked call rung back goes back to its slot, any other call waits in the queue again.
+ */
+export function withdraw(call: RingingCall): WaitingCall | HeldCall | ParkedCall {
+  expect(call, 'withdraw', 'ringing');
+  const slotKept = call.heldAt !== undefined && call.holdBridge !== undefined;
+  if (slotKept && call.slot !== undefined && call.attendant !== undefined) return shape(call, 'held', { ringingLegs: [] });
+  if (slotKept && call.parkSlot !== undefined) return shape(call, 'parked', { ringingLegs: [] });
+  return shape(call, 'waiting', { ringingLegs: [] });
+}
+
 /** A held or parked call rung back and not answered: back in its slot. `attendant` holds (or parked) it. */
 export function backToSlot(call: RingingCall, attendant: string | undefined): HeldCall | ParkedCall {
   expect(call, 'backToSlot', 'ringing');
@@ -470,4 +485,61 @@ export function end(call: Call, reason: string, now: number): EndedCall {
 /** Flag the call as needing the operator (or clear the flag with undefined), whatever its state. */
 export function withAttention<C extends Call>(call: C, why: string | undefined): C {
   return shape(call, call.state, { attention: why }) as C;
+}
+
+// ----- what is asked of a call whatever its state ------------------------------------------------
+
+/** the attendant the call is with, presented to, held or parked by, or transferred by; none while it waits or rings at several sets */
+export function attendantOf(call: Call): string | undefined {
+  return 'attendant' in call ? call.attendant : undefined;
+}
+
+/** the attendant's own leg while it is in the conversation (talking, consulting, three-way) */
+export function attendantLegOf(call: Call): string | undefined {
+  return 'leg' in call ? call.leg : undefined;
+}
+
+/** the mixing bridge of the conversation with the attendant */
+export function talkBridgeOf(call: Call): string | undefined {
+  return 'talkBridge' in call ? call.talkBridge : undefined;
+}
+
+/** a holding bridge of the call's own the caller (or, consulting, the party on hold) waits in */
+export function holdBridgeOf(call: Call): string | undefined {
+  return 'holdBridge' in call ? call.holdBridge : undefined;
+}
+
+/** the group's holding bridge the caller waits in */
+export function waitBridgeOf(call: Call): string | undefined {
+  return 'waitBridge' in call ? call.waitBridge : undefined;
+}
+
+/** the third party's leg of a consultation or three-way */
+export function consultLegOf(call: Call): string | undefined {
+  return call.state === 'consulting' || call.state === 'conference' ? call.consultLeg : undefined;
+}
+
+/** the number a consultation or three-way called */
+export function consultTargetOf(call: Call): string | undefined {
+  return call.state === 'consulting' || call.state === 'conference' ? call.consultTarget : undefined;
+}
+
+/** the leg ringing a blind transfer's target */
+export function transferLegOf(call: Call): string | undefined {
+  return call.state === 'transferring' ? call.transferLeg : undefined;
+}
+
+/** the caller hung up during a consultation or three-way (the attendant goes on with the third party) */
+export function callerGone(call: Call): boolean {
+  return (call.state === 'consulting' || call.state === 'conference') && call.callerGone === true;
+}
+
+/** the hold slot (held, or ringing back to its holder) */
+export function holdSlotOf(call: Call): number | undefined {
+  return call.state === 'held' || call.state === 'ringing' ? call.slot : undefined;
+}
+
+/** the park slot (parked, or ringing at whoever picks it up) */
+export function parkSlotOf(call: Call): number | undefined {
+  return call.state === 'parked' || call.state === 'ringing' ? call.parkSlot : undefined;
 }

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { MODES } from '../config.ts';
 import { ATTENDANT_STATES, CALL_STATES, GROUP_STATES } from '../domain/model.ts';
-import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogEntryInput } from '../domain/model.ts';
+import type { AttendantRecord, CallRecord, CallRecordBag, GroupRecord, LogEntry, LogEntryInput } from '../domain/model.ts';
 import { TRIM_KINDS, type CommitGuard, type StoreOp } from './store.ts';
 import { normalizeCall } from '../domain/call.ts';
 
@@ -233,6 +233,7 @@ const groupShape = {
   rrCursor: num,
 } satisfies Shape<GroupRecord>;
 
+/** every field any state may have (and the previous version's bag had): a stored hash reads through it, then loadCall makes it its state's variant */
 const callShape = {
   id: text,
   callClass: text,
@@ -275,7 +276,7 @@ const callShape = {
     kind: z.enum(['talk', 'held']), bridge: z.string(), start: z.number(), end: z.number().optional(), attendant: z.string().optional(),
   }).strict())).optional(),
   attention: text.optional(),
-} satisfies Shape<CallRecord>;
+} satisfies Shape<CallRecordBag>;
 
 const logShape = {
   time: num,
@@ -436,7 +437,9 @@ export function encodeGroup(g: GroupRecord): { hash: EncodedHash; stored: GroupR
 }
 export function encodeCall(c: CallRecord): { hash: EncodedHash; stored: CallRecord } {
   checkId('call', c?.id);
-  return encodeRecord('call', callShape, callHash, c);
+  const out = encodeRecord<CallRecordBag>('call', callShape, callHash, c);
+  // what goes in is a call of its state (the type says so): it reads back as that
+  return { hash: out.hash, stored: out.stored as CallRecord };
 }
 export function encodeLogEntry(e: LogEntryInput): { hash: EncodedHash; stored: LogEntryInput } {
   const out = encodeRecord('log entry', logShape, logHash, e);
