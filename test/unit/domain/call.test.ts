@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {
   answer, backToSlot, bridged, callerLeftConsult, callInconsistencies, consultAnswered, consultEnded, end, handedOver, hold,
   isValidCall, join, newCall, normalizeCall, overflow, park, present, presentationEnded, requeue, split, startConsult,
-  startThreeWay, startTransfer, swap, transferOnRinging, withAttention,
+  startThreeWay, startTransfer, swap, transferOnRinging, withAttention, withdraw,
   type Call, type TalkingCall,
 } from '../../../lib/domain/call.ts';
 import { DomainError } from '../../../lib/domain/errors.ts';
@@ -119,6 +119,16 @@ describe('call state (lib/domain/call.ts)', () => {
       const r = present(p, { legs: ['c1-p2'], attendant: 'att2' }, T0 + 20 * SECOND);
       const back = valid(backToSlot(r, 'att1'));
       assert.deepEqual([back.state, back.attendant, back.state === 'parked' && back.parkSlot], ['parked', 'att1', 7]);
+    });
+
+    it('given presentations of a previous run withdrawn, then a call rung back from its slot is back there and any other waits, nobody counted as refusing', () => {
+      const h = hold(talking(), { slot: 4, holdBridge: 'hold-c1-b2' }, T0 + 10 * SECOND);
+      const back = valid(withdraw(present(h, { legs: ['c1-p2'], attendant: 'att1' }, T0 + 20 * SECOND)));
+      assert.deepEqual([back.state, back.state === 'held' && back.slot, back.state === 'held' && back.attendant], ['held', 4, 'att1']);
+      const p = park(talking(), { parkSlot: 2, holdBridge: 'hold-c1-b2' }, T0 + 10 * SECOND);
+      assert.equal(valid(withdraw(present(p, { legs: ['c1-p2'], attendant: 'att2' }, T0))).state, 'parked');
+      const w = valid(withdraw(present(waiting(), { legs: ['c1-p1'], attendant: 'att1' }, T0)));
+      assert.deepEqual([w.state, w.refusedBy, 'attendant' in w], ['waiting', [], false]);
     });
 
     it('given a parked call whose park time ran out, when it is requeued, then it waits as a recall in its holding bridge, with no slot or attendant', () => {
