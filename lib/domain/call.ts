@@ -176,8 +176,8 @@ const BASE_FIELDS = [
 type OwnKeys<S extends CallState> = Exclude<keyof CallIn<S>, keyof CallBase | 'state'>;
 const THIRD_PARTY = ['attendant', 'leg', 'talkBridge', 'consultTarget', 'consultLeg', 'consultAnswered', 'callerGone'] as const;
 
-/** the fields a state adds to the base, each state's list checked against its type */
-export const STATE_FIELDS: { readonly [S in CallState]: ReadonlyArray<OwnKeys<S>> } = {
+/** the fields a state adds to the base, each state's list checked against its type both ways (below) */
+export const STATE_FIELDS = {
   waiting: ['waitBridge', 'holdBridge'],
   ringing: ['attendant', 'waitBridge', 'holdBridge', 'slot', 'parkSlot', 'heldAt'],
   talking: ['attendant', 'leg', 'talkBridge', 'waitBridge', 'holdBridge'],
@@ -187,7 +187,12 @@ export const STATE_FIELDS: { readonly [S in CallState]: ReadonlyArray<OwnKeys<S>
   consulting: [...THIRD_PARTY, 'talkingTo', 'holdBridge', 'joinOnAnswer'],
   conference: THIRD_PARTY,
   ended: ['attendant', 'endedAt', 'endReason'],
-};
+} as const satisfies { readonly [S in CallState]: ReadonlyArray<OwnKeys<S>> };
+
+/** a field a variant declares and its list forgets would be dropped by every transition: this does not compile then */
+type Unlisted = { [S in CallState]: Exclude<OwnKeys<S>, (typeof STATE_FIELDS)[S][number]> };
+export type StateFieldsComplete = Unlisted extends { [S in CallState]: never } ? true : never;
+export const STATE_FIELDS_COMPLETE: StateFieldsComplete = true;
 
 /** the fields a record in `state` may carry, base included */
 export function fieldsOf(state: CallState): ReadonlySet<string> {
