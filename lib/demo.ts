@@ -57,7 +57,7 @@ if (!values.schedule) for (const g of config.groups) await sb.setGroupOverride(g
 const stamp = () => new Date().toISOString().slice(11, 19);
 sb.view.onChange((c) => {
   if (c.kind === 'attendant') console.log(`${stamp()}  attendant ${c.attendant.id.padEnd(6)} ${c.attendant.state}${c.attendant.currentCall ? `  (call ${c.attendant.currentCall})` : ''}`);
-  else if (c.kind === 'call') console.log(`${stamp()}  call ${c.call.id.padEnd(16)} ${c.call.state.padEnd(8)} ${c.call.callClass.padEnd(9)} group ${c.call.group}${c.call.attendant ? `  → ${c.call.attendant}` : ''}`);
+  else if (c.kind === 'call') console.log(`${stamp()}  call ${c.call.id.padEnd(16)} ${c.call.state.padEnd(8)} ${c.call.callClass.padEnd(9)} group ${c.call.group}${'attendant' in c.call && c.call.attendant ? `  → ${c.call.attendant}` : ''}`);
   else if (c.kind === 'queue') console.log(`${stamp()}  queue ${c.group}: ${c.callIds.length} waiting`);
 });
 

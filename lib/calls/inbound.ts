@@ -7,6 +7,10 @@ import type { Destination } from '../config.ts';
 import { admitArrival, admitQueued, newLogGate, passLogGate, shedDestination, type AdmissionLimits, type ShedReason } from '../domain/admission.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
+import {
+  attendantLegOf, attendantOf, bridged, consultLegOf, end, holdBridgeOf, holdSlotOf, newCall, overflow as overflowTo, parkSlotOf,
+  talkBridgeOf, transferLegOf, waitBridgeOf, type DndFields, type RingingCall, type WaitingCall,
+} from '../domain/call.ts';
 import { followRoute, overflowDecision, overflowDue } from '../domain/table.ts';
 import { groupMembers } from '../domain/group.ts';
 import type { AttendantDesk } from './attendants.ts';
@@ -51,7 +55,7 @@ export class Inbound implements CallBridging {
   /** observers of finished calls (statistics) */
   onCallEnded?: (call: CallRecord, b: Batch) => void;
   /** what a service knows about an arriving call from its Stasis args (a dnd call: the extension, who set DND) */
-  describeArrival?: (args: string[]) => Partial<CallRecord>;
+  describeArrival?: (args: string[]) => DndFields;
   /** a caller handed back by admission control (metrics) */
   onShed?: (group: string, reason: ShedReason) => void;
   /** callers handed back by admission control since start */
@@ -161,20 +165,20 @@ export class Inbound implements CallBridging {
       return { group: g, record: rec ?? {}, members: groupMembers(g.members, ctx.ledger.attendants), queueLength: this.stillWaiting(gid) };
     }, now);
 
-    const call: CallRecord = {
-      id: channel.id, callClass: cls.id, priority: cls.priority, group: route.kind === 'queue' ? route.group : start, alsoGroups: [],
-      state: 'waiting', callerNumber: channel.caller.number, callerName: channel.caller.name, target: requested,
-      arrivedAt: now, ringingLegs: [], refusedBy: [], ...this.describeArrival?.(args),
-    };
-    // where it will wait is known now: written with the arrival rather than in a write of its own
-    if (route.kind === 'queue' && ctx.groupConfig(call.group)?.waiting !== 'ringback') call.waitBridge = waitBridgeId(call.group);
+    const group = route.kind === 'queue' ? route.group : start;
+    const call = newCall({
+      id: channel.id, callClass: cls.id, priority: cls.priority, group, callerNumber: channel.caller.number, callerName: channel.caller.name,
+      target: requested, arrivedAt: now, ...this.describeArrival?.(args),
+      // where it will wait is known now: written with the arrival rather than in a write of its own
+      ...(route.kind === 'queue' && ctx.groupConfig(group)?.waiting !== 'ringback' ? { waitBridge: waitBridgeId(group) } : {}),
+    });
     const b = ctx.ledger.batch();
     b.log({ time: now, operator: 'system', action: 'arrive', callId: call.id, numbers: [call.callerNumber], result: route.kind === 'queue' ? `queue:${route.group}` : `divert:${route.reason}`, detail: { class: cls.id, mode: route.mode } });
     ctx.log.info({ callId: call.id, class: cls.id, group: call.group, route: route.kind, reason: route.reason, mode: route.mode }, 'call arrived');
 
     if (route.kind === 'divert') {
       this.markClosing(call.id);
-      this.onCallEnded?.({ ...call, state: 'ended', endedAt: now, endReason: `divert:${route.reason}` }, b);
+      this.onCallEnded?.(end(call, `divert:${route.reason}`, now), b);
       void ctx.ledger.commit(b);
       void this.serial.run(call.id, () => this.sendTo(call.id, route.destination, route.reason));
       return;
@@ -231,7 +235,7 @@ export class Inbound implements CallBridging {
       await ctx.ari.addChannel(await this.waitBridge(call.group), [call.id], 'participant');
     }
     const current = ctx.ledger.calls.get(call.id);
-    if (current && current.waitBridge !== bridge) {
+    if ((current?.state === 'waiting' || current?.state === 'ringing') && current.waitBridge !== bridge) {
       const b = ctx.ledger.batch().putCall({ ...current, waitBridge: bridge });
       await ctx.ledger.commit(b);
     }
@@ -327,13 +331,12 @@ export class Inbound implements CallBridging {
     const now = ctx.ledger.calls.get(call.id);
     if (!now) return false;
     // the bridge it was talking in before (rebuilt after it lost a side) is done
-    if (now.talkBridge && now.talkBridge !== bridgeId) bestEffort(ctx, 'destroy old call bridge', ctx.ari.destroyBridge(now.talkBridge), { callId: call.id });
-    const next = { ...now, talkBridge: bridgeId };
-    delete next.waitBridge;
+    const oldTalk = talkBridgeOf(now);
+    if (oldTalk && oldTalk !== bridgeId) bestEffort(ctx, 'destroy old call bridge', ctx.ari.destroyBridge(oldTalk), { callId: call.id });
     // a retrieved call came from its holding bridge: that bridge is done
-    if (now.holdBridge) bestEffort(ctx, 'destroy hold bridge', ctx.ari.destroyBridge(now.holdBridge), { callId: call.id });
-    delete next.holdBridge;
-    await ctx.ledger.commit(ctx.ledger.batch().putCall(next));
+    const hold = holdBridgeOf(now);
+    if (hold) bestEffort(ctx, 'destroy hold bridge', ctx.ari.destroyBridge(hold), { callId: call.id });
+    if (now.state === 'talking') await ctx.ledger.commit(ctx.ledger.batch().putCall(bridged(now, bridgeId)));
     return true;
   }
 
@@ -364,8 +367,8 @@ export class Inbound implements CallBridging {
     // a leg the controller made names its call; a set's own channel (a pick-up) is looked for
     const owner = legOf(leg);
     const named = owner ? this.ctx.ledger.calls.get(owner.callId) : undefined;
-    const call = named?.leg === leg && named.state !== 'ended' ? named
-      : [...this.ctx.ledger.calls.values()].find((c) => c.leg === leg && c.state !== 'ended');
+    const call = named && attendantLegOf(named) === leg ? named
+      : [...this.ctx.ledger.calls.values()].find((c) => attendantLegOf(c) === leg);
     if (!call) return;
     bestEffort(this.ctx, 'hang up caller after attendant', this.ctx.ari.hangup(call.id), { callId: call.id });
     this.finish(call.id, 'completed', 'attendant hung up');
@@ -375,31 +378,37 @@ export class Inbound implements CallBridging {
   finish(callId: string, reason: CallEndReason, detail: string): void {
     const { ctx } = this;
     const call = ctx.ledger.calls.get(callId);
-    if (!call) return;
+    if (!call || call.state === 'ended') return;
     this.markClosing(callId);
     const now = ctx.time.now();
     this.overflowTimers.get(callId)?.cancel();
     this.overflowTimers.delete(callId);
     const b = ctx.ledger.batch();
     this.presenter.stopPresentations(b, call, detail);
-    if (call.leg) {
-      if (call.attendant) this.desk.apply(b, call.attendant, { type: 'callEnded', callId }, { callId });
+    const leg = attendantLegOf(call);
+    const attendant = attendantOf(call);
+    if (leg) {
+      if (attendant) this.desk.apply(b, attendant, { type: 'callEnded', callId }, { callId });
       // tried again while Asterisk fails: the position is free now, its set must not stay on a dead call
-      if (reason !== 'completed' || detail !== 'attendant hung up') releaseChannel(ctx, call.leg, 'hang up attendant leg');
+      if (reason !== 'completed' || detail !== 'attendant hung up') releaseChannel(ctx, leg, 'hang up attendant leg');
     }
     for (const g of [call.group, ...call.alsoGroups]) b.dequeue(g, callId);
-    const ended: CallRecord = { ...call, state: 'ended', endedAt: now, endReason: reason, ringingLegs: [] };
-    b.log({ time: now, operator: call.attendant ?? 'system', action: 'end', callId, numbers: [call.callerNumber], result: reason, detail: { detail } });
+    const ended = end(call, reason, now);
+    b.log({ time: now, operator: attendant ?? 'system', action: 'end', callId, numbers: [call.callerNumber], result: reason, detail: { detail } });
     ctx.log.info({
-      callId, group: call.group, ...(call.attendant ? { attendant: call.attendant } : {}), class: call.callClass, reason, detail,
+      callId, group: call.group, ...(attendant ? { attendant } : {}), class: call.callClass, reason, detail,
       waitedMs: (call.firstAnsweredAt ?? now) - call.arrivedAt, ...(call.firstAnsweredAt !== undefined ? { talkedMs: now - call.firstAnsweredAt } : {}),
     }, 'call ended');
     this.onCallEnded?.(ended, b);
     b.deleteCall(ended);
-    if (call.talkBridge) bestEffort(ctx, 'destroy call bridge', ctx.ari.destroyBridge(call.talkBridge), { callId });
-    if (call.holdBridge) bestEffort(ctx, 'destroy hold bridge', ctx.ari.destroyBridge(call.holdBridge), { callId });
-    if (call.transferLeg) bestEffort(ctx, 'hang up transfer leg', ctx.ari.hangup(call.transferLeg), { leg: call.transferLeg });
-    if (call.consultLeg) bestEffort(ctx, 'hang up consulted party', ctx.ari.hangup(call.consultLeg), { leg: call.consultLeg });
+    const talkBridge = talkBridgeOf(call);
+    const holdBridge = holdBridgeOf(call);
+    const transferLeg = transferLegOf(call);
+    const consultLeg = consultLegOf(call);
+    if (talkBridge) bestEffort(ctx, 'destroy call bridge', ctx.ari.destroyBridge(talkBridge), { callId });
+    if (holdBridge) bestEffort(ctx, 'destroy hold bridge', ctx.ari.destroyBridge(holdBridge), { callId });
+    if (transferLeg) bestEffort(ctx, 'hang up transfer leg', ctx.ari.hangup(transferLeg), { leg: transferLeg });
+    if (consultLeg) bestEffort(ctx, 'hang up consulted party', ctx.ari.hangup(consultLeg), { leg: consultLeg });
     void ctx.ledger.commit(b).then(() => {
       const touched = b.changes.flatMap((c) => (c.kind === 'attendant' ? [c.attendant] : []));
       this.desk.publishDeviceStates(touched);
@@ -409,7 +418,7 @@ export class Inbound implements CallBridging {
 
   // ----- overflow --------------------------------------------------------------------------
 
-  private checkOverflowOnArrival(b: Batch, call: CallRecord): void {
+  private checkOverflowOnArrival(b: Batch, call: WaitingCall): void {
     const g = this.ctx.groupConfig(call.group);
     if (!g?.overflow) return;
     const queue = b.queue(call.group);
@@ -428,7 +437,7 @@ export class Inbound implements CallBridging {
       this.overflowTimers.delete(call.id);
       const current = this.ctx.ledger.calls.get(call.id);
       // re-check: it may have been answered or left meanwhile
-      if (!current || current.overflowedFrom || current.slot !== undefined || current.parkSlot !== undefined || (current.state !== 'waiting' && current.state !== 'ringing')) return;
+      if (!current || current.overflowedFrom || holdSlotOf(current) !== undefined || parkSlotOf(current) !== undefined || (current.state !== 'waiting' && current.state !== 'ringing')) return;
       const b = this.ctx.ledger.batch();
       this.overflow(b, current, g.overflow!.to, g.overflow!.mutualHelp, 'wait');
       void this.ctx.ledger.commit(b);
@@ -440,20 +449,15 @@ export class Inbound implements CallBridging {
    * Move a call to the overflow group. With mutual help it stays in its own queue too, so both
    * groups' attendants see it and whoever is free first takes it.
    */
-  private overflow(b: Batch, call: CallRecord, to: string, mutualHelp: boolean, reason: string): void {
+  private overflow(b: Batch, call: WaitingCall | RingingCall, to: string, mutualHelp: boolean, reason: string): void {
     const { ctx } = this;
     const now = ctx.time.now();
-    const moved: CallRecord = mutualHelp
-      ? { ...call, alsoGroups: [...new Set([...call.alsoGroups, to])], overflowedFrom: call.group }
-      : { ...call, group: to, overflowedFrom: call.group };
+    const moved = overflowTo(call, to, mutualHelp);
     if (!mutualHelp) {
       // the visit to the first group ends here (counted as overflowed out); the next visit starts
-      this.onCallEnded?.({ ...call, state: 'ended', endedAt: now, endReason: 'overflowed' }, b);
+      this.onCallEnded?.(end(call, 'overflowed', now), b);
       b.dequeue(call.group, call.id);
       if (call.state === 'ringing') this.presenter.stopPresentations(b, call, 'overflow');
-      moved.state = 'waiting';
-      moved.ringingLegs = [];
-      delete moved.attendant;
     }
     b.putCall(moved);
     b.enqueue(to, moved);
@@ -523,7 +527,8 @@ export class Inbound implements CallBridging {
     ctx.log.warn({ callId: call.id, reason, destination: dest }, 'sending the caller to the fallback');
     this.finish(call.id, 'fallback', reason);
     void this.serial.run(call.id, async () => {
-      if (g?.waiting !== 'ringback' && call.waitBridge) await ctx.ari.removeChannel(call.waitBridge, [call.id]).catch(() => undefined);
+      const waitBridge = waitBridgeOf(call);
+      if (g?.waiting !== 'ringback' && waitBridge) await ctx.ari.removeChannel(waitBridge, [call.id]).catch(() => undefined);
       await this.sendTo(call.id, dest, reason);
     });
   }

@@ -1,7 +1,7 @@
 // The attendant operations (the Operations port) on the switchboard's flows. Each family lives in
 // lib/calls/ops, the desk services (extension DND, wake-up calls, messages, night bell) in lib/calls/services.
 import type { ChannelInfo } from '../asterisk/port.ts';
-import type { CallRecord } from '../domain/model.ts';
+import type { DndFields } from '../domain/call.ts';
 import type { DirectoryEntry, ExtensionDnd, MonitorMode, Operations, TextMessage, WakeupCall } from './operations-port.ts';
 import type { OpsDeps } from './ops/common.ts';
 import { answerWaiting } from './ops/answer.ts';
@@ -141,7 +141,7 @@ export class SwitchboardOperations implements Operations {
   }
 
   /** what the services add to an arriving call's record (class dnd: whose DND, until when) */
-  describeArrival(args: string[]): Partial<CallRecord> {
+  describeArrival(args: string[]): DndFields {
     return this.dnd.describe(args);
   }
 

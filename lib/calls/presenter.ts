@@ -6,6 +6,7 @@ import { anyEligible, huntWithRetry, refusalBackoffMs } from '../domain/group.ts
 import { nextToPresent, presentationDelay, resolveClass, type PresentCandidate } from '../domain/presentation.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
+import { answer, present, presentationEnded, type RingingCall } from '../domain/call.ts';
 import type { AttendantConfig } from '../config.ts';
 import type { AttendantDesk } from './attendants.ts';
 import { bestEffort, type CallContext } from './context.ts';
@@ -42,7 +43,7 @@ interface Presentation {
   closed: boolean;
   answered: boolean;
   /** what becomes of the call when this presentation goes unanswered (a retrieve or recall: back on hold) */
-  onUnanswered?: (b: Batch, call: CallRecord) => void;
+  onUnanswered?: (b: Batch, call: RingingCall) => void;
   /** the set is already off-hook on this leg (a pick-up feature code): answered at once, nothing rings */
   offHook?: boolean;
   /** told once Asterisk made the leg (or refused it: the error) */
@@ -166,7 +167,7 @@ export class Presenter {
    * The operator picked this waiting call on the console: present it to this attendant only, on
    * the same originate/answer path as a hunt. False when the attendant could not be presented to.
    */
-  presentTo(call: CallRecord, attendantId: string, onUnanswered?: (b: Batch, call: CallRecord) => void, onOriginated?: (err?: unknown) => void): boolean {
+  presentTo(call: CallRecord, attendantId: string, onUnanswered?: (b: Batch, call: RingingCall) => void, onOriginated?: (err?: unknown) => void): boolean {
     const rrCursor = this.ctx.ledger.groups.get(call.group)?.rrCursor ?? -1;
     const before = this.ctx.ledger.calls.get(call.id)?.ringingLegs.length ?? 0;
     this.present(call, call.group, [attendantId], false, rrCursor, onUnanswered, onOriginated);
@@ -210,9 +211,13 @@ export class Presenter {
   }
 
   /** Decide synchronously (so no other decision sees the attendants idle), then store, then ring. */
-  private present(call: CallRecord, groupId: string, targets: string[], clearRefusals: boolean, rrCursor: number, onUnanswered?: (b: Batch, call: CallRecord) => void, onOriginated?: (err?: unknown) => void): void {
+  private present(call: CallRecord, groupId: string, targets: string[], clearRefusals: boolean, rrCursor: number, onUnanswered?: (b: Batch, call: RingingCall) => void, onOriginated?: (err?: unknown) => void): void {
     const { ctx } = this;
     const now = ctx.time.now();
+    if (call.state !== 'waiting' && call.state !== 'ringing' && call.state !== 'held' && call.state !== 'parked' && call.state !== 'transferring') {
+      ctx.log.warn({ callId: call.id, state: call.state }, 'not presented: the call is not waiting for an attendant');
+      return;
+    }
     const b = ctx.ledger.batch();
     const legs: Presentation[] = [];
     for (const attendant of targets) {
@@ -224,14 +229,7 @@ export class Presenter {
       legs.push({ leg, callId: call.id, attendant, closed: false, answered: false, ...(onUnanswered ? { onUnanswered } : {}), ...(offHook ? { offHook: true } : {}), ...(onOriginated ? { onOriginated } : {}) });
     }
     if (!legs.length) return;
-    const next: CallRecord = {
-      ...call,
-      state: 'ringing',
-      presentedAt: call.presentedAt ?? now,
-      ringingLegs: [...call.ringingLegs, ...legs.map((l) => l.leg)],
-      refusedBy: clearRefusals ? [] : call.refusedBy,
-      ...(legs.length === 1 ? { attendant: legs[0]!.attendant } : {}),
-    };
+    const next = present(call, { legs: legs.map((l) => l.leg), clearRefusals, ...(legs.length === 1 ? { attendant: legs[0]!.attendant } : {}) }, now);
     b.putCall(next);
     const grec = ctx.ledger.groups.get(groupId);
     if (grec && grec.rrCursor !== rrCursor) b.putGroup({ ...grec, rrCursor });
@@ -357,14 +355,7 @@ export class Presenter {
       if (!ringingLegs.length && p.onUnanswered) {
         p.onUnanswered(b, { ...call, ringingLegs });
       } else {
-        const next: CallRecord = {
-          ...call,
-          ringingLegs,
-          state: ringingLegs.length ? 'ringing' : 'waiting',
-          refusedBy: call.refusedBy.includes(p.attendant) ? call.refusedBy : [...call.refusedBy, p.attendant],
-        };
-        if (!ringingLegs.length) delete next.attendant;
-        b.putCall(next);
+        b.putCall(presentationEnded(call, leg, p.attendant));
       }
       b.log({ time: ctx.time.now(), operator: p.attendant, action: 'presentation-ended', callId: p.callId, numbers: [call.callerNumber], result: why });
     }
@@ -424,11 +415,8 @@ export class Presenter {
       this.desk.apply(b, op.attendant, { type: 'callEnded', callId }, { callId });
     }
     const att = this.desk.apply(b, attendantId, { type: 'answer', callId, leg }, { callId });
-    const next: CallRecord = { ...call, state: 'talking', attendant: attendantId, leg, answeredAt: now, firstAnsweredAt: call.firstAnsweredAt ?? now, ringingLegs: [], refusedBy: [] };
     // a held call that rang again (retrieve, recall) leaves its slot once answered
-    delete next.slot;
-    delete next.parkSlot;
-    delete next.heldAt;
+    const next = answer(call, attendantId, leg, now);
     for (const g of [call.group, ...call.alsoGroups]) b.dequeue(g, callId);
     b.putCall(next);
     b.log({ time: now, operator: attendantId, action: 'answer', callId, numbers: [call.callerNumber], result: 'ok', detail: { waitedMs: String(now - call.arrivedAt) } });

@@ -9,6 +9,7 @@
 import type { BridgeInfo, ChannelInfo } from '../asterisk/port.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
+import { attendantLegOf, callerGone, consultLegOf, holdBridgeOf, talkBridgeOf, transferLegOf, waitBridgeOf, withdraw } from '../domain/call.ts';
 import { bestEffort, callerTarget } from './context.ts';
 import { callBridgeOf, legOf, waitBridgeId } from './ids.ts';
 import type { OpsDeps } from './ops/common.ts';
@@ -152,7 +153,7 @@ export class Recovery {
     // 1. calls whose caller is gone: their end was never seen
     for (const call of [...ctx.ledger.calls.values()]) {
       // after a caller left a consultation the attendant goes on with the third party: no caller to find
-      if (view.channels.has(call.id) || call.callerGone) continue;
+      if (view.channels.has(call.id) || callerGone(call)) continue;
       report.closed++;
       inbound.callerGone(call.id, restarted, why);
     }
@@ -167,9 +168,7 @@ export class Recovery {
         report.represented++;
         // a leg of a previous run the set answered is taken as the presentation (below), not hung up
         stale.push(...call.ringingLegs.filter((l) => view.channels.has(l) && answered.get(l)?.callId !== call.id));
-        const next: CallRecord = { ...call, state: call.slot !== undefined ? 'held' : call.parkSlot !== undefined ? 'parked' : 'waiting', ringingLegs: [] };
-        if (call.slot === undefined && call.parkSlot === undefined) delete next.attendant;
-        b.putCall(next);
+        b.putCall(withdraw(call));
       } else {
         // this run's presentations whose ChannelDestroyed was missed during a drop (answered ones: below)
         for (const leg of known) if (!view.channels.has(leg)) presenter.legVanished(leg);
@@ -261,7 +260,7 @@ export class Recovery {
         }
         // the caller waits with music in its group's bridge (the one it joined, even after an overflow)
         const g = ctx.groupConfig(call.group);
-        const expected = call.waitBridge ?? waitBridgeId(call.group);
+        const expected = waitBridgeOf(call) ?? waitBridgeId(call.group);
         if (g?.waiting === 'ringback' || where === expected) return 0;
         inbound.resumeWaiting(call);
         return 1;
@@ -279,16 +278,14 @@ export class Recovery {
   private rehold(call: CallRecord): void {
     const { ctx } = this.o;
     const holdBridge = ctx.ids.callBridge('hold', call.id);
-    const bare: CallRecord = { ...call };
-    delete bare.leg;
-    delete bare.talkBridge;
-    void moveToHolding(this.o, bare, holdBridge).then(async () => {
+    void moveToHolding(this.o, call, holdBridge).then(async () => {
       const cur = ctx.ledger.calls.get(call.id);
-      if (!cur || cur.holdBridge !== call.holdBridge) {
+      const old = cur ? holdBridgeOf(cur) : undefined;
+      if (!cur || old !== holdBridgeOf(call) || (cur.state !== 'waiting' && cur.state !== 'ringing' && cur.state !== 'held' && cur.state !== 'parked' && cur.state !== 'transferring')) {
         bestEffort(ctx, 'destroy unused holding bridge', ctx.ari.destroyBridge(holdBridge), { callId: call.id });
         return;
       }
-      if (cur.holdBridge) bestEffort(ctx, 'destroy old holding bridge', ctx.ari.destroyBridge(cur.holdBridge), { callId: call.id });
+      if (old) bestEffort(ctx, 'destroy old holding bridge', ctx.ari.destroyBridge(old), { callId: call.id });
       await ctx.ledger.commit(ctx.ledger.batch().putCall(withAttention({ ...cur, holdBridge }, undefined)));
     }, async (err: unknown) => {
       const cur = ctx.ledger.calls.get(call.id);
@@ -331,7 +328,7 @@ export class Recovery {
     const out = new Map<string, { callId: string; attendant: string }>();
     // a leg a call already talks on (or consults, or transfers to) is that call's, answered long ago
     const taken = new Set<string>();
-    for (const c of this.o.ctx.ledger.calls.values()) for (const l of [c.leg, c.consultLeg, c.transferLeg]) if (l) taken.add(l);
+    for (const c of this.o.ctx.ledger.calls.values()) for (const l of [attendantLegOf(c), consultLegOf(c), transferLegOf(c)]) if (l) taken.add(l);
     for (const ch of view.channels.values()) {
       // a leg already bridged talks with someone: a pair the store forgot is taken back by the sweep (takeBack)
       if (taken.has(ch.id) || view.bridgeOf.has(ch.id) || legOf(ch.id)?.kind !== 'p') continue;
@@ -348,7 +345,7 @@ export class Recovery {
     const referenced = new Set<string>([...hangingUp, ...answered.keys()]);
     for (const c of ctx.ledger.calls.values()) {
       referenced.add(c.id);
-      for (const l of [c.leg, c.transferLeg, c.consultLeg, ...c.ringingLegs]) if (l) referenced.add(l);
+      for (const l of [attendantLegOf(c), transferLegOf(c), consultLegOf(c), ...c.ringingLegs]) if (l) referenced.add(l);
     }
 
     // handed-off pairs (their call ended as completed-transfer): watched again, or the survivor released
@@ -402,7 +399,7 @@ export class Recovery {
       if (!owner || (owner.kind !== 'call' && owner.kind !== 'hold')) continue;
       const call = ctx.ledger.calls.get(owner.callId);
       if (!call && owner.kind === 'call') continue;
-      const used = call && (owner.kind === 'call' ? call.talkBridge === bridge.id : call.holdBridge === bridge.id);
+      const used = call && (owner.kind === 'call' ? talkBridgeOf(call) === bridge.id : holdBridgeOf(call) === bridge.id);
       // ARI steps in flight for the call may be making that very bridge
       if (used || inbound.isClosing(owner.callId) || inbound.isBusy(owner.callId)) continue;
       report.orphans++;

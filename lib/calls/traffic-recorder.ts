@@ -5,11 +5,12 @@
 import { countersForCallEnd, type CallHistory, type CallOutcome, type TalkSegment } from '../domain/traffic.ts';
 import { countersForAttendantStretch } from '../domain/attendant-time.ts';
 import type { AttendantRecord, CallRecord } from '../domain/model.ts';
+import { attendantOf } from '../domain/call.ts';
 import { staysAt } from '../domain/stays.ts';
 import type { Batch } from './ledger.ts';
 
 export function outcomeOf(call: CallRecord): CallOutcome {
-  const reason = call.endReason ?? '';
+  const reason = call.state === 'ended' ? call.endReason : '';
   if (call.answeredAt !== undefined) return 'answered';
   if (reason.startsWith('divert:night') || reason.startsWith('divert:mode') || reason.startsWith('divert:all-unplugged')) return 'night';
   if (reason === 'abandoned') return 'abandoned';
@@ -19,7 +20,7 @@ export function outcomeOf(call: CallRecord): CallOutcome {
 
 /** The ended visit as the statistics see it; a record without stays (stored before they existed) talks from answer to end. */
 export function historyOf(call: CallRecord): CallHistory {
-  const endedAt = call.endedAt ?? call.arrivedAt;
+  const endedAt = call.state === 'ended' ? call.endedAt : call.arrivedAt;
   const outcome = outcomeOf(call);
   const answeredAt = call.firstAnsweredAt ?? call.answeredAt;
   const answered = outcome === 'answered' && answeredAt !== undefined;
@@ -33,7 +34,7 @@ export function historyOf(call: CallRecord): CallHistory {
   }
   return {
     id: call.id, arrivedAt: call.arrivedAt, group: call.group, callClass: call.callClass, endedAt, outcome,
-    ...(call.attendant && outcome === 'answered' ? { attendant: call.attendant } : {}),
+    ...(attendantOf(call) && outcome === 'answered' ? { attendant: attendantOf(call)! } : {}),
     ...(answeredAt !== undefined ? { answeredAt } : {}),
     // mutual help leaves the call in its own group (overflowedFrom is that group): the helpers are alsoGroups
     ...(call.overflowedFrom && call.overflowedFrom !== call.group ? { overflowedFrom: call.overflowedFrom } : {}),

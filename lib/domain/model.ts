@@ -1,6 +1,10 @@
 // The records Attendant keeps about attendants, groups and calls. Plain data:
 // the domain decides on them, the store persists them, the API shows them.
 import type { Mode } from '../config.ts';
+import type { Call } from './call.ts';
+
+type AllKeys<U> = U extends unknown ? keyof U : never;
+type BagOf<U> = { [K in AllKeys<U>]?: U extends unknown ? (K extends keyof U ? U[K] : never) : never };
 
 export type { Mode };
 
@@ -75,70 +79,10 @@ export interface BridgeStay {
   attendant?: string;
 }
 
-export interface CallRecord {
-  /** the caller's channel id: the call's identity across restarts */
-  id: string;
-  callClass: string;
-  priority: number;
-  /** group whose queue holds the call */
-  group: string;
-  /** groups that also see the call (mutual help after overflow) */
-  alsoGroups: string[];
-  state: CallState;
-  callerNumber: string;
-  callerName: string;
-  /** what the caller dialled (Stasis target) */
-  target: string;
-  arrivedAt: number;
-  presentedAt?: number;
-  /** the latest answer by an attendant (a retrieve or a pickup answers again) */
-  answeredAt?: number;
-  /** the first answer: the wait (speed of answer) ends here */
-  firstAnsweredAt?: number;
-  endedAt?: number;
-  /** attendant presented to or talking with */
-  attendant?: string;
-  /** attendant legs ringing for this call (ring-all rings several) */
-  ringingLegs: string[];
-  /** the attendant's leg once answered */
-  leg?: string;
-  /** the holding bridge the caller waits in, then the mixing bridge it talks in */
-  waitBridge?: string;
-  talkBridge?: string;
-  /** attendants that did not answer this call (skipped on the next hunt) */
-  refusedBy: string[];
-  overflowedFrom?: string;
-  endReason?: string;
-  /** hold slot of the attendant (`attendant`) holding the call; kept while a retrieve or recall rings */
-  slot?: number;
-  /** shared park slot of a parked call (any position picks it up); `attendant` is who parked it */
-  parkSlot?: number;
-  /** ms epoch the call was put on hold or parked */
-  heldAt?: number;
-  /** the holding bridge (music) the caller waits in while held */
-  holdBridge?: string;
-  /** blind transfer in progress: the number rung, and the controller's leg ringing it */
-  transferTarget?: string;
-  transferLeg?: string;
-  /** consultation or three-way: the number called, the controller's leg to it, and whether it answered */
-  consultTarget?: string;
-  consultLeg?: string;
-  consultAnswered?: boolean;
-  /** consultation: who talks with the attendant in the call bridge (the other waits in `holdBridge`) */
-  talkingTo?: 'caller' | 'target';
-  /** three-way being set up: the third party joins the caller and the attendant as soon as it answers */
-  joinOnAnswer?: boolean;
-  /** the caller hung up during a consultation or three-way: the attendant goes on with the third party */
-  callerGone?: boolean;
-  /** class dnd: the extension in do-not-disturb the caller tried, who set it and until when (ms epoch) */
-  dndExtension?: string;
-  dndBy?: string;
-  dndUntil?: number;
-  /** the caller's bridge stays, for holding and held time (statistics) */
-  stays?: BridgeStay[];
-  /** an operation failed half way and could not put the call back: why it needs the operator (shown on the console) */
-  attention?: string;
-}
+/** The call: a discriminated union on `state`, each variant with exactly its fields (lib/domain/call.ts). */
+export type CallRecord = Call;
+/** The previous version's call record: every field of every state, optional (what old stores may hold). */
+export type CallRecordBag = BagOf<Call>;
 
 /** One line of the operator action log. */
 export interface LogEntry {

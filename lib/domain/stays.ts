@@ -9,6 +9,7 @@
 //   target: the call has left the attendants by then.
 // - anything else (the queue's wait bridge): neither; waiting is counted by the queue.
 import { isCallBridge } from './ids.ts';
+import { attendantOf } from './call.ts';
 import type { BridgeStay, CallRecord, StayKind } from './model.ts';
 
 export type { BridgeStay, StayKind };
@@ -46,7 +47,7 @@ export function enterBridge(call: CallRecord, bridge: BridgeRef, now: number): C
   if (open?.bridge === bridge.id) return call;
   if (kind === undefined && open === undefined) return call;
   const stays = closed(call.stays ?? [], now);
-  if (kind !== undefined) stays.push({ kind, bridge: bridge.id, start: now, ...(kind === 'talk' && call.attendant ? { attendant: call.attendant } : {}) });
+  if (kind !== undefined) stays.push({ kind, bridge: bridge.id, start: now, ...(kind === 'talk' && attendantOf(call) ? { attendant: attendantOf(call)! } : {}) });
   return { ...call, stays };
 }
 

@@ -19,6 +19,7 @@
 // for the helping groups; whoever answers it is the agent of the CONNECT in its own group.
 import type { AttendantRecord, AttendantState, CallRecord, LogEntryInput } from '../domain/model.ts';
 import { queueScore } from '../domain/presentation.ts';
+import { attendantLegOf, attendantOf, consultTargetOf } from '../domain/call.ts';
 
 export const QUEUE_LOG_EVENTS = [
   'ENTERQUEUE', 'RINGNOANSWER', 'CONNECT', 'COMPLETECALLER', 'COMPLETEAGENT', 'ABANDON', 'EXITWITHTIMEOUT',
@@ -89,7 +90,7 @@ export class QueueLogTracker {
       const connectedAt = c.firstAnsweredAt ?? c.answeredAt;
       this.calls.set(c.id, {
         group: c.group, enteredAt: c.arrivedAt, origPosition: positionOf(c, view.queue(c.group), view),
-        ...(connectedAt !== undefined ? { connectedAt } : {}), ...(c.attendant ? { agent: c.attendant } : {}),
+        ...(connectedAt !== undefined ? { connectedAt } : {}), ...(attendantOf(c) ? { agent: attendantOf(c)! } : {}),
       });
     }
   }
@@ -143,7 +144,8 @@ export class QueueLogTracker {
         delete track.rings;
         track.connectedAt = t;
         track.agent = e.operator;
-        const leg = view.call(id)?.leg ?? '';
+        const c = view.call(id);
+        const leg = (c && attendantLegOf(c)) ?? '';
         out.push({ time: t, callId: id, queue: track.group, agent: e.operator, event: 'CONNECT', params: [sec(t - track.enteredAt), leg, sec(t - started)] });
         return;
       }
@@ -174,7 +176,8 @@ export class QueueLogTracker {
     const agent = track.agent ?? (e.operator !== 'system' ? e.operator : 'NONE');
     if (reason === 'completed-transfer') {
       const c = view.call(id);
-      const target = c?.transferTarget ?? c?.consultTarget ?? / to (\S+)$/.exec(e.detail?.detail ?? '')?.[1] ?? '';
+      const named = c?.state === 'transferring' ? c.transferTarget : c && consultTargetOf(c);
+      const target = named ?? / to (\S+)$/.exec(e.detail?.detail ?? '')?.[1] ?? '';
       const at = connected ?? t;
       line(agent, 'TRANSFER', [target, view.transferContext, sec(at - track.enteredAt), sec(t - at), String(track.origPosition)]);
       return;

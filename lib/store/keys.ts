@@ -3,8 +3,9 @@
 import { z } from 'zod';
 import { MODES } from '../config.ts';
 import { ATTENDANT_STATES, CALL_STATES, GROUP_STATES } from '../domain/model.ts';
-import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogEntryInput } from '../domain/model.ts';
+import type { AttendantRecord, CallRecord, CallRecordBag, GroupRecord, LogEntry, LogEntryInput } from '../domain/model.ts';
 import { TRIM_KINDS, type CommitGuard, type StoreOp } from './store.ts';
+import { normalizeCall } from '../domain/call.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Errors: one class per case, each with a stable code the API maps to a status.
@@ -232,6 +233,7 @@ const groupShape = {
   rrCursor: num,
 } satisfies Shape<GroupRecord>;
 
+/** every field any state may have (and the previous version's bag had): a stored hash reads through it, then loadCall makes it its state's variant */
 const callShape = {
   id: text,
   callClass: text,
@@ -274,7 +276,7 @@ const callShape = {
     kind: z.enum(['talk', 'held']), bridge: z.string(), start: z.number(), end: z.number().optional(), attendant: z.string().optional(),
   }).strict())).optional(),
   attention: text.optional(),
-} satisfies Shape<CallRecord>;
+} satisfies Shape<CallRecordBag>;
 
 const logShape = {
   time: num,
@@ -435,7 +437,9 @@ export function encodeGroup(g: GroupRecord): { hash: EncodedHash; stored: GroupR
 }
 export function encodeCall(c: CallRecord): { hash: EncodedHash; stored: CallRecord } {
   checkId('call', c?.id);
-  return encodeRecord('call', callShape, callHash, c);
+  const out = encodeRecord<CallRecordBag>('call', callShape, callHash, c);
+  // what goes in is a call of its state (the type says so): it reads back as that
+  return { hash: out.hash, stored: out.stored as CallRecord };
 }
 export function encodeLogEntry(e: LogEntryInput): { hash: EncodedHash; stored: LogEntryInput } {
   const out = encodeRecord('log entry', logShape, logHash, e);
@@ -447,7 +451,15 @@ export function encodeLogEntry(e: LogEntryInput): { hash: EncodedHash; stored: L
 
 export const decodeAttendant = (key: string, h: HashIn): AttendantRecord => decodeRecord(key, attendantHash, h);
 export const decodeGroup = (key: string, h: HashIn): GroupRecord => decodeRecord(key, groupHash, h);
-export const decodeCall = (key: string, h: HashIn): CallRecord => decodeRecord(key, callHash, h);
+/**
+ * A call as read back: a record of the previous version (every field of every state, some left behind
+ * by a state the call had left, fields this version no longer knows) is made into its state's variant;
+ * one that cannot be is kept as a waiting call needing attention (lib/domain/call.ts normalizeCall).
+ */
+export function loadCall(stored: object): CallRecord {
+  return normalizeCall(stored).call;
+}
+export const decodeCall = (key: string, h: HashIn): CallRecord => loadCall(decodeRecord(key, callHash, h));
 export function decodeLogEntry(key: string, id: string, h: HashIn): LogEntry {
   return { id, ...decodeRecord(key, logHash, h) };
 }

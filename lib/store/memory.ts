@@ -5,6 +5,7 @@ import type { AttendantRecord, CallRecord, GroupRecord, LogEntry, LogQuery } fro
 import type { AttemptCounter, AttemptCounterOptions, CommitGuard, Snapshot, StatsInterval, Store, StoreOp, TrimKind } from './store.ts';
 import { memoryAttemptCounter } from './attempts.ts';
 import {
+  loadCall,
   checkGuard, checkId, checkScope, checkLeaseTtl, checkLogQuery, checkQueueLogRange, checkRange, checkTrim, decodeDoc, prepareOps, StoreFencedError, StoreUnavailableError,
 } from './keys.ts';
 import type { PreparedOp } from './keys.ts';
@@ -93,12 +94,12 @@ export class MemoryStore implements Store {
   async getCall(id: string): Promise<CallRecord | null> {
     this.open();
     const c = this.calls.get(checkId('call', id));
-    return c ? structuredClone(c) : null;
+    return c ? loadCall(structuredClone(c)) : null;
   }
 
   async listCalls(): Promise<CallRecord[]> {
     this.open();
-    return byId(this.calls.values());
+    return byId(this.calls.values()).map(loadCall);
   }
 
   async queue(group: string): Promise<string[]> {
@@ -113,7 +114,7 @@ export class MemoryStore implements Store {
     return {
       attendants: byId(this.attendants.values()),
       groups: byId(this.groups.values()),
-      calls: byId(this.calls.values()),
+      calls: byId(this.calls.values()).map(loadCall),
       queues,
     };
   }

@@ -34,13 +34,16 @@ describe('store key schema', () => {
   });
 
   it('given call records, when encoded, then what is stored reads back as the record (the fast check agrees with decoding every field)', () => {
+    // valid records of their state: what is read back is made into the state's variant (lib/domain/call.ts)
     const base: CallRecord = {
-      id: '1712.5', callClass: 'external', priority: 5, group: 'operators', alsoGroups: ['backup'], state: 'talking', callerNumber: '0155501234',
+      id: '1712.5', callClass: 'external', priority: 5, group: 'operators', alsoGroups: ['backup'], state: 'waiting', callerNumber: '0155501234',
       callerName: 'Caller "Q"', target: 'operators', arrivedAt: 1_700_000_000_123, ringingLegs: [], refusedBy: ['att2'],
     };
+    const answered = { attendant: 'att1', leg: '1712.5-p9', answeredAt: 1_700_000_001_000, firstAnsweredAt: 1_700_000_001_000, talkBridge: 'call-1712.5-b1' };
     const records: CallRecord[] = [
       base,
-      { ...base, attendant: 'att1', leg: '1712.5-p9', answeredAt: 1_700_000_001_000, firstAnsweredAt: 1_700_000_001_000, consultAnswered: false, callerGone: true, slot: 0, talkingTo: 'target' },
+      { ...base, ...answered, state: 'consulting', consultTarget: '201', consultLeg: '1712.5-c1', consultAnswered: false, callerGone: true, talkingTo: 'target' },
+      { ...base, state: 'held', attendant: 'att1', slot: 0, heldAt: 1_700_000_002_000, holdBridge: 'hold-1' },
       { ...base, stays: [{ kind: 'talk', bridge: 'call-1712.5-b1', start: 1, end: 2, attendant: 'att1' }, { kind: 'held', bridge: 'hold-1', start: 3 }] },
       { ...base, priority: -0, callerName: '' },
     ];

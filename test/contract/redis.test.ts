@@ -92,6 +92,21 @@ if (REDIS_URL === undefined || REDIS_URL === '') {
         assert.ok(ttl > 0 && ttl <= 60_000, `TTL ${ttl}`);
       });
 
+      it('given a call hash written by the previous version (fields of a state it left, a field this version does not know), when loaded, then it is its state\'s variant', async () => {
+        await admin.hSet(`${prefix}call:c9`, {
+          id: 'c9', callClass: 'external', priority: '5', group: 'reception', alsoGroups: '[]', state: 'held', callerNumber: '0612', callerName: '',
+          target: '100', arrivedAt: '1000', ringingLegs: '["c9-p1"]', refusedBy: '[]', attendant: 'att1', slot: '2', heldAt: '2000', holdBridge: 'hold-c9-b1',
+          leg: 'c9-p1', talkBridge: 'call-c9-b1', transferTarget: '201', consultAnswered: 'true', recordedBy: 'v0',
+        });
+        await admin.sAdd(`${prefix}calls`, 'c9');
+        const expected = {
+          id: 'c9', callClass: 'external', priority: 5, group: 'reception', alsoGroups: [], state: 'held', callerNumber: '0612', callerName: '',
+          target: '100', arrivedAt: 1000, ringingLegs: [], refusedBy: [], attendant: 'att1', slot: 2, heldAt: 2000, holdBridge: 'hold-c9-b1',
+        };
+        assert.deepEqual(await store.getCall('c9'), expected);
+        assert.deepEqual((await store.snapshot()).calls, [expected]);
+      });
+
       it('given a foreign value under the prefix, when read, then a CorruptRecordError names the key', async () => {
         await admin.hSet(`${prefix}attendant:att1`, { id: 'att1', state: 'sleeping' });
         await assert.rejects(store.getAttendant('att1'), (err: unknown) => err instanceof CorruptRecordError && err.key === `${prefix}attendant:att1`);

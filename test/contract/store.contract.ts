@@ -1,7 +1,8 @@
 // The store contract: one suite, run unchanged against every Store implementation (see store.test.ts).
 import assert from 'node:assert/strict';
 import { ATTENDANT_STATES } from '../../lib/domain/model.ts';
-import type { AttendantRecord, CallRecord, GroupRecord, LogEntryInput } from '../../lib/domain/model.ts';
+import type { AttendantRecord, CallRecord, CallRecordBag, GroupRecord, LogEntryInput } from '../../lib/domain/model.ts';
+import { attendantOf } from '../../lib/domain/call.ts';
 import { queueScore } from '../../lib/store/store.ts';
 import type { Store, StoreOp } from '../../lib/store/store.ts';
 import { InvalidStoreIdError, InvalidStoreOpError, StoreFencedError } from '../../lib/store/keys.ts';
@@ -33,18 +34,32 @@ export function group(id: string, over: Partial<GroupRecord> = {}): GroupRecord 
   return { id, mode: 'day', state: 'in-service', rrCursor: 0, ...over };
 }
 
-export function call(id: string, over: Partial<CallRecord> = {}): CallRecord {
+/** a call record for the store; `over` may name any state's field (a record valid for its state reads back equal) */
+export function call(id: string, over: Partial<CallRecordBag> = {}): CallRecord {
   return {
     id, callClass: 'external', priority: 5, group: 'reception', alsoGroups: [], state: 'waiting',
     callerNumber: '0612345678', callerName: 'Zoë Müller', target: '100', arrivedAt: T0, ringingLegs: [], refusedBy: [], ...over,
-  };
+  } as CallRecord;
 }
 
+/** a talking call with every field a talking call may have (a record names only its state's fields: lib/domain/call.ts) */
 const FULL_CALL: CallRecord = call('1712345678.42', {
   priority: 9, alsoGroups: ['night', 'sales'], state: 'talking', callerNumber: '0033123', callerName: '', target: '+33 1 23',
-  presentedAt: T0 + 1000, answeredAt: T0 + 2500, endedAt: T0 + 60_000.5, attendant: 'att1', ringingLegs: ['leg-1', 'leg-2'],
-  leg: 'leg-1', waitBridge: 'hold-1', talkBridge: 'mix-1', refusedBy: ['att2'], overflowedFrom: 'sales', endReason: 'caller hung up',
+  presentedAt: T0 + 1000, answeredAt: T0 + 2500.5, firstAnsweredAt: T0 + 2500, attendant: 'att1',
+  leg: 'leg-1', waitBridge: 'hold-1', talkBridge: 'mix-1', holdBridge: 'hold-2', refusedBy: ['att2'], overflowedFrom: 'sales',
+  dndExtension: '201', dndBy: 'att2', dndUntil: T0 + 3_600_000, attention: 'check the bridge',
+  stays: [{ kind: 'talk', bridge: 'mix-1', start: T0 + 2500, attendant: 'att1' }],
 });
+
+/**
+ * A call as the previous version stored it: a bag of every field, some left behind by states the call
+ * had left (a held call retrieved, a transfer that failed, a consultation that ended).
+ */
+const OLD_TALKING_CALL = {
+  ...FULL_CALL, id: 'old-1', endedAt: T0 + 60_000, endReason: 'caller hung up', ringingLegs: ['leg-1', 'leg-2'], slot: 3, heldAt: T0 + 5000,
+  parkSlot: 4, transferTarget: '201', transferLeg: 'old-1-t1', consultTarget: '202', consultLeg: 'old-1-c1', consultAnswered: true,
+  talkingTo: 'caller', joinOnAnswer: false, callerGone: false,
+} as unknown as CallRecord;
 
 const FULL_ATTENDANT: AttendantRecord = attendant('att1', {
   state: 'busy', reason: 'answered', groups: ['reception', 'sales'], idleSince: T0 - MIN, currentCall: '1712345678.42',
@@ -202,10 +217,29 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
       it('given fields explicitly set to undefined, when written, then they read back absent', async () => {
         await store.commit([{ op: 'putCall', call: FULL_CALL }]);
-        await store.commit([{ op: 'putCall', call: { ...FULL_CALL, attendant: undefined, leg: undefined } }]);
+        await store.commit([{ op: 'putCall', call: { ...FULL_CALL, waitBridge: undefined, overflowedFrom: undefined } as CallRecord }]);
         const back = await store.getCall(FULL_CALL.id);
-        assert.equal(back !== null && ('attendant' in back || 'leg' in back), false);
-        assert.equal(back?.talkBridge, 'mix-1');
+        assert.equal(back !== null && ('waitBridge' in back || 'overflowedFrom' in back), false);
+        assert.equal(back?.state === 'talking' && back.talkBridge, 'mix-1');
+      });
+
+      it('given a call stored by the previous version with fields of states it left, when read, then it reads back as its state\'s variant, those fields dropped', async () => {
+        await store.commit([{ op: 'putCall', call: OLD_TALKING_CALL }]);
+        const expected = { ...FULL_CALL, id: 'old-1' };
+        assert.deepEqual(await store.getCall('old-1'), expected);
+        assert.deepEqual(await store.listCalls(), [expected]);
+        assert.deepEqual((await store.snapshot()).calls, [expected]);
+      });
+
+      it('given an old record that cannot be valid in its state, when read, then it is kept as a waiting call needing attention, never lost', async () => {
+        const broken = { ...call('old-2'), state: 'held', attendant: 'att1', holdBridge: 'hold-old-2-b1', ringingLegs: ['old-2-p1'] } as unknown as CallRecord;
+        await store.commit([{ op: 'putCall', call: broken }]);
+        const back = await store.getCall('old-2');
+        assert.equal(back?.state, 'waiting');
+        assert.match(back?.attention ?? '', /^stored as held but held without slot, held without heldAt/);
+        assert.equal(back?.state === 'waiting' && back.holdBridge, 'hold-old-2-b1');
+        assert.deepEqual(back?.ringingLegs, []);
+        assert.deepEqual((await store.snapshot()).calls.map((c) => [c.id, c.state]), [['old-2', 'waiting']]);
       });
 
       it('given a call, when deleteCall, then the call, its claim and its listing are gone', async () => {
@@ -267,7 +301,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         const peer = await h.peer();
         await store.commit([{ op: 'putCall', call: call('c1') }, enqueue('reception', call('c1'))]);
         const opsFor = (att: string): StoreOp[] => [
-          { op: 'putCall', call: call('c1', { state: 'ringing', attendant: att, presentedAt: T0 + 1 }) },
+          { op: 'putCall', call: call('c1', { state: 'ringing', attendant: att, presentedAt: T0 + 1, ringingLegs: [`c1-${att}`] }) },
           { op: 'dequeue', group: 'reception', callId: 'c1' },
           put(attendant(att, { state: 'ringing', currentCall: 'c1' })),
           { op: 'log', entry: logEntry(T0 + 1, { operator: att, action: 'present' }) },
@@ -277,7 +311,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         const winner = a ? 'att1' : 'att2';
         const loser = a ? 'att2' : 'att1';
         assert.equal(await store.claimOwner('c1'), winner);
-        assert.equal((await store.getCall('c1'))?.attendant, winner);
+        const claimed = await store.getCall('c1');
+        assert.equal(claimed && attendantOf(claimed), winner);
         assert.equal((await store.getAttendant(winner))?.state, 'ringing');
         assert.equal(await store.getAttendant(loser), null, 'the loser\'s ops are not applied');
         assert.deepEqual(await store.queue('reception'), []);

@@ -8,6 +8,7 @@ import { ManualTime } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { RedisStore } from '../../lib/store/index.ts';
 import { attendant, call } from '../contract/store.contract.ts';
+import { attendantOf, talkBridgeOf } from '../../lib/domain/call.ts';
 import { deletePrefix, testPrefix } from '../contract/redis-keys.ts';
 
 const REDIS_URL = process.env.REDIS_URL;
@@ -40,7 +41,7 @@ const REDIS_URL = process.env.REDIS_URL;
     const before = store.commandStats().roundTrips;
     const c = call('c1');
     const arrival = ledger.commit(ledger.batch().putCall(c).enqueue('reception', c));
-    const presentation = ledger.commit(ledger.batch().putCall({ ...c, state: 'ringing', ringingLegs: ['c1-p1'] }).putAttendant(attendant('att1', { state: 'ringing', currentCall: 'c1' })));
+    const presentation = ledger.commit(ledger.batch().putCall(call(c.id, { ...c, state: 'ringing', ringingLegs: ['c1-p1'], presentedAt: 1 })).putAttendant(attendant('att1', { state: 'ringing', currentCall: 'c1' })));
     await Promise.all([arrival, presentation]);
     assert.equal(store.commandStats().roundTrips - before, 1);
     assert.equal((await store.getCall('c1'))?.state, 'ringing');
@@ -52,7 +53,7 @@ const REDIS_URL = process.env.REDIS_URL;
     let chained: Promise<void> | undefined;
     // the changes are published while the drain that wrote them is finishing (as the monitor reacts to a call's end)
     ledger.on('change', (ch) => {
-      if (ch.kind === 'call' && ch.call.id === 'c9' && ch.call.state === 'waiting') chained = ledger.commit(ledger.batch().putCall({ ...c, state: 'ringing', ringingLegs: ['c9-p1'] }));
+      if (ch.kind === 'call' && ch.call.id === 'c9' && ch.call.state === 'waiting') chained = ledger.commit(ledger.batch().putCall(call(c.id, { ...c, state: 'ringing', ringingLegs: ['c9-p1'], presentedAt: 1 })));
     });
     await ledger.commit(ledger.batch().putCall(c));
     const done = await Promise.race([chained!.then(() => 'written'), new Promise((r) => setTimeout(() => r('stuck'), 2000))]);
@@ -64,13 +65,13 @@ const REDIS_URL = process.env.REDIS_URL;
   it('given batches, a claim and batches after it decided together, when written, then the claim sees the earlier ones and the later ones land after it', async () => {
     const c = call('c2');
     const b1 = ledger.commit(ledger.batch().putCall(c).enqueue('reception', c));
-    const claim = ledger.claim('c2', 'att1', ledger.batch().putCall({ ...c, state: 'talking', attendant: 'att1' }).dequeue('reception', 'c2'));
-    const again = ledger.claim('c2', 'att2', ledger.batch().putCall({ ...c, state: 'talking', attendant: 'att2' }));
-    const b2 = ledger.commit(ledger.batch().putCall({ ...c, state: 'talking', attendant: 'att1', talkBridge: 'call-c2' }));
+    const claim = ledger.claim('c2', 'att1', ledger.batch().putCall(call(c.id, { ...c, state: 'talking', attendant: 'att1', leg: `${c.id}-p1`, answeredAt: 1, firstAnsweredAt: 1 })).dequeue('reception', 'c2'));
+    const again = ledger.claim('c2', 'att2', ledger.batch().putCall(call(c.id, { ...c, state: 'talking', attendant: 'att2', leg: `${c.id}-p1`, answeredAt: 1, firstAnsweredAt: 1 })));
+    const b2 = ledger.commit(ledger.batch().putCall(call(c.id, { ...c, state: 'talking', attendant: 'att1', talkBridge: 'call-c2', leg: `${c.id}-p1`, answeredAt: 1, firstAnsweredAt: 1 })));
     assert.deepEqual(await Promise.all([claim, again]), [true, false]);
     await Promise.all([b1, b2]);
     const stored = await store.getCall('c2');
-    assert.deepEqual([stored?.attendant, stored?.talkBridge], ['att1', 'call-c2']);
+    assert.deepEqual([stored && attendantOf(stored), stored && talkBridgeOf(stored)], ['att1', 'call-c2']);
     assert.equal(await store.claimOwner('c2'), 'att1');
     assert.deepEqual(await store.queue('reception'), []);
   });
@@ -92,10 +93,11 @@ const REDIS_URL = process.env.REDIS_URL;
     await store.close();
     const c = call('c3');
     await ledger.commit(ledger.batch().putCall(c));
-    assert.equal(await ledger.claim('c3', 'att1', ledger.batch().putCall({ ...c, state: 'talking', attendant: 'att1' })), true);
+    assert.equal(await ledger.claim('c3', 'att1', ledger.batch().putCall(call(c.id, { ...c, state: 'talking', attendant: 'att1', leg: `${c.id}-p1`, answeredAt: 1, firstAnsweredAt: 1 }))), true);
     assert.equal(ledger.storeAvailable, false);
     assert.equal(ledger.backlog, 2);
-    assert.equal(view.call('c3')?.attendant, 'att1');
+    const c3 = view.call('c3');
+    assert.equal(c3?.state === 'talking' && c3.attendant, 'att1');
   });
 
   describe('staged batches', () => {
@@ -103,7 +105,7 @@ const REDIS_URL = process.env.REDIS_URL;
       const c = call('s1');
       await ledger.commit(ledger.batch().putAttendant(attendant('att1')).putCall(c).enqueue('reception', c));
       const before = { att: view.attendant('att1'), call: view.call('s1'), queue: [...view.queue('reception')] };
-      const b = ledger.batch().putAttendant(attendant('att1', { state: 'ringing', currentCall: 's1' })).putCall({ ...c, state: 'ringing' }).dequeue('reception', 's1')
+      const b = ledger.batch().putAttendant(attendant('att1', { state: 'ringing', currentCall: 's1' })).putCall(call(c.id, { ...c, state: 'ringing' , ringingLegs: [`${c.id}-p1`], presentedAt: 1 })).dequeue('reception', 's1')
         .putCall(call('s2')).enqueue('reception', call('s2'));
       // the batch reads its own changes; the ledger does not see them
       assert.deepEqual([b.attendant('att1')?.state, b.call('s1')?.state, [...b.queue('reception')], b.call('s2')?.id], ['ringing', 'ringing', ['s2'], 's2']);
@@ -130,7 +132,7 @@ const REDIS_URL = process.env.REDIS_URL;
     it('given a batch built from a record read earlier, when the bridge stays changed before its commit, then the stays kept are those at commit', async () => {
       const c = call('s4');
       await ledger.commit(ledger.batch().putCall(c));
-      const stale = ledger.batch().putCall({ ...c, state: 'talking' });
+      const stale = ledger.batch().putCall(call(c.id, { ...c, state: 'talking' , attendant: 'att1', leg: `${c.id}-p1`, answeredAt: 1, firstAnsweredAt: 1 }));
       await ledger.commit(ledger.batch().putCall({ ...c, stays: [{ kind: 'talk', bridge: 'b1', start: 1 }] }, { stays: true }));
       await ledger.commit(stale);
       assert.deepEqual([view.call('s4')?.state, view.call('s4')?.stays?.length, (await store.getCall('s4'))?.stays?.length], ['talking', 1, 1]);

@@ -6,6 +6,11 @@ import assert from 'node:assert/strict';
 import { ChildController, until } from '../support/child-controller.ts';
 import { assertEachCallEndedOnce, live, placeCall, ringingLegsOf, siteConfig, useChildSite } from './support.ts';
 import { isCallBridge } from '../../lib/calls/ids.ts';
+import { attendantLegOf, talkBridgeOf as bridgeOfCall } from '../../lib/domain/call.ts';
+import type { CallRecord } from '../../lib/domain/model.ts';
+
+const talkBridgeOf = (c: CallRecord | null | undefined) => (c ? bridgeOfCall(c) : undefined);
+const legOfCall = (c: CallRecord | null | undefined) => (c ? attendantLegOf(c) : undefined);
 
 const REDIS_URL = process.env.REDIS_URL;
 
@@ -28,7 +33,7 @@ describe('resilience: the controller is killed in the middle of traffic and star
   async function answered(callId: string): Promise<string> {
     const leg = await ringingLeg(callId);
     site.sim.answerChannel(leg);
-    await until(`${callId} talking`, async () => (await stored(callId))?.talkBridge !== undefined);
+    await until(`${callId} talking`, async () => talkBridgeOf(await stored(callId)) !== undefined);
     return leg;
   }
 
@@ -80,7 +85,7 @@ describe('resilience: the controller is killed in the middle of traffic and star
 
     // serve the rest: each freed attendant gets the next call in arrival order
     site.sim.answerChannel(newLeg3);
-    await until('c3 talking', async () => (await stored(c3))?.talkBridge !== undefined);
+    await until('c3 talking', async () => talkBridgeOf(await stored(c3)) !== undefined);
     const servedAfterRestart = [c3];
     for (const [done, next] of [[c1, c4], [c2, c6], [c3, c7]] as const) {
       site.sim.hangupCaller(done);
@@ -117,7 +122,7 @@ describe('resilience: the controller is killed in the middle of traffic and star
     const second = await ChildController.start('second', config);
     children.push(second);
     await second.waitRole('active');
-    await until('c1 talking with the leg that rang', async () => (await stored(c1))?.leg === leg && (await stored(c1))?.talkBridge !== undefined)
+    await until('c1 talking with the leg that rang', async () => legOfCall(await stored(c1)) === leg && talkBridgeOf(await stored(c1)) !== undefined)
       .catch((err: Error) => { throw new Error(`${err.message}\n${JSON.stringify(site.sim.channels().map((c) => [c.id, c.state, c.inStasis, c.bridgeId]))}\n${second.logs.split('\n').filter((l) => /c1|adopt|reconcil|leg|present|answer/i.test(l) || l.includes(c1)).slice(-40).join('\n')}`); });
     const bridge = site.sim.bridges().find((b) => isCallBridge(b.id, 'call', c1));
     assert.deepEqual([...bridge!.channels].sort(), [c1, leg].sort());

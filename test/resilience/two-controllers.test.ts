@@ -7,6 +7,10 @@ import { createClient } from 'redis';
 import { ChildController, until } from '../support/child-controller.ts';
 import { assertEachCallEndedOnce, live, placeCall, ringingLegsOf, siteConfig, useChildSite } from './support.ts';
 import { isCallBridge } from '../../lib/calls/ids.ts';
+import { talkBridgeOf as bridgeOfCall } from '../../lib/domain/call.ts';
+import type { CallRecord } from '../../lib/domain/model.ts';
+
+const talkBridgeOf = (c: CallRecord | null | undefined) => (c ? bridgeOfCall(c) : undefined);
 
 const REDIS_URL = process.env.REDIS_URL;
 const LEASE_TTL_MS = 5000;
@@ -35,7 +39,7 @@ describe('resilience: two controllers, one lease', function () {
 
   async function answered(callId: string): Promise<void> {
     site.sim.answerChannel(await ringingLeg(callId));
-    await until(`${callId} talking`, async () => (await site.store.getCall(callId))?.talkBridge !== undefined);
+    await until(`${callId} talking`, async () => talkBridgeOf(await site.store.getCall(callId)) !== undefined);
   }
 
   const holder = () => site.store.leaseHolder('controller');
@@ -94,13 +98,13 @@ describe('resilience: two controllers, one lease', function () {
     // and the calls are served to the end by the third process
     const c2Leg = await ringingLeg(c2);
     site.sim.answerChannel(c2Leg);
-    await until('c2 talking', async () => (await site.store.getCall(c2))?.talkBridge !== undefined);
+    await until('c2 talking', async () => talkBridgeOf(await site.store.getCall(c2)) !== undefined);
     for (const [done, next] of [[c1, c4]] as const) {
       site.sim.hangupCaller(done);
       await answered(next);
     }
     site.sim.answerChannel(await ringingLeg(c3));
-    await until('c3 talking', async () => (await site.store.getCall(c3))?.talkBridge !== undefined);
+    await until('c3 talking', async () => talkBridgeOf(await site.store.getCall(c3)) !== undefined);
     for (const id of [c2, c3, c4]) site.sim.hangupCaller(id);
     await until('every call ended', async () => (await site.store.listCalls()).length === 0);
     assert.deepEqual(await site.watcher.presentedTwice(), []);
@@ -137,7 +141,7 @@ describe('resilience: two controllers, one lease', function () {
     const newLeg = await ringingLeg(c1);
     assert.ok(newLeg !== oldLeg && !live(site.sim, oldLeg), 'newLeg !== oldLeg && !live(site.sim, oldLeg)');
     site.sim.answerChannel(newLeg);
-    await until('c1 talking', async () => (await site.store.getCall(c1))?.talkBridge !== undefined);
+    await until('c1 talking', async () => talkBridgeOf(await site.store.getCall(c1)) !== undefined);
     site.sim.hangupCaller(c1);
     await until('ended', async () => (await site.store.listCalls()).length === 0);
     assert.deepEqual(await assertEachCallEndedOnce(site.store, [c1]), { [c1]: 'completed' });

@@ -14,7 +14,10 @@ import { createStore } from '../../lib/store/index.ts';
 import type { Store } from '../../lib/store/store.ts';
 import { startSimulator, type Simulator, type Behaviour } from '../../lib/sim/index.ts';
 import type { DeepReadonly, SwitchboardView } from '../../lib/calls/view.ts';
-import type { AttendantRecord, CallRecord, GroupRecord } from '../../lib/domain/model.ts';
+import type { AttendantRecord, CallRecord, CallRecordBag, GroupRecord } from '../../lib/domain/model.ts';
+
+/** a call read in a test: its state's fields, and any other state's field as absent */
+export type CallFields = CallRecord & CallRecordBag;
 
 export const ARI_USER = 'attendant';
 export const ARI_PASSWORD = 'test-ari-secret';
@@ -145,7 +148,11 @@ export class Harness {
     return this.view.group(id);
   }
 
-  callRecord(id: string): DeepReadonly<CallRecord> | undefined {
+  /**
+   * The call as the tests read it: any state's field can be asked for, and is absent when the call's
+   * state has none (the flows narrow on `state` instead: lib/domain/call.ts).
+   */
+  callRecord(id: string): DeepReadonly<CallFields> | undefined {
     return this.view.call(id);
   }
 

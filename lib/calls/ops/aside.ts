@@ -2,15 +2,16 @@
 // to a holding bridge of its own first (a failed step leaves it talking with the attendant: nothing else
 // has changed), then the record changes and the attendant is free, then the attendant's leg goes.
 import type { CallRecord } from '../../domain/model.ts';
+import type { TalkingCall } from '../../domain/call.ts';
 import { bestEffort } from '../context.ts';
 import { OperationError } from '../operations-port.ts';
 import type { OpsDeps } from './common.ts';
 import { moveToHolding, releaseConversation } from './holding.ts';
 import { operationFailed, type InFlight } from './steps.ts';
 
-export interface AsideDecision {
-  /** the call's next record (read from the ledger when called: the call as it is after the move) */
-  record: CallRecord;
+export interface AsideDecision<R extends CallRecord> {
+  /** the call's next record, made from `cur`: the call as it is after the move */
+  record: R;
   /** the action-log line's result and detail */
   result?: string;
   numbers?: string[];
@@ -22,11 +23,11 @@ export interface AsideDecision {
  * free. `beforeRelease` runs once that is stored, before the attendant's leg is hung up (a set's
  * transfer key is told then). Refused with the failed step when the caller could not be moved.
  */
-export async function putAside(o: OpsDeps, inFlight: InFlight, call: CallRecord, op: string, holdBridge: string,
-  decide: (now: number) => AsideDecision, beforeRelease?: () => Promise<void>): Promise<CallRecord> {
+export async function putAside<R extends CallRecord>(o: OpsDeps, inFlight: InFlight, call: TalkingCall, op: string, holdBridge: string,
+  decide: (cur: TalkingCall, now: number) => AsideDecision<R>, beforeRelease?: () => Promise<void>): Promise<R> {
   const { ctx, desk } = o;
-  const attendantId = call.attendant!;
-  const leg = call.leg!;
+  const attendantId = call.attendant;
+  const leg = call.leg;
   return inFlight.run(call.id, op, leg, async (flight) => {
     try {
       await moveToHolding(o, call, holdBridge);
@@ -45,7 +46,7 @@ export async function putAside(o: OpsDeps, inFlight: InFlight, call: CallRecord,
       throw new OperationError('unknown_call', `call "${call.id}" ended during ${op}`);
     }
     const now = ctx.time.now();
-    const d = decide(now);
+    const d = decide(cur, now);
     const b = ctx.ledger.batch().putCall(d.record);
     desk.apply(b, attendantId, { type: 'callEnded', callId: call.id }, { callId: call.id });
     b.log({ time: now, operator: attendantId, action: op, callId: call.id, numbers: d.numbers ?? [call.callerNumber], result: d.result ?? 'ok', ...(d.detail ? { detail: d.detail } : {}) });

@@ -1,5 +1,6 @@
 // What every attendant operation needs, and the checks they all make before acting.
 import type { AttendantRecord, CallRecord } from '../../domain/model.ts';
+import { attendantOf, requeue, type HeldCall, type ParkedCall, type RingingCall, type TransferringCall } from '../../domain/call.ts';
 import type { AttendantDesk } from '../attendants.ts';
 import type { CallContext } from '../context.ts';
 import type { Inbound } from '../inbound.ts';
@@ -8,9 +9,6 @@ import type { Presenter } from '../presenter.ts';
 import type { CallClassConfig } from '../../config.ts';
 import { resolveClass } from '../../domain/presentation.ts';
 import type { Batch } from '../ledger.ts';
-
-/** the fields of a consultation or three-way in progress, cleared together when it ends */
-export const CONSULT_FIELDS = ['consultTarget', 'consultLeg', 'consultAnswered', 'talkingTo', 'joinOnAnswer', 'callerGone'] as const satisfies ReadonlyArray<keyof CallRecord>;
 
 export interface OpsDeps {
   ctx: CallContext;
@@ -35,7 +33,7 @@ export function requireCall(o: OpsDeps, callId: string): CallRecord {
 export function requireOwnCall(o: OpsDeps, attendantId: string, callId: string): CallRecord {
   requireAttendant(o, attendantId);
   const c = requireCall(o, callId);
-  if (c.attendant !== attendantId) throw new OperationError('not_your_call', `call "${callId}" is not handled by "${attendantId}"`);
+  if (attendantOf(c) !== attendantId) throw new OperationError('not_your_call', `call "${callId}" is not handled by "${attendantId}"`);
   return c;
 }
 
@@ -58,11 +56,8 @@ export async function logAction(o: OpsDeps, entry: { operator: string; action: s
 }
 
 /** the call is given up by whoever should take it: it waits in its group's queue as class recall, with its music */
-export function requeueAsRecall(config: { classes: CallClassConfig[] }, b: Batch, call: CallRecord, clear: ReadonlyArray<keyof CallRecord>): void {
-  const cls = resolveClass(config.classes, 'recall');
-  const next: CallRecord = { ...call, state: 'waiting', callClass: cls.id, priority: cls.priority, ringingLegs: [], refusedBy: [] };
-  delete next.attendant;
-  for (const k of clear) delete next[k];
+export function requeueAsRecall(config: { classes: CallClassConfig[] }, b: Batch, call: RingingCall | HeldCall | ParkedCall | TransferringCall): void {
+  const next = requeue(call, resolveClass(config.classes, 'recall'));
   b.putCall(next);
   b.enqueue(next.group, next);
 }

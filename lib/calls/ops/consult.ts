@@ -8,10 +8,14 @@
 import { unansweredReason } from '../../domain/causes.ts';
 import type { TimerHandle } from '../../domain/clock.ts';
 import type { CallRecord } from '../../domain/model.ts';
+import {
+  attendantLegOf, bridged, callerLeftConsult, consultAnswered, consultEnded, handedOver, join, split, startConsult, startThreeWay, swap,
+  type ConferenceCall, type ConsultingCall, type TalkingCall,
+} from '../../domain/call.ts';
 import { bestEffort, releaseChannel } from '../context.ts';
 import { dialString } from '../dialing.ts';
 import { OperationError } from '../operations-port.ts';
-import { CONSULT_FIELDS, requireOwnCall, type OpsDeps } from './common.ts';
+import { requireOwnCall, type OpsDeps } from './common.ts';
 import type { Handoffs } from './handoff.ts';
 import { moveToHolding, openHoldingBridge } from './holding.ts';
 import { hangupStep, operationFailed, statusOf, step, withAttention, type InFlight, type StepFailed } from './steps.ts';
@@ -39,21 +43,17 @@ export class Consults {
       const holdBridge = this.o.ctx.ids.callBridge('hold', callId);
       const leg = this.o.ctx.ids.leg('c', callId);
       // the record first: a caller hanging up during the move finds the consultation and ends it
-      const next: CallRecord = { ...call, state: 'consulting', holdBridge, consultTarget: number, consultLeg: leg, consultAnswered: false, talkingTo: 'target' };
+      const next = startConsult(call, { consultTarget: number, consultLeg: leg, holdBridge });
       await this.store(next, attendantId, 'consult', 'ringing', { target });
       try {
         await moveToHolding(this.o, call, holdBridge);
       } catch (err) {
         // the caller is still with the attendant: the call goes on as it was
-        const cur = this.o.ctx.ledger.calls.get(callId);
-        if (cur?.consultLeg === leg) {
-          const back: CallRecord = { ...cur, state: 'talking' };
-          for (const k of [...CONSULT_FIELDS, 'holdBridge'] as const) delete back[k];
-          await this.store(back, attendantId, 'consult-ended', 'failed', { target });
-        }
+        const cur = this.withLeg(callId, leg);
+        if (cur && !cur.callerGone) await this.store(consultEnded(cur), attendantId, 'consult-ended', 'failed', { target });
         throw operationFailed(this.o, 'consult', callId, err, 'the call is as it was: the caller is still talking with the attendant; try again');
       }
-      if (this.o.ctx.ledger.calls.get(callId)?.consultLeg !== leg) return; // the caller hung up meanwhile
+      if (!this.withLeg(callId, leg)) return; // the caller hung up meanwhile
       await this.ring(next, leg, number, attendantId, 'consult');
     });
   }
@@ -63,12 +63,12 @@ export class Consults {
     const call = requireOwnCall(this.o, attendantId, callId);
     if (call.state === 'talking') {
       if (target === undefined) throw new OperationError('invalid_target', 'name the party to add to the call');
-      this.talking(attendantId, callId);
+      const talking = this.talking(attendantId, callId);
       const number = this.transfers.resolveTarget(target);
       await this.inFlight.run(callId, 'conference', undefined, async () => {
         const leg = this.o.ctx.ids.leg('c', callId);
         // the caller stays with the attendant while the third party rings
-        const next: CallRecord = { ...call, state: 'consulting', consultTarget: number, consultLeg: leg, consultAnswered: false, talkingTo: 'caller', joinOnAnswer: true };
+        const next = startThreeWay(talking, { consultTarget: number, consultLeg: leg });
         await this.store(next, attendantId, 'conference', 'ringing', { target });
         await this.ring(next, leg, number, attendantId, 'conference');
       });
@@ -76,29 +76,29 @@ export class Consults {
     }
     if (target !== undefined) throw new OperationError('invalid_state', `call "${callId}" already has a third party`);
     const cur = this.answeredConsultation(attendantId, callId);
-    const held = cur.talkingTo === 'target' ? callId : cur.consultLeg!;
-    const next: CallRecord = { ...cur, state: 'conference' };
-    for (const k of ['talkingTo', 'holdBridge'] as const) delete next[k];
-    await this.recordThenMove(cur, next, attendantId, 'conference', 'joined', () => step('bring the held party to the call bridge', () => this.o.ctx.ari.addChannel(cur.talkBridge!, [held])));
-    bestEffort(this.o.ctx, 'destroy holding bridge', this.o.ctx.ari.destroyBridge(cur.holdBridge!), { callId });
+    const held = cur.talkingTo === 'target' ? callId : cur.consultLeg;
+    const holdBridge = cur.holdBridge!;
+    await this.recordThenMove(cur, join(cur), attendantId, 'conference', 'joined', () => step('bring the held party to the call bridge', () => this.o.ctx.ari.addChannel(cur.talkBridge, [held])));
+    bestEffort(this.o.ctx, 'destroy holding bridge', this.o.ctx.ari.destroyBridge(holdBridge), { callId });
   }
 
   /** Alternate between the caller and the consulted party (the other waits with music). */
   async swap(attendantId: string, callId: string): Promise<void> {
     const call = this.answeredConsultation(attendantId, callId);
-    const toHold = call.talkingTo === 'target' ? call.consultLeg! : callId;
-    const toTalk = toHold === callId ? call.consultLeg! : callId;
-    const next: CallRecord = { ...call, talkingTo: call.talkingTo === 'target' ? 'caller' : 'target' };
-    await this.recordThenMove(call, next, attendantId, 'swap', next.talkingTo!, async () => {
+    const toHold = call.talkingTo === 'target' ? call.consultLeg : callId;
+    const toTalk = toHold === callId ? call.consultLeg : callId;
+    const next = swap(call);
+    const holdBridge = call.holdBridge!;
+    await this.recordThenMove(call, next, attendantId, 'swap', next.talkingTo, async () => {
       const { ari } = this.o.ctx;
       // hold first, so the two parties never hear each other
-      await step('put the party talking on hold', () => ari.addChannel(call.holdBridge!, [toHold], 'participant'));
+      await step('put the party talking on hold', () => ari.addChannel(holdBridge, [toHold], 'participant'));
       try {
-        await step('bring the held party to the call bridge', () => ari.addChannel(call.talkBridge!, [toTalk]));
+        await step('bring the held party to the call bridge', () => ari.addChannel(call.talkBridge, [toTalk]));
       } catch (err) {
         // undone: the party just held talks with the attendant again
-        await ari.addChannel(call.talkBridge!, [toHold]).catch((undo: Error) => {
-          this.needsAttention(callId, `both parties wait on hold: ${undo.message}`, () => ari.addChannel(call.talkBridge!, [toHold]));
+        await ari.addChannel(call.talkBridge, [toHold]).catch((undo: Error) => {
+          this.needsAttention(callId, `both parties wait on hold: ${undo.message}`, () => ari.addChannel(call.talkBridge, [toHold]));
         });
         throw err;
       }
@@ -108,13 +108,13 @@ export class Consults {
   /** Take one party of the three-way call aside: it stays with the attendant, the other waits with music. */
   async split(attendantId: string, callId: string, party: string): Promise<void> {
     const call = requireOwnCall(this.o, attendantId, callId);
-    if (call.state !== 'conference' || !call.consultLeg) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
+    if (call.state !== 'conference') throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
     if (party !== callId && party !== call.consultLeg) throw new OperationError('invalid_target', `"${party}" is not a party of call "${callId}"`);
     if (call.callerGone) throw new OperationError('invalid_state', `the caller of "${callId}" has hung up`);
     const aside = party === callId ? call.consultLeg : callId;
     const holdBridge = this.o.ctx.ids.callBridge('hold', callId);
-    const next: CallRecord = { ...call, state: 'consulting', holdBridge, talkingTo: party === callId ? 'caller' : 'target' };
-    await this.recordThenMove(call, next, attendantId, 'split', next.talkingTo!, async () => {
+    const next = split(call, { holdBridge, talkingTo: party === callId ? 'caller' : 'target' });
+    await this.recordThenMove(call, next, attendantId, 'split', next.talkingTo, async () => {
       try {
         await openHoldingBridge(this.o, call, holdBridge);
         await step('move the other party to the holding bridge', () => this.o.ctx.ari.addChannel(holdBridge, [aside], 'participant'));
@@ -150,7 +150,7 @@ export class Consults {
   /** Drop the third party: the attendant is back with the caller. */
   async cancel(attendantId: string, callId: string): Promise<void> {
     const call = requireOwnCall(this.o, attendantId, callId);
-    if ((call.state !== 'consulting' && call.state !== 'conference') || !call.consultLeg) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
+    if (call.state !== 'consulting' && call.state !== 'conference') throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
     const leg = call.consultLeg;
     // the third party goes first and for sure: a leg Asterisk kept must never be forgotten by the record
     await this.inFlight.run(callId, 'cancel', leg, async () => {
@@ -194,19 +194,14 @@ export class Consults {
         return;
       }
       // read again: the caller may have hung up while the third party was being bridged
-      const now = ctx.ledger.calls.get(callId);
-      if (now?.consultLeg !== leg) {
+      const now = this.withLeg(callId, leg);
+      if (now?.state !== 'consulting') {
         bestEffort(ctx, 'hang up consultation leg of an ended call', ctx.ari.hangup(leg), { leg });
         return;
       }
-      const next: CallRecord = { ...now, consultAnswered: true };
-      if (cur.joinOnAnswer) {
-        next.state = 'conference';
-        delete next.joinOnAnswer;
-        delete next.talkingTo;
-      }
+      const next = consultAnswered(now);
       ctx.log.info({ callId, leg, conference: cur.joinOnAnswer === true }, 'consulted party answered');
-      await this.store(next, cur.attendant ?? 'system', cur.joinOnAnswer ? 'conference' : 'consult', 'answered');
+      await this.store(next, cur.attendant, cur.joinOnAnswer ? 'conference' : 'consult', 'answered');
     });
   }
 
@@ -230,10 +225,11 @@ export class Consults {
       void this.callerLeft(own);
       return true;
     }
-    const byLeg = [...ledger.calls.values()].find((c) => c.leg === id && (c.state === 'consulting' || c.state === 'conference'));
-    if (byLeg) {
-      void this.attendantLeft(byLeg);
-      return true;
+    for (const c of ledger.calls.values()) {
+      if ((c.state === 'consulting' || c.state === 'conference') && c.leg === id) {
+        void this.attendantLeft(c);
+        return true;
+      }
     }
     return false;
   }
@@ -258,24 +254,22 @@ export class Consults {
   /** The third party is gone (hung up, busy, no answer, dropped): the attendant is back with the caller. */
   private async thirdPartyGone(callId: string, leg: string, why: Why, operator?: string): Promise<void> {
     const { ctx } = this.o;
-    const call = ctx.ledger.calls.get(callId);
-    if (!call || call.consultLeg !== leg) return;
+    const call = this.withLeg(callId, leg);
+    if (!call) return;
     this.cancelTimer(callId);
     if (call.callerGone) {
       // nobody is left for the attendant
       this.o.inbound.finish(callId, 'completed', 'both parties gone');
       return;
     }
-    const next: CallRecord = { ...call, state: 'talking' };
-    for (const k of CONSULT_FIELDS) delete next[k];
-    delete next.holdBridge;
     // the record first: events of the leg that follow find nothing left to do
     const action = call.state === 'conference' || call.joinOnAnswer ? 'conference-ended' : 'consult-ended';
-    await this.store(next, operator ?? call.attendant ?? 'system', action, why, { target: call.consultTarget ?? '' });
+    await this.store(consultEnded(call), operator ?? call.attendant, action, why, { target: call.consultTarget });
     // only a caller waiting on hold comes back; a third party that waited there is gone
-    const back = call.talkingTo === 'target' && call.holdBridge && call.talkBridge ? { hold: call.holdBridge, talk: call.talkBridge } : undefined;
+    const holdBridge = call.state === 'consulting' ? call.holdBridge : undefined;
+    const back = call.state === 'consulting' && call.talkingTo === 'target' && holdBridge ? { hold: holdBridge, talk: call.talkBridge } : undefined;
     if (!back) {
-      if (call.holdBridge) bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(call.holdBridge), { callId });
+      if (holdBridge) bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(holdBridge), { callId });
       return;
     }
     try {
@@ -289,11 +283,8 @@ export class Consults {
         await ctx.ari.addChannel(back.talk, [callId]);
         bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(back.hold), { callId });
         const cur = ctx.ledger.calls.get(callId);
-        if (cur?.holdBridge === back.hold) {
-          const next = { ...cur };
-          delete next.holdBridge;
-          await ctx.ledger.commit(ctx.ledger.batch().putCall(next));
-        }
+        // the caller is in the call bridge again: the record no longer names the holding bridge
+        if (cur?.state === 'talking' && cur.holdBridge === back.hold) await ctx.ledger.commit(ctx.ledger.batch().putCall(bridged(cur, back.talk)));
       });
     }
   }
@@ -301,7 +292,7 @@ export class Consults {
   /** the record keeps naming the holding bridge the caller still waits in (a hang-up destroys it, recovery finds it) */
   private async keepHoldBridge(callId: string, holdBridge: string): Promise<void> {
     const cur = this.o.ctx.ledger.calls.get(callId);
-    if (cur && cur.holdBridge !== holdBridge && cur.state === 'talking') await this.o.ctx.ledger.commit(this.o.ctx.ledger.batch().putCall({ ...cur, holdBridge }));
+    if (cur?.state === 'talking' && cur.holdBridge !== holdBridge) await this.o.ctx.ledger.commit(this.o.ctx.ledger.batch().putCall({ ...cur, holdBridge }));
   }
 
   /**
@@ -326,44 +317,41 @@ export class Consults {
   }
 
   /** The caller hung up: the attendant goes on with an answered third party, else the call is over. */
-  private async callerLeft(call: CallRecord): Promise<void> {
+  private async callerLeft(call: ConsultingCall | ConferenceCall): Promise<void> {
     const { ctx } = this.o;
-    if (!call.consultAnswered || !call.consultLeg) {
+    if (!call.consultAnswered) {
       this.cancelTimer(call.id);
       this.o.inbound.callerLeft(call.id);
       return;
     }
-    const next: CallRecord = { ...call, state: 'consulting', talkingTo: 'target', callerGone: true };
-    delete next.joinOnAnswer;
-    delete next.holdBridge;
-    await this.store(next, 'system', 'caller-left', 'attendant with third party');
+    await this.store(callerLeftConsult(call), 'system', 'caller-left', 'attendant with third party');
     const leg = call.consultLeg;
     await this.o.inbound.serial.run(call.id, async () => {
-      if (call.state === 'consulting' && call.talkingTo === 'caller' && call.talkBridge) {
+      if (call.state === 'consulting' && call.talkingTo === 'caller') {
         // the third party waited on hold: bring it to the attendant
         await ctx.ari.addChannel(call.talkBridge, [leg]).catch((err: Error) => ctx.log.warn({ leg, err: err.message }, 'third party could not be brought back'));
       }
-      if (call.holdBridge) bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(call.holdBridge), { callId: call.id });
+      if (call.state === 'consulting' && call.holdBridge) bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(call.holdBridge), { callId: call.id });
     });
   }
 
   /** The attendant hung up its set: a transfer by hanging up (three-way: the two go on talking). */
-  private async attendantLeft(call: CallRecord): Promise<void> {
+  private async attendantLeft(call: ConsultingCall | ConferenceCall): Promise<void> {
     const attendantId = call.attendant;
-    if (call.callerGone || !attendantId) {
-      this.o.inbound.attendantLeft(call.leg!);
+    if (call.callerGone) {
+      this.o.inbound.attendantLeft(call.leg);
       return;
     }
     if (call.consultAnswered) {
       await this.handOver(call, call.state === 'conference' ? 'conference-leave' : 'transfer-complete', true).catch((err: Error) => {
         this.o.ctx.log.error({ callId: call.id, err: err.message }, 'hand-over after the set hung up failed');
       });
-    } else if (!call.joinOnAnswer) {
+    } else if (call.state === 'consulting' && !call.joinOnAnswer) {
       this.cancelTimer(call.id);
       await this.transfers.takeRinging(attendantId, call);
     } else {
       this.cancelTimer(call.id);
-      this.o.inbound.attendantLeft(call.leg!);
+      this.o.inbound.attendantLeft(call.leg);
     }
   }
 
@@ -373,11 +361,12 @@ export class Consults {
    * leg go first: a step that fails leaves the call as it was (or, once the three are together, a
    * three-way call the attendant may leave again), with the attendant still on it.
    */
-  private async handOver(call: CallRecord, action: string, setHungUp = false, flight?: { legLeft: boolean }): Promise<void> {
+  private async handOver(call: ConsultingCall | ConferenceCall, action: string, setHungUp = false, flight?: { legLeft: boolean }): Promise<void> {
     const { ctx, inbound } = this.o;
-    const leg = call.consultLeg!;
-    const bridge = call.talkBridge!;
+    const leg = call.consultLeg;
+    const bridge = call.talkBridge;
     const attendantLeg = call.leg;
+    const holdBridge = call.state === 'consulting' ? call.holdBridge : undefined;
     if (call.state === 'consulting') {
       const held = call.talkingTo === 'target' ? call.id : leg;
       try {
@@ -395,37 +384,32 @@ export class Consults {
       } catch (err) {
         if (call.state === 'consulting') {
           // caller, third party and attendant are together in the call bridge now: that is a three-way call
-          const cur = ctx.ledger.calls.get(call.id);
-          if (cur?.consultLeg === leg) {
-            const conf: CallRecord = { ...cur, state: 'conference' };
-            for (const k of ['talkingTo', 'holdBridge'] as const) delete conf[k];
-            await this.store(conf, call.attendant ?? 'system', 'conference', 'joined', { why: `${action} could not release the attendant` });
-          }
-          if (call.holdBridge) bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(call.holdBridge), { callId: call.id });
+          const cur = this.withLeg(call.id, leg);
+          if (cur?.state === 'consulting') await this.store(join(cur), call.attendant, 'conference', 'joined', { why: `${action} could not release the attendant` });
+          if (holdBridge) bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(holdBridge), { callId: call.id });
           throw operationFailed(this.o, action, call.id, err, 'the three of you are in a three-way call now: leave it to hand over');
         }
         throw operationFailed(this.o, action, call.id, err, 'the call is as it was: you are still in the three-way call; try again');
       }
     }
-    const now = ctx.ledger.calls.get(call.id);
-    if (!setHungUp && (!now || now.consultLeg !== leg || now.callerGone)) {
+    const cur = ctx.ledger.calls.get(call.id);
+    const now = this.withLeg(call.id, leg);
+    if (!setHungUp && (!now || now.callerGone)) {
       // a party hung up during the steps (its own events changed the call): with the attendant gone as
       // well, whoever is left is released as when the attendant hangs up
       if (now?.callerGone) inbound.finish(call.id, 'completed', 'both parties gone');
-      else if (now && attendantLeg && now.leg === attendantLeg) inbound.attendantLeft(attendantLeg);
+      else if (cur && attendantLeg && attendantLegOf(cur) === attendantLeg) inbound.attendantLeft(attendantLeg);
       return;
     }
-    // the record no longer names the leg, the bridge or the third party: finishing leaves them alone
-    const done: CallRecord = { ...now ?? call };
-    for (const k of [...CONSULT_FIELDS, 'leg', 'talkBridge', 'holdBridge'] as const) delete done[k];
-    const b = ctx.ledger.batch().putCall(done);
-    if (call.attendant) this.o.desk.apply(b, call.attendant, { type: 'callEnded', callId: call.id }, { callId: call.id });
-    b.log({ time: ctx.time.now(), operator: call.attendant ?? 'system', action, callId: call.id, numbers: [call.callerNumber, call.consultTarget ?? ''], result: 'completed-transfer', ...(setHungUp ? { detail: { by: 'set hung up' } } : {}) });
+    // the record no longer names the leg, the bridges or the third party: finishing leaves them alone
+    const b = ctx.ledger.batch().putCall(handedOver(now ?? call));
+    this.o.desk.apply(b, call.attendant, { type: 'callEnded', callId: call.id }, { callId: call.id });
+    b.log({ time: ctx.time.now(), operator: call.attendant, action, callId: call.id, numbers: [call.callerNumber, call.consultTarget], result: 'completed-transfer', ...(setHungUp ? { detail: { by: 'set hung up' } } : {}) });
     await ctx.ledger.commit(b);
     this.handoffs.watch(call.id, leg, bridge);
-    if (call.holdBridge) bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(call.holdBridge), { callId: call.id });
-    inbound.finish(call.id, 'completed-transfer', `handed over to ${call.consultTarget ?? ''}`);
-    if (call.attendant) this.o.desk.publishDeviceStates([ctx.ledger.attendants.get(call.attendant)!]);
+    if (holdBridge) bestEffort(ctx, 'destroy holding bridge', ctx.ari.destroyBridge(holdBridge), { callId: call.id });
+    inbound.finish(call.id, 'completed-transfer', `handed over to ${call.consultTarget}`);
+    this.o.desk.publishDeviceStates([ctx.ledger.attendants.get(call.attendant)!]);
     await ctx.ledger.release(call.id);
     ctx.log.info({ callId: call.id, target: call.consultTarget, action }, 'handed over');
   }
@@ -443,22 +427,28 @@ export class Consults {
 
   // ----- helpers ------------------------------------------------------------------------------
 
-  private talking(attendantId: string, callId: string): CallRecord {
+  private talking(attendantId: string, callId: string): TalkingCall {
     const call = requireOwnCall(this.o, attendantId, callId);
     if (call.state !== 'talking' || !call.leg || !call.talkBridge) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
     return call;
   }
 
-  private answeredConsultation(attendantId: string, callId: string): CallRecord {
+  private answeredConsultation(attendantId: string, callId: string): ConsultingCall {
     const call = requireOwnCall(this.o, attendantId, callId);
     if (call.state !== 'consulting' || !call.consultAnswered || !call.holdBridge || !call.talkBridge) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}${call.state === 'consulting' ? ' (third party not answered)' : ''}`);
     if (call.callerGone) throw new OperationError('invalid_state', `the caller of "${callId}" has hung up`);
     return call;
   }
 
-  private byConsultLeg(leg: string): CallRecord | undefined {
-    for (const c of this.o.ctx.ledger.calls.values()) if (c.consultLeg === leg && (c.state === 'consulting' || c.state === 'conference')) return c;
+  private byConsultLeg(leg: string): ConsultingCall | ConferenceCall | undefined {
+    for (const c of this.o.ctx.ledger.calls.values()) if ((c.state === 'consulting' || c.state === 'conference') && c.consultLeg === leg) return c;
     return undefined;
+  }
+
+  /** the call, while its third party is still `leg` */
+  private withLeg(callId: string, leg: string): ConsultingCall | ConferenceCall | undefined {
+    const c = this.o.ctx.ledger.calls.get(callId);
+    return (c?.state === 'consulting' || c?.state === 'conference') && c.consultLeg === leg ? c : undefined;
   }
 
   /**
@@ -481,7 +471,7 @@ export class Consults {
   private async store(next: CallRecord, operator: string, action: string, result: string, detail?: Record<string, string>): Promise<void> {
     const { ctx } = this.o;
     const b = ctx.ledger.batch().putCall(next);
-    b.log({ time: ctx.time.now(), operator, action, callId: next.id, numbers: [next.callerNumber, ...(next.consultTarget ? [next.consultTarget] : detail?.target ? [detail.target] : [])], result, ...(detail ? { detail } : {}) });
+    b.log({ time: ctx.time.now(), operator, action, callId: next.id, numbers: [next.callerNumber, ...(next.state === 'consulting' || next.state === 'conference' ? [next.consultTarget] : detail?.target ? [detail.target] : [])], result, ...(detail ? { detail } : {}) });
     await ctx.ledger.commit(b);
   }
 
@@ -489,7 +479,7 @@ export class Consults {
    * Ring the third party; the attendant's own identity is shown to it. Resolves once Asterisk made the
    * leg; when it refuses, the attendant is back with the caller and the operator is told.
    */
-  private async ring(call: CallRecord, leg: string, number: string, attendantId: string, op: string): Promise<void> {
+  private async ring(call: ConsultingCall, leg: string, number: string, attendantId: string, op: string): Promise<void> {
     const { ctx } = this.o;
     this.armTimer(call.id, leg);
     const acfg = ctx.attendantConfig(attendantId);
@@ -511,8 +501,8 @@ export class Consults {
     this.cancelTimer(callId);
     this.ringTimers.set(callId, ctx.time.schedule(ctx.config.timers.recall * 1000, () => {
       this.ringTimers.delete(callId);
-      const cur = ctx.ledger.calls.get(callId);
-      if (cur?.consultLeg !== leg || cur.consultAnswered) return;
+      const cur = this.withLeg(callId, leg);
+      if (!cur || cur.consultAnswered) return;
       bestEffort(ctx, 'hang up unanswered consultation leg', ctx.ari.hangup(leg, 'no_answer'), { leg });
       void this.thirdPartyGone(callId, leg, 'no-answer');
     }));

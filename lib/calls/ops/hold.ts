@@ -3,7 +3,7 @@
 // operator's set again (the presenter's path) and bridges; a call held longer than `timers.recall`
 // rings the operator again by itself (recall). An unanswered retrieve or recall leaves it on hold.
 import type { TimerHandle } from '../../domain/clock.ts';
-import type { CallRecord } from '../../domain/model.ts';
+import { backToSlot, hold, holdSlotOf, type HeldCall, type RingingCall } from '../../domain/call.ts';
 import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
 import { logAction, requireAttendant, requireOwnCall, type OpsDeps } from './common.ts';
@@ -18,8 +18,12 @@ export class HoldSlots {
   constructor(private readonly o: OpsDeps, private readonly inFlight: InFlight) {}
 
   /** calls holding a slot of this attendant (held, or ringing back to it) */
-  private slotsOf(attendantId: string): CallRecord[] {
-    return [...this.o.ctx.ledger.calls.values()].filter((c) => c.attendant === attendantId && c.slot !== undefined && c.state !== 'ended');
+  private slotsOf(attendantId: string): Array<HeldCall | RingingCall> {
+    const out: Array<HeldCall | RingingCall> = [];
+    for (const c of this.o.ctx.ledger.calls.values()) {
+      if ((c.state === 'held' || c.state === 'ringing') && c.attendant === attendantId && c.slot !== undefined) out.push(c);
+    }
+    return out;
   }
 
   async hold(attendantId: string, callId: string): Promise<{ slot: number }> {
@@ -28,18 +32,13 @@ export class HoldSlots {
     if (call.state !== 'talking' || !call.leg) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}`);
     const slot = this.freeSlot(attendantId);
     const holdBridge = ctx.ids.callBridge('hold', callId);
-    await putAside(this.o, this.inFlight, call, 'hold', holdBridge, (now) => {
-      const held: CallRecord = { ...ctx.ledger.calls.get(callId)!, state: 'held', slot, heldAt: now, holdBridge };
-      delete held.leg;
-      delete held.talkBridge;
-      return { record: held, detail: { slot: String(slot) } };
-    });
+    await putAside(this.o, this.inFlight, call, 'hold', holdBridge, (cur, now) => ({ record: hold(cur, { slot, holdBridge }, now), detail: { slot: String(slot) } }));
     this.armRecall(callId);
     return { slot };
   }
 
   private freeSlot(attendantId: string): number {
-    const taken = new Set(this.slotsOf(attendantId).map((c) => c.slot));
+    const taken = new Set(this.slotsOf(attendantId).map(holdSlotOf));
     let slot = 1;
     while (taken.has(slot)) slot++;
     if (slot > HOLD_SLOTS) throw new OperationError('slot_taken', `all ${HOLD_SLOTS} hold slots of "${attendantId}" are taken`);
@@ -76,12 +75,12 @@ export class HoldSlots {
   }
 
   /** ring the holding attendant's set for this held call; unanswered, it stays held and recalls later */
-  private ringBack(call: CallRecord, onOriginated?: (err?: unknown) => void): boolean {
-    const attendantId = call.attendant!;
+  private ringBack(call: HeldCall, onOriginated?: (err?: unknown) => void): boolean {
+    const attendantId = call.attendant;
     this.recallTimers.get(call.id)?.cancel();
     this.recallTimers.delete(call.id);
-    return this.o.presenter.presentTo(call, attendantId, (b: Batch, c: CallRecord) => {
-      b.putCall({ ...c, state: 'held', attendant: attendantId });
+    return this.o.presenter.presentTo(call, attendantId, (b: Batch, c: RingingCall) => {
+      b.putCall(backToSlot(c, attendantId));
       this.armRecall(c.id);
     }, onOriginated);
   }
@@ -106,7 +105,7 @@ export class HoldSlots {
 
   /** recall timers again after a restart */
   rearm(): void {
-    for (const c of this.o.ctx.ledger.calls.values()) if (c.state === 'held' && c.slot !== undefined && !this.recallTimers.has(c.id)) this.armRecall(c.id);
+    for (const c of this.o.ctx.ledger.calls.values()) if (c.state === 'held' && !this.recallTimers.has(c.id)) this.armRecall(c.id);
   }
 
   stop(): void {

@@ -37,7 +37,7 @@ export async function moveToHolding(o: OpsDeps, call: CallRecord, holdBridge: st
  * bridge of the conversation go. A leg Asterisk does not release at once is tried again (the set must
  * not stay off-hook on a dead call while the position is counted free).
  */
-export function releaseConversation(o: OpsDeps, call: CallRecord): void {
+export function releaseConversation(o: OpsDeps, call: { id: string; leg?: string; talkBridge?: string }): void {
   const { ctx } = o;
   if (call.leg) releaseChannel(ctx, call.leg, 'hang up attendant leg');
   if (call.talkBridge) bestEffort(ctx, 'destroy call bridge', ctx.ari.destroyBridge(call.talkBridge), { callId: call.id });

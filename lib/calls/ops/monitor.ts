@@ -8,6 +8,7 @@
 import { unansweredReason } from '../../domain/causes.ts';
 import type { TimerHandle } from '../../domain/clock.ts';
 import type { CallRecord } from '../../domain/model.ts';
+import { attendantLegOf, talkBridgeOf } from '../../domain/call.ts';
 import { bestEffort } from '../context.ts';
 import { OperationError, type MonitorMode } from '../operations-port.ts';
 import { setVariables } from '../presenter.ts';
@@ -53,7 +54,7 @@ export class Monitors {
     const { ctx, desk } = this.o;
     let sup = requireAttendant(this.o, supervisorId);
     const call = requireCall(this.o, callId);
-    if (!CONVERSATION.has(call.state) || !call.leg || !call.talkBridge) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}: only a conversation is monitored`);
+    if ((call.state !== 'talking' && call.state !== 'consulting' && call.state !== 'conference') || !call.talkBridge) throw new OperationError('invalid_state', `call "${callId}" is ${call.state}: only a conversation is monitored`);
     if (call.attendant === supervisorId) throw new OperationError('invalid_target', 'a position does not monitor its own call');
     const b = ctx.ledger.batch();
     if (sup.state === 'absent') desk.apply(b, supervisorId, { type: 'action' });
@@ -62,7 +63,7 @@ export class Monitors {
     if (res instanceof Error) throw new OperationError('invalid_state', `position "${supervisorId}" is ${sup.state}`);
     sup = res;
     const now = ctx.time.now();
-    b.log({ time: now, operator: supervisorId, action: 'monitor-start', callId, numbers: [call.callerNumber], result: 'ringing', detail: { mode, attendant: call.attendant ?? '' } });
+    b.log({ time: now, operator: supervisorId, action: 'monitor-start', callId, numbers: [call.callerNumber], result: 'ringing', detail: { mode, attendant: call.attendant } });
     await ctx.ledger.commit(b);
     desk.publishDeviceStates([sup]);
     const s: Session = { id, supervisor: supervisorId, callId, mode, attendantLeg: call.leg, answered: false, startedAt: now, endAttempts: 0 };
@@ -106,11 +107,11 @@ export class Monitors {
     s.answered = true;
     s.timer?.cancel();
     const call = ctx.ledger.calls.get(s.callId);
-    if (!call?.talkBridge || call.leg !== s.attendantLeg) {
+    const talkBridge = call ? talkBridgeOf(call) : undefined;
+    if (!call || !talkBridge || attendantLegOf(call) !== s.attendantLeg) {
       void this.end(s, 'call-ended');
       return;
     }
-    const talkBridge = call.talkBridge;
     void (async () => {
       try {
         if (s.mode === 'barge') {
@@ -186,7 +187,7 @@ export class Monitors {
   private callChanged(call: CallRecord): void {
     for (const s of [...this.sessions.values()]) {
       if (s.callId !== call.id) continue;
-      if (!CONVERSATION.has(call.state) || call.leg !== s.attendantLeg) void this.end(s, call.state === 'ended' ? 'call-ended' : `call ${call.state}`);
+      if (!CONVERSATION.has(call.state) || attendantLegOf(call) !== s.attendantLeg) void this.end(s, call.state === 'ended' ? 'call-ended' : `call ${call.state}`);
     }
   }
 

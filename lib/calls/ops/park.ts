@@ -2,7 +2,7 @@
 // Parked longer than `timers.park`, it recalls: it rings the attendant who parked it when idle,
 // else (or unanswered) it waits in the group's queue as class `recall`.
 import type { TimerHandle } from '../../domain/clock.ts';
-import type { CallRecord } from '../../domain/model.ts';
+import { backToSlot, park, parkSlotOf, type ParkedCall, type RingingCall } from '../../domain/call.ts';
 import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
 import { logAction, requireAttendant, requireOwnCall, type OpsDeps } from './common.ts';
@@ -17,8 +17,11 @@ export class ParkSlots {
 
   constructor(private readonly o: OpsDeps, private readonly inFlight: InFlight) {}
 
-  private parked(): CallRecord[] {
-    return [...this.o.ctx.ledger.calls.values()].filter((c) => c.parkSlot !== undefined && c.state !== 'ended');
+  /** calls holding a park slot (parked, or ringing at whoever picks them up) */
+  private parked(): Array<ParkedCall | RingingCall> {
+    const out: Array<ParkedCall | RingingCall> = [];
+    for (const c of this.o.ctx.ledger.calls.values()) if ((c.state === 'parked' || c.state === 'ringing') && c.parkSlot !== undefined) out.push(c);
+    return out;
   }
 
   async park(attendantId: string, callId: string): Promise<{ slot: number }> {
@@ -28,20 +31,17 @@ export class ParkSlots {
     const slot = this.freeSlot();
     const holdBridge = ctx.ids.callBridge('hold', callId);
     let slotTaken = slot;
-    await putAside(this.o, this.inFlight, call, 'park', holdBridge, (now) => {
+    await putAside(this.o, this.inFlight, call, 'park', holdBridge, (cur, now) => {
       // a slot taken by another park meanwhile: the next free one
       const free = this.parked().some((c) => c.parkSlot === slot) ? this.freeSlot() : slot;
-      const parked: CallRecord = { ...ctx.ledger.calls.get(callId)!, state: 'parked', parkSlot: free, heldAt: now, holdBridge };
-      delete parked.leg;
-      delete parked.talkBridge;
-      return { record: parked, detail: { slot: String(free) } };
-    }).then((rec) => { slotTaken = rec.parkSlot!; });
+      return { record: park(cur, { parkSlot: free, holdBridge }, now), detail: { slot: String(free) } };
+    }).then((rec) => { slotTaken = rec.parkSlot; });
     this.armRecall(callId);
     return { slot: slotTaken };
   }
 
   private freeSlot(): number {
-    const taken = new Set(this.parked().map((c) => c.parkSlot));
+    const taken = new Set(this.parked().map(parkSlotOf));
     let slot = 1;
     while (taken.has(slot)) slot++;
     if (slot > PARK_SLOTS) throw new OperationError('slot_taken', `all ${PARK_SLOTS} park slots are taken`);
@@ -67,10 +67,8 @@ export class ParkSlots {
     // unanswered: back in its slot, with a fresh park timer
     let told!: (err?: unknown) => void;
     const originated = new Promise<unknown>((resolve) => { told = resolve; });
-    const ok = this.o.presenter.presentTo(call, attendantId, (b: Batch, c: CallRecord) => {
-      const back: CallRecord = { ...c, state: 'parked' };
-      if (parker) back.attendant = parker; else delete back.attendant;
-      b.putCall(back);
+    const ok = this.o.presenter.presentTo(call, attendantId, (b: Batch, c: RingingCall) => {
+      b.putCall(backToSlot(c, parker));
       this.armRecall(c.id);
     }, told);
     if (!ok) {
@@ -101,7 +99,8 @@ export class ParkSlots {
         void ctx.ledger.commit(b);
         if (this.o.presenter.presentTo(call, parker.id, (bb, c) => this.toQueue(bb, c))) return;
         const qb = ctx.ledger.batch();
-        this.toQueue(qb, ctx.ledger.calls.get(callId) ?? call);
+        const cur = ctx.ledger.calls.get(callId);
+        this.toQueue(qb, cur?.state === 'parked' || cur?.state === 'ringing' ? cur : call);
         void ctx.ledger.commit(qb);
       } else {
         this.toQueue(b, call);
@@ -112,8 +111,8 @@ export class ParkSlots {
   }
 
   /** the slot is given up: the call waits in its group's queue as a recall, with its music */
-  private toQueue(b: Batch, call: CallRecord): void {
-    requeueAsRecall(this.o.ctx.config, b, call, ['parkSlot', 'heldAt']);
+  private toQueue(b: Batch, call: ParkedCall | RingingCall): void {
+    requeueAsRecall(this.o.ctx.config, b, call);
   }
 
   rearm(): void {

@@ -5,6 +5,7 @@
 // Only what cannot be undone (the caller stranded in a bridge) is left flagged on the call as needing
 // attention, with its bridge moves retried.
 import type { CallRecord } from '../../domain/model.ts';
+import { withAttention as flagged } from '../../domain/call.ts';
 import { OperationError } from '../operations-port.ts';
 import type { OpsDeps } from './common.ts';
 import { isChannelGone } from '../../asterisk/port.ts';
@@ -59,11 +60,8 @@ export function operationFailed(o: OpsDeps, op: string, callId: string, err: unk
 }
 
 /** the call as a record flagged as needing attention (the console shows why), or the flag cleared */
-export function withAttention(call: CallRecord, why: string | undefined): CallRecord {
-  const next = { ...call };
-  if (why) next.attention = why;
-  else delete next.attention;
-  return next;
+export function withAttention<C extends CallRecord>(call: C, why: string | undefined): C {
+  return flagged(call, why || undefined);
 }
 
 interface Flight {

@@ -7,12 +7,12 @@
 // as class `recall`.
 import { unansweredReason } from '../../domain/causes.ts';
 import type { TimerHandle } from '../../domain/clock.ts';
-import type { CallRecord } from '../../domain/model.ts';
+import { handedOver, startTransfer, transferOnRinging, type ConsultingCall, type RingingCall, type TransferringCall } from '../../domain/call.ts';
 import { bestEffort, ensureBridge } from '../context.ts';
 import { dialString } from '../dialing.ts';
 import type { Batch } from '../ledger.ts';
 import { OperationError } from '../operations-port.ts';
-import { CONSULT_FIELDS, callerIdOf, requireOwnCall, type OpsDeps } from './common.ts';
+import { callerIdOf, requireOwnCall, type OpsDeps } from './common.ts';
 import { requeueAsRecall } from './common.ts';
 import type { Handoffs } from './handoff.ts';
 import { putAside } from './aside.ts';
@@ -44,12 +44,9 @@ export class Transfers {
     const holdBridge = ctx.ids.callBridge('hold', callId);
     const transferLeg = ctx.ids.leg('t', callId);
     // the caller waits with music first: a failed step leaves it talking with the attendant
-    await putAside(this.o, this.inFlight, call, 'transfer', holdBridge, () => {
-      const next: CallRecord = { ...ctx.ledger.calls.get(callId)!, state: 'transferring', holdBridge, transferTarget: number, transferLeg };
-      delete next.leg;
-      delete next.talkBridge;
-      return { record: next, result: 'ringing', numbers: [call.callerNumber, number], detail: { target } };
-    }, accepted);
+    await putAside(this.o, this.inFlight, call, 'transfer', holdBridge, (cur) => ({
+      record: startTransfer(cur, { transferTarget: number, transferLeg, holdBridge }), result: 'ringing', numbers: [call.callerNumber, number], detail: { target },
+    }), accepted);
     ctx.log.info({ callId, attendant: attendantId, target: number }, 'transfer');
     if (!ctx.ledger.calls.has(callId)) return; // the caller hung up meanwhile
 
@@ -70,22 +67,21 @@ export class Transfers {
    * consulted party answered. The consultation leg becomes the transfer leg, with its recall; the
    * caller already waits in its holding bridge.
    */
-  async takeRinging(attendantId: string, call: CallRecord): Promise<void> {
+  async takeRinging(attendantId: string, call: ConsultingCall): Promise<void> {
     const leg = call.consultLeg;
-    if (!leg || !call.consultTarget) throw new OperationError('invalid_state', `call "${call.id}" has no consultation ringing`);
-    const next: CallRecord = { ...call, state: 'transferring', transferTarget: call.consultTarget, transferLeg: leg };
-    for (const k of [...CONSULT_FIELDS, 'leg', 'talkBridge'] as const) delete next[k];
+    if (call.consultAnswered) throw new OperationError('invalid_state', `call "${call.id}" has no consultation ringing`);
+    const next = transferOnRinging(call);
     await this.freeAttendant(attendantId, call, next, { target: call.consultTarget, onRing: 'true' });
     releaseConversation(this.o, call);
     this.armRecall(call.id, leg);
   }
 
   /** the call is the transfer's now: the attendant is free at once and the hand-over claim is given up */
-  private async freeAttendant(attendantId: string, call: CallRecord, next: CallRecord, detail: Record<string, string>): Promise<void> {
+  private async freeAttendant(attendantId: string, call: ConsultingCall, next: TransferringCall, detail: Record<string, string>): Promise<void> {
     const { ctx, desk } = this.o;
     const b = ctx.ledger.batch().putCall(next);
     desk.apply(b, attendantId, { type: 'callEnded', callId: call.id }, { callId: call.id });
-    b.log({ time: ctx.time.now(), operator: attendantId, action: 'transfer', callId: call.id, numbers: [call.callerNumber, next.transferTarget ?? ''], result: 'ringing', detail });
+    b.log({ time: ctx.time.now(), operator: attendantId, action: 'transfer', callId: call.id, numbers: [call.callerNumber, next.transferTarget], result: 'ringing', detail });
     await ctx.ledger.commit(b);
     desk.publishDeviceStates([ctx.ledger.attendants.get(attendantId)!]);
     await ctx.ledger.release(call.id);
@@ -144,19 +140,17 @@ export class Transfers {
       }
       // the pair is on its own now: watched only to release the other side
       this.handoffs.watch(callId, leg, bridge);
-      const done: CallRecord = { ...cur };
-      delete done.transferLeg;
-      const b = ctx.ledger.batch().putCall(done);
-      b.log({ time: ctx.time.now(), operator: cur.attendant ?? 'system', action: 'transfer-complete', callId, numbers: [cur.callerNumber, cur.transferTarget ?? ''], result: 'completed-transfer' });
+      const b = ctx.ledger.batch().putCall(handedOver(cur));
+      b.log({ time: ctx.time.now(), operator: cur.attendant ?? 'system', action: 'transfer-complete', callId, numbers: [cur.callerNumber, cur.transferTarget], result: 'completed-transfer' });
       await ctx.ledger.commit(b);
-      this.o.inbound.finish(callId, 'completed-transfer', `transferred to ${cur.transferTarget ?? ''}`);
+      this.o.inbound.finish(callId, 'completed-transfer', `transferred to ${cur.transferTarget}`);
       ctx.log.info({ callId, target: cur.transferTarget }, 'transfer completed');
     });
   }
 
   /** ChannelDestroyed of a leg: a transfer leg that never answered (busy, unreachable, declined) */
   legDestroyed(leg: string, cause: number): void {
-    const call = [...this.o.ctx.ledger.calls.values()].find((c) => c.transferLeg === leg && c.state === 'transferring');
+    const call = [...this.o.ctx.ledger.calls.values()].find((c) => c.state === 'transferring' && c.transferLeg === leg);
     if (call) this.failed(call.id, leg, unansweredReason(cause) === 'busy' ? 'busy' : 'no-answer');
   }
 
@@ -167,28 +161,27 @@ export class Transfers {
     if (call?.state !== 'transferring' || call.transferLeg !== leg) return;
     this.timers.get(callId)?.cancel();
     this.timers.delete(callId);
-    const back: CallRecord = { ...call };
-    delete back.transferLeg;
-    delete back.transferTarget;
     const attendantId = call.attendant;
     const a = attendantId ? ctx.ledger.attendants.get(attendantId) : undefined;
-    const b = ctx.ledger.batch().putCall(back);
+    const b = ctx.ledger.batch();
     const toAttendant = a?.state === 'idle' && a.loggedInAt !== undefined;
-    b.log({ time: ctx.time.now(), operator: attendantId ?? 'system', action: 'transfer-failed', callId, numbers: [call.callerNumber, call.transferTarget ?? ''], result: why, detail: { returnTo: toAttendant ? attendantId! : `queue:${call.group}` } });
-    if (!toAttendant) this.toQueue(b, back);
+    b.log({ time: ctx.time.now(), operator: attendantId ?? 'system', action: 'transfer-failed', callId, numbers: [call.callerNumber, call.transferTarget], result: why, detail: { returnTo: toAttendant ? attendantId! : `queue:${call.group}` } });
+    // back to the attendant: presenting it leaves the transfer (lib/domain/call.ts present); else to the queue
+    if (!toAttendant) this.toQueue(b, call);
     void ctx.ledger.commit(b);
     ctx.log.info({ callId, why, attendant: attendantId, toAttendant }, 'transfer failed, call comes back');
-    if (toAttendant && !presenter.presentTo(back, attendantId!, (bb, c) => this.toQueue(bb, c))) {
+    if (toAttendant && !presenter.presentTo(call, attendantId!, (bb, c) => this.toQueue(bb, c))) {
       const qb = ctx.ledger.batch();
-      this.toQueue(qb, ctx.ledger.calls.get(callId) ?? back);
+      const cur = ctx.ledger.calls.get(callId);
+      this.toQueue(qb, cur?.state === 'transferring' || cur?.state === 'ringing' ? cur : call);
       void ctx.ledger.commit(qb);
     }
     ctx.requestDispatch();
   }
 
   /** wait in the group's queue as a recall (the caller stays in its holding bridge with music) */
-  private toQueue(b: Batch, call: CallRecord): void {
-    requeueAsRecall(this.o.ctx.config, b, call, ['transferTarget', 'transferLeg']);
+  private toQueue(b: Batch, call: TransferringCall | RingingCall): void {
+    requeueAsRecall(this.o.ctx.config, b, call);
   }
 
   stop(): void {

@@ -1,6 +1,7 @@
 // What the phone's handlers share: the switchboard's keys and operations, the sets, the feedback.
 import type { AttendantEvent } from '../../domain/attendant.ts';
-import type { AttendantRecord, CallRecord, Mode } from '../../domain/model.ts';
+import type { AttendantRecord, Mode } from '../../domain/model.ts';
+import type { ConferenceCall, ConsultingCall, TalkingCall } from '../../domain/call.ts';
 import type { CallContext } from '../context.ts';
 import type { Operations } from '../operations-port.ts';
 import type { Presenter } from '../presenter.ts';
@@ -28,9 +29,9 @@ export interface PhoneDeps {
 }
 
 /** the call an attendant handles on this leg; a caller's own channel is never one */
-export function callOfLeg(ctx: CallContext, leg: string): (CallRecord & { attendant: string }) | undefined {
+export function callOfLeg(ctx: CallContext, leg: string): TalkingCall | ConsultingCall | ConferenceCall | undefined {
   for (const c of ctx.ledger.calls.values()) {
-    if (c.leg === leg && c.attendant !== undefined && c.state !== 'ended') return c as CallRecord & { attendant: string };
+    if ((c.state === 'talking' || c.state === 'consulting' || c.state === 'conference') && c.leg === leg) return c;
   }
   return undefined;
 }

@@ -49,7 +49,7 @@ export class FeatureCodes {
 
   /** a call reached an attendant: the one its call-back code dials */
   noteCall(call: CallRecord): void {
-    if (call.attendant && (call.state === 'ringing' || call.state === 'talking')) this.lastCaller.set(call.attendant, call.callerNumber);
+    if ((call.state === 'ringing' || call.state === 'talking') && call.attendant) this.lastCaller.set(call.attendant, call.callerNumber);
   }
 
   private async run(channelId: string, attendantId: string | undefined, name: PhoneFeature, args: string[]): Promise<void> {
@@ -165,7 +165,7 @@ export class FeatureCodes {
   }
 
   private firstHeldSlot(att: string): number {
-    const slots = [...this.d.ctx.ledger.calls.values()].filter((c) => c.attendant === att && c.state === 'held' && c.slot !== undefined).map((c) => c.slot!);
+    const slots = [...this.d.ctx.ledger.calls.values()].flatMap((c) => (c.state === 'held' && c.attendant === att ? [c.slot] : []));
     if (!slots.length) throw new OperationError('slot_empty', `"${att}" holds no call`);
     return Math.min(...slots);
   }

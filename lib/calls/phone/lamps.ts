@@ -7,6 +7,7 @@
 import type { DeviceState } from '../../asterisk/port.ts';
 import type { TimerHandle } from '../../domain/clock.ts';
 import type { CallRecord, Mode } from '../../domain/model.ts';
+import { parkSlotOf } from '../../domain/call.ts';
 import { effectiveMode, nextModeChange } from '../../domain/table.ts';
 import { bestEffort, type CallContext } from '../context.ts';
 import type { Change } from '../ledger.ts';
@@ -69,18 +70,16 @@ export class KeyLamps {
   }
 
   private park(call: CallRecord): void {
+    const parkSlot = parkSlotOf(call);
     for (const [slot, id] of this.parked) {
-      if (id === call.id && slot !== call.parkSlot) {
+      if (id === call.id && slot !== parkSlot) {
         this.parked.delete(slot);
         this.want(`park-${slot}`, 'NOT_INUSE');
       }
     }
-    if (call.parkSlot !== undefined && call.state !== 'ended') {
-      this.parked.set(call.parkSlot, call.id);
-      this.want(`park-${call.parkSlot}`, 'INUSE');
-    } else if (call.parkSlot !== undefined && this.parked.get(call.parkSlot) === call.id) {
-      this.parked.delete(call.parkSlot);
-      this.want(`park-${call.parkSlot}`, 'NOT_INUSE');
+    if (parkSlot !== undefined) {
+      this.parked.set(parkSlot, call.id);
+      this.want(`park-${parkSlot}`, 'INUSE');
     }
   }
 

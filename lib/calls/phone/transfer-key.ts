@@ -7,7 +7,7 @@
 // a REFER that names it (Replaces the consultation leg, or is addressed to the party consulted)
 // completes it (leaves a three-way call); another attended REFER is declined and the call goes on.
 import { isChannelGone, type ChannelTransferEvent, type TransferProgress } from '../../asterisk/port.ts';
-import type { CallRecord } from '../../domain/model.ts';
+import type { ConferenceCall, ConsultingCall } from '../../domain/call.ts';
 import { bestEffort } from '../context.ts';
 import { legOf } from '../ids.ts';
 import { TRANSFER_HANDLING } from '../presenter.ts';
@@ -50,7 +50,7 @@ export class TransferKey {
       return;
     }
     // a REFER that names the consultation (Replaces it, or the party consulted) completes it
-    const consulted = call.consultLeg !== undefined && (e.replaces
+    const consulted = call.state !== 'talking' && (e.replaces
       ? [e.replaces.channel?.id, e.replaces.peer?.id].includes(call.consultLeg)
       : userPart(e.destination ?? '') === call.consultTarget);
     if (consulted) void this.complete(leg, call);
@@ -82,9 +82,9 @@ export class TransferKey {
 
   // The set is told before the operation: on "answered" it hangs up, and a set hanging up during a
   // consultation completes it too (Consults.attendantLeft), so whichever comes first hands over.
-  private async complete(leg: string, call: CallRecord & { attendant: string }): Promise<void> {
+  private async complete(leg: string, call: ConsultingCall | ConferenceCall): Promise<void> {
     const { ctx, ops } = this.d;
-    if (call.callerGone || (call.joinOnAnswer && !call.consultAnswered)) {
+    if (call.callerGone || (call.state === 'consulting' && call.joinOnAnswer && !call.consultAnswered)) {
       ctx.log.info({ leg, callId: call.id }, 'transfer key: nothing to hand over yet: declined');
       await this.progress(leg, 'channel_declined');
       return;

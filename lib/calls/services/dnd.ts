@@ -4,7 +4,7 @@
 // dialling the room: a DND'd room's callers come to the desk as class `dnd`, and the call record
 // says whose DND it is and until when.
 import { z } from 'zod';
-import type { CallRecord } from '../../domain/model.ts';
+import type { DndFields } from '../../domain/call.ts';
 import type { CallContext } from '../context.ts';
 import { OperationError, type ExtensionDnd } from '../operations-port.ts';
 import { DocCollection, DueTimers, EXTENSION } from './docs.ts';
@@ -63,7 +63,7 @@ export class ExtensionDndService {
   }
 
   /** Stasis(attendant,dnd,<group>,<ext>): the call shows whose DND diverted it */
-  describe(args: string[]): Partial<CallRecord> {
+  describe(args: string[]): DndFields {
     const extension = args[2];
     if (args[0] !== DND_CLASS || !extension) return {};
     const rec = this.docs.items.get(extension);

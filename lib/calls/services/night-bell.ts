@@ -6,6 +6,7 @@
 // desk as answered at the bell; the bell rings again while more calls wait, and stops when none does.
 import { effectiveMode } from '../../domain/table.ts';
 import type { CallRecord } from '../../domain/model.ts';
+import { waitBridgeOf } from '../../domain/call.ts';
 import { bestEffort } from '../context.ts';
 import { callerIdOf, type OpsDeps } from '../ops/common.ts';
 import { DueTimers } from './docs.ts';
@@ -67,8 +68,8 @@ export class NightBell {
         if (ctx.groupConfig(group)?.waiting === 'ringback') {
           await ctx.ari.ringStop(call.id);
           await ctx.ari.answer(call.id);
-        } else if (call.waitBridge) {
-          await ctx.ari.removeChannel(call.waitBridge, [call.id]).catch(() => undefined);
+        } else if (waitBridgeOf(call)) {
+          await ctx.ari.removeChannel(waitBridgeOf(call)!, [call.id]).catch(() => undefined);
         }
         await ctx.ari.createBridge('mixing', bridge, bridge);
         await ctx.ari.addChannel(bridge, [call.id, leg]);

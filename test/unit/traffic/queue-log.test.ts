@@ -1,13 +1,13 @@
 // The queue_log mapping on hand-made batches (the scripted day in test/integration covers the common path).
 import assert from 'node:assert/strict';
-import type { AttendantRecord, CallRecord, LogEntryInput } from '../../../lib/domain/model.ts';
+import type { AttendantRecord, CallRecord, CallRecordBag, LogEntryInput } from '../../../lib/domain/model.ts';
 import { formatQueueLogLine, QueueLogTracker, type QueueLogView } from '../../../lib/stats/queue-log.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const S0 = T0 / 1000;
 
-function call(id: string, over: Partial<CallRecord> = {}): CallRecord {
-  return { id, callClass: 'external', priority: 5, group: 'operators', alsoGroups: [], state: 'waiting', callerNumber: '0600', callerName: '', target: 'operators', arrivedAt: T0, ringingLegs: [], refusedBy: [], ...over };
+function call(id: string, over: Partial<CallRecordBag> = {}): CallRecord {
+  return { id, callClass: 'external', priority: 5, group: 'operators', alsoGroups: [], state: 'waiting', callerNumber: '0600', callerName: '', target: 'operators', arrivedAt: T0, ringingLegs: [], refusedBy: [], ...over } as CallRecord;
 }
 
 function attendant(id: string, over: Partial<AttendantRecord> = {}): AttendantRecord {
@@ -34,7 +34,7 @@ describe('queue_log mapping', () => {
     const v = world([c], { operators: ['c1'], backup: ['c1'] });
     text(t, [entry(T0, 'arrive', { callId: 'c1', result: 'queue:operators' })], v);
     assert.deepEqual(text(t, [entry(T0 + 30_000, 'overflow', { callId: 'c1', result: 'backup', detail: { from: 'operators', reason: 'wait', mutualHelp: 'true' } })], v), []);
-    const talking = world([{ ...c, state: 'talking', leg: 'c1-p9' }], {});
+    const talking = world([call('c1', { state: 'talking', attendant: 'att9', leg: 'c1-p9', answeredAt: T0 + 40_000, firstAnsweredAt: T0 + 40_000 })], {});
     const answered = [entry(T0 + 36_000, 'present', { callId: 'c1', result: 'att9', detail: { group: 'backup' } }), entry(T0 + 40_000, 'answer', { callId: 'c1', operator: 'att9' })];
     assert.deepEqual(text(t, answered, talking), [`${S0 + 40}|c1|operators|att9|CONNECT|40|c1-p9|4`]);
   });

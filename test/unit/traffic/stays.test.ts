@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { historyOf } from '../../../lib/calls/traffic-recorder.ts';
-import type { CallRecord } from '../../../lib/domain/model.ts';
+import type { CallRecord, CallRecordBag } from '../../../lib/domain/model.ts';
 import { callBridgeId } from '../../../lib/domain/ids.ts';
 import { enterBridge, leaveBridge, openStay, stayKind } from '../../../lib/domain/stays.ts';
 
@@ -12,11 +12,11 @@ const holding = (id: string) => ({ id, bridge_type: 'holding' });
 const CALL = callBridgeId('call', 'c1', 7);
 const HOLD = callBridgeId('hold', 'c1', 8);
 
-function call(fields: Partial<CallRecord> = {}): CallRecord {
+function call(fields: Partial<CallRecordBag> = {}): CallRecord {
   return {
     id: 'c1', callClass: 'external', priority: 5, group: 'operators', alsoGroups: [], state: 'talking', callerNumber: '0155501234',
-    callerName: '', target: 'operators', arrivedAt: T0, ringingLegs: [], refusedBy: [], attendant: 'att1', ...fields,
-  };
+    callerName: '', target: 'operators', arrivedAt: T0, ringingLegs: [], refusedBy: [], attendant: 'att1', leg: 'c1-p1', ...fields,
+  } as CallRecord;
 }
 
 describe('bridge stays', () => {
@@ -38,7 +38,7 @@ describe('bridge stays', () => {
     assert.equal(enterBridge(c, mixing(CALL), s(6)), c, 'a repeated enter changes nothing');
     c = leaveBridge(c, CALL, s(65));
     c = enterBridge(c, holding(HOLD), s(65));
-    c = enterBridge({ ...c, attendant: 'att2' }, mixing(CALL), s(95)); // moved without a left event seen first
+    c = enterBridge({ ...c, attendant: 'att2' } as CallRecord, mixing(CALL), s(95)); // moved without a left event seen first
     c = leaveBridge(c, HOLD, s(95));
     assert.equal(leaveBridge(c, 'other', s(100)), c, 'leaving a bridge the caller is not in changes nothing');
     assert.deepEqual(c.stays, [
