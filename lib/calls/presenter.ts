@@ -220,7 +220,10 @@ export class Presenter {
       const leg = offHook ?? ctx.ids.leg('p', call.id);
       const res = this.desk.apply(b, attendant, { type: 'present', callId: call.id, leg }, { callId: call.id });
       if (res instanceof Error) continue;
-      if (offHook) this.offHookLegs.delete(attendant);
+      if (offHook) {
+        this.offHookLegs.delete(attendant);
+        ctx.routes.takeChannel(offHook, { owner: 'attendant', callId: call.id });
+      }
       legs.push({ leg, callId: call.id, attendant, closed: false, answered: false, ...(onUnanswered ? { onUnanswered } : {}), ...(offHook ? { offHook: true } : {}), ...(onOriginated ? { onOriginated } : {}) });
     }
     if (!legs.length) return;

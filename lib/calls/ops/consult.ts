@@ -217,33 +217,40 @@ export class Consults {
     if (call && !call.consultAnswered) void this.thirdPartyGone(call.id, leg, unansweredReason(cause) === 'busy' ? 'busy' : 'no-answer');
   }
 
-  /** StasisEnd: the third party, the caller or the attendant's set left a consultation or three-way. True when handled. */
-  channelLeft(id: string): boolean {
-    const { ledger } = this.o.ctx;
-    const third = this.byConsultLeg(id);
-    if (third) {
-      void this.thirdPartyGone(third.id, id, 'hangup');
-      return true;
-    }
-    const own = ledger.calls.get(id);
-    if (own && (own.state === 'consulting' || own.state === 'conference')) {
-      void this.callerLeft(own);
-      return true;
-    }
-    const byLeg = [...ledger.calls.values()].find((c) => c.leg === id && (c.state === 'consulting' || c.state === 'conference'));
-    if (byLeg) {
-      void this.attendantLeft(byLeg);
-      return true;
-    }
-    return false;
+  /** StasisEnd of the third party's leg: it left the consultation or three-way call. */
+  thirdPartyLeft(leg: string): void {
+    const third = this.byConsultLeg(leg);
+    if (third) void this.thirdPartyGone(third.id, leg, 'hangup');
+  }
+
+  /** StasisEnd of a caller: true when its call is a consultation or three-way call, which goes on or ends here. */
+  callerLeft(callId: string): boolean {
+    const own = this.o.ctx.ledger.calls.get(callId);
+    if (!own || (own.state !== 'consulting' && own.state !== 'conference')) return false;
+    void this.callerGone(own);
+    return true;
+  }
+
+  /** StasisEnd of an attendant's leg: true when its call is a consultation or three-way call. */
+  attendantLegLeft(leg: string): boolean {
+    const byLeg = [...this.o.ctx.ledger.calls.values()].find((c) => c.leg === leg && (c.state === 'consulting' || c.state === 'conference'));
+    if (!byLeg) return false;
+    void this.attendantLeft(byLeg);
+    return true;
+  }
+
+  /** the party gone from a consultation or three-way call during a drop, as its StasisEnd would */
+  private vanished(id: string): void {
+    if (this.byConsultLeg(id)) this.thirdPartyLeft(id);
+    else if (!this.callerLeft(id)) this.attendantLegLeft(id);
   }
 
   /** After a restart or reconnect: parties that vanished meanwhile are handled as if they had hung up. */
   reconcile(live: ReadonlySet<string>): void {
     for (const c of [...this.o.ctx.ledger.calls.values()]) {
       if (c.state !== 'consulting' && c.state !== 'conference') continue;
-      if (c.consultLeg && !live.has(c.consultLeg)) this.channelLeft(c.consultLeg);
-      else if (c.leg && !live.has(c.leg)) this.channelLeft(c.leg);
+      if (c.consultLeg && !live.has(c.consultLeg)) this.vanished(c.consultLeg);
+      else if (c.leg && !live.has(c.leg)) this.vanished(c.leg);
       else if (c.consultLeg && !c.consultAnswered && !this.ringTimers.has(c.id)) this.armTimer(c.id, c.consultLeg);
     }
   }
@@ -326,7 +333,7 @@ export class Consults {
   }
 
   /** The caller hung up: the attendant goes on with an answered third party, else the call is over. */
-  private async callerLeft(call: CallRecord): Promise<void> {
+  private async callerGone(call: CallRecord): Promise<void> {
     const { ctx } = this.o;
     if (!call.consultAnswered || !call.consultLeg) {
       this.cancelTimer(call.id);

@@ -74,6 +74,8 @@ export class Transfers {
     const leg = call.consultLeg;
     if (!leg || !call.consultTarget) throw new OperationError('invalid_state', `call "${call.id}" has no consultation ringing`);
     const next: CallRecord = { ...call, state: 'transferring', transferTarget: call.consultTarget, transferLeg: leg };
+    // the consulted party's leg is the transfer's from now on (its answer, its ChannelDestroyed)
+    this.o.ctx.routes.takeChannel(leg, { owner: 'transfer', callId: call.id, originated: true });
     for (const k of [...CONSULT_FIELDS, 'leg', 'talkBridge'] as const) delete next[k];
     await this.freeAttendant(attendantId, call, next, { target: call.consultTarget, onRing: 'true' });
     releaseConversation(this.o, call);

@@ -1,0 +1,189 @@
+// The routing table: who owns each channel and bridge the controller makes or takes, in what role,
+// for which call. IdMaker (ids.ts) registers every id it makes; a flow that takes a channel it did not
+// make (a caller's StasisStart, an attendant set's feature call, a pair handed off) registers it
+// there; recovery rebuilds the table after a restart from the store's records and from what Asterisk
+// reports. The switchboard hands each ARI event to the one owner the table names, and code that asks
+// "what is this id for" asks the table: no id is ever read back (parsed) to learn it.
+//
+// Lifetimes. A channel's route stays through its StasisEnd (its ChannelDestroyed, which Asterisk
+// sends after it, is still its owner's) and goes with its ChannelDestroyed; a channel that leaves the
+// app alive (a caller sent to the dialplan) gets no ChannelDestroyed, so routes of channels that left
+// are kept for the last LEFT_KEPT only. A bridge's route goes when a flow destroys it (ARI sends no
+// BridgeDestroyed to the app: `routedAri` drops it with the DELETE). No id is made twice (ids.ts), so
+// a stale route can never be taken for a new channel's.
+//
+// Bridge names. A bridge the controller creates is given a name that says its role and its call
+// (`bridgeName`), and Asterisk reports the name back in GET /bridges: after a restart that is how a
+// bridge the store forgot (a pair handed off, a leftover holding bridge) is known again
+// (`bridgeRouteOfName`). Format: `attendant:<role>:<callId | group>`, defined and read only here.
+import type { AriPort } from '../asterisk/port.ts';
+import type { CallBridgeKind } from '../domain/ids.ts';
+
+/**
+ * Who answers for a channel:
+ * caller: a caller in the app (inbound, and the operations on its call);
+ * attendant: an attendant set's side: a presentation leg, then the call's leg once answered; a set's
+ *   own feature call (the phone), which a pick-up makes the call's leg;
+ * transfer: a blind transfer's target; consultation: a consulted party (a transfer target once a
+ *   consultation completes while it rings);
+ * monitor: a supervisor's monitoring leg; snoop: the snoop channel it listens through;
+ * handoff: one side of a pair handed off (a completed transfer, a three-way call left, the night bell);
+ * wakeup: a room's wake-up try; night-bell: the night bell; room: a room phone's feature code.
+ */
+export type ChannelOwner = 'caller' | 'attendant' | 'transfer' | 'consultation' | 'monitor' | 'snoop' | 'handoff' | 'wakeup' | 'night-bell' | 'room';
+
+export interface ChannelRoute {
+  readonly owner: ChannelOwner;
+  /** the call the channel belongs to (a caller's own id), when it belongs to one */
+  readonly callId?: string;
+  /** the controller originated it (IdMaker), as opposed to a channel that came to the app by itself */
+  readonly originated?: boolean;
+}
+
+/** what a bridge is for: a call's bridges (ids.ts), a group's wait bridge, a supervisor's monitoring bridge */
+export type BridgeRole = CallBridgeKind | 'wait' | 'monitor';
+
+export interface BridgeRoute {
+  readonly role: BridgeRole;
+  /** the call it is for (not for a wait bridge) */
+  readonly callId?: string;
+  /** a wait bridge's group */
+  readonly group?: string;
+}
+
+const BRIDGE_ROLES: ReadonlySet<string> = new Set<BridgeRole>(['call', 'hold', 'xfer', 'bell', 'wait', 'monitor']);
+const NAME_PREFIX = 'attendant';
+/** routes of channels that left the app kept for their late ChannelDestroyed (bounded: some never get one) */
+export const LEFT_KEPT = 2000;
+
+/** the name a bridge with this route is created with (reported back by GET /bridges) */
+export function bridgeName(route: BridgeRoute): string {
+  return `${NAME_PREFIX}:${route.role}:${route.role === 'wait' ? route.group ?? '' : route.callId ?? ''}`;
+}
+
+/** the route a bridge name made by `bridgeName` says, or undefined for any other name */
+export function bridgeRouteOfName(name: string | undefined): BridgeRoute | undefined {
+  if (!name) return undefined;
+  const first = name.indexOf(':');
+  const second = first < 0 ? -1 : name.indexOf(':', first + 1);
+  if (second < 0 || name.slice(0, first) !== NAME_PREFIX) return undefined;
+  const role = name.slice(first + 1, second);
+  const ref = name.slice(second + 1);
+  if (!BRIDGE_ROLES.has(role) || !ref) return undefined;
+  return role === 'wait' ? { role, group: ref } : { role: role as BridgeRole, callId: ref };
+}
+
+export class Routes {
+  private readonly channelRoutes = new Map<string, ChannelRoute>();
+  private readonly bridgeRoutes = new Map<string, BridgeRoute>();
+  /** channels that left the app, oldest first */
+  private readonly left = new Set<string>();
+  /** when each route was last taken (a count of takes): what a reconciliation may prune */
+  private readonly takenAt = new Map<string, number>();
+  private takes = 0;
+
+  channel(id: string): ChannelRoute | undefined {
+    return this.channelRoutes.get(id);
+  }
+
+  bridge(id: string): BridgeRoute | undefined {
+    return this.bridgeRoutes.get(id);
+  }
+
+  /** the channel is `route.owner`'s from now on (made, taken, or handed to another flow) */
+  takeChannel(id: string, route: ChannelRoute): void {
+    this.channelRoutes.set(id, route);
+    this.takenAt.set(id, ++this.takes);
+    this.left.delete(id);
+  }
+
+  /** the channel is `route.owner`'s unless it is routed already (recovery: what this run knows wins) */
+  adoptChannel(id: string, route: ChannelRoute): void {
+    if (!this.channelRoutes.has(id)) this.takeChannel(id, route);
+  }
+
+  /** StasisEnd: kept for the channel's ChannelDestroyed, among the last LEFT_KEPT that left */
+  channelLeft(id: string): void {
+    if (!this.channelRoutes.has(id)) return;
+    this.left.delete(id);
+    this.left.add(id);
+    if (this.left.size > LEFT_KEPT) {
+      const oldest = this.left.values().next().value!;
+      this.left.delete(oldest);
+      this.channelRoutes.delete(oldest);
+      this.takenAt.delete(oldest);
+    }
+  }
+
+  /** ChannelDestroyed: the channel is gone for good */
+  dropChannel(id: string): void {
+    this.channelRoutes.delete(id);
+    this.left.delete(id);
+    this.takenAt.delete(id);
+  }
+
+  takeBridge(id: string, route: BridgeRoute): void {
+    this.bridgeRoutes.set(id, route);
+    this.takenAt.set(`bridge:${id}`, ++this.takes);
+  }
+
+  adoptBridge(id: string, route: BridgeRoute): void {
+    if (!this.bridgeRoutes.has(id)) this.takeBridge(id, route);
+  }
+
+  dropBridge(id: string): void {
+    this.bridgeRoutes.delete(id);
+    this.takenAt.delete(`bridge:${id}`);
+  }
+
+  /** a point in time for `prune`: routes taken after it are kept */
+  mark(): number {
+    return this.takes;
+  }
+
+  /**
+   * After a reconciliation read what Asterisk has: routes taken before `mark` whose channel or bridge
+   * Asterisk no longer lists are dropped (their ChannelDestroyed was missed, Asterisk restarted);
+   * ids made since (an originate or a bridge on its way) are kept.
+   */
+  prune(mark: number, channels: ReadonlySet<string>, bridges: ReadonlySet<string>): void {
+    for (const id of [...this.channelRoutes.keys()]) {
+      if (!channels.has(id) && (this.takenAt.get(id) ?? 0) <= mark) this.dropChannel(id);
+    }
+    for (const id of [...this.bridgeRoutes.keys()]) {
+      if (!bridges.has(id) && (this.takenAt.get(`bridge:${id}`) ?? 0) <= mark) this.dropBridge(id);
+    }
+  }
+
+  /** the name to create bridge `id` with: its route's (`bridgeName`), else the id itself */
+  nameOf(id: string): string {
+    const r = this.bridgeRoutes.get(id);
+    return r ? bridgeName(r) : id;
+  }
+
+  get channelCount(): number {
+    return this.channelRoutes.size;
+  }
+
+  get bridgeCount(): number {
+    return this.bridgeRoutes.size;
+  }
+}
+
+/**
+ * The ARI port the flows use: the same, but destroying a bridge drops its route (Asterisk sends no
+ * BridgeDestroyed to the app, so the DELETE is where a bridge is known gone).
+ */
+export function routedAri(ari: AriPort, routes: Routes): AriPort {
+  const destroyBridge = (id: string): Promise<void> => {
+    routes.dropBridge(id);
+    return ari.destroyBridge(id);
+  };
+  return new Proxy(ari, {
+    get(target, prop) {
+      if (prop === 'destroyBridge') return destroyBridge;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
