@@ -5,12 +5,14 @@
 // reports. The switchboard hands each ARI event to the one owner the table names, and code that asks
 // "what is this id for" asks the table: no id is ever read back (parsed) to learn it.
 //
-// Lifetimes. A channel's route stays through its StasisEnd (its ChannelDestroyed, which Asterisk
-// sends after it, is still its owner's) and goes with its ChannelDestroyed; a channel that leaves the
-// app alive (a caller sent to the dialplan) gets no ChannelDestroyed, so routes of channels that left
-// are kept for the last LEFT_KEPT only. A bridge's route goes when a flow destroys it (ARI sends no
-// BridgeDestroyed to the app: `routedAri` drops it with the DELETE). No id is made twice (ids.ts), so
-// a stale route can never be taken for a new channel's.
+// Lifetimes. A channel that came to the app by itself (a caller, a phone's feature code) is the app's
+// only while in Stasis: Asterisk sends it nothing after its StasisEnd (recorded: a caller's StasisEnd
+// has no ChannelDestroyed after it), so its route goes with its StasisEnd. A channel the controller
+// originated stays subscribed: its ChannelDestroyed comes after its StasisEnd and is still its owner's
+// (a transfer target that hangs up while it is being bridged), so its route goes with its
+// ChannelDestroyed, and is kept at most until LEFT_KEPT more have left, in case it never comes. A
+// bridge's route goes when a flow destroys it (ARI sends no BridgeDestroyed to the app: `routedAri`
+// drops it with the DELETE). No id is made twice (ids.ts), so a stale route is never a new channel's.
 //
 // Bridge names. A bridge the controller creates is given a name that says its role and its call
 // (`bridgeName`), and Asterisk reports the name back in GET /bridges: after a restart that is how a
@@ -102,9 +104,14 @@ export class Routes {
     if (!this.channelRoutes.has(id)) this.takeChannel(id, route);
   }
 
-  /** StasisEnd: kept for the channel's ChannelDestroyed, among the last LEFT_KEPT that left */
+  /** StasisEnd: gone, unless the controller originated it (kept for its ChannelDestroyed, among the last LEFT_KEPT that left) */
   channelLeft(id: string): void {
-    if (!this.channelRoutes.has(id)) return;
+    const route = this.channelRoutes.get(id);
+    if (!route) return;
+    if (!route.originated) {
+      this.dropChannel(id);
+      return;
+    }
     this.left.delete(id);
     this.left.add(id);
     if (this.left.size > LEFT_KEPT) {
