@@ -83,6 +83,8 @@ export class Routes {
   /** when each route was last taken (a count of takes): what a reconciliation may prune */
   private readonly takenAt = new Map<string, number>();
   private takes = 0;
+  /** routes a reconciliation found missing from Asterisk: dropped if the next one finds them missing too */
+  private missing = new Set<string>();
 
   channel(id: string): ChannelRoute | undefined {
     return this.channelRoutes.get(id);
@@ -149,17 +151,25 @@ export class Routes {
   }
 
   /**
-   * After a reconciliation read what Asterisk has: routes taken before `mark` whose channel or bridge
-   * Asterisk no longer lists are dropped (their ChannelDestroyed was missed, Asterisk restarted);
-   * ids made since (an originate or a bridge on its way) are kept.
+   * After a reconciliation read what Asterisk has: a route whose channel or bridge Asterisk did not
+   * list, at this reconciliation and at the one before, is dropped (its end was missed in a drop,
+   * Asterisk restarted). Missing once is not enough: an originate or a bridge sent just before the
+   * read may reach Asterisk after it. Routes taken after `mark` (the read's start) are never missing.
    */
   prune(mark: number, channels: ReadonlySet<string>, bridges: ReadonlySet<string>): void {
+    const missing = new Set<string>();
     for (const id of [...this.channelRoutes.keys()]) {
-      if (!channels.has(id) && (this.takenAt.get(id) ?? 0) <= mark) this.dropChannel(id);
+      if (channels.has(id) || (this.takenAt.get(id) ?? 0) > mark) continue;
+      if (this.missing.has(id)) this.dropChannel(id);
+      else missing.add(id);
     }
     for (const id of [...this.bridgeRoutes.keys()]) {
-      if (!bridges.has(id) && (this.takenAt.get(`bridge:${id}`) ?? 0) <= mark) this.dropBridge(id);
+      const key = `bridge:${id}`;
+      if (bridges.has(id) || (this.takenAt.get(key) ?? 0) > mark) continue;
+      if (this.missing.has(key)) this.dropBridge(id);
+      else missing.add(key);
     }
+    this.missing = missing;
   }
 
   /** the name to create bridge `id` with: its route's (`bridgeName`), else the id itself */

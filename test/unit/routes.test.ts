@@ -59,7 +59,7 @@ describe('the routing table (lib/calls/routes.ts)', () => {
     assert.equal(routes.channelCount, LEFT_KEPT);
   });
 
-  it('given a reconciliation, when it prunes, then routes Asterisk no longer lists go, but not those taken after its read began', () => {
+  it('given reconciliations, when they prune, then routes Asterisk did not list twice in a row go, but not those taken after a read began', () => {
     const routes = new Routes();
     routes.takeChannel('gone', { owner: 'caller', callId: 'gone' });
     routes.takeChannel('live', { owner: 'caller', callId: 'live' });
@@ -69,6 +69,9 @@ describe('the routing table (lib/calls/routes.ts)', () => {
     routes.takeChannel('new-leg', { owner: 'attendant', callId: 'live' });
     routes.takeBridge('b-new', { role: 'call', callId: 'live' });
     routes.prune(mark, new Set(['live']), new Set(['b-live']));
+    assert.equal(routes.channel('gone')?.owner, 'caller', 'missing once: an originate sent just before the read may not have reached Asterisk yet');
+    assert.equal(routes.bridge('b-gone')?.role, 'hold');
+    routes.prune(routes.mark(), new Set(['live', 'new-leg']), new Set(['b-live', 'b-new']));
     assert.deepEqual(['gone', 'live', 'new-leg'].map((id) => routes.channel(id)?.owner), [undefined, 'caller', 'attendant']);
     assert.deepEqual(['b-gone', 'b-live', 'b-new'].map((id) => routes.bridge(id)?.role), [undefined, 'call', 'call']);
   });
