@@ -292,7 +292,7 @@ export class Presenter {
     try {
       await ctx.ari.originate({
         endpoint: device, channelId: p.leg, appArgs: [PRESENT_ARG, call.id, p.attendant], callerId,
-        timeout: Math.ceil(ringTimeoutMs / 1000) + 5, ...(Object.keys(variables).length ? { variables } : {}),
+        timeout: Math.ceil(ringTimeoutMs / 1000) + 5, ...(Object.keys(variables).length ? { variables } : {}), reported: ctx.routes.reportedOf(p.leg),
       });
       this.originateFailures.delete(call.id);
       p.onOriginated?.();

@@ -12,7 +12,7 @@ import type { BridgeInfo, ChannelInfo } from '../asterisk/port.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
 import { bestEffort, callerTarget } from './context.ts';
-import { bridgeRouteOfName, type ChannelRoute } from './routes.ts';
+import { bridgeRouteOfName, routeOfChannelVars, type ChannelRoute } from './routes.ts';
 import type { OpsDeps } from './ops/common.ts';
 import { moveToHolding } from './ops/holding.ts';
 import { withAttention } from './ops/steps.ts';
@@ -240,7 +240,8 @@ export class Recovery {
    * The routing table again, for what this run did not make: from the store's records (a call's
    * caller, legs and bridges; a position busy on a leg that is not its call's is monitoring it: only a
    * monitoring session makes a position busy with a leg of its own), then from what Asterisk reports
-   * (a channel's Stasis args, a bridge's name). What this run made or took itself is kept as it is.
+   * (a channel's Stasis args, else the route variable a leg was originated with; a bridge's name).
+   * What this run made or took itself is kept as it is.
    */
   private rebuildRoutes(view: AsteriskView): void {
     const { ctx } = this.o;
@@ -262,8 +263,9 @@ export class Recovery {
       routes.adoptChannel(a.currentLeg, { owner: 'monitor', callId: a.currentCall, originated: true });
     }
     for (const ch of view.channels.values()) {
+      // in the app, its Stasis args; still ringing, the route variable it was originated with
       const args = stasisArgs(ch, ctx.ari.app);
-      const route = args ? routeOfArgs(ch.id, args) : undefined;
+      const route = (args ? routeOfArgs(ch.id, args) : undefined) ?? routeOfChannelVars(ch.channelvars);
       if (route) routes.adoptChannel(ch.id, route);
     }
     for (const b of view.bridges.values()) {

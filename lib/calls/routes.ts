@@ -18,6 +18,13 @@
 // (`bridgeName`), and Asterisk reports the name back in GET /bridges: after a restart that is how a
 // bridge the store forgot (a pair handed off, a leftover holding bridge) is known again
 // (`bridgeRouteOfName`). Format: `attendant:<role>:<callId | group>`, defined and read only here.
+//
+// The route variable. A leg the controller originates carries its route in a channel variable set
+// with the originate and reported (`report_events`): Asterisk 23 lists it in GET /channels as
+// `channelvars.ATTENDANT_ROUTE` from the first moment, while the leg still rings (recorded on
+// 23.4.1; its Stasis args show only once it answers). After a restart that is how a ringing leg the
+// store never recorded (killed between the originate and the write) is known as the controller's.
+// Format: `<owner>:<callId>` (`routeVariable`, read by `routeOfChannelVars`), defined and read only here.
 import type { AriPort } from '../asterisk/port.ts';
 import type { CallBridgeKind } from '../domain/ids.ts';
 
@@ -73,6 +80,26 @@ export function bridgeRouteOfName(name: string | undefined): BridgeRoute | undef
   const ref = name.slice(second + 1);
   if (!BRIDGE_ROLES.has(role) || !ref) return undefined;
   return role === 'wait' ? { role, group: ref } : { role: role as BridgeRole, callId: ref };
+}
+
+/** the channel variable a leg's route is carried in */
+export const ROUTE_VARIABLE = 'ATTENDANT_ROUTE';
+const CHANNEL_OWNERS: ReadonlySet<string> = new Set<ChannelOwner>(['caller', 'attendant', 'transfer', 'consultation', 'monitor', 'snoop', 'handoff', 'wakeup', 'night-bell', 'room']);
+
+/** the reported variables an originate gives a leg with this route */
+export function routeVariable(route: ChannelRoute): Record<string, string> {
+  return { [ROUTE_VARIABLE]: `${route.owner}:${route.callId ?? ''}` };
+}
+
+/** the route a channel's reported variables carry (a leg the controller originated), or undefined */
+export function routeOfChannelVars(vars: Readonly<Record<string, string>> | undefined): ChannelRoute | undefined {
+  const value = vars?.[ROUTE_VARIABLE];
+  const colon = value ? value.indexOf(':') : -1;
+  if (!value || colon < 0) return undefined;
+  const owner = value.slice(0, colon);
+  const callId = value.slice(colon + 1);
+  if (!CHANNEL_OWNERS.has(owner)) return undefined;
+  return { owner: owner as ChannelOwner, originated: true, ...(callId ? { callId } : {}) };
 }
 
 export class Routes {
@@ -170,6 +197,12 @@ export class Routes {
       else missing.add(key);
     }
     this.missing = missing;
+  }
+
+  /** the reported variables to originate leg `id` with: its route (`routeVariable`), nothing when it has none */
+  reportedOf(id: string): Record<string, string> {
+    const r = this.channelRoutes.get(id);
+    return r ? routeVariable(r) : {};
   }
 
   /** the name to create bridge `id` with: its route's (`bridgeName`), else the id itself */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { AriPort } from '../../lib/asterisk/port.ts';
 import { IdMaker } from '../../lib/calls/ids.ts';
-import { bridgeName, bridgeRouteOfName, LEFT_KEPT, Routes, routedAri } from '../../lib/calls/routes.ts';
+import { bridgeName, bridgeRouteOfName, LEFT_KEPT, ROUTE_VARIABLE, Routes, routedAri, routeOfChannelVars, routeVariable } from '../../lib/calls/routes.ts';
 
 describe('the routing table (lib/calls/routes.ts)', () => {
   it('given IdMaker makes legs, channels and bridges, then each is registered with its owner, its role and its call', () => {
@@ -87,6 +87,17 @@ describe('the routing table (lib/calls/routes.ts)', () => {
     const b = ids.callBridge('call', 'c9');
     assert.equal(routes.nameOf(b), 'attendant:call:c9');
     assert.equal(routes.nameOf('someone-elses'), 'someone-elses');
+  });
+
+  it('given a leg the controller originates, then it carries its route in a reported variable that reads back to that route (what GET /channels shows while it rings)', () => {
+    const routes = new Routes();
+    const ids = new IdMaker(routes, 1);
+    const leg = ids.leg('p', '1767603600.0');
+    assert.deepEqual(routes.reportedOf(leg), { [ROUTE_VARIABLE]: 'attendant:1767603600.0' });
+    assert.deepEqual(routeOfChannelVars(routes.reportedOf(leg)), { owner: 'attendant', callId: '1767603600.0', originated: true });
+    assert.deepEqual(routeOfChannelVars(routeVariable({ owner: 'night-bell' })), { owner: 'night-bell', originated: true });
+    assert.deepEqual(routes.reportedOf('unknown'), {});
+    for (const other of [undefined, {}, { OTHER: 'attendant:c1' }, { [ROUTE_VARIABLE]: 'nobody:c1' }, { [ROUTE_VARIABLE]: 'attendant' }]) assert.equal(routeOfChannelVars(other), undefined, JSON.stringify(other));
   });
 
   it('given the routed ARI port, when a flow destroys a bridge, then its route goes with it and the port is otherwise the same', async () => {

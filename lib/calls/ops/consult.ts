@@ -503,7 +503,7 @@ export class Consults {
     const callerId = acfg?.extension ? `"${acfg.name.replace(/"/g, '')}" <${acfg.extension}>` : undefined;
     ctx.log.info({ callId: call.id, attendant: attendantId, target: number, leg }, call.joinOnAnswer ? 'three-way: calling third party' : 'consultation');
     try {
-      await step('ring the third party', () => ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: leg, appArgs: [CONSULT_ARG, call.id], timeout: ctx.config.timers.recall + 5, ...(callerId ? { callerId } : {}) }));
+      await step('ring the third party', () => ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: leg, appArgs: [CONSULT_ARG, call.id], timeout: ctx.config.timers.recall + 5, ...(callerId ? { callerId } : {}), reported: ctx.routes.reportedOf(leg) }));
     } catch (err) {
       ctx.log.warn({ callId: call.id, target: number, err: (err as Error).message }, 'consultation originate failed');
       if (statusOf((err as StepFailed).error) === 504) releaseChannel(this.o.ctx, leg, 'hang up timed-out consultation leg');

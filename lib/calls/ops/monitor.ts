@@ -75,7 +75,7 @@ export class Monitors {
     try {
       await step('ring the supervisor\'s set', () => ctx.ari.originate({
         endpoint: sup.device, channelId: id, appArgs: [MONITOR_ARG, callId, mode], callerId: `"Monitor ${call.callerNumber}" <${call.callerNumber}>`,
-        timeout: ctx.config.timers.recall + 5, ...(Object.keys(variables).length ? { variables } : {}),
+        timeout: ctx.config.timers.recall + 5, ...(Object.keys(variables).length ? { variables } : {}), reported: ctx.routes.reportedOf(id),
       }));
     } catch (err) {
       ctx.log.warn({ callId, supervisor: supervisorId, err: (err as Error).message }, 'monitor originate failed');

@@ -55,7 +55,7 @@ export class Transfers {
 
     this.armRecall(callId, transferLeg);
     try {
-      await step('ring the transfer target', () => ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: transferLeg, appArgs: [TRANSFER_ARG, callId], callerId: callerIdOf(call), timeout: ctx.config.timers.recall + 5 }));
+      await step('ring the transfer target', () => ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: transferLeg, appArgs: [TRANSFER_ARG, callId], callerId: callerIdOf(call), timeout: ctx.config.timers.recall + 5, reported: ctx.routes.reportedOf(transferLeg) }));
     } catch (err) {
       ctx.log.warn({ callId, target: number, err: (err as Error).message }, 'transfer originate failed');
       // the caller waits with music and comes back to the attendant (or its group) as after a refused transfer

@@ -118,7 +118,7 @@ export class NightBell {
     const b = ctx.ledger.batch().log({ time: now, operator: 'system', action: 'night-bell', callId: first.id, numbers: [first.callerNumber], result: 'ringing', detail: { group, device } });
     void ctx.ledger.commit(b);
     try {
-      await ctx.ari.originate({ endpoint: device, channelId: leg, appArgs: [NIGHT_BELL_ARG, group], callerId: callerIdOf(first), timeout: ringSeconds });
+      await ctx.ari.originate({ endpoint: device, channelId: leg, appArgs: [NIGHT_BELL_ARG, group], callerId: callerIdOf(first), timeout: ringSeconds, reported: ctx.routes.reportedOf(leg) });
     } catch (err) {
       ctx.log.warn({ group, device, err: (err as Error).message }, 'cannot ring the night bell');
       if (this.ringing.get(group) === leg) {

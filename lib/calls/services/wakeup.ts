@@ -184,7 +184,7 @@ export class WakeupService {
     await ctx.ledger.commit(b);
     ctx.log.info({ wakeup: id, extension: rec.extension, attempt }, 'wake-up call ringing');
     try {
-      await ctx.ari.originate({ endpoint: dialString(ctx.config, rec.extension), channelId: leg, appArgs: [WAKEUP_ARG, id], callerId: cfg.callerName, timeout: cfg.ringSeconds });
+      await ctx.ari.originate({ endpoint: dialString(ctx.config, rec.extension), channelId: leg, appArgs: [WAKEUP_ARG, id], callerId: cfg.callerName, timeout: cfg.ringSeconds, reported: ctx.routes.reportedOf(leg) });
     } catch (err) {
       ctx.log.warn({ wakeup: id, extension: rec.extension, err: (err as Error).message }, 'wake-up originate failed');
       await this.outcome(id, leg, 'failed');
