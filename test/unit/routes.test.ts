@@ -97,7 +97,8 @@ describe('the routing table (lib/calls/routes.ts)', () => {
     assert.deepEqual(routeOfChannelVars(routes.reportedOf(leg)), { owner: 'attendant', callId: '1767603600.0', originated: true });
     assert.deepEqual(routeOfChannelVars(routeVariable({ owner: 'night-bell' })), { owner: 'night-bell', originated: true });
     assert.deepEqual(routes.reportedOf('unknown'), {});
-    for (const other of [undefined, {}, { OTHER: 'attendant:c1' }, { [ROUTE_VARIABLE]: 'nobody:c1' }, { [ROUTE_VARIABLE]: 'attendant' }]) assert.equal(routeOfChannelVars(other), undefined, JSON.stringify(other));
+    const others: Array<Record<string, string> | undefined> = [undefined, {}, { OTHER: 'attendant:c1' }, { [ROUTE_VARIABLE]: 'nobody:c1' }, { [ROUTE_VARIABLE]: 'attendant' }];
+    for (const other of others) assert.equal(routeOfChannelVars(other), undefined, JSON.stringify(other));
   });
 
   it('given the routed ARI port, when a flow destroys a bridge, then its route goes with it and the port is otherwise the same', async () => {
