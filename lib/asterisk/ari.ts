@@ -206,7 +206,9 @@ class AriSocketPort implements AriPort {
 
   async originate(req: OriginateRequest): Promise<ChannelInfo> {
     const query: Query = { endpoint: req.endpoint, app: this.app, appArgs: req.appArgs?.length ? req.appArgs.join(',') : undefined, callerId: req.callerId, timeout: req.timeout, channelId: req.channelId };
-    return plainChannel(await this.call<ChannelInfo>('channels.originate', 'POST', '/channels', query, req.variables ? { variables: req.variables } : undefined));
+    const variables: Record<string, string | { value: string; report_events: true }> = { ...req.variables };
+    for (const [name, value] of Object.entries(req.reported ?? {})) variables[name] = { value, report_events: true };
+    return plainChannel(await this.call<ChannelInfo>('channels.originate', 'POST', '/channels', query, Object.keys(variables).length ? { variables } : undefined));
   }
 
   async answer(channelId: string) { await this.call('channels.answer', 'POST', `${ch(channelId)}/answer`); }
@@ -280,7 +282,7 @@ const br = (bridgeId: string) => `/bridges/${encodeURIComponent(bridgeId)}`;
 
 // only the data fields Attendant reads (Asterisk's JSON carries more)
 function plainChannel(c: ChannelInfo): ChannelInfo {
-  return { id: c.id, name: c.name, state: c.state, caller: c.caller, connected: c.connected, ...(c.dialplan ? { dialplan: c.dialplan } : {}), ...(c.creationtime ? { creationtime: c.creationtime } : {}) };
+  return { id: c.id, name: c.name, state: c.state, caller: c.caller, connected: c.connected, ...(c.dialplan ? { dialplan: c.dialplan } : {}), ...(c.creationtime ? { creationtime: c.creationtime } : {}), ...(c.channelvars ? { channelvars: c.channelvars } : {}) };
 }
 function plainBridge(b: BridgeInfo): BridgeInfo {
   return { id: b.id, bridge_type: b.bridge_type, name: b.name, channels: [...(b.channels ?? [])] };

@@ -11,6 +11,8 @@ export interface ChannelInfo {
   connected: { name: string; number: string };
   dialplan?: { context: string; exten: string; priority: number; app_name?: string; app_data?: string };
   creationtime?: string;
+  /** the channel's reported variables (an originate's `report_events` ones), as GET /channels lists them */
+  channelvars?: Record<string, string>;
 }
 
 export interface BridgeInfo {
@@ -89,6 +91,8 @@ export interface OriginateRequest {
   /** seconds to ring before giving up (cause 19) */
   timeout?: number;
   variables?: Record<string, string>;
+  /** variables Asterisk reports back in the channel's JSON (`report_events`: GET /channels shows them as channelvars) */
+  reported?: Record<string, string>;
   /** choose the channel id, so events for it can be matched before the answer arrives */
   channelId?: string;
 }

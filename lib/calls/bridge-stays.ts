@@ -12,6 +12,9 @@ export function recordBridgeStay(ctx: CallContext, e: BridgeEvent): void {
   const call = ctx.ledger.calls.get(e.channel.id);
   if (!call || call.state === 'ended') return;
   const now = ctx.time.now();
-  const next = e.type === 'ChannelEnteredBridge' ? enterBridge(call, e.bridge, now) : leaveBridge(call, e.bridge.id, now);
+  const route = ctx.routes.bridge(e.bridge.id);
+  const next = e.type === 'ChannelEnteredBridge'
+    ? enterBridge(call, { id: e.bridge.id, bridge_type: e.bridge.bridge_type, purpose: route && { kind: route.role, ...(route.callId !== undefined ? { callId: route.callId } : {}) } }, now)
+    : leaveBridge(call, e.bridge.id, now);
   if (next !== call) void ctx.ledger.commit(ctx.ledger.batch().putCall(next, { stays: true }));
 }

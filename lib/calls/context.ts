@@ -6,6 +6,7 @@ import type { TimeSource } from '../domain/clock.ts';
 import { resolveClass } from '../domain/presentation.ts';
 import type { IdMaker } from './ids.ts';
 import type { Ledger } from './ledger.ts';
+import type { Routes } from './routes.ts';
 
 export interface CallContext {
   config: Config;
@@ -15,6 +16,8 @@ export interface CallContext {
   log: Logger;
   /** every channel and bridge id the controller chooses */
   ids: IdMaker;
+  /** who owns each channel and bridge (routes.ts): IdMaker registers what it makes, flows what they take */
+  routes: Routes;
   /** seeded where runs must repeat (random hunting) */
   random: () => number;
   groupConfig(id: string): GroupConfig | undefined;
@@ -63,7 +66,7 @@ export function releaseChannel(ctx: CallContext, channelId: string, what: string
  * Create a bridge with our id, or take the one a previous run (or a lost reply) left: Asterisk
  * refuses to re-create an existing bridge with a type, so an existing one is looked up instead.
  */
-export async function ensureBridge(ctx: CallContext, type: 'mixing' | 'holding', id: string, name = id, opts: { dtmfEvents?: boolean } = {}): Promise<string> {
+export async function ensureBridge(ctx: CallContext, type: 'mixing' | 'holding', id: string, name = ctx.routes.nameOf(id), opts: { dtmfEvents?: boolean } = {}): Promise<string> {
   try {
     return (await ctx.ari.createBridge(type, name, id, opts)).id;
   } catch (err) {

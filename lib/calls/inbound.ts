@@ -15,7 +15,6 @@ import { followRoute, overflowDecision, overflowDue } from '../domain/table.ts';
 import { groupMembers } from '../domain/group.ts';
 import type { AttendantDesk } from './attendants.ts';
 import { bestEffort, callerTarget, ensureBridge, releaseChannel, type CallContext } from './context.ts';
-import { legOf, waitBridgeId } from './ids.ts';
 import type { Batch } from './ledger.ts';
 import type { CallBridging, Presenter } from './presenter.ts';
 import { SerialRunner } from './serial.ts';
@@ -89,6 +88,7 @@ export class Inbound implements CallBridging {
    */
   receive(channel: ChannelInfo, args: string[]): void {
     if (this.ctx.ledger.calls.has(channel.id) || this.intakeIds.has(channel.id)) return;
+    this.ctx.routes.takeChannel(channel.id, { owner: 'caller', callId: channel.id });
     const { ledger } = this.ctx;
     const verdict = admitArrival(this.backlog, this.limits, ledger.storeAvailable ? ledger.backlog : undefined);
     if (!verdict.admit) {
@@ -155,6 +155,7 @@ export class Inbound implements CallBridging {
   arrive(channel: ChannelInfo, args: string[], arrivedAt?: number): void {
     const { ctx } = this;
     if (ctx.ledger.calls.has(channel.id)) return; // replayed event after a reconnect
+    ctx.routes.takeChannel(channel.id, { owner: 'caller', callId: channel.id });
     const now = arrivedAt ?? ctx.time.now();
     const { cls, requested, group: start } = callerTarget(ctx, args);
     if (start !== requested) ctx.log.warn({ callId: channel.id, target: requested, group: start }, 'unknown target group, using the first group');
@@ -170,7 +171,7 @@ export class Inbound implements CallBridging {
       id: channel.id, callClass: cls.id, priority: cls.priority, group, callerNumber: channel.caller.number, callerName: channel.caller.name,
       target: requested, arrivedAt: now, ...this.describeArrival?.(args),
       // where it will wait is known now: written with the arrival rather than in a write of its own
-      ...(route.kind === 'queue' && ctx.groupConfig(group)?.waiting !== 'ringback' ? { waitBridge: waitBridgeId(group) } : {}),
+      ...(route.kind === 'queue' && ctx.groupConfig(group)?.waiting !== 'ringback' ? { waitBridge: ctx.ids.waitBridge(group) } : {}),
     });
     const b = ctx.ledger.batch();
     b.log({ time: now, operator: 'system', action: 'arrive', callId: call.id, numbers: [call.callerNumber], result: route.kind === 'queue' ? `queue:${route.group}` : `divert:${route.reason}`, detail: { class: cls.id, mode: route.mode } });
@@ -249,7 +250,7 @@ export class Inbound implements CallBridging {
       const g = ctx.groupConfig(groupId);
       const music = g && g.waiting !== 'ringback' ? g.waiting.music : 'default';
       p = (async () => {
-        const bridge = await ensureBridge(ctx, 'holding', waitBridgeId(groupId), `wait-${groupId}`);
+        const bridge = await ensureBridge(ctx, 'holding', ctx.ids.waitBridge(groupId));
         await ctx.ari.bridgeStartMoh(bridge, music);
         return bridge;
       })();
@@ -322,7 +323,7 @@ export class Inbound implements CallBridging {
   private async bridgeCall(call: CallRecord, leg: string, bridgeId: string, callerAnswered: boolean): Promise<boolean> {
     const { ctx } = this;
     // the attendant's keypad commands need the set's DTMF: a native RTP bridge would carry it past Asterisk
-    const make = ensureBridge(ctx, 'mixing', bridgeId, bridgeId, { dtmfEvents: ctx.config.phone.keypad.enabled });
+    const make = ensureBridge(ctx, 'mixing', bridgeId, undefined, { dtmfEvents: ctx.config.phone.keypad.enabled });
     // a caller in a holding bridge (waiting with music, or held) is answered already: adding it to
     // the call bridge moves it there (Asterisk departs the old bridge first), no removeChannel needed
     const freeCaller = callerAnswered ? Promise.resolve() : ctx.ari.ringStop(call.id).then(() => ctx.ari.answer(call.id));
@@ -364,9 +365,9 @@ export class Inbound implements CallBridging {
 
   /** StasisEnd of an attendant's answered leg: the attendant hung up, the caller is released. */
   attendantLeft(leg: string): void {
-    // a leg the controller made names its call; a set's own channel (a pick-up) is looked for
-    const owner = legOf(leg);
-    const named = owner ? this.ctx.ledger.calls.get(owner.callId) : undefined;
+    // the routing table names the leg's call; a set's own channel (a pick-up) is looked for
+    const owner = this.ctx.routes.channel(leg)?.callId;
+    const named = owner !== undefined ? this.ctx.ledger.calls.get(owner) : undefined;
     const call = named && attendantLegOf(named) === leg ? named
       : [...this.ctx.ledger.calls.values()].find((c) => attendantLegOf(c) === leg);
     if (!call) return;

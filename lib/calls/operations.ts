@@ -9,17 +9,21 @@ import { hangup } from './ops/hangup.ts';
 import { searchDirectory } from './ops/directory.ts';
 import { HoldSlots } from './ops/hold.ts';
 import { ParkSlots } from './ops/park.ts';
-import { TRANSFER_ARG, Transfers } from './ops/transfer.ts';
-import { CONSULT_ARG, Consults } from './ops/consult.ts';
+import { Transfers } from './ops/transfer.ts';
+import { Consults } from './ops/consult.ts';
 import { Handoffs } from './ops/handoff.ts';
-import { MONITOR_ARG, Monitors, SNOOP_ARG } from './ops/monitor.ts';
+import { Monitors } from './ops/monitor.ts';
 import { ExtensionDndService } from './services/dnd.ts';
 import { MessageService } from './services/messages.ts';
-import { NIGHT_BELL_ARG, NightBell } from './services/night-bell.ts';
-import { WAKEUP_ARG, WakeupService } from './services/wakeup.ts';
+import { NightBell } from './services/night-bell.ts';
+import { WakeupService } from './services/wakeup.ts';
 import { RoomWakeupCodes } from './services/wakeup-phone.ts';
 import { siteNumbering, type SiteNumbering } from './numbering.ts';
 import { InFlight } from './ops/steps.ts';
+import type { ChannelOwner } from './routes.ts';
+
+/** the channels an operation or a service originates (routes.ts) */
+export type OperationOwner = Extract<ChannelOwner, 'transfer' | 'consultation' | 'monitor' | 'snoop' | 'wakeup' | 'night-bell'>;
 
 
 export class SwitchboardOperations implements Operations {
@@ -114,16 +118,18 @@ export class SwitchboardOperations implements Operations {
 
   // ----- ARI events of the operations' own legs (routed by the switchboard) ----------------
 
-  /** StasisStart of an internal leg (`@transfer,<callId>`, `@consult`, `@monitor`, `@snoop`); false when the verb is not an operation's */
-  internalLegAnswered(channelId: string, args: string[]): boolean {
-    switch (args[0]) {
-      case TRANSFER_ARG: this.transfers.answered(channelId, args[1] ?? ''); return true;
-      case CONSULT_ARG: this.consults.answered(channelId, args[1] ?? ''); return true;
-      case MONITOR_ARG: this.monitors.answered(channelId); return true;
-      case SNOOP_ARG: this.monitors.snoopStarted(channelId, args[1] ?? ''); return true;
-      case WAKEUP_ARG: this.wakeups.answered(channelId, args[1] ?? ''); return true;
-      case NIGHT_BELL_ARG: this.nightBell.answered(channelId, args[1] ?? ''); return true;
-      default: return false;
+  /**
+   * StasisStart of a leg an operation or a service originated, routed by its owner in the routing
+   * table (its Stasis args still say the call, the session, the booking or the group)
+   */
+  legAnswered(owner: OperationOwner, channelId: string, args: string[]): void {
+    switch (owner) {
+      case 'transfer': this.transfers.answered(channelId, args[1] ?? ''); break;
+      case 'consultation': this.consults.answered(channelId, args[1] ?? ''); break;
+      case 'monitor': this.monitors.answered(channelId); break;
+      case 'snoop': this.monitors.snoopStarted(channelId, args[1] ?? ''); break;
+      case 'wakeup': this.wakeups.answered(channelId, args[1] ?? ''); break;
+      case 'night-bell': this.nightBell.answered(channelId, args[1] ?? ''); break;
     }
   }
 
@@ -145,19 +151,42 @@ export class SwitchboardOperations implements Operations {
     return this.dnd.describe(args);
   }
 
-  /** ChannelDestroyed: a leg of an operation or a service that never answered */
-  legDestroyed(channelId: string, cause: number): void {
-    this.transfers.legDestroyed(channelId, cause);
-    this.consults.legDestroyed(channelId, cause);
-    this.monitors.legDestroyed(channelId, cause);
-    this.wakeups.legDestroyed(channelId, cause);
-    this.nightBell.legDestroyed(channelId);
+  /** ChannelDestroyed of a leg an operation or a service originated (one that never answered, mostly) */
+  legDestroyed(owner: OperationOwner, channelId: string, cause: number): void {
+    switch (owner) {
+      case 'transfer': this.transfers.legDestroyed(channelId, cause); break;
+      case 'consultation': this.consults.legDestroyed(channelId, cause); break;
+      case 'monitor': this.monitors.legDestroyed(channelId, cause); break;
+      case 'wakeup': this.wakeups.legDestroyed(channelId, cause); break;
+      case 'night-bell': this.nightBell.legDestroyed(channelId); break;
+      case 'snoop': break;
+    }
   }
 
-  /** StasisEnd: true when an operation or a service took care of the channel (handed-off pair, consultation, monitoring, wake-up) */
-  channelLeft(channelId: string): boolean {
-    return this.inFlight.channelLeft(channelId) || this.handoffs.channelLeft(channelId) || this.monitors.channelLeft(channelId) || this.consults.channelLeft(channelId)
-      || this.wakeups.channelLeft(channelId) || this.roomCodes.channelLeft(channelId);
+  /**
+   * StasisEnd of a caller: true when an operation on its call takes care of it (one in flight whose
+   * steps decide, a consultation or three-way call), false when the call just ends (Inbound.callerLeft)
+   */
+  callerLeft(callId: string): boolean {
+    return this.inFlight.channelLeft(callId) || this.consults.callerLeft(callId);
+  }
+
+  /** StasisEnd of an attendant's leg: true when an operation on its call takes care of it, as for the caller */
+  attendantLegLeft(leg: string): boolean {
+    return this.inFlight.channelLeft(leg) || this.consults.attendantLegLeft(leg);
+  }
+
+  /** StasisEnd of a leg an operation or a service originated, or of a pair it handed off */
+  channelLeft(owner: OperationOwner | 'handoff' | 'room', channelId: string): void {
+    switch (owner) {
+      case 'handoff': this.handoffs.channelLeft(channelId); break;
+      case 'consultation': if (!this.inFlight.channelLeft(channelId)) this.consults.thirdPartyLeft(channelId); break;
+      case 'monitor': case 'snoop': this.monitors.channelLeft(channelId); break;
+      case 'wakeup': this.wakeups.channelLeft(channelId); break;
+      case 'room': this.roomCodes.channelLeft(channelId); break;
+      // a transfer target or a night bell leaves once handed off (then it is the handoff's): nothing to do
+      case 'transfer': case 'night-bell': break;
+    }
   }
 
   /** after a restart or reconnect: operations whose channels vanished meanwhile */
@@ -166,9 +195,10 @@ export class SwitchboardOperations implements Operations {
     this.monitors.reconcile(live);
   }
 
-  /** PlaybackFinished of an announcement a service played */
-  playbackFinished(channelId: string): void {
-    if (!this.wakeups.playbackFinished(channelId)) this.roomCodes.playbackFinished(channelId);
+  /** PlaybackFinished of an announcement a service played: a wake-up's, or a room code's confirmation */
+  playbackFinished(owner: 'wakeup' | 'room', channelId: string): void {
+    if (owner === 'wakeup') this.wakeups.playbackFinished(channelId);
+    else this.roomCodes.playbackFinished(channelId);
   }
 
   hold(attendantId: string, callId: string): Promise<{ slot: number }> {

@@ -225,7 +225,10 @@ export class Presenter {
       const leg = offHook ?? ctx.ids.leg('p', call.id);
       const res = this.desk.apply(b, attendant, { type: 'present', callId: call.id, leg }, { callId: call.id });
       if (res instanceof Error) continue;
-      if (offHook) this.offHookLegs.delete(attendant);
+      if (offHook) {
+        this.offHookLegs.delete(attendant);
+        ctx.routes.takeChannel(offHook, { owner: 'attendant', callId: call.id });
+      }
       legs.push({ leg, callId: call.id, attendant, closed: false, answered: false, ...(onUnanswered ? { onUnanswered } : {}), ...(offHook ? { offHook: true } : {}), ...(onOriginated ? { onOriginated } : {}) });
     }
     if (!legs.length) return;
@@ -287,7 +290,7 @@ export class Presenter {
     try {
       await ctx.ari.originate({
         endpoint: device, channelId: p.leg, appArgs: [PRESENT_ARG, call.id, p.attendant], callerId,
-        timeout: Math.ceil(ringTimeoutMs / 1000) + 5, ...(Object.keys(variables).length ? { variables } : {}),
+        timeout: Math.ceil(ringTimeoutMs / 1000) + 5, ...(Object.keys(variables).length ? { variables } : {}), reported: ctx.routes.reportedOf(p.leg),
       });
       this.originateFailures.delete(call.id);
       p.onOriginated?.();

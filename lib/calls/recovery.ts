@@ -5,19 +5,26 @@
 // presentations of a previous run and presents again, leaves talking calls alone (their bridge is
 // rebuilt only if it vanished), puts waiting and held callers back in their holding bridges,
 // adopts callers in the app the store never heard of, hangs up orphan legs and destroys leftover
-// bridges, resets attendants whose call is gone, and re-arms every timer.
+// bridges, resets attendants whose call is gone, and re-arms every timer. First of all it rebuilds
+// the routing table (routes.ts) from the store's records and from what Asterisk reports (a channel's
+// Stasis args, a bridge's name), so that every channel and bridge it finds has its owner again.
 import type { BridgeInfo, ChannelInfo } from '../asterisk/port.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
 import { attendantLegOf, callerGone, consultLegOf, holdBridgeOf, talkBridgeOf, transferLegOf, waitBridgeOf, withdraw } from '../domain/call.ts';
 import { bestEffort, callerTarget } from './context.ts';
-import { callBridgeOf, legOf, waitBridgeId } from './ids.ts';
+import { bridgeRouteOfName, routeOfChannelVars, type ChannelRoute } from './routes.ts';
 import type { OpsDeps } from './ops/common.ts';
 import { moveToHolding } from './ops/holding.ts';
 import { withAttention } from './ops/steps.ts';
 import type { SwitchboardOperations } from './operations.ts';
 import { PRESENT_ARG } from './presenter.ts';
 import { FEATURE_ARG } from './services/wakeup-phone.ts';
+import { TRANSFER_ARG } from './ops/transfer.ts';
+import { CONSULT_ARG } from './ops/consult.ts';
+import { MONITOR_ARG, SNOOP_ARG } from './ops/monitor.ts';
+import { WAKEUP_ARG } from './services/wakeup.ts';
+import { NIGHT_BELL_ARG } from './services/night-bell.ts';
 import { AttendantSets } from './phone/sets.ts';
 
 /** when Asterisk made the channel (never later than now), for a caller taken in after a restart */
@@ -31,6 +38,8 @@ export const ASTERISK_DOC = { kind: 'asterisk', id: 'server' } as const;
 
 /** bridges a handed-off pair may talk in: a consultation handed over, a blind transfer, the night bell */
 const PAIR_BRIDGES: ReadonlySet<string> = new Set(['call', 'xfer', 'bell']);
+/** legs of a call that no call record names any more are hung up (a monitoring leg is the monitors') */
+const ORPHAN_OWNERS: ReadonlySet<string> = new Set(['attendant', 'transfer', 'consultation']);
 const RETRY_MS = [1000, 2000, 5000, 10_000, 30_000];
 
 export interface RecoveryDeps extends OpsDeps {
@@ -57,6 +66,8 @@ export interface RecoveryReport {
 }
 
 interface AsteriskView {
+  /** the routing table's count of takes before the read (routes taken since are newer than the view) */
+  mark: number;
   channels: Map<string, ChannelInfo>;
   bridges: Map<string, BridgeInfo>;
   /** channel id -> the bridge it is in */
@@ -110,13 +121,14 @@ export class Recovery {
   }
 
   private async read(): Promise<AsteriskView> {
-    const { ari } = this.o.ctx;
+    const { ari, routes } = this.o.ctx;
+    const mark = routes.mark();
     const [channels, bridges, startup] = await Promise.all([
       ari.listChannels(), ari.listBridges(), ari.startupTime().catch(() => undefined),
     ]);
     const bridgeOf = new Map<string, string>();
     for (const b of bridges) for (const ch of b.channels) bridgeOf.set(ch, b.id);
-    return { channels: new Map(channels.map((c) => [c.id, c])), bridges: new Map(bridges.map((b) => [b.id, b])), bridgeOf, startup: startup || undefined };
+    return { mark, channels: new Map(channels.map((c) => [c.id, c])), bridges: new Map(bridges.map((b) => [b.id, b])), bridgeOf, startup: startup || undefined };
   }
 
   private async run(why: string): Promise<void> {
@@ -147,6 +159,7 @@ export class Recovery {
     const restarted = view.startup !== undefined && this.knownStartup !== undefined && view.startup !== this.knownStartup;
     const report: RecoveryReport = { why, asteriskRestarted: restarted, closed: 0, represented: 0, adopted: 0, orphans: 0, repaired: 0, answeredLegs: 0 };
     inbound.resetBridges();
+    this.rebuildRoutes(view);
     // presentation legs answered while nobody heard it: their appArgs name the call and the attendant
     const answered = this.answeredLegs(view);
 
@@ -219,8 +232,53 @@ export class Recovery {
     // the old legs go before anything rings again: a call is never presented twice at once
     await Promise.all(stale.map((leg) => ctx.ari.hangup(leg).catch(() => undefined)));
     report.orphans += stale.length;
-    ctx.log.info({ ...report, live: view.channels.size, bridges: view.bridges.size }, 'reconciled with Asterisk');
+    // what Asterisk no longer has is nobody's now (its end was missed meanwhile)
+    ctx.routes.prune(view.mark, new Set(view.channels.keys()), new Set(view.bridges.keys()));
+    ctx.log.info({ ...report, live: view.channels.size, bridges: view.bridges.size, routes: ctx.routes.channelCount }, 'reconciled with Asterisk');
     this.onReconciled?.(report);
+  }
+
+  /**
+   * The routing table again, for what this run did not make: from the store's records (a call's
+   * caller, legs and bridges; a position busy on a leg that is not its call's is monitoring it: only a
+   * monitoring session makes a position busy with a leg of its own), then from what Asterisk reports
+   * (a channel's Stasis args, else the route variable a leg was originated with; a bridge's name).
+   * What this run made or took itself is kept as it is.
+   */
+  private rebuildRoutes(view: AsteriskView): void {
+    const { ctx } = this.o;
+    const { routes } = ctx;
+    for (const g of ctx.config.groups) ctx.ids.waitBridge(g.id);
+    for (const c of ctx.ledger.calls.values()) {
+      routes.adoptChannel(c.id, { owner: 'caller', callId: c.id });
+      const leg = attendantLegOf(c);
+      const transferLeg = transferLegOf(c);
+      const consultLeg = consultLegOf(c);
+      const talkBridge = talkBridgeOf(c);
+      const holdBridge = holdBridgeOf(c);
+      if (leg) routes.adoptChannel(leg, { owner: 'attendant', callId: c.id });
+      for (const l of c.ringingLegs) routes.adoptChannel(l, { owner: 'attendant', callId: c.id, originated: true });
+      if (transferLeg) routes.adoptChannel(transferLeg, { owner: 'transfer', callId: c.id, originated: true });
+      if (consultLeg) routes.adoptChannel(consultLeg, { owner: 'consultation', callId: c.id, originated: true });
+      if (talkBridge) routes.adoptBridge(talkBridge, { role: 'call', callId: c.id });
+      if (holdBridge) routes.adoptBridge(holdBridge, { role: 'hold', callId: c.id });
+    }
+    for (const a of ctx.ledger.attendants.values()) {
+      if (a.state !== 'busy' || !a.currentLeg || !a.currentCall) continue;
+      const call = ctx.ledger.calls.get(a.currentCall);
+      if (!call || attendantLegOf(call) === a.currentLeg || consultLegOf(call) === a.currentLeg) continue;
+      routes.adoptChannel(a.currentLeg, { owner: 'monitor', callId: a.currentCall, originated: true });
+    }
+    for (const ch of view.channels.values()) {
+      // in the app, its Stasis args; still ringing, the route variable it was originated with
+      const args = stasisArgs(ch, ctx.ari.app);
+      const route = (args ? routeOfArgs(ch.id, args) : undefined) ?? routeOfChannelVars(ch.channelvars);
+      if (route) routes.adoptChannel(ch.id, route);
+    }
+    for (const b of view.bridges.values()) {
+      const route = bridgeRouteOfName(b.name);
+      if (route) routes.adoptBridge(b.id, route);
+    }
   }
 
   /** Put the sides of a surviving call back where they belong; 1 when something was repaired. */
@@ -251,7 +309,7 @@ export class Recovery {
       case 'transferring': {
         if (call.state === 'transferring' && call.transferLeg && !view.channels.has(call.transferLeg)) {
           // the transfer target's leg ended unseen: the call comes back
-          operations.legDestroyed(call.transferLeg, 0);
+          operations.legDestroyed('transfer', call.transferLeg, 0);
         }
         if (call.holdBridge) {
           if (where === call.holdBridge) return 0;
@@ -260,7 +318,7 @@ export class Recovery {
         }
         // the caller waits with music in its group's bridge (the one it joined, even after an overflow)
         const g = ctx.groupConfig(call.group);
-        const expected = waitBridgeOf(call) ?? waitBridgeId(call.group);
+        const expected = waitBridgeOf(call) ?? ctx.ids.waitBridge(call.group);
         if (g?.waiting === 'ringback' || where === expected) return 0;
         inbound.resumeWaiting(call);
         return 1;
@@ -318,6 +376,8 @@ export class Recovery {
       ...(attention ? { attention } : {}),
     };
     b.putCall(call);
+    ctx.routes.takeChannel(caller.id, { owner: 'caller', callId: caller.id });
+    ctx.routes.takeChannel(leg, { owner: 'attendant', callId: caller.id });
     b.log({ time: now, operator: 'system', action: 'take-back', callId: caller.id, numbers: [call.callerNumber], result: attendantId, detail: { bridge } });
     ctx.log.warn({ callId: caller.id, attendant: attendantId, leg, bridge }, 'taking back a caller still talking with an attendant set');
     void ctx.ledger.commit(b);
@@ -331,7 +391,7 @@ export class Recovery {
     for (const c of this.o.ctx.ledger.calls.values()) for (const l of [attendantLegOf(c), consultLegOf(c), transferLegOf(c)]) if (l) taken.add(l);
     for (const ch of view.channels.values()) {
       // a leg already bridged talks with someone: a pair the store forgot is taken back by the sweep (takeBack)
-      if (taken.has(ch.id) || view.bridgeOf.has(ch.id) || legOf(ch.id)?.kind !== 'p') continue;
+      if (taken.has(ch.id) || view.bridgeOf.has(ch.id)) continue;
       const args = stasisArgs(ch, this.o.ctx.ari.app);
       if (args?.[0] !== PRESENT_ARG || !args[1] || !args[2]) continue;
       out.set(ch.id, { callId: args[1], attendant: args[2] });
@@ -351,12 +411,12 @@ export class Recovery {
     // handed-off pairs (their call ended as completed-transfer): watched again, or the survivor released
     const transferred = new Set<string>();
     for (const bridge of view.bridges.values()) {
-      const owner = callBridgeOf(bridge.id);
-      const callId = owner && PAIR_BRIDGES.has(owner.kind) ? owner.callId : undefined;
+      const owner = ctx.routes.bridge(bridge.id);
+      const callId = owner && PAIR_BRIDGES.has(owner.role) ? owner.callId : undefined;
       if (!callId || ctx.ledger.calls.has(callId) || inbound.isClosing(callId)) continue;
       const members = bridge.channels.filter((ch) => view.channels.has(ch));
       const leg = members.find((ch) => ch !== callId);
-      const attendant = leg && owner?.kind === 'call' ? this.sets.attendantOf(view.channels.get(leg)!) : undefined;
+      const attendant = leg && owner?.role === 'call' ? this.sets.attendantOf(view.channels.get(leg)!) : undefined;
       if (members.includes(callId) && leg && members.length === 2 && attendant && !operations.isTransferred(callId)) {
         // a caller still talking with an attendant's set that the store forgot (an operation whose
         // hang-ups failed, a lost write): the call is the switchboard's again, the attendant busy on it
@@ -374,9 +434,10 @@ export class Recovery {
 
     for (const ch of view.channels.values()) {
       if (referenced.has(ch.id) || transferred.has(ch.id) || operations.isTransferred(ch.id) || inbound.isClosing(ch.id)) continue;
-      const leg = legOf(ch.id);
-      // a supervisor's monitoring leg is the monitors' to release (SwitchboardOperations.reconcile)
-      if (leg !== undefined && leg.kind !== 'm') {
+      const leg = ctx.routes.channel(ch.id);
+      // a leg the controller originated for a call (a supervisor's monitoring leg is the monitors' to
+      // release: SwitchboardOperations.reconcile)
+      if (leg?.originated && leg.callId !== undefined && ORPHAN_OWNERS.has(leg.owner)) {
         if (inbound.isClosing(leg.callId)) continue; // its call's end releases it
         // a leg of a call that ended, or of a previous run: nobody will ever answer for it
         report.orphans++;
@@ -395,16 +456,38 @@ export class Recovery {
 
     // call and hold bridges no call uses any more (a call bridge without its call is a pair, above)
     for (const bridge of view.bridges.values()) {
-      const owner = callBridgeOf(bridge.id);
-      if (!owner || (owner.kind !== 'call' && owner.kind !== 'hold')) continue;
+      const owner = ctx.routes.bridge(bridge.id);
+      if (!owner?.callId || (owner.role !== 'call' && owner.role !== 'hold')) continue;
       const call = ctx.ledger.calls.get(owner.callId);
-      if (!call && owner.kind === 'call') continue;
-      const used = call && (owner.kind === 'call' ? talkBridgeOf(call) === bridge.id : holdBridgeOf(call) === bridge.id);
+      if (!call && owner.role === 'call') continue;
+      const used = call && (owner.role === 'call' ? talkBridgeOf(call) === bridge.id : holdBridgeOf(call) === bridge.id);
       // ARI steps in flight for the call may be making that very bridge
       if (used || inbound.isClosing(owner.callId) || inbound.isBusy(owner.callId)) continue;
       report.orphans++;
       bestEffort(ctx, 'destroy leftover bridge', ctx.ari.destroyBridge(bridge.id), { bridge: bridge.id });
     }
+  }
+}
+
+/**
+ * The route a channel in our app has by its Stasis args (Asterisk reports them in GET /channels as
+ * `dialplan.app_data` once the channel runs Stasis: `attendant,@present,<call>,<attendant>`): the legs the
+ * controller originates say their verb and their call; anything else in the app but a feature code is a caller.
+ */
+function routeOfArgs(id: string, args: readonly string[]): ChannelRoute | undefined {
+  const callId = args[1] || undefined;
+  const of = (owner: ChannelRoute['owner']): ChannelRoute => ({ owner, originated: true, ...(callId !== undefined ? { callId } : {}) });
+  switch (args[0]) {
+    case PRESENT_ARG: return of('attendant');
+    case TRANSFER_ARG: return of('transfer');
+    case CONSULT_ARG: return of('consultation');
+    case MONITOR_ARG: return of('monitor');
+    case SNOOP_ARG: return { owner: 'snoop', originated: true };
+    case WAKEUP_ARG: return { owner: 'wakeup', originated: true };
+    case NIGHT_BELL_ARG: return { owner: 'night-bell', originated: true };
+    // a phone's feature code is a short exchange of its own: whose it is, only its StasisStart said
+    case FEATURE_ARG: return undefined;
+    default: return args[0]?.startsWith('@') ? undefined : { owner: 'caller', callId: id };
   }
 }
 

@@ -14,7 +14,8 @@ import { IdMaker } from './ids.ts';
 import { Inbound } from './inbound.ts';
 import { Ledger, type LedgerOptions } from './ledger.ts';
 import { LedgerView, type SwitchboardView } from './view.ts';
-import { PRESENT_ARG, Presenter } from './presenter.ts';
+import { Presenter } from './presenter.ts';
+import { Routes, routedAri } from './routes.ts';
 import { DomainError } from '../domain/errors.ts';
 import { recordCallEnd } from './traffic-recorder.ts';
 import { recordBridgeStay } from './bridge-stays.ts';
@@ -53,6 +54,8 @@ export class Switchboard {
   readonly phone: AttendantPhone;
   /** the queue_log export (`queueLog.enabled`) */
   readonly queueLog: QueueLogRecorder | undefined;
+  /** who owns each channel and bridge: where each ARI event goes (routes.ts) */
+  readonly routes: Routes;
   private readonly ctx: CallContext;
   private started = false;
 
@@ -62,8 +65,9 @@ export class Switchboard {
     this.view = new LedgerView(this.ledger);
     const groups = new Map(config.groups.map((g) => [g.id, g]));
     const attendants = new Map(config.attendants.map((a) => [a.id, a]));
+    this.routes = new Routes();
     this.ctx = {
-      config, ari, time, ledger: this.ledger, ids: new IdMaker(),
+      config, ari: routedAri(ari, this.routes), time, ledger: this.ledger, ids: new IdMaker(this.routes), routes: this.routes,
       // decisions about a call name its group and attendant in the log
       log: withCallContext(log, (id) => this.ledger.calls.get(id)), random: deps.random ?? Math.random,
       groupConfig: (id) => groups.get(id),
@@ -107,52 +111,113 @@ export class Switchboard {
     return this.recovery.reconcile(why);
   }
 
+  /**
+   * Each event goes to the one owner the routing table names for its channel (routes.ts); an event
+   * of a channel nobody owns is dropped (logged at debug), except a StasisStart, which is a channel
+   * new to the app (see `arrived`).
+   */
   private handle(e: AriEvent): void {
     if (!this.started) return;
     switch (e.type) {
       case 'StasisStart': {
-        if (e.args[0] === PRESENT_ARG) this.presenter.legAnswered(e.channel.id, e.args[1] ?? '', e.args[2] ?? '');
-        else if (e.args[0] === FEATURE_ARG) this.featureCall(e.channel, e.args.slice(1));
-        else if (e.args[0]?.startsWith('@')) {
-          if (!this.operations.internalLegAnswered(e.channel.id, e.args)) this.deps.log.debug({ channel: e.channel.id, args: e.args }, 'internal leg');
+        const route = this.routes.channel(e.channel.id);
+        if (!route) {
+          this.arrived(e.channel, e.args);
+          break;
         }
-        else this.inbound.receive(e.channel, e.args);
+        switch (route.owner) {
+          case 'caller': this.inbound.receive(e.channel, e.args); break;
+          case 'attendant': this.presenter.legAnswered(e.channel.id, e.args[1] ?? '', e.args[2] ?? ''); break;
+          case 'transfer': case 'consultation': case 'monitor': case 'snoop': case 'wakeup': case 'night-bell':
+            this.operations.legAnswered(route.owner, e.channel.id, e.args);
+            break;
+          case 'handoff': case 'room':
+            this.deps.log.debug({ channel: e.channel.id, owner: route.owner, args: e.args }, 'StasisStart of a channel already in the app');
+            break;
+        }
         break;
       }
       case 'StasisEnd': {
         const id = e.channel.id;
-        // a caller this run ended or handed back (admission control, a divert) is nobody's leg
-        const closing = this.inbound.isClosing(id);
-        this.inbound.forget(id);
-        this.phone.channelLeft(id);
-        if (this.operations.channelLeft(id)) break;
-        if (this.ledger.calls.has(id)) this.inbound.callerLeft(id);
-        else if (!closing) this.inbound.attendantLeft(id);
-        break;
-      }
-      case 'ChannelDestroyed':
-        this.presenter.legDestroyed(e.channel.id, e.cause);
-        this.operations.legDestroyed(e.channel.id, e.cause);
-        break;
-      case 'ChannelDtmfReceived':
-        this.phone.dtmf(e.channel.id, e.digit);
-        break;
-      case 'ChannelTransfer':
-        this.phone.transferRequested(e);
-        break;
-      case 'PlaybackFinished':
-        if (e.channelId) {
-          this.phone.playbackFinished(e.channelId);
-          this.operations.playbackFinished(e.channelId);
+        const route = this.routes.channel(id);
+        if (!route) {
+          this.deps.log.debug({ channel: id }, 'StasisEnd of a channel nobody owns');
+          break;
+        }
+        this.routes.channelLeft(id);
+        switch (route.owner) {
+          case 'caller': {
+            // a caller this run ended or handed back (admission control, a divert) is nobody's call now
+            this.inbound.forget(id);
+            if (!this.operations.callerLeft(id)) this.inbound.callerLeft(id);
+            break;
+          }
+          case 'attendant':
+            this.phone.channelLeft(id);
+            if (!this.operations.attendantLegLeft(id)) this.inbound.attendantLeft(id);
+            break;
+          case 'handoff':
+            this.inbound.forget(id);
+            this.operations.channelLeft(route.owner, id);
+            break;
+          default:
+            this.operations.channelLeft(route.owner, id);
         }
         break;
+      }
+      case 'ChannelDestroyed': {
+        const id = e.channel.id;
+        const route = this.routes.channel(id);
+        if (!route) {
+          this.deps.log.debug({ channel: id }, 'ChannelDestroyed of a channel nobody owns');
+          break;
+        }
+        this.routes.dropChannel(id);
+        switch (route.owner) {
+          case 'attendant': this.presenter.legDestroyed(id, e.cause); break;
+          case 'transfer': case 'consultation': case 'monitor': case 'snoop': case 'wakeup': case 'night-bell':
+            this.operations.legDestroyed(route.owner, id, e.cause);
+            break;
+          default: break; // a caller's end is its StasisEnd
+        }
+        break;
+      }
+      case 'ChannelDtmfReceived':
+        // only an attendant's leg has keypad commands
+        if (this.routes.channel(e.channel.id)?.owner === 'attendant') this.phone.dtmf(e.channel.id, e.digit);
+        break;
+      case 'ChannelTransfer':
+        // a REFER comes from an attendant's leg (only they are ari-only); the phone declines any other
+        this.phone.transferRequested(e);
+        break;
+      case 'PlaybackFinished': {
+        if (!e.channelId) break;
+        const owner = this.routes.channel(e.channelId)?.owner;
+        if (owner === 'attendant') this.phone.playbackFinished(e.channelId);
+        else if (owner === 'wakeup' || owner === 'room') this.operations.playbackFinished(owner, e.channelId);
+        break;
+      }
       case 'ChannelEnteredBridge':
       case 'ChannelLeftBridge':
-        recordBridgeStay(this.ctx, e);
+        // only callers have bridge stays
+        if (this.routes.channel(e.channel.id)?.owner === 'caller') recordBridgeStay(this.ctx, e);
         break;
       default:
         break;
     }
+  }
+
+  /**
+   * StasisStart of a channel the table does not know: a phone's feature code (`feature,<name>,…`),
+   * a leg of the controller's (`@<verb>,…`) that this run did not make, or gave up (a previous
+   * run's, answered late: hung up), or else a new caller.
+   */
+  private arrived(channel: ChannelInfo, args: string[]): void {
+    if (args[0] === FEATURE_ARG) this.featureCall(channel, args.slice(1));
+    else if (args[0]?.startsWith('@')) {
+      this.deps.log.info({ channel: channel.id, args }, 'a leg nobody owns entered the app: hung up');
+      bestEffort(this.ctx, 'hang up leg nobody owns', this.deps.ari.hangup(channel.id), { leg: channel.id });
+    } else this.inbound.receive(channel, args);
   }
 
   /**

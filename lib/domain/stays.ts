@@ -1,14 +1,15 @@
 // Where a caller sits, from bridge enter / leave: the stays the holding time and the held time of
 // a call are measured from. Kept on the CallRecord, so a restart does not lose them. Pure.
 //
-// A bridge means, for call <id> (the bridge kinds of ids.ts):
+// A bridge means, for call <id> (the bridge kinds of ids.ts; what a bridge is for comes with it, from
+// the controller's routing table, lib/calls/routes.ts):
 // - a hold bridge of the call: held time. The controller moves a caller there for hold, park, blind
 //   transfer ringing and consultation, so any state with the caller in it counts as held.
 // - any other mixing bridge but the call's xfer bridge: talk with the call's attendant (its call
 //   bridge, and a conference the caller is part of). The xfer bridge is the caller with a transfer
 //   target: the call has left the attendants by then.
 // - anything else (the queue's wait bridge): neither; waiting is counted by the queue.
-import { isCallBridge } from './ids.ts';
+import type { CallBridgeKind } from './ids.ts';
 import { attendantOf } from './call.ts';
 import type { BridgeStay, CallRecord, StayKind } from './model.ts';
 
@@ -18,12 +19,18 @@ export interface BridgeRef {
   id: string;
   /** ARI bridge_type: 'mixing' or 'holding' */
   bridge_type: string;
+  /** what the controller made the bridge for, when it is one of a call's bridges (kind, and whose) */
+  purpose?: { kind: CallBridgeKind | 'wait' | 'monitor'; callId?: string } | undefined;
+}
+
+function isBridgeOf(bridge: BridgeRef, kind: CallBridgeKind, callId: string): boolean {
+  return bridge.purpose?.kind === kind && bridge.purpose.callId === callId;
 }
 
 /** What staying in `bridge` is for call `callId`, or undefined when it is neither talk nor held. */
 export function stayKind(callId: string, bridge: BridgeRef): StayKind | undefined {
-  if (isCallBridge(bridge.id, 'hold', callId)) return 'held';
-  if (bridge.bridge_type === 'mixing' && !isCallBridge(bridge.id, 'xfer', callId)) return 'talk';
+  if (isBridgeOf(bridge, 'hold', callId)) return 'held';
+  if (bridge.bridge_type === 'mixing' && !isBridgeOf(bridge, 'xfer', callId)) return 'talk';
   return undefined;
 }
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { rejectsWith, stopChecked } from '../support/orphans.ts';
 import { Harness, type HarnessOptions } from '../support/harness.ts';
-import { isCallBridge } from '../../lib/calls/ids.ts';
+import { isCallBridge } from '../support/sim-helpers.ts';
 
 const CALLER = '0155501234';
 
@@ -63,8 +63,8 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await ops(h).consult('att1', caller, '201');
       const rec = h.callRecord(caller)!;
       assert.deepEqual([rec.state, rec.talkingTo, rec.consultAnswered, rec.consultTarget], ['consulting', 'target', false, '201']);
-      await h.until('caller on hold', () => isCallBridge(bridgeOf(h!, caller)?.id ?? '', 'hold', caller));
-      assert.ok(h.sim.bridges().find((b) => isCallBridge(b.id, 'hold', caller))!.moh, 'the caller hears music');
+      await h.until('caller on hold', () => isCallBridge(bridgeOf(h!, caller), 'hold', caller));
+      assert.ok(h.sim.bridges().find((b) => isCallBridge(b, 'hold', caller))!.moh, 'the caller hears music');
       assert.equal(h.attendant('att1').state, 'busy');
       await h.until('201 rings', () => consultLegs(h!, caller).length === 1);
       const [target] = consultLegs(h, caller);
@@ -77,7 +77,7 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.until('call handed over', () => !h!.callRecord(caller));
       await h.until('att1 leg released', () => !live(h!, leg));
       await h.until('caller with 201', () => bridgeOf(h!, caller)?.channels.length === 2 && bridgeOf(h!, caller)!.channels.includes(target!));
-      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b.id, 'hold', caller)));
+      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b, 'hold', caller)));
       assert.equal(h.attendant('att1').state, 'idle');
       const log = await h.store.queryLog({ number: '201' });
       assert.deepEqual(log.filter((e) => e.callId === caller).map((e) => [e.operator, e.action, e.result]), [
@@ -94,13 +94,13 @@ describe('consultation, three-way and monitoring over ARI', function () {
       const target = await consulting(h, caller);
       await ops(h).swap('att1', caller);
       assert.equal(h.callRecord(caller)!.talkingTo, 'caller');
-      await h.until('caller with att1, 201 on hold', () => bridgeOf(h!, caller)?.channels.includes(leg) === true && isCallBridge(bridgeOf(h!, target)?.id ?? '', 'hold', caller));
+      await h.until('caller with att1, 201 on hold', () => bridgeOf(h!, caller)?.channels.includes(leg) === true && isCallBridge(bridgeOf(h!, target), 'hold', caller));
       await ops(h).swap('att1', caller);
-      await h.until('201 with att1, caller on hold', () => bridgeOf(h!, target)?.channels.includes(leg) === true && isCallBridge(bridgeOf(h!, caller)?.id ?? '', 'hold', caller));
+      await h.until('201 with att1, caller on hold', () => bridgeOf(h!, target)?.channels.includes(leg) === true && isCallBridge(bridgeOf(h!, caller), 'hold', caller));
       await ops(h).cancelConsult('att1', caller);
       await h.until('201 hung up', () => !live(h!, target));
       await h.until('caller back with att1', () => bridgeOf(h!, caller)?.channels.includes(leg) === true);
-      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b.id, 'hold', caller)));
+      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b, 'hold', caller)));
       const rec = h.callRecord(caller)!;
       assert.deepEqual([rec.state, rec.consultLeg, rec.holdBridge], ['talking', undefined, undefined]);
       const log = await h.store.queryLog({ operator: 'att1' });
@@ -142,7 +142,7 @@ describe('consultation, three-way and monitoring over ARI', function () {
       const target = await consulting(h, caller);
       h.sim.hangupCaller(target);
       await h.until('caller with att1', () => h!.callRecord(caller)?.state === 'talking' && bridgeOf(h!, caller)?.channels.includes(leg) === true);
-      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b.id, 'hold', caller)));
+      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b, 'hold', caller)));
       const log = await h.store.queryLog({ operator: 'att1' });
       assert.ok(log.some((e) => e.action === 'consult-ended' && e.callId === caller && e.result === 'hangup'), 'log.some((e) => e.action === \'consult-ended\' && e.callId === caller && e.result === \'ha...');
       await ops(h).hangup('att1', caller);
@@ -248,7 +248,7 @@ describe('consultation, three-way and monitoring over ARI', function () {
       const { caller } = await talkingWithAtt1(h);
       await ops(h).consult('att1', caller, '201');
       await h.until('201 rings', () => consultLegs(h!, caller).length === 1 && h!.ringing('PJSIP/201').length === 1);
-      await h.until('caller on hold', () => isCallBridge(bridgeOf(h!, caller)?.id ?? '', 'hold', caller));
+      await h.until('caller on hold', () => isCallBridge(bridgeOf(h!, caller), 'hold', caller));
       const adds = () => h!.sim.requests().byRoute['POST /bridges/{bridgeId}/addChannel'] ?? 0;
       const before = adds();
       h.sim.delayRequests(1000);
@@ -294,7 +294,7 @@ describe('consultation, three-way and monitoring over ARI', function () {
       assert.equal(h.callRecord(caller)!.state, 'conference');
       await h.until('three in one bridge', () => bridgeOf(h!, caller)?.channels.length === 3);
       assert.deepEqual([...bridgeOf(h, caller)!.channels].sort(), [caller, leg, target].sort());
-      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b.id, 'hold', caller)));
+      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b, 'hold', caller)));
       await ops(h).leaveConference('att1', caller);
       await h.until('att1 leg released', () => !live(h!, leg));
       await h.until('handed over', () => !h!.callRecord(caller));
@@ -332,12 +332,12 @@ describe('consultation, three-way and monitoring over ARI', function () {
       await h.until('three in one bridge', () => bridgeOf(h!, caller)?.channels.length === 3);
       await rejectsWith(ops(h).split('att1', caller, 'nobody'), 'invalid_target');
       await ops(h).split('att1', caller, caller);
-      await h.until('201 on hold', () => isCallBridge(bridgeOf(h!, target)?.id ?? '', 'hold', caller));
+      await h.until('201 on hold', () => isCallBridge(bridgeOf(h!, target), 'hold', caller));
       assert.deepEqual([...bridgeOf(h, caller)!.channels].sort(), [caller, leg].sort());
       assert.deepEqual([h.callRecord(caller)!.state, h.callRecord(caller)!.talkingTo], ['consulting', 'caller']);
       await ops(h).cancelConsult('att1', caller);
       await h.until('201 gone', () => !live(h!, target));
-      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b.id, 'hold', caller)));
+      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b, 'hold', caller)));
       assert.equal(h.callRecord(caller)!.state, 'talking');
       await ops(h).hangup('att1', caller);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { rejectsWith, stopChecked } from '../support/orphans.ts';
 import { OperationError } from '../../lib/calls/operations-port.ts';
 import { Harness, type HarnessOptions } from '../support/harness.ts';
-import { isCallBridge } from '../../lib/calls/ids.ts';
+import { isCallBridge } from '../support/sim-helpers.ts';
+import { bridgeRouteOfName } from '../../lib/calls/routes.ts';
 
 const ATTENDANTS = [
   { id: 'att1', name: 'Alice', device: 'PJSIP/att1' },
@@ -169,7 +170,7 @@ describe('attendant operations over ARI', function () {
       h.sim.clearFaults();
       await h.advance(1000);
       await h.until('att1 idle', () => h!.attendant('att1').state === 'idle');
-      await h.until('no call bridge', () => !h!.sim.bridges().some((b) => isCallBridge(b.id, 'call', caller)));
+      await h.until('no call bridge', () => !h!.sim.bridges().some((b) => isCallBridge(b, 'call', caller)));
     });
   });
 
@@ -311,7 +312,7 @@ describe('attendant operations over ARI', function () {
       assert.deepEqual([rec.state, rec.leg, rec.talkBridge, rec.holdBridge], ['talking', leg, talkBridge, undefined]);
       assert.deepEqual(h.sim.bridges().find((b) => b.id === talkBridge)?.channels.sort(), [caller, leg].sort());
       assert.equal(h.attendant('att1').state, 'busy');
-      assert.deepEqual(h.sim.bridges().filter((b) => b.id.startsWith('hold-')).map((b) => b.id), []);
+      assert.deepEqual(h.sim.bridges().filter((b) => bridgeRouteOfName(b.name)?.role === 'hold').map((b) => b.id), []);
       assert.deepEqual(await h.switchboard.operations.hold('att1', caller), { slot: 1 });
       h.sim.hangupCaller(caller);
       await h.until('call ended', () => !h!.callRecord(caller));
@@ -355,7 +356,7 @@ describe('attendant operations over ARI', function () {
       assert.equal(h.attendant('att1').state, 'idle');
       await h.until('att1 leg released', () => !live(h!, leg));
       assert.equal(h.callRecord(caller)!.state, 'transferring');
-      const holding = h.sim.bridges().find((b) => isCallBridge(b.id, 'hold', caller))!;
+      const holding = h.sim.bridges().find((b) => isCallBridge(b, 'hold', caller))!;
       assert.ok(holding.moh && holding.channels.includes(caller), 'the caller hears music meanwhile');
       const [orig] = transferLegs(h, caller);
       assert.equal(orig!.endpoint, 'Local/201@attendant-dial', 'through the dialplan');
@@ -363,7 +364,7 @@ describe('attendant operations over ARI', function () {
       await h.until('call handed over', () => !h!.callRecord(caller));
       const bridge = h.sim.bridges().find((b) => b.channels.includes(caller))!;
       assert.deepEqual([...bridge.channels].sort(), [caller, orig!.channelId].sort());
-      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b.id, 'hold', caller)));
+      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b, 'hold', caller)));
       const log = await h.store.queryLog({ number: '201' });
       assert.deepEqual(log.filter((e) => e.callId === caller).map((e) => [e.action, e.result]), [['transfer', 'ringing'], ['transfer-complete', 'completed-transfer']]);
       const ends = await h.store.queryLog({ operator: 'att1' });
@@ -392,7 +393,7 @@ describe('attendant operations over ARI', function () {
       const leg = await talking(h, caller, 'PJSIP/att1');
       const rec = h.callRecord(caller)!;
       assert.deepEqual([rec.state, rec.attendant, rec.leg, rec.transferLeg], ['talking', 'att1', leg, undefined]);
-      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b.id, 'hold', caller)));
+      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b, 'hold', caller)));
       const log = await h.store.queryLog({ operator: 'att1' });
       assert.ok(log.some((e) => e.action === 'transfer-failed' && e.callId === caller && e.result === 'busy'), 'log.some((e) => e.action === \'transfer-failed\' && e.callId === caller && e.result === \'...');
       await h.switchboard.operations.hangup('att1', caller);
@@ -425,7 +426,7 @@ describe('attendant operations over ARI', function () {
       const rec = h.callRecord(caller)!;
       assert.deepEqual([rec.callClass, rec.priority, rec.attendant], ['recall', 7, undefined]);
       assert.deepEqual(h.queue('operators'), [caller]);
-      assert.ok(h.sim.bridges().find((b) => isCallBridge(b.id, 'hold', caller))?.channels.includes(caller), 'the caller keeps its music');
+      assert.ok(h.sim.bridges().find((b) => isCallBridge(b, 'hold', caller))?.channels.includes(caller), 'the caller keeps its music');
       await h.switchboard.attendantAction('att1', { type: 'dnd', on: false });
       await h.until('att1 rings', () => h!.ringing('PJSIP/att1').length === 1);
       await talking(h, caller, 'PJSIP/att1');
@@ -485,7 +486,7 @@ describe('attendant operations over ARI', function () {
       await talking(h, caller, 'PJSIP/att2');
       const after = h.callRecord(caller)!;
       assert.deepEqual([after.state, after.attendant, after.parkSlot], ['talking', 'att2', undefined]);
-      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b.id, 'hold', caller)));
+      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b, 'hold', caller)));
       await h.switchboard.operations.hangup('att2', caller);
       await h.until('att2 idle', () => h!.attendant('att2').state === 'idle');
     });

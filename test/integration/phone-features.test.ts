@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { Harness } from '../support/harness.ts';
 import { endTest, dialFeature, ERROR, featureOutcome, live, Observer, OK, phoneConfig, talkingTo } from '../support/phone.ts';
-import { isCallBridge } from '../../lib/calls/ids.ts';
+import { isCallBridge } from '../support/sim-helpers.ts';
 
 describe('feature codes from an attendant set', function () {
   this.timeout(20_000);
@@ -231,7 +231,7 @@ describe('feature codes from an attendant set', function () {
       await h.until('connected', () => h!.callRecord(caller)?.state === 'talking' && h!.callRecord(caller)?.talkBridge !== undefined);
       const rec = h.callRecord(caller)!;
       assert.deepEqual([rec.attendant, rec.leg, rec.parkSlot], ['att2', ch, undefined]);
-      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b.id, 'hold', caller)));
+      await h.until('hold bridge gone', () => !h!.sim.bridges().some((b) => isCallBridge(b, 'hold', caller)));
       const log = await h.store.queryLog({ operator: 'att2' });
       assert.ok(log.some((e) => e.action === 'pickup' && e.callId === caller && e.detail?.slot === '1'), 'log.some((e) => e.action === \'pickup\' && e.callId === caller && e.detail?.slot === \'1\')');
       await h.switchboard.operations.hangup('att2', caller);

@@ -6,7 +6,7 @@ import { ARI_PASSWORD, ARI_USER, Harness } from '../support/harness.ts';
 import { endTest, ERROR, live, Observer, OK, phoneConfig, talkingTo } from '../support/phone.ts';
 import { ariCall } from '../support/sim-helpers.ts';
 import { fixtureAvailable, loadSession } from '../conformance/fixture.ts';
-import { isCallBridge } from '../../lib/calls/ids.ts';
+import { isCallBridge } from '../support/sim-helpers.ts';
 
 describe('the attendant set during a call', function () {
   this.timeout(20_000);
@@ -163,7 +163,7 @@ describe('the attendant set during a call', function () {
         const target = await consultByKeys(h, caller, leg);
         await h.until('beep', () => obs!.played(leg).includes(OK));
         await h.until('att1 talks with 201', () => bridgeOf(h!, target)?.channels.includes(leg) === true);
-        assert.ok(isCallBridge(bridgeOf(h, caller)?.id ?? '', 'hold', caller), 'the caller is in its hold bridge');
+        assert.ok(isCallBridge(bridgeOf(h, caller), 'hold', caller), 'the caller is in its hold bridge');
         const log = await h.store.queryLog({ operator: 'att1' });
         assert.ok(log.some((e) => e.action === 'consult' && e.callId === caller && e.result === 'ringing'), 'log.some((e) => e.action === \'consult\' && e.callId === caller && e.result === \'ringing\')');
         await end(h, caller);
@@ -205,7 +205,7 @@ describe('the attendant set during a call', function () {
         const target = await consultByKeys(h, caller, leg);
         await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
         h.sim.sendDtmf(leg, '*5');
-        await h.until('with the caller', () => bridgeOf(h!, caller)?.channels.includes(leg) === true && isCallBridge(bridgeOf(h!, target)?.id ?? '', 'hold', caller));
+        await h.until('with the caller', () => bridgeOf(h!, caller)?.channels.includes(leg) === true && isCallBridge(bridgeOf(h!, target), 'hold', caller));
         assert.equal(h.callRecord(caller)!.talkingTo, 'caller');
         await end(h, caller);
         await h.until('201 released', () => !live(h!, target));
@@ -217,7 +217,7 @@ describe('the attendant set during a call', function () {
         const target = await consultByKeys(h, caller, leg);
         await h.until('201 answered', () => h!.callRecord(caller)?.consultAnswered === true);
         h.sim.sendDtmf(leg, '*6');
-        await h.until('three-way', () => [caller, leg, target].every((id) => isCallBridge(bridgeOf(h!, id)?.id ?? '', 'call', caller)));
+        await h.until('three-way', () => [caller, leg, target].every((id) => isCallBridge(bridgeOf(h!, id), 'call', caller)));
         assert.equal(h.callRecord(caller)!.state, 'conference');
         await h.switchboard.operations.hangup('att1', caller);
         await h.until('all released', () => ![caller, leg, target].some((id) => live(h!, id)));

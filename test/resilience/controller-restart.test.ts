@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { ChildController, until } from '../support/child-controller.ts';
 import { assertEachCallEndedOnce, live, placeCall, ringingLegsOf, siteConfig, useChildSite } from './support.ts';
-import { isCallBridge } from '../../lib/calls/ids.ts';
+import { isCallBridge } from '../support/sim-helpers.ts';
 import { attendantLegOf, talkBridgeOf as bridgeOfCall } from '../../lib/domain/call.ts';
 import type { CallRecord } from '../../lib/domain/model.ts';
 
@@ -57,7 +57,7 @@ describe('resilience: the controller is killed in the middle of traffic and star
     }
     await until('c3 ringing in the store', async () => (await stored(c3))?.state === 'ringing');
     const [c4, c5, c6] = waiting as [string, string, string];
-    const bridgesBefore = site.sim.bridges().filter((b) => isCallBridge(b.id, 'call', c1) || isCallBridge(b.id, 'call', c2)).map((b) => ({ id: b.id, channels: [...b.channels].sort() }));
+    const bridgesBefore = site.sim.bridges().filter((b) => isCallBridge(b, 'call', c1) || isCallBridge(b, 'call', c2)).map((b) => ({ id: b.id, channels: [...b.channels].sort() }));
     assert.equal(bridgesBefore.length, 2);
 
     // killed just as one more caller arrives: its arrival may or may not have reached the site.store
@@ -76,7 +76,7 @@ describe('resilience: the controller is killed in the middle of traffic and star
     assert.equal(live(site.sim, oldLeg3), false, 'the old leg was hung up');
     assert.equal(deviceOf(newLeg3), deviceOf(oldLeg3));
     // talking calls are untouched: same bridges, same members, both sides still up
-    const bridgesAfter = site.sim.bridges().filter((b) => isCallBridge(b.id, 'call', c1) || isCallBridge(b.id, 'call', c2)).map((b) => ({ id: b.id, channels: [...b.channels].sort() }));
+    const bridgesAfter = site.sim.bridges().filter((b) => isCallBridge(b, 'call', c1) || isCallBridge(b, 'call', c2)).map((b) => ({ id: b.id, channels: [...b.channels].sort() }));
     assert.deepEqual(bridgesAfter, bridgesBefore);
     for (const ch of [c1, leg1, c2, leg2]) assert.equal(live(site.sim, ch), true, `${ch} still up`);
     assert.deepEqual([(await stored(c1))?.state, (await stored(c2))?.state], ['talking', 'talking']);
@@ -124,7 +124,7 @@ describe('resilience: the controller is killed in the middle of traffic and star
     await second.waitRole('active');
     await until('c1 talking with the leg that rang', async () => legOfCall(await stored(c1)) === leg && talkBridgeOf(await stored(c1)) !== undefined)
       .catch((err: Error) => { throw new Error(`${err.message}\n${JSON.stringify(site.sim.channels().map((c) => [c.id, c.state, c.inStasis, c.bridgeId]))}\n${second.logs.split('\n').filter((l) => /c1|adopt|reconcil|leg|present|answer/i.test(l) || l.includes(c1)).slice(-40).join('\n')}`); });
-    const bridge = site.sim.bridges().find((b) => isCallBridge(b.id, 'call', c1));
+    const bridge = site.sim.bridges().find((b) => isCallBridge(b, 'call', c1));
     assert.deepEqual([...bridge!.channels].sort(), [c1, leg].sort());
     assert.equal(live(site.sim, leg), true, 'the answered leg was adopted, not hung up');
     assert.equal(site.sim.channels().filter((c) => c.endpoint === device && !c.hungUp).length, 1, 'the set was not rung again');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createClient } from 'redis';
 import { ChildController, until } from '../support/child-controller.ts';
 import { assertEachCallEndedOnce, live, placeCall, ringingLegsOf, siteConfig, useChildSite } from './support.ts';
-import { isCallBridge } from '../../lib/calls/ids.ts';
+import { isCallBridge } from '../support/sim-helpers.ts';
 import { talkBridgeOf as bridgeOfCall } from '../../lib/domain/call.ts';
 import type { CallRecord } from '../../lib/domain/model.ts';
 
@@ -67,7 +67,7 @@ describe('resilience: two controllers, one lease', function () {
     const c4 = placeCall(site.sim, '0100000004');
     await until('c4 queued', async () => (await site.store.queue('operators')).includes(c4));
     await until('c3 ringing in the store', async () => (await site.store.getCall(c3))?.state === 'ringing');
-    const bridge1 = site.sim.bridges().find((b) => isCallBridge(b.id, 'call', c1))!.channels.sort();
+    const bridge1 = site.sim.bridges().find((b) => isCallBridge(b, 'call', c1))!.channels.sort();
 
     const killedAt = Date.now();
     await a.kill();
@@ -79,7 +79,7 @@ describe('resilience: two controllers, one lease', function () {
     assert.equal(controllerSockets(), 1);
 
     // adopted: the conversation goes on, the ringing calls ring again (anew), the waiting one still waits
-    assert.deepEqual(site.sim.bridges().find((x) => isCallBridge(x.id, 'call', c1))!.channels.sort(), bridge1);
+    assert.deepEqual(site.sim.bridges().find((x) => isCallBridge(x, 'call', c1))!.channels.sort(), bridge1);
     const newLeg2 = await ringingLeg(c2);
     const newLeg3 = await ringingLeg(c3);
     assert.ok(newLeg2 !== oldLeg2 && newLeg3 !== oldLeg3 && !live(site.sim, oldLeg2) && !live(site.sim, oldLeg3), 'newLeg2 !== oldLeg2 && newLeg3 !== oldLeg3 && !live(site.sim, oldLeg2) && !live(site.si...');

@@ -3,6 +3,7 @@
 import { WebSocket } from 'ws';
 import { ManualTime } from '../../lib/clock.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../lib/sim/index.ts';
+import { bridgeRouteOfName, type BridgeRole } from '../../lib/calls/routes.ts';
 
 export const SIM_USER = 'asterisk';
 export const SIM_PASSWORD = 'sim-secret';
@@ -170,4 +171,13 @@ export async function controlCall(sim: Simulator, method: string, path: string, 
 export function channelOf(e: AriEvent): { id: string; name: string; state: string } | undefined {
   const c = (e.channel ?? e.peer) as { id: string; name: string; state: string } | undefined;
   return c;
+}
+
+/**
+ * True when `bridge` (as the simulator or GET /bridges reports it) is the controller's bridge of
+ * that role for that call: read from the name it gave the bridge (lib/calls/routes.ts), never its id.
+ */
+export function isCallBridge(bridge: { name?: string } | undefined, role: BridgeRole, callId: string): boolean {
+  const r = bridgeRouteOfName(bridge?.name);
+  return r?.role === role && r.callId === callId;
 }

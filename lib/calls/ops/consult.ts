@@ -212,34 +212,40 @@ export class Consults {
     if (call && !call.consultAnswered) void this.thirdPartyGone(call.id, leg, unansweredReason(cause) === 'busy' ? 'busy' : 'no-answer');
   }
 
-  /** StasisEnd: the third party, the caller or the attendant's set left a consultation or three-way. True when handled. */
-  channelLeft(id: string): boolean {
-    const { ledger } = this.o.ctx;
-    const third = this.byConsultLeg(id);
-    if (third) {
-      void this.thirdPartyGone(third.id, id, 'hangup');
-      return true;
-    }
-    const own = ledger.calls.get(id);
-    if (own && (own.state === 'consulting' || own.state === 'conference')) {
-      void this.callerLeft(own);
-      return true;
-    }
-    for (const c of ledger.calls.values()) {
-      if ((c.state === 'consulting' || c.state === 'conference') && c.leg === id) {
-        void this.attendantLeft(c);
-        return true;
-      }
-    }
-    return false;
+  /** StasisEnd of the third party's leg: it left the consultation or three-way call. */
+  thirdPartyLeft(leg: string): void {
+    const third = this.byConsultLeg(leg);
+    if (third) void this.thirdPartyGone(third.id, leg, 'hangup');
+  }
+
+  /** StasisEnd of a caller: true when its call is a consultation or three-way call, which goes on or ends here. */
+  callerLeft(callId: string): boolean {
+    const own = this.o.ctx.ledger.calls.get(callId);
+    if (!own || (own.state !== 'consulting' && own.state !== 'conference')) return false;
+    void this.callerGone(own);
+    return true;
+  }
+
+  /** StasisEnd of an attendant's leg: true when its call is a consultation or three-way call. */
+  attendantLegLeft(leg: string): boolean {
+    const byLeg = [...this.o.ctx.ledger.calls.values()].find((c): c is ConsultingCall | ConferenceCall => (c.state === 'consulting' || c.state === 'conference') && c.leg === leg);
+    if (!byLeg) return false;
+    void this.attendantLeft(byLeg);
+    return true;
+  }
+
+  /** the party gone from a consultation or three-way call during a drop, as its StasisEnd would */
+  private vanished(id: string): void {
+    if (this.byConsultLeg(id)) this.thirdPartyLeft(id);
+    else if (!this.callerLeft(id)) this.attendantLegLeft(id);
   }
 
   /** After a restart or reconnect: parties that vanished meanwhile are handled as if they had hung up. */
   reconcile(live: ReadonlySet<string>): void {
     for (const c of [...this.o.ctx.ledger.calls.values()]) {
       if (c.state !== 'consulting' && c.state !== 'conference') continue;
-      if (c.consultLeg && !live.has(c.consultLeg)) this.channelLeft(c.consultLeg);
-      else if (c.leg && !live.has(c.leg)) this.channelLeft(c.leg);
+      if (c.consultLeg && !live.has(c.consultLeg)) this.vanished(c.consultLeg);
+      else if (c.leg && !live.has(c.leg)) this.vanished(c.leg);
       else if (c.consultLeg && !c.consultAnswered && !this.ringTimers.has(c.id)) this.armTimer(c.id, c.consultLeg);
     }
   }
@@ -317,7 +323,7 @@ export class Consults {
   }
 
   /** The caller hung up: the attendant goes on with an answered third party, else the call is over. */
-  private async callerLeft(call: ConsultingCall | ConferenceCall): Promise<void> {
+  private async callerGone(call: ConsultingCall | ConferenceCall): Promise<void> {
     const { ctx } = this.o;
     if (!call.consultAnswered) {
       this.cancelTimer(call.id);
@@ -486,7 +492,7 @@ export class Consults {
     const callerId = acfg?.extension ? `"${acfg.name.replace(/"/g, '')}" <${acfg.extension}>` : undefined;
     ctx.log.info({ callId: call.id, attendant: attendantId, target: number, leg }, call.joinOnAnswer ? 'three-way: calling third party' : 'consultation');
     try {
-      await step('ring the third party', () => ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: leg, appArgs: [CONSULT_ARG, call.id], timeout: ctx.config.timers.recall + 5, ...(callerId ? { callerId } : {}) }));
+      await step('ring the third party', () => ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: leg, appArgs: [CONSULT_ARG, call.id], timeout: ctx.config.timers.recall + 5, ...(callerId ? { callerId } : {}), reported: ctx.routes.reportedOf(leg) }));
     } catch (err) {
       ctx.log.warn({ callId: call.id, target: number, err: (err as Error).message }, 'consultation originate failed');
       if (statusOf((err as StepFailed).error) === 504) releaseChannel(this.o.ctx, leg, 'hang up timed-out consultation leg');

@@ -13,7 +13,10 @@ export class Handoffs {
 
   constructor(private readonly ctx: CallContext) {}
 
+  /** `a` is the call's caller: both channels are the handoff's from now on (routes.ts) */
   watch(a: string, b: string, bridge: string): void {
+    this.ctx.routes.takeChannel(a, { owner: 'handoff', callId: a });
+    this.ctx.routes.takeChannel(b, { owner: 'handoff', callId: a });
     this.pairs.set(a, { peer: b, bridge });
     this.pairs.set(b, { peer: a, bridge });
   }
@@ -23,14 +26,13 @@ export class Handoffs {
     return this.pairs.has(id);
   }
 
-  /** StasisEnd of a channel: true when it was one side of a watched pair (the other is released) */
-  channelLeft(id: string): boolean {
+  /** StasisEnd of one side of a watched pair: the other is released (nothing once that is done) */
+  channelLeft(id: string): void {
     const p = this.pairs.get(id);
-    if (!p) return false;
+    if (!p) return;
     this.pairs.delete(id);
     this.pairs.delete(p.peer);
     releaseChannel(this.ctx, p.peer, 'hang up handed-off peer');
     bestEffort(this.ctx, 'destroy handed-off bridge', this.ctx.ari.destroyBridge(p.bridge), { bridge: p.bridge });
-    return true;
   }
 }

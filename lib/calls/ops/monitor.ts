@@ -13,7 +13,7 @@ import { bestEffort } from '../context.ts';
 import { OperationError, type MonitorMode } from '../operations-port.ts';
 import { setVariables } from '../presenter.ts';
 import { requireAttendant, requireCall, type OpsDeps } from './common.ts';
-import { monitorBridgeId, monitorLegOf, snoopChannelId } from '../ids.ts';
+import { monitorBridgeId, snoopChannelId } from '../../domain/ids.ts';
 import { hangupStep, operationFailed, step, type StepFailed } from './steps.ts';
 
 export const MONITOR_ARG = '@monitor';
@@ -76,7 +76,7 @@ export class Monitors {
     try {
       await step('ring the supervisor\'s set', () => ctx.ari.originate({
         endpoint: sup.device, channelId: id, appArgs: [MONITOR_ARG, callId, mode], callerId: `"Monitor ${call.callerNumber}" <${call.callerNumber}>`,
-        timeout: ctx.config.timers.recall + 5, ...(Object.keys(variables).length ? { variables } : {}),
+        timeout: ctx.config.timers.recall + 5, ...(Object.keys(variables).length ? { variables } : {}), reported: ctx.routes.reportedOf(id),
       }));
     } catch (err) {
       ctx.log.warn({ callId, supervisor: supervisorId, err: (err as Error).message }, 'monitor originate failed');
@@ -117,9 +117,9 @@ export class Monitors {
         if (s.mode === 'barge') {
           await ctx.ari.addChannel(talkBridge, [leg]);
         } else {
-          s.bridge = monitorBridgeId(leg);
-          s.snoop = snoopChannelId(leg);
-          await ctx.ari.createBridge('mixing', s.bridge, s.bridge);
+          s.bridge = ctx.ids.monitorBridge(leg, s.callId);
+          s.snoop = ctx.ids.snoop(leg, s.callId);
+          await ctx.ari.createBridge('mixing', ctx.routes.nameOf(s.bridge), s.bridge);
           await ctx.ari.addChannel(s.bridge, [leg]);
           // spy on both directions of the attendant's leg; whisper=out speaks into what the attendant hears
           await ctx.ari.snoop(s.attendantLeg, { spy: 'both', whisper: s.mode === 'whisper' ? 'out' : 'none', appArgs: [SNOOP_ARG, leg], snoopId: s.snoop });
@@ -155,12 +155,10 @@ export class Monitors {
     if (s && !s.answered) void this.end(s, unansweredReason(cause) === 'busy' ? 'busy' : 'no-answer', leg);
   }
 
-  /** StasisEnd: the supervisor's leg or the snoop left; true when it was a monitoring channel */
-  channelLeft(id: string): boolean {
+  /** StasisEnd of a supervisor's leg or of the snoop it listens through (the routing table's monitor and snoop channels) */
+  channelLeft(id: string): void {
     const s = this.sessions.get(id) ?? [...this.sessions.values()].find((x) => x.snoop === id);
-    if (!s) return monitorLegOf(id) !== undefined;
-    void this.end(s, s.id === id ? 'supervisor hung up' : 'call-ended', id);
-    return true;
+    if (s) void this.end(s, s.id === id ? 'supervisor hung up' : 'call-ended', id);
   }
 
   /** After a restart: sessions of a previous run are gone; their supervisor legs are released. */
@@ -169,7 +167,7 @@ export class Monitors {
     const b = ctx.ledger.batch();
     for (const a of ctx.ledger.attendants.values()) {
       const leg = a.currentLeg;
-      if (a.state !== 'busy' || !leg || monitorLegOf(leg) !== leg || this.sessions.has(leg)) continue;
+      if (a.state !== 'busy' || !leg || ctx.routes.channel(leg)?.owner !== 'monitor' || this.sessions.has(leg)) continue;
       for (const id of [leg, snoopChannelId(leg)]) if (live.has(id)) bestEffort(ctx, 'hang up monitor of a previous run', ctx.ari.hangup(id), { leg: id });
       bestEffort(ctx, 'destroy monitor bridge of a previous run', ctx.ari.destroyBridge(monitorBridgeId(leg)).catch(() => undefined));
       desk.apply(b, a.id, { type: 'callEnded' });

@@ -52,7 +52,7 @@ export class Transfers {
 
     this.armRecall(callId, transferLeg);
     try {
-      await step('ring the transfer target', () => ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: transferLeg, appArgs: [TRANSFER_ARG, callId], callerId: callerIdOf(call), timeout: ctx.config.timers.recall + 5 }));
+      await step('ring the transfer target', () => ctx.ari.originate({ endpoint: dialString(ctx.config, number), channelId: transferLeg, appArgs: [TRANSFER_ARG, callId], callerId: callerIdOf(call), timeout: ctx.config.timers.recall + 5, reported: ctx.routes.reportedOf(transferLeg) }));
     } catch (err) {
       ctx.log.warn({ callId, target: number, err: (err as Error).message }, 'transfer originate failed');
       // the caller waits with music and comes back to the attendant (or its group) as after a refused transfer
@@ -71,6 +71,8 @@ export class Transfers {
     const leg = call.consultLeg;
     if (call.consultAnswered) throw new OperationError('invalid_state', `call "${call.id}" has no consultation ringing`);
     const next = transferOnRinging(call);
+    // the consulted party's leg is the transfer's from now on (its answer, its ChannelDestroyed)
+    this.o.ctx.routes.takeChannel(leg, { owner: 'transfer', callId: call.id, originated: true });
     await this.freeAttendant(attendantId, call, next, { target: call.consultTarget, onRing: 'true' });
     releaseConversation(this.o, call);
     this.armRecall(call.id, leg);

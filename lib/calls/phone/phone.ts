@@ -43,7 +43,12 @@ export class AttendantPhone {
    */
   featureCall(channel: ChannelInfo, args: string[]): boolean {
     if (!this.numbering.isPhone(channel)) return false;
-    return this.features.arrive(channel, args);
+    // the set's side (taken first: a pick-up makes this very channel the call's leg at once)
+    const { routes } = this.deps.ctx;
+    routes.takeChannel(channel.id, { owner: 'attendant' });
+    if (this.features.arrive(channel, args)) return true;
+    routes.dropChannel(channel.id);
+    return false;
   }
 
   /** ChannelDtmfReceived: only an attendant's leg has commands */

@@ -9,7 +9,6 @@
 import { isChannelGone, type ChannelTransferEvent, type TransferProgress } from '../../asterisk/port.ts';
 import type { ConferenceCall, ConsultingCall } from '../../domain/call.ts';
 import { bestEffort } from '../context.ts';
-import { legOf } from '../ids.ts';
 import { TRANSFER_HANDLING } from '../presenter.ts';
 import { callOfLeg, type PhoneDeps } from './deps.ts';
 
@@ -26,7 +25,7 @@ export class TransferKey {
   legAnswered(leg: string): void {
     const { ctx } = this.d;
     // legs the controller originated were given it with the originate
-    if (!ctx.config.phone.transferKey || legOf(leg) !== undefined || this.armed.has(leg)) return;
+    if (!ctx.config.phone.transferKey || ctx.routes.channel(leg)?.originated === true || this.armed.has(leg)) return;
     this.armed.add(leg);
     // bounded: ids never repeat, the oldest are long gone
     if (this.armed.size > 1000) this.armed.delete(this.armed.values().next().value!);

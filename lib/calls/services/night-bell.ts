@@ -71,7 +71,7 @@ export class NightBell {
         } else if (waitBridgeOf(call)) {
           await ctx.ari.removeChannel(waitBridgeOf(call)!, [call.id]).catch(() => undefined);
         }
-        await ctx.ari.createBridge('mixing', bridge, bridge);
+        await ctx.ari.createBridge('mixing', ctx.routes.nameOf(bridge), bridge);
         await ctx.ari.addChannel(bridge, [call.id, leg]);
       } catch (err) {
         ctx.log.error({ callId: call.id, leg, err: (err as Error).message }, 'night bell bridge failed; releasing both');
@@ -114,12 +114,12 @@ export class NightBell {
     const { ctx } = this.o;
     const first = this.waiting(group)[0]!;
     const now = ctx.time.now();
-    const leg = ctx.ids.channel(`bell-${group}`);
+    const leg = ctx.ids.channel('night-bell', `bell-${group}`);
     this.ringing.set(group, leg);
     const b = ctx.ledger.batch().log({ time: now, operator: 'system', action: 'night-bell', callId: first.id, numbers: [first.callerNumber], result: 'ringing', detail: { group, device } });
     void ctx.ledger.commit(b);
     try {
-      await ctx.ari.originate({ endpoint: device, channelId: leg, appArgs: [NIGHT_BELL_ARG, group], callerId: callerIdOf(first), timeout: ringSeconds });
+      await ctx.ari.originate({ endpoint: device, channelId: leg, appArgs: [NIGHT_BELL_ARG, group], callerId: callerIdOf(first), timeout: ringSeconds, reported: ctx.routes.reportedOf(leg) });
     } catch (err) {
       ctx.log.warn({ group, device, err: (err as Error).message }, 'cannot ring the night bell');
       if (this.ringing.get(group) === leg) {

@@ -25,6 +25,7 @@ export class RoomWakeupCodes {
   handle(channel: ChannelInfo, args: string[]): boolean {
     if (args[0] !== FEATURE_ARG || !ROOM_CODES.has(args[1] ?? '')) return false;
     if (this.ctx.config.attendants.some((a) => channel.name.startsWith(`${a.device}-`))) return false;
+    this.ctx.routes.takeChannel(channel.id, { owner: 'room' });
     void this.book(channel, args[1]!, args[2] ?? '');
     return true;
   }

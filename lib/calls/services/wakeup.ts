@@ -173,7 +173,7 @@ export class WakeupService {
     const attempt = rec.attempts + 1;
     const now = ctx.time.now();
     // unique across days: a daily booking's attempt 1 comes back every morning
-    const leg = ctx.ids.channel(`${id}-a${attempt}`);
+    const leg = ctx.ids.channel('wakeup', `${id}-a${attempt}`);
     const b = ctx.ledger.batch();
     this.docs.put(b, id, { ...rec, status: 'ringing', attempts: attempt, leg });
     b.log({ time: now, operator: 'system', action: 'wakeup-attempt', numbers: [rec.extension], result: 'ringing', detail: { wakeup: id, attempt: String(attempt) } });
@@ -184,7 +184,7 @@ export class WakeupService {
     await ctx.ledger.commit(b);
     ctx.log.info({ wakeup: id, extension: rec.extension, attempt }, 'wake-up call ringing');
     try {
-      await ctx.ari.originate({ endpoint: dialString(ctx.config, rec.extension), channelId: leg, appArgs: [WAKEUP_ARG, id], callerId: cfg.callerName, timeout: cfg.ringSeconds });
+      await ctx.ari.originate({ endpoint: dialString(ctx.config, rec.extension), channelId: leg, appArgs: [WAKEUP_ARG, id], callerId: cfg.callerName, timeout: cfg.ringSeconds, reported: ctx.routes.reportedOf(leg) });
     } catch (err) {
       ctx.log.warn({ wakeup: id, extension: rec.extension, err: (err as Error).message }, 'wake-up originate failed');
       await this.outcome(id, leg, 'failed');
@@ -244,7 +244,8 @@ export class WakeupService {
   private async alertDesk(rec: WakeupCall): Promise<void> {
     const { ctx } = this;
     const group = wakeupGroup(ctx.config);
-    const channelId = ctx.ids.channel(`${rec.id}-x`);
+    // a caller like any other once it is in the app
+    const channelId = ctx.ids.channel('caller', `${rec.id}-x`);
     try {
       await ctx.ari.originate({
         endpoint: `Local/${rec.extension}@${WAKEUP_ALERT_CONTEXT}`, channelId, appArgs: [WAKEUP_FAILED_CLASS, group, rec.extension],

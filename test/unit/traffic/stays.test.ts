@@ -2,15 +2,21 @@ import assert from 'node:assert/strict';
 import { historyOf } from '../../../lib/calls/traffic-recorder.ts';
 import type { CallRecord, CallRecordBag } from '../../../lib/domain/model.ts';
 import { callBridgeId } from '../../../lib/domain/ids.ts';
-import { enterBridge, leaveBridge, openStay, stayKind } from '../../../lib/domain/stays.ts';
+import { enterBridge, leaveBridge, openStay, stayKind, type BridgeRef } from '../../../lib/domain/stays.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const s = (sec: number): number => T0 + sec * 1000;
-const mixing = (id: string) => ({ id, bridge_type: 'mixing' });
-const holding = (id: string) => ({ id, bridge_type: 'holding' });
-// the ids the controller gives call c1's bridges (lib/calls/ids.ts)
+// the ids the controller gives call c1's bridges (lib/calls/ids.ts), and what its routing table says each is for
 const CALL = callBridgeId('call', 'c1', 7);
 const HOLD = callBridgeId('hold', 'c1', 8);
+const XFER = callBridgeId('xfer', 'c1', 9);
+const OTHER_HOLD = callBridgeId('hold', 'c2', 10);
+const PURPOSES = new Map<string, BridgeRef['purpose']>([
+  [CALL, { kind: 'call', callId: 'c1' }], [HOLD, { kind: 'hold', callId: 'c1' }], [XFER, { kind: 'xfer', callId: 'c1' }],
+  [OTHER_HOLD, { kind: 'hold', callId: 'c2' }], ['attendant-wait-operators', { kind: 'wait' }],
+]);
+const mixing = (id: string): BridgeRef => ({ id, bridge_type: 'mixing', purpose: PURPOSES.get(id) });
+const holding = (id: string): BridgeRef => ({ id, bridge_type: 'holding', purpose: PURPOSES.get(id) });
 
 function call(fields: Partial<CallRecordBag> = {}): CallRecord {
   return {
@@ -24,9 +30,10 @@ describe('bridge stays', () => {
     assert.equal(stayKind('c1', holding(HOLD)), 'held');
     assert.equal(stayKind('c1', mixing(CALL)), 'talk');
     assert.equal(stayKind('c1', mixing('conf-c1')), 'talk', 'a conference the caller is in');
-    assert.equal(stayKind('c1', mixing(callBridgeId('xfer', 'c1', 9))), undefined, 'handed over to a transfer target');
+    assert.equal(stayKind('c1', mixing(XFER)), undefined, 'handed over to a transfer target');
     assert.equal(stayKind('c1', holding('attendant-wait-operators')), undefined);
-    assert.equal(stayKind('c1', holding(callBridgeId('hold', 'c2', 10))), undefined, 'another call\'s holding bridge');
+    assert.equal(stayKind('c1', holding(OTHER_HOLD)), undefined, 'another call\'s holding bridge');
+    assert.equal(stayKind('c1', holding(callBridgeId('hold', 'c1', 11))), undefined, 'a bridge the routing table does not know: its id says nothing');
   });
 
   it('given talk, hold and retrieve, when the caller moves between bridges, then each stay opens on enter and closes on leave or on the next enter', () => {
