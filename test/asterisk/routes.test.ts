@@ -19,6 +19,8 @@ describe('real Asterisk: what the routing table is rebuilt from', () => {
     const variables = Object.fromEntries(Object.entries(routeVariable(route)).map(([k, value]) => [k, { value, report_events: true }]));
     const made = await ari('POST', `/channels?endpoint=PJSIP/att2&app=attendant&channelId=routes-leg-1&timeout=10&appArgs=${encodeURIComponent('@present,c-routes,att2')}`, { variables });
     assert.equal(made.status, 200, await made.clone().text());
+    // the originate's answer is the channel as made, before its variables are set: no channelvars yet
+    assert.equal(((await made.json()) as { channelvars?: unknown }).channelvars, undefined, 'the originate answer lists no channelvars');
     const bridge = { role: 'hold', callId: 'c-routes' } as const;
     assert.equal((await ari('POST', `/bridges/routes-bridge-1?type=holding&name=${encodeURIComponent(bridgeName(bridge))}`)).status, 200);
     try {

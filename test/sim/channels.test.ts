@@ -73,6 +73,14 @@ describe('channel operations', () => {
     assert.deepEqual((await rest('DELETE', `/bridges/${bridge}/moh`)).body, { message: "Bridge isn't playing music" });
   });
 
+  it('given a leg originated with a reported variable, then the originate answer has no channelvars and GET /channels lists it (as Asterisk 23.4.1: test/asterisk/routes.test.ts)', async () => {
+    const made = await rest('POST', '/channels?endpoint=PJSIP/att2&app=attendant&channelId=leg-vars', { variables: { ROUTE: { value: 'attendant:c1', report_events: true } } });
+    assert.equal(made.status, 200);
+    assert.equal((made.body as { channelvars?: unknown }).channelvars, undefined);
+    const listed = ((await rest('GET', '/channels')).body as Array<{ id: string; channelvars?: Record<string, string> }>).find((c) => c.id === 'leg-vars');
+    assert.deepEqual(listed?.channelvars, { ROUTE: 'attendant:c1' });
+  });
+
   it('given a caller in Stasis, when the app continues it in the dialplan, then StasisEnd follows and the destination is recorded', async () => {
     const caller = await call();
     assert.equal((await rest('POST', `/channels/${caller}/continue?context=operators-closed&extension=s&priority=1`)).status, 204);

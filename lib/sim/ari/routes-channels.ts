@@ -43,7 +43,10 @@ function doOriginate(core: SimCore, a: RouteArgs): RouteResult {
     variables, channelId: a.str('channelId'), otherChannelId: a.str('otherChannelId'),
   };
   const clean = Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined));
-  return ok(originate(core, clean).toJson());
+  // Asterisk answers with the channel as made, before the body's variables are set: its reported
+  // variables (channelvars) show only in later events and GET /channels (test/asterisk/routes.test.ts)
+  const { channelvars: _reported, ...made } = originate(core, clean).toJson();
+  return ok(made);
 }
 
 /** a channel operation that needs the channel in Stasis and past Down/Ringing */
