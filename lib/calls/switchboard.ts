@@ -15,7 +15,7 @@ import { Inbound } from './inbound.ts';
 import { Ledger, type LedgerOptions } from './ledger.ts';
 import { LedgerView, type SwitchboardView } from './view.ts';
 import { Presenter } from './presenter.ts';
-import { Routes, routedAri } from './routes.ts';
+import { Routes, routedAri, type ChannelRoute } from './routes.ts';
 import { DomainError } from '../domain/errors.ts';
 import { recordCallEnd } from './traffic-recorder.ts';
 import { recordBridgeStay } from './bridge-stays.ts';
@@ -111,6 +111,13 @@ export class Switchboard {
     return this.recovery.reconcile(why);
   }
 
+  /** the route of a channel an event is about; none: the event is dropped, said at debug */
+  private ownerOf(channelId: string, event: string): ChannelRoute | undefined {
+    const route = this.routes.channel(channelId);
+    if (!route) this.deps.log.debug({ channel: channelId }, `${event} of a channel nobody owns`);
+    return route;
+  }
+
   /**
    * Each event goes to the one owner the routing table names for its channel (routes.ts); an event
    * of a channel nobody owns is dropped (logged at debug), except a StasisStart, which is a channel
@@ -139,11 +146,8 @@ export class Switchboard {
       }
       case 'StasisEnd': {
         const id = e.channel.id;
-        const route = this.routes.channel(id);
-        if (!route) {
-          this.deps.log.debug({ channel: id }, 'StasisEnd of a channel nobody owns');
-          break;
-        }
+        const route = this.ownerOf(id, e.type);
+        if (!route) break;
         this.routes.channelLeft(id);
         switch (route.owner) {
           case 'caller': {
@@ -167,11 +171,8 @@ export class Switchboard {
       }
       case 'ChannelDestroyed': {
         const id = e.channel.id;
-        const route = this.routes.channel(id);
-        if (!route) {
-          this.deps.log.debug({ channel: id }, 'ChannelDestroyed of a channel nobody owns');
-          break;
-        }
+        const route = this.ownerOf(id, e.type);
+        if (!route) break;
         this.routes.dropChannel(id);
         switch (route.owner) {
           case 'attendant': this.presenter.legDestroyed(id, e.cause); break;
