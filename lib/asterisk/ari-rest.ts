@@ -10,6 +10,10 @@ import http from 'node:http';
 import https from 'node:https';
 import type { TimeSource } from '../domain/clock.ts';
 import { AriError } from './port.ts';
+import { ConnectGate } from './connect-gate.ts';
+
+/** TCP connects in flight per lane: two lanes stay below Asterisk's listen backlog of 10 */
+const CONNECTS_IN_FLIGHT = 4;
 
 export interface AriRestOptions {
   /** ARI's base URL, as in the configuration (`http://127.0.0.1:8088`, with or without `/ari`) */
@@ -60,6 +64,10 @@ export function createAriRest(opts: AriRestOptions): AriRest {
   // (answer, bridge, device states) of the calls already taken. In one shared pool, at 500 calls/s on
   // the simulator, presentation p50 was 0.9 s and no call was presented within 50 ms
   const originates = new transport.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
+  // each lane opens at most CONNECTS_IN_FLIGHT sockets at a time: past Asterisk's listen backlog of 10
+  // a new connection waits a second for its SYN to be sent again (connect-gate.ts)
+  new ConnectGate(CONNECTS_IN_FLIGHT).attach(agent);
+  new ConnectGate(CONNECTS_IN_FLIGHT).attach(originates);
   const base = ariBasePath(url);
   const authorization = `Basic ${Buffer.from(`${opts.user}:${opts.password}`).toString('base64')}`;
   const timeoutMs = opts.timeoutMs ?? 5000;
