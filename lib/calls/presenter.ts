@@ -6,7 +6,7 @@ import { anyEligible, huntWithRetry, refusalBackoffMs } from '../domain/group.ts
 import { nextToPresent, presentationDelay, resolveClass, type PresentCandidate } from '../domain/presentation.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
-import { answer, present, presentationEnded, type RingingCall } from '../domain/call.ts';
+import { answer, awaitsAttendant, present, presentationEnded, type RingingCall } from '../domain/call.ts';
 import type { AttendantConfig } from '../config.ts';
 import type { AttendantDesk } from './attendants.ts';
 import { bestEffort, type CallContext } from './context.ts';
@@ -214,7 +214,7 @@ export class Presenter {
   private present(call: CallRecord, groupId: string, targets: string[], clearRefusals: boolean, rrCursor: number, onUnanswered?: (b: Batch, call: RingingCall) => void, onOriginated?: (err?: unknown) => void): void {
     const { ctx } = this;
     const now = ctx.time.now();
-    if (call.state !== 'waiting' && call.state !== 'ringing' && call.state !== 'held' && call.state !== 'parked' && call.state !== 'transferring') {
+    if (!awaitsAttendant(call)) {
       ctx.log.warn({ callId: call.id, state: call.state }, 'not presented: the call is not waiting for an attendant');
       return;
     }

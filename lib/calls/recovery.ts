@@ -11,12 +11,11 @@
 import type { BridgeInfo, ChannelInfo } from '../asterisk/port.ts';
 import type { TimerHandle } from '../domain/clock.ts';
 import type { CallRecord } from '../domain/model.ts';
-import { attendantLegOf, callerGone, consultLegOf, holdBridgeOf, talkBridgeOf, transferLegOf, waitBridgeOf, withdraw } from '../domain/call.ts';
+import { attendantLegOf, awaitsAttendant, callerGone, consultLegOf, holdBridgeOf, talkBridgeOf, transferLegOf, waitBridgeOf, withAttention, withdraw } from '../domain/call.ts';
 import { bestEffort, callerTarget } from './context.ts';
 import { bridgeRouteOfName, routeOfChannelVars, type ChannelRoute } from './routes.ts';
 import type { OpsDeps } from './ops/common.ts';
 import { moveToHolding } from './ops/holding.ts';
-import { withAttention } from './ops/steps.ts';
 import type { SwitchboardOperations } from './operations.ts';
 import { PRESENT_ARG } from './presenter.ts';
 import { FEATURE_ARG } from './services/wakeup-phone.ts';
@@ -339,7 +338,7 @@ export class Recovery {
     void moveToHolding(this.o, call, holdBridge).then(async () => {
       const cur = ctx.ledger.calls.get(call.id);
       const old = cur ? holdBridgeOf(cur) : undefined;
-      if (!cur || old !== holdBridgeOf(call) || (cur.state !== 'waiting' && cur.state !== 'ringing' && cur.state !== 'held' && cur.state !== 'parked' && cur.state !== 'transferring')) {
+      if (!cur || old !== holdBridgeOf(call) || !awaitsAttendant(cur)) {
         bestEffort(ctx, 'destroy unused holding bridge', ctx.ari.destroyBridge(holdBridge), { callId: call.id });
         return;
       }

@@ -300,6 +300,14 @@ function expect<S extends CallState>(call: Call, transition: string, ...states: 
   return call as CallIn<S>;
 }
 
+/** the states of a call waiting for an attendant (queued, ringing, held, parked, a transfer coming back): it may be presented */
+const AWAITING = ['waiting', 'ringing', 'held', 'parked', 'transferring'] as const;
+export type AwaitingCall = CallIn<(typeof AWAITING)[number]>;
+
+export function awaitsAttendant(call: Call): call is AwaitingCall {
+  return (AWAITING as readonly CallState[]).includes(call.state);
+}
+
 /** A new caller, queued in `group`. */
 export function newCall(init: Pick<CallBase, 'id' | 'callClass' | 'priority' | 'group' | 'callerNumber' | 'callerName' | 'target' | 'arrivedAt'>
   & Partial<Pick<WaitingCall, 'waitBridge' | 'dndExtension' | 'dndBy' | 'dndUntil'>>): WaitingCall {
@@ -311,7 +319,7 @@ export function newCall(init: Pick<CallBase, 'id' | 'callClass' | 'priority' | '
  * rung back. `attendant` is the one presented to when a single set rings.
  */
 export function present(call: Call, p: { legs: readonly string[]; attendant?: string; clearRefusals?: boolean }, now: number): RingingCall {
-  const from = expect(call, 'present', 'waiting', 'ringing', 'held', 'parked', 'transferring');
+  const from = expect(call, 'present', ...AWAITING);
   if (!p.legs.length) throw invalid(call, 'present without a leg');
   const ringingLegs = from.state === 'ringing' ? [...from.ringingLegs, ...p.legs] : [...p.legs];
   return shape(from, 'ringing', {

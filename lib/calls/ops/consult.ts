@@ -9,7 +9,7 @@ import { unansweredReason } from '../../domain/causes.ts';
 import type { TimerHandle } from '../../domain/clock.ts';
 import type { CallRecord } from '../../domain/model.ts';
 import {
-  attendantLegOf, bridged, callerLeftConsult, consultAnswered, consultEnded, handedOver, join, split, startConsult, startThreeWay, swap,
+  attendantLegOf, bridged, callerLeftConsult, consultAnswered, consultEnded, handedOver, join, split, startConsult, startThreeWay, swap, withAttention,
   type ConferenceCall, type ConsultingCall, type TalkingCall,
 } from '../../domain/call.ts';
 import { bestEffort, releaseChannel } from '../context.ts';
@@ -18,7 +18,7 @@ import { OperationError } from '../operations-port.ts';
 import { requireOwnCall, type OpsDeps } from './common.ts';
 import type { Handoffs } from './handoff.ts';
 import { moveToHolding, openHoldingBridge } from './holding.ts';
-import { hangupStep, operationFailed, statusOf, step, withAttention, type InFlight, type StepFailed } from './steps.ts';
+import { hangupStep, operationFailed, statusOf, step, type InFlight, type StepFailed } from './steps.ts';
 import type { Transfers } from './transfer.ts';
 
 export const CONSULT_ARG = '@consult';

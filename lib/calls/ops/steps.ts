@@ -4,8 +4,6 @@
 // tried again. The operator is answered with the operation, the step and the status Asterisk sent.
 // Only what cannot be undone (the caller stranded in a bridge) is left flagged on the call as needing
 // attention, with its bridge moves retried.
-import type { CallRecord } from '../../domain/model.ts';
-import { withAttention as flagged } from '../../domain/call.ts';
 import { OperationError } from '../operations-port.ts';
 import type { OpsDeps } from './common.ts';
 import { isChannelGone } from '../../asterisk/port.ts';
@@ -57,11 +55,6 @@ export function operationFailed(o: OpsDeps, op: string, callId: string, err: unk
   return new OperationError('ari_failed', `${op} failed at "${failed.step}"${failed.status !== undefined ? ` (Asterisk answered ${failed.status})` : ''}: ${outcome}`, {
     operation: op, step: failed.step, ...(failed.status !== undefined ? { ariStatus: failed.status } : {}), outcome,
   });
-}
-
-/** the call as a record flagged as needing attention (the console shows why), or the flag cleared */
-export function withAttention<C extends CallRecord>(call: C, why: string | undefined): C {
-  return flagged(call, why || undefined);
 }
 
 interface Flight {
