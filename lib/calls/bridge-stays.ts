@@ -12,9 +12,8 @@ export function recordBridgeStay(ctx: CallContext, e: BridgeEvent): void {
   const call = ctx.ledger.calls.get(e.channel.id);
   if (!call || call.state === 'ended') return;
   const now = ctx.time.now();
-  const route = ctx.routes.bridge(e.bridge.id);
   const next = e.type === 'ChannelEnteredBridge'
-    ? enterBridge(call, { id: e.bridge.id, bridge_type: e.bridge.bridge_type, purpose: route && { kind: route.role, ...(route.callId !== undefined ? { callId: route.callId } : {}) } }, now)
+    ? enterBridge(call, { id: e.bridge.id, bridge_type: e.bridge.bridge_type, purpose: ctx.routes.bridge(e.bridge.id) }, now)
     : leaveBridge(call, e.bridge.id, now);
   if (next !== call) void ctx.ledger.commit(ctx.ledger.batch().putCall(next, { stays: true }));
 }

@@ -26,7 +26,9 @@
 // store never recorded (killed between the originate and the write) is known as the controller's.
 // Format: `<owner>:<callId>` (`routeVariable`, read by `routeOfChannelVars`), defined and read only here.
 import type { AriPort } from '../asterisk/port.ts';
-import type { CallBridgeKind } from '../domain/ids.ts';
+import type { BridgeRole } from '../domain/ids.ts';
+
+export type { BridgeRole };
 
 /**
  * Who answers for a channel:
@@ -48,9 +50,6 @@ export interface ChannelRoute {
   /** the controller originated it (IdMaker), as opposed to a channel that came to the app by itself */
   readonly originated?: boolean;
 }
-
-/** what a bridge is for: a call's bridges (ids.ts), a group's wait bridge, a supervisor's monitoring bridge */
-export type BridgeRole = CallBridgeKind | 'wait' | 'monitor';
 
 export interface BridgeRoute {
   readonly role: BridgeRole;

@@ -11,6 +11,9 @@
 export const CALL_BRIDGE_KINDS = ['call', 'hold', 'xfer', 'bell'] as const;
 export type CallBridgeKind = (typeof CALL_BRIDGE_KINDS)[number];
 
+/** what a bridge is for: a call's bridges (above), a group's wait bridge, a supervisor's monitoring bridge */
+export type BridgeRole = CallBridgeKind | 'wait' | 'monitor';
+
 /**
  * Legs the controller originates for a call, by purpose (the letter in the id, for the logs):
  * p: a presentation to an attendant set; t: a blind transfer's target; c: a consulted party;

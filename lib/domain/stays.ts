@@ -9,7 +9,7 @@
 //   bridge, and a conference the caller is part of). The xfer bridge is the caller with a transfer
 //   target: the call has left the attendants by then.
 // - anything else (the queue's wait bridge): neither; waiting is counted by the queue.
-import type { CallBridgeKind } from './ids.ts';
+import type { BridgeRole, CallBridgeKind } from './ids.ts';
 import { attendantOf } from './call.ts';
 import type { BridgeStay, CallRecord, StayKind } from './model.ts';
 
@@ -19,12 +19,12 @@ export interface BridgeRef {
   id: string;
   /** ARI bridge_type: 'mixing' or 'holding' */
   bridge_type: string;
-  /** what the controller made the bridge for, when it is one of a call's bridges (kind, and whose) */
-  purpose?: { kind: CallBridgeKind | 'wait' | 'monitor'; callId?: string } | undefined;
+  /** what the controller made the bridge for (its route in the routing table: role, and whose call) */
+  purpose?: { readonly role: BridgeRole; readonly callId?: string } | undefined;
 }
 
-function isBridgeOf(bridge: BridgeRef, kind: CallBridgeKind, callId: string): boolean {
-  return bridge.purpose?.kind === kind && bridge.purpose.callId === callId;
+function isBridgeOf(bridge: BridgeRef, role: CallBridgeKind, callId: string): boolean {
+  return bridge.purpose?.role === role && bridge.purpose.callId === callId;
 }
 
 /** What staying in `bridge` is for call `callId`, or undefined when it is neither talk nor held. */

@@ -12,8 +12,8 @@ const HOLD = callBridgeId('hold', 'c1', 8);
 const XFER = callBridgeId('xfer', 'c1', 9);
 const OTHER_HOLD = callBridgeId('hold', 'c2', 10);
 const PURPOSES = new Map<string, BridgeRef['purpose']>([
-  [CALL, { kind: 'call', callId: 'c1' }], [HOLD, { kind: 'hold', callId: 'c1' }], [XFER, { kind: 'xfer', callId: 'c1' }],
-  [OTHER_HOLD, { kind: 'hold', callId: 'c2' }], ['attendant-wait-operators', { kind: 'wait' }],
+  [CALL, { role: 'call', callId: 'c1' }], [HOLD, { role: 'hold', callId: 'c1' }], [XFER, { role: 'xfer', callId: 'c1' }],
+  [OTHER_HOLD, { role: 'hold', callId: 'c2' }], ['attendant-wait-operators', { role: 'wait' }],
 ]);
 const mixing = (id: string): BridgeRef => ({ id, bridge_type: 'mixing', purpose: PURPOSES.get(id) });
 const holding = (id: string): BridgeRef => ({ id, bridge_type: 'holding', purpose: PURPOSES.get(id) });
