@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Harness, type HarnessOptions } from '../support/harness.ts';
-import { ringingLegsOf } from '../resilience/support.ts';
+import { answerRinging, ringingLegsOf } from '../resilience/support.ts';
 
 function config(): HarnessOptions['config'] {
   return {
@@ -19,20 +19,12 @@ describe('the routing table on a running switchboard', function () {
     h = undefined;
   });
 
-  async function talking(hh: Harness, callId: string): Promise<string> {
-    await hh.until(`${callId} rings`, () => ringingLegsOf(hh.sim, callId).length === 1);
-    const leg = ringingLegsOf(hh.sim, callId)[0]!;
-    hh.sim.answerChannel(leg);
-    await hh.until(`${callId} talking`, () => hh.callRecord(callId)?.talkBridge !== undefined);
-    return leg;
-  }
-
   it('given a call answered, then its caller, its leg and its bridges have their owners; when it ends, their routes go', async () => {
     h = await Harness.start({ config: config() });
     const hh = h;
     const { routes } = hh.switchboard;
     const caller = hh.call();
-    const leg = await talking(hh, caller);
+    const leg = await answerRinging(hh, caller);
     const bridge = hh.callRecord(caller)!.talkBridge!;
     assert.deepEqual(routes.channel(caller), { owner: 'caller', callId: caller });
     assert.deepEqual(routes.channel(leg), { owner: 'attendant', callId: caller, originated: true });
@@ -49,7 +41,7 @@ describe('the routing table on a running switchboard', function () {
     h = await Harness.start({ config: config() });
     const hh = h;
     const talker = hh.call({ number: '0100000001' });
-    const leg = await talking(hh, talker);
+    const leg = await answerRinging(hh, talker);
     const waiter = hh.call({ number: '0100000002' });
     await hh.until('rings att2', () => ringingLegsOf(hh.sim, waiter).length === 1);
     const talkBridge = hh.callRecord(talker)!.talkBridge!;

@@ -9,7 +9,7 @@ import { originate } from '../../lib/sim/core/dialing.ts';
 import { Harness, ARI_PASSWORD, ARI_USER, type HarnessOptions } from '../support/harness.ts';
 import { ariCall } from '../support/sim-helpers.ts';
 import { routeVariable } from '../../lib/calls/routes.ts';
-import { assertEachCallEndedOnce, live, ringingLegsOf } from './support.ts';
+import { answerRinging, assertEachCallEndedOnce, live, ringingLeg, ringingLegsOf } from './support.ts';
 import { isCallBridge } from '../support/sim-helpers.ts';
 
 /** the originate body's variables a presentation leg of call `callId` carries, reported (report_events) */
@@ -34,18 +34,6 @@ describe('resilience: the ARI WebSocket drops and comes back', function () {
     h = undefined;
   });
 
-  async function ringing(hh: Harness, callId: string): Promise<string> {
-    await hh.until(`${callId} rings`, () => ringingLegsOf(hh.sim, callId).length === 1);
-    return ringingLegsOf(hh.sim, callId)[0]!;
-  }
-
-  async function talking(hh: Harness, callId: string): Promise<string> {
-    const leg = await ringing(hh, callId);
-    hh.sim.answerChannel(leg);
-    await hh.until(`${callId} talking`, () => hh.callRecord(callId)?.talkBridge !== undefined);
-    return leg;
-  }
-
   it('given calls talking, ringing and waiting, when the socket drops and things change unseen, then the controller reconnects, re-reads channels and bridges, and reconciles them', async () => {
     h = await Harness.start({ config: config() });
     const hh = h;
@@ -55,11 +43,11 @@ describe('resilience: the ARI WebSocket drops and comes back', function () {
     hh.controller.ari.onConnection((up) => ups.push(up));
 
     const kept = hh.call({ number: '0100000001' });
-    const keptLeg = await talking(hh, kept);
+    const keptLeg = await answerRinging(hh, kept);
     const leaves = hh.call({ number: '0100000002' });
-    const leavesLeg = await talking(hh, leaves);
+    const leavesLeg = await answerRinging(hh, leaves);
     const rings = hh.call({ number: '0100000003' });
-    const ringLeg = await ringing(hh, rings);
+    const ringLeg = await ringingLeg(hh, rings);
     const gives = hh.call({ number: '0100000004' });
     await hh.until('waits', () => hh.waitsWithMusic(gives));
     // a leg no call accounts for (a previous run's, say, killed before it wrote the presentation): it

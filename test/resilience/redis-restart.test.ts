@@ -12,7 +12,7 @@ import { Harness, type HarnessOptions } from '../support/harness.ts';
 import { RedisServer } from '../support/redis-server.ts';
 import { Relay } from '../support/relay.ts';
 import { until } from '../support/child-controller.ts';
-import { assertEachCallEndedOnce, ringingLegsOf, testPrefix } from './support.ts';
+import { answerRinging, assertEachCallEndedOnce, ringingLegsOf, testPrefix } from './support.ts';
 
 function config(): HarnessOptions['config'] {
   return {
@@ -35,18 +35,12 @@ describe('resilience: Redis restarts', function () {
     redis = undefined;
   });
 
-  async function answer(hh: Harness, callId: string): Promise<void> {
-    await hh.until(`${callId} rings`, () => ringingLegsOf(hh.sim, callId).length === 1);
-    hh.sim.answerChannel(ringingLegsOf(hh.sim, callId)[0]!);
-    await hh.until(`${callId} talking`, () => hh.callRecord(callId)?.talkBridge !== undefined);
-  }
-
   /** our own redis-server and a controller on it, with one call talking and one ringing */
   async function talkingAndRinging(persistent: boolean): Promise<{ hh: Harness; c1: string; c2: string }> {
     redis = await RedisServer.start({ persistent });
     h = await Harness.start({ config: config(), redisUrl: redis.url });
     const c1 = h.call({ number: '0100000001' });
-    await answer(h, c1);
+    await answerRinging(h, c1);
     const c2 = h.call({ number: '0100000002' });
     const hh = h;
     await hh.until('c2 rings', () => ringingLegsOf(hh.sim, c2).length === 1);
@@ -81,7 +75,7 @@ describe('resilience: Redis restarts', function () {
     hh.sim.answerChannel(ringingLegsOf(hh.sim, c2)[0]!);
     await hh.until('c2 talking', () => hh.callRecord(c2)?.talkBridge !== undefined);
     hh.sim.hangupCaller(c1);
-    await answer(hh, c3);
+    await answerRinging(hh, c3);
     const c4 = hh.call({ number: '0100000004' });
     await hh.until('c4 waits', () => hh.callRecord(c4)?.state === 'waiting');
     assert.ok(hh.storeBacklog() > 0, 'writes wait for Redis');
@@ -94,7 +88,7 @@ describe('resilience: Redis restarts', function () {
     await assertStoreMatchesMemory(hh);
 
     for (const id of [c2, c3]) hh.sim.hangupCaller(id);
-    await answer(hh, c4);
+    await answerRinging(hh, c4);
     hh.sim.hangupCaller(c4);
     await hh.until('all ended', () => hh.callCount() === 0);
     await untilWritten(hh);

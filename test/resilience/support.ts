@@ -9,6 +9,7 @@ import { startSimulator, type Simulator } from '../../lib/sim/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import type { Store } from '../../lib/store/store.ts';
 import type { ChildController } from '../support/child-controller.ts';
+import type { Harness } from '../support/harness.ts';
 import { EventRecorder } from '../support/sim-helpers.ts';
 import { deletePrefix } from '../contract/redis-keys.ts';
 
@@ -62,6 +63,20 @@ export function placeCall(sim: Simulator, number: string): string {
 /** the presentation legs of a call ringing now */
 export function ringingLegsOf(sim: Simulator, callId: string): string[] {
   return sim.channels().filter((c) => c.id.startsWith(`${callId}-p`) && c.state === 'Ringing' && !c.hungUp).map((c) => c.id);
+}
+
+/** the one presentation leg of a call, once it rings */
+export async function ringingLeg(hh: Harness, callId: string): Promise<string> {
+  await hh.until(`${callId} rings`, () => ringingLegsOf(hh.sim, callId).length === 1);
+  return ringingLegsOf(hh.sim, callId)[0]!;
+}
+
+/** the call's ringing leg answered, and the call bridged with it: that leg */
+export async function answerRinging(hh: Harness, callId: string): Promise<string> {
+  const leg = await ringingLeg(hh, callId);
+  hh.sim.answerChannel(leg);
+  await hh.until(`${callId} talking`, () => hh.callRecord(callId)?.talkBridge !== undefined);
+  return leg;
 }
 
 export function live(sim: Simulator, id: string): boolean {
