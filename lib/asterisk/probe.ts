@@ -1,9 +1,7 @@
 // The benchmark's probe inside the controller, off unless ATTENDANT_PROBE=1 (then `ariProbe` exists):
 // hrtime stamps of a caller's StasisStart frame arriving on the ARI WebSocket and of the first
 // originate request for that call leaving the process. `npm run bench` reads them (bench/).
-import { subscribe } from 'node:diagnostics_channel';
 import type { EventEmitter } from 'node:events';
-import type { ClientRequest } from 'node:http';
 
 /** arrivals never presented (diverted, abandoned, still waiting) are forgotten after this */
 const FORGET_AFTER_NS = 60_000_000_000n;
@@ -25,10 +23,6 @@ export class AriProbe {
   private readonly arrived = new Map<string, bigint>();
   private decisionsMs: number[] = [];
 
-  constructor() {
-    subscribe('http.client.request.start', (msg) => this.requestStarted((msg as { request: ClientRequest }).request));
-  }
-
   /** each (re)connect opens a new WebSocket: stamp its frames before the port parses them */
   attach(ws: EventEmitter): void {
     ws.prependListener('message', () => {
@@ -42,15 +36,16 @@ export class AriProbe {
     if (this.lastFrameAt !== 0n) this.arrived.set(channelId, this.lastFrameAt);
   }
 
-  private requestStarted(req: ClientRequest): void {
-    if (req.method !== 'POST' || !req.path.includes('/channels')) return;
-    const m = LEG_ID.exec(req.path);
+  /** an originate's bytes were handed to its socket (ari-rest.ts) */
+  requestSent(method: string, path: string): void {
+    if (method !== 'POST') return;
+    const m = LEG_ID.exec(path);
     if (!m) return;
     const callId = decodeURIComponent(m[1]!).replace(/-p\d+$/, '');
     const at = this.arrived.get(callId);
     if (at === undefined) return;
     this.arrived.delete(callId);
-    req.once('finish', () => this.decisionsMs.push(Number(process.hrtime.bigint() - at) / 1e6));
+    this.decisionsMs.push(Number(process.hrtime.bigint() - at) / 1e6);
   }
 
   /** the decisions measured since the last report */
