@@ -49,6 +49,10 @@ export class Inbound implements CallBridging {
   readonly serial = new SerialRunner();
   private readonly overflowTimers = new Map<string, TimerHandle>();
   private readonly waitBridges = new Map<string, Promise<string>>();
+  /** callers this run answered (waiting with music): the others are answered as they are connected */
+  private readonly answered = new Set<string>();
+  /** callers hearing ringback while a set rings for them (presented at once): answered into music if they come to wait */
+  private readonly rung = new Set<string>();
   /** callers this run ended or is sending away whose channel may still be listed: never adopted again */
   private readonly closing = new Set<string>();
   /** observers of finished calls (statistics) */
@@ -208,21 +212,59 @@ export class Inbound implements CallBridging {
     return (ledger.queues.get(groupId) ?? []).filter((id) => ledger.calls.get(id)?.state !== 'ringing').length;
   }
 
-  /** music in the group's holding bridge, or ringback while the caller is not answered */
+  /**
+   * What the caller hears until an attendant answers. A caller a set is ringing for (presented at once)
+   * hears ringback and is not answered yet: as with a PBX attendant, nothing is charged before the
+   * attendant answers, and Asterisk's work for the caller (answer, media, music) does not compete with
+   * the set's INVITE. A caller who waits in the queue is answered into the group's music (or hears
+   * ringback, in a group that waits so).
+   */
   private async startWaiting(call: CallRecord): Promise<void> {
     const { ctx } = this;
-    const g = ctx.groupConfig(call.group);
+    const current = ctx.ledger.calls.get(call.id);
+    // ended meanwhile, or already taken (a set that answers at once): the connect answers it
+    if (!current || (current.state !== 'waiting' && current.state !== 'ringing')) return;
+    const g = ctx.groupConfig(current.group);
     try {
       if (g?.waiting === 'ringback') {
         await ctx.ari.ring(call.id);
+      } else if (current.state === 'ringing' && !this.answered.has(call.id)) {
+        this.rung.add(call.id);
+        await ctx.ari.ring(call.id);
       } else {
+        this.rung.delete(call.id);
         await ctx.ari.answer(call.id);
-        const bridge = await this.waitBridge(call.group);
-        await this.addToWaitBridge(bridge, call);
+        this.answered.add(call.id);
+        const bridge = await this.waitBridge(current.group);
+        await this.addToWaitBridge(bridge, current);
       }
     } catch (err) {
       this.ariFailed(call.id, 'start waiting', err);
     }
+  }
+
+  /**
+   * After each presentation pass: a caller that was hearing ringback and is now waiting in the queue
+   * (its set did not answer, and nobody else is free) is answered into its group's music.
+   */
+  presentationsSettled(): void {
+    const { ledger } = this.ctx;
+    for (const id of this.rung) {
+      const call = ledger.calls.get(id);
+      if (call?.state === 'ringing') continue;
+      this.rung.delete(id);
+      if (call?.state === 'waiting') void this.serial.run(id, () => this.startWaiting(call));
+    }
+  }
+
+  /** a caller found outside any bridge while a set rings for it (a restart): it hears ringback */
+  adoptRung(callId: string): void {
+    if (!this.answered.has(callId)) this.rung.add(callId);
+  }
+
+  /** this run answered the caller (it waits or waited with music) */
+  wasAnswered(callId: string): boolean {
+    return this.answered.has(callId);
   }
 
   private async addToWaitBridge(bridge: string, call: CallRecord): Promise<void> {
@@ -274,6 +316,8 @@ export class Inbound implements CallBridging {
   forget(channelId: string): void {
     this.closing.delete(channelId);
     this.intakeIds.delete(channelId);
+    this.answered.delete(channelId);
+    this.rung.delete(channelId);
   }
 
   private markClosing(callId: string): void {
@@ -303,7 +347,7 @@ export class Inbound implements CallBridging {
         // a new bridge every time: the one of an earlier conversation may still be on its way out
         const bridgeId = ctx.ids.callBridge('call', call.id);
         try {
-          ok = await this.bridgeCall(call, leg, bridgeId, current.holdBridge !== undefined || g?.waiting !== 'ringback');
+          ok = await this.bridgeCall(call, leg, bridgeId, current.holdBridge !== undefined || (g?.waiting !== 'ringback' && this.answered.has(call.id)));
           if (!ok) bestEffort(ctx, 'destroy call bridge of an ended call', ctx.ari.destroyBridge(bridgeId), { callId: call.id });
           return;
         } catch (err) {
@@ -328,6 +372,8 @@ export class Inbound implements CallBridging {
     // the call bridge moves it there (Asterisk departs the old bridge first), no removeChannel needed
     const freeCaller = callerAnswered ? Promise.resolve() : ctx.ari.ringStop(call.id).then(() => ctx.ari.answer(call.id));
     await Promise.all([make, freeCaller]);
+    this.rung.delete(call.id);
+    this.answered.add(call.id);
     await ctx.ari.addChannel(bridgeId, [call.id, leg]);
     const now = ctx.ledger.calls.get(call.id);
     if (!now) return false;
@@ -529,7 +575,7 @@ export class Inbound implements CallBridging {
     this.finish(call.id, 'fallback', reason);
     void this.serial.run(call.id, async () => {
       const waitBridge = waitBridgeOf(call);
-      if (g?.waiting !== 'ringback' && waitBridge) await ctx.ari.removeChannel(waitBridge, [call.id]).catch(() => undefined);
+      if (g?.waiting !== 'ringback' && waitBridge && this.answered.has(call.id)) await ctx.ari.removeChannel(waitBridge, [call.id]).catch(() => undefined);
       await this.sendTo(call.id, dest, reason);
     });
   }

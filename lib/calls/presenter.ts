@@ -55,6 +55,8 @@ export interface CallBridging {
   connect(call: CallRecord, leg: string): Promise<boolean>;
   /** originate failed repeatedly or nobody can ever take it: send the caller to the group's fallback */
   divertToFallback(call: CallRecord, reason: string): void;
+  /** after a presentation pass: callers hearing ringback whose presentation ended come to wait with music */
+  presentationsSettled(): void;
 }
 
 export class Presenter {
@@ -137,6 +139,7 @@ export class Presenter {
       }
     }
     this.scheduleRecheck(recheckAt);
+    this.bridging.presentationsSettled();
   }
 
   /** the sets in their refusal back-off now (an empty set most of the time: no allocation then) */

@@ -319,6 +319,11 @@ export class Recovery {
         const g = ctx.groupConfig(call.group);
         const expected = waitBridgeOf(call) ?? ctx.ids.waitBridge(call.group);
         if (g?.waiting === 'ringback' || where === expected) return 0;
+        // a caller outside any bridge while a set rings for it hears ringback (presented at once)
+        if (call.state === 'ringing' && where === undefined) {
+          inbound.adoptRung(call.id);
+          return 0;
+        }
         inbound.resumeWaiting(call);
         return 1;
       }

@@ -1,5 +1,7 @@
 // The hot path: with an attendant free, the originate to the set is the first request the controller
-// sends for a new caller; answering the caller, the holding bridge and the device states come after it.
+// sends for a new caller; the ringback it hears and the device states come after it. The caller is
+// answered when the attendant answers, or, when its set does not answer and nobody else is free, as it
+// comes to wait in the queue with the group's music.
 import assert from 'node:assert/strict';
 import { Harness } from '../support/harness.ts';
 
@@ -27,13 +29,35 @@ describe('the hot path of a call', function () {
       const order = h.sim.requestOrder().slice(before);
       assert.equal(order[0], 'POST /channels', order.join(', '));
       const after = order.slice(1);
-      if (waiting === 'ringback') assert.ok(after.includes('POST /channels/{channelId}/ring'), after.join(', '));
-      else for (const r of ['POST /channels/{channelId}/answer', 'POST /bridges/{bridgeId}/addChannel']) assert.ok(after.includes(r), `${r} after the originate: ${after.join(', ')}`);
+      assert.ok(after.includes('POST /channels/{channelId}/ring'), after.join(', '));
+      // nothing is answered (nor charged) before the attendant answers: no music while the set rings
+      assert.ok(!after.includes('POST /channels/{channelId}/answer'), after.join(', '));
+      assert.ok(h.hearsRingback(caller) && !h.waitsWithMusic(caller), 'ringback, not music');
       assert.ok(after.includes('PUT /deviceStates/{deviceName}'), after.join(', '));
       // the presentation's leg names the call and the attendant (a restarted controller adopts it by them)
       const leg = h.ringing('PJSIP/att1')[0]!;
       assert.ok(leg.startsWith(`${caller}-p`), leg);
       assert.equal(h.callRecord(caller)?.state, 'ringing');
+      await h.answer('PJSIP/att1');
+      await h.until('talking, the caller answered', () => h!.callRecord(caller)?.state === 'talking' && h!.sim.channels().some((c) => c.id === caller && c.state === 'Up'));
     });
   }
+
+  it('given a caller hearing ringback while the only set rings, when the attendant goes absent unanswered, then the caller is answered into the group\'s music and waits', async () => {
+    h = await Harness.start({
+      config: {
+        attendants: [{ id: 'att1', name: 'Alice', device: 'PJSIP/att1' }],
+        groups: [{ id: 'operators', name: 'Operators', members: ['att1'], waiting: { music: 'default' }, ringTimeout: 30 }],
+        timers: { absentAfter: 5 },
+      },
+    });
+    await h.settle();
+    const caller = h.call();
+    await h.until('the set rings, the caller hears ringback', () => h!.ringing('PJSIP/att1').length === 1 && h!.hearsRingback(caller));
+    // nobody answers: the position goes absent (timer 76), its presentation ends, nobody else is free
+    await h.advance(5_000);
+    await h.until('att1 absent', () => h!.attendant('att1').state === 'absent');
+    await h.until('waits with music', () => h!.callRecord(caller)?.state !== 'ringing' && h!.waitsWithMusic(caller));
+    assert.ok(h.sim.channels().some((c) => c.id === caller && c.state === 'Up'), 'answered');
+  });
 });

@@ -158,7 +158,7 @@ describe('attendant operations over ARI', function () {
       h = await Harness.start({ config: config(), login: false });
       await h.switchboard.login('att1');
       const caller = h.call();
-      await h.until('att1 rings, the caller waits with music', () => h!.ringing('PJSIP/att1').length === 1 && h!.waitsWithMusic(caller));
+      await h.until('att1 rings, the caller hears ringback', () => h!.ringing('PJSIP/att1').length === 1 && h!.hearsRingback(caller));
       // Asterisk is slow to answer: the bridge is still being made when the caller gives up
       h.sim.delayRequests(1000);
       const creates = () => h!.sim.requests().byRoute['POST /bridges/{bridgeId}'] ?? 0;

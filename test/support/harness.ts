@@ -130,6 +130,11 @@ export class Harness {
     return this.sim.channels().filter((c) => c.endpoint === device && c.state === 'Ringing' && !c.hungUp).map((c) => c.id);
   }
 
+  /** the caller is not answered and hears ringback (the controller asked Asterisk to indicate ringing) */
+  hearsRingback(callId: string): boolean {
+    return this.sim.channels().some((c) => c.id === callId && c.ringing && c.state !== 'Up' && !c.hungUp);
+  }
+
   /** the caller sits in a group's waiting bridge (the record names that bridge from the arrival on, before it is there) */
   waitsWithMusic(callId: string): boolean {
     return this.sim.bridges().some((b) => b.id.startsWith('attendant-wait-') && b.channels.includes(callId));

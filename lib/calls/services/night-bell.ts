@@ -65,7 +65,7 @@ export class NightBell {
     ctx.log.info({ callId: call.id, group, leg }, 'night bell answered');
     void inbound.serial.run(call.id, async () => {
       try {
-        if (ctx.groupConfig(group)?.waiting === 'ringback') {
+        if (ctx.groupConfig(group)?.waiting === 'ringback' || !inbound.wasAnswered(call.id)) {
           await ctx.ari.ringStop(call.id);
           await ctx.ari.answer(call.id);
         } else if (waitBridgeOf(call)) {
