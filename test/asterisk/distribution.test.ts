@@ -113,7 +113,8 @@ describe('real Asterisk: no answer, busy, abandon', () => {
     await s.startController(siteConfig({ members: ['att1'] }), ['att1']);
     await s.phone('att1', { kind: 'ringing' });
     const t0 = Date.now();
-    const caller = await SippCaller.dial({ talkMs: 1500 });
+    // nobody answers it (it hears ringback): it gives up
+    const caller = await SippCaller.dial({ giveUpMs: 1500 });
     await caller.finished();
     await until('att1 is cancelled', () => s.phones.att1.cancels(t0).length === 1);
     const log = await s.api<{ entries: Array<{ action: string; result: string; numbers: string[] }> }>('GET', `/api/log?number=${caller.number}`);

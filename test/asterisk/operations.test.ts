@@ -91,10 +91,10 @@ describe('real Asterisk: busy sets and the absent timer', () => {
   it('given an attendant missed a call long ago and has been idle since, when a call rings it, then it is not made absent at once', async () => {
     const s = site();
     await s.startController(siteConfig({ members: ['att1'], ringTimeout: 2, absentAfter: 6 }), ['att1']);
-    // first call: att1 does not answer within the ring timeout, the caller gives up
+    // first call: att1 does not answer within the ring timeout, the caller (hearing ringback) gives up
     await s.phone('att1', { kind: 'ringing' });
     const { SippCaller } = await import('./support/sipp.ts');
-    const first = await SippCaller.dial({ talkMs: 2_500 });
+    const first = await SippCaller.dial({ giveUpMs: 2_500 });
     await first.finished();
     await s.phone('att1', { kind: 'answer', answerMs: 1500 });
     // idle for longer than absentAfter, then a call it answers after 1.5 s

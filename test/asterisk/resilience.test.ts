@@ -23,7 +23,7 @@ describe('real Asterisk: faults', () => {
     await until('att3 rings', () => s.phones.att3.offers(t0).length === 1);
     await s.controller!.kill();
     await sleep(1500);
-    assert.ok(a1.caller.connected() && a2.caller.connected() && ringing.connected(), 'nobody was dropped while no controller ran');
+    assert.ok(a1.caller.connected() && a2.caller.connected() && ringing.inCall(), 'nobody was dropped while no controller ran');
     await s.phone('att3', { kind: 'answer', answerMs: 300 });
     const t1 = Date.now();
     await s.restartController(config);
@@ -31,6 +31,7 @@ describe('real Asterisk: faults', () => {
     await s.callInState(a1.call.id, 'talking');
     await s.callInState(a2.call.id, 'talking');
     await until('att3 is rung again and answers', () => s.phones.att3.answered(t1).length === 1);
+    await until('the third caller is connected with att3', () => ringing.answeredAt() !== undefined);
     assert.ok(a1.caller.connected() && a2.caller.connected() && ringing.connected(), 'all three callers connected');
     // a hang-up after the restart releases the set
     await s.api('POST', `/api/calls/${a1.call.id}/hangup`, { attendant: 'att1' });
@@ -61,6 +62,40 @@ describe('real Asterisk: faults', () => {
     const bridged = (await s.asterisk.bridges()).filter((b) => b.channels.includes(call.id));
     assert.equal(bridged.length, 1, 'the caller is in one bridge');
     assert.equal(bridged[0]!.channels.length, 2, 'with one set');
+  });
+
+  it('given the set answered and the controller took the call, when it is killed before the caller and the set are bridged, then the restarted controller answers the caller and bridges the two', async () => {
+    const s = site();
+    const relay = new Relay({ host: AST.host, port: AST.httpPort });
+    await relay.start();
+    try {
+      const config = siteConfig({ members: ['att1'] });
+      const base = s.configFor(config) as { asterisk: { ari: Record<string, unknown> } };
+      await s.startController({ ...config, asterisk: { ...base.asterisk, ari: { ...base.asterisk.ari, url: `http://${AST.host}:${relay.port}` } } }, ['att1']);
+      await s.phone('att1', { kind: 'answer', answerMs: 300 });
+      // the call bridge is the connect's first request: Asterisk never sees it, nor what follows on its socket
+      const held = relay.holdRequestsWith('POST /ari/bridges/call-');
+      const t0 = Date.now();
+      const caller = await SippCaller.dial({ talkMs: 60_000 });
+      await until('att1 answered', () => s.phones.att1.answered(t0).length === 1);
+      await held;
+      const call = await s.callOf(caller.number);
+      await s.callInState(call.id, 'talking');
+      await s.controller!.kill();
+      await relay.cut();
+      assert.ok(caller.inCall(), 'the caller is still on the line');
+      assert.ok(!(await s.asterisk.bridges()).some((b) => b.channels.includes(call.id)), 'the caller is in no bridge yet');
+      await s.restartController(config);
+      await until('the caller is answered and connected', () => caller.connected(), 10_000);
+      await until('caller and set in one bridge', async () => {
+        const bridged = (await s.asterisk.bridges()).filter((b) => b.channels.includes(call.id));
+        return bridged.length === 1 && bridged[0]!.channels.length === 2;
+      }, 10_000);
+      await s.callInState(call.id, 'talking');
+      assert.equal(s.phones.att1.offers(t0).length, 1, 'the set was not rung again');
+    } finally {
+      await relay.cut();
+    }
   });
 
   it('given the ARI WebSocket is cut while a call talks and its caller hangs up meanwhile, when ARI is back, then the set is released and the next call is presented', async () => {

@@ -1,5 +1,6 @@
-// A TCP relay in front of a server (Redis) that a test can cut, restore, or make lose one reply:
-// an outage, or a command the server applied whose answer never reaches the client.
+// A TCP relay in front of a server (Redis, Asterisk's HTTP) that a test can cut, restore, make lose
+// one reply, or make hold requests: an outage, a command the server applied whose answer never reaches
+// the client, a client stopped (killed) between two requests.
 import { once } from 'node:events';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -38,6 +39,15 @@ export class Relay {
   }
 
   private armed: string | undefined;
+  private holding: { marker: string; held: () => void } | undefined;
+
+  /**
+   * From now on, a request whose bytes contain `marker`, and everything the client sends after it on that
+   * connection, is kept back: the server never sees it. Resolves once the first such request is held.
+   */
+  holdRequestsWith(marker: string): Promise<void> {
+    return new Promise((resolve) => { this.holding = { marker, held: resolve }; });
+  }
 
   private relay(client: net.Socket): void {
     const upstream = net.connect(this.target.port, this.target.host);
@@ -47,7 +57,14 @@ export class Relay {
       s.on('close', () => { this.sockets.delete(s); client.destroy(); upstream.destroy(); });
     }
     let swallowing = false;
+    let held = false;
     client.on('data', (chunk: Buffer) => {
+      if (held) return;
+      if (this.holding && chunk.includes(this.holding.marker)) {
+        held = true;
+        this.holding.held();
+        return;
+      }
       if (this.armed !== undefined && chunk.includes(this.armed)) {
         this.armed = undefined;
         swallowing = true;

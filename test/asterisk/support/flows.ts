@@ -21,6 +21,8 @@ export async function answeredCall(s: Site, set: PhoneName, opts: CallerOptions 
   await until(`${set} answered the call from ${caller.number}`, () => s.phones[set].answered().length > before);
   const call = await s.callOf(caller.number);
   await s.callInState(call.id, 'talking');
+  // the caller is answered as it is connected with the set: only then do both sides talk
+  await until(`the caller ${caller.number} is connected`, () => caller.answeredAt() !== undefined);
   return { caller, call: (await s.call(call.id))!, at: Math.max(t0, s.phones[set].answered().at(-1)!.t) };
 }
 

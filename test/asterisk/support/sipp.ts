@@ -269,7 +269,7 @@ export class SippCaller extends SippProcess {
     return c;
   }
 
-  /** the caller's call was answered (by Asterisk: Stasis answers a waiting caller) */
+  /** the caller's call was answered (by the controller: as its attendant answers, or as it comes to wait with music) */
   answeredAt(): number | undefined {
     return this.messages().find((m) => m.dir === 'in' && m.status === 200 && / INVITE$/.test(m.cseq))?.t;
   }
@@ -292,6 +292,11 @@ export class SippCaller extends SippProcess {
   /** still in the call: answered, and nobody hung up */
   connected(): boolean {
     return this.answeredAt() !== undefined && this.hungUpAt() === undefined && this.releasedAt() === undefined;
+  }
+
+  /** still calling, answered or not (a caller a set rings for hears ringback): nobody hung up, nothing refused it */
+  inCall(): boolean {
+    return this.hungUpAt() === undefined && this.releasedAt() === undefined && this.refusedWith() === undefined;
   }
 
   /** the SIP Call-ID of the caller's call (the key to find it in Asterisk) */
