@@ -97,6 +97,7 @@ const READERS: { [K in AriEventType]: (e: Raw) => AriEvent } = {
     return { type: 'StasisStart', channel: channelOf(e), args: strings(e, 'args'), ...(replace ? { replaceChannel: replace } : {}) };
   },
   StasisEnd: (e) => ({ type: 'StasisEnd', channel: channelOf(e) }),
+  ChannelStateChange: (e) => ({ type: 'ChannelStateChange', channel: channelOf(e) }),
   ChannelDestroyed: (e) => ({ type: 'ChannelDestroyed', channel: channelOf(e), cause: numOr(e, 'cause', 0), causeTxt: strOr(e, 'cause_txt', '') }),
   ChannelEnteredBridge: (e) => ({ type: 'ChannelEnteredBridge', channel: channelOf(e), bridge: readBridge(obj(e, 'bridge')) }),
   ChannelLeftBridge: (e) => ({ type: 'ChannelLeftBridge', channel: channelOf(e), bridge: readBridge(obj(e, 'bridge')) }),

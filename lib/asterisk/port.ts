@@ -25,12 +25,13 @@ export interface BridgeInfo {
 /**
  * The ARI event types Attendant consumes: the one list the port parses (anything else is dropped
  * at the edge) and the allowed list of the app's event filter (PUT /applications/{app}/eventFilter),
- * so Asterisk does not send the rest (ChannelVarset, Dial, ChannelStateChange, ... about two thirds
- * of a call's events). A type added here must have its shape in AriEvent, and the reverse (below).
+ * so Asterisk does not send the rest (ChannelVarset, Dial, ChannelDialplan, ... more than half of a
+ * call's events). A type added here must have its shape in AriEvent, and the reverse (below).
  */
 export const ARI_EVENT_TYPES = [
   'StasisStart',
   'StasisEnd',
+  'ChannelStateChange',
   'ChannelDestroyed',
   'ChannelEnteredBridge',
   'ChannelLeftBridge',
@@ -46,6 +47,8 @@ export type AriEventType = (typeof ARI_EVENT_TYPES)[number];
 export type AriEvent =
   | { type: 'StasisStart'; channel: ChannelInfo; args: string[]; replaceChannel?: ChannelInfo }
   | { type: 'StasisEnd'; channel: ChannelInfo }
+  /** a channel's state changed (a presentation leg goes `Ringing` when its set rings) */
+  | { type: 'ChannelStateChange'; channel: ChannelInfo }
   | { type: 'ChannelDestroyed'; channel: ChannelInfo; cause: number; causeTxt: string }
   | { type: 'ChannelEnteredBridge'; channel: ChannelInfo; bridge: BridgeInfo }
   | { type: 'ChannelLeftBridge'; channel: ChannelInfo; bridge: BridgeInfo }

@@ -194,10 +194,10 @@ export class Inbound implements CallBridging {
     this.checkOverflowOnArrival(b, call);
     void ctx.ledger.commit(b);
     // the presentation first: the dispatch (a microtask queued now, or earlier in this turn) originates to
-    // the set; the caller's own steps (answer, holding bridge), queued after it, wait for Asterisk's answer
-    // to that originate, so they never compete with it for Asterisk's time
+    // the set; the caller's own steps (ringback, or answer and music), queued after it, wait for the set to
+    // ring, so they never compete with its INVITE for Asterisk's time
     this.presenter.requestDispatch();
-    void this.serial.run(call.id, () => this.presenter.originated(call.id).then(() => this.startWaiting(call)));
+    void this.serial.run(call.id, () => this.presenter.rang(call.id).then(() => this.startWaiting(call)));
     this.armOverflowTimer(ctx.ledger.calls.get(call.id)!);
   }
 

@@ -33,6 +33,19 @@ export function setVariables(acfg: AttendantConfig | undefined, transferKey: boo
 
 const NO_ONE: ReadonlySet<string> = new Set();
 
+/**
+ * How long the caller's ringback and the lamps wait for the set to ring (a set that only sends
+ * 183, or none): past it they go ahead. A set rings within milliseconds of its INVITE.
+ */
+const RING_WAIT_MS = 2000;
+
+/** until a call's set rings (or answers, or its presentation ends) */
+interface RingSignal {
+  promise: Promise<void>;
+  resolve: () => void;
+  timer: TimerHandle;
+}
+
 
 interface Presentation {
   leg: string;
@@ -64,8 +77,8 @@ export class Presenter {
   /** hand-overs under way (the store's claim, then the call bridge), by call: operations asked meanwhile wait */
   private readonly handingOver = new Map<string, Promise<unknown>>();
   private readonly originateFailures = new Map<string, number>();
-  /** per call, the originates of its latest presentation until Asterisk has answered them */
-  private readonly originating = new Map<string, Promise<void>>();
+  /** per call, until the set of its latest presentation rings (see `rang`) */
+  private readonly ringSignals = new Map<string, RingSignal>();
   /** a channel a set already has up, by attendant: the leg of that attendant's next presentation */
   private readonly offHookLegs = new Map<string, string>();
   /** sets that refused presentations in a row (busy, declined, failed): left alone until `until` */
@@ -252,32 +265,57 @@ export class Presenter {
     // new arrival) and the leg, if answered, in Stasis with appArgs naming the call and the attendant (adopted)
     const written = ctx.ledger.commit(b);
     const offHook = legs.filter((p) => p.offHook);
-    // an off-hook set answers first, so the other legs of a ring-all are never rung
-    const sent = offHook.length ? undefined : this.track(call.id, legs.map((p) => this.originate(p, next, ringTimeoutMs)));
-    // the sets' lamps once Asterisk has taken the originates: nothing else stands between the caller and the set
-    void Promise.all([written, sent]).then(() => {
+    if (!offHook.length) {
+      const rang = this.ringSignal(call.id).promise;
+      // an off-hook set answers first, so the other legs of a ring-all are never rung
+      for (const p of legs) void this.originate(p, next, ringTimeoutMs);
+      // the sets' lamps once a set rings: nothing of the controller's own competes with Asterisk's INVITE
+      void Promise.all([written, rang]).then(() => this.desk.publishDeviceStates(legs.map((l) => ctx.ledger.attendants.get(l.attendant)!).filter(Boolean)));
+      return;
+    }
+    void written.then(() => {
       this.desk.publishDeviceStates(legs.map((l) => ctx.ledger.attendants.get(l.attendant)!).filter(Boolean));
-      if (!offHook.length) return;
       for (const p of offHook) { p.onOriginated?.(); this.legAnswered(p.leg, call.id, p.attendant); }
       for (const p of legs) if (!p.offHook) void this.originate(p, next, ringTimeoutMs);
     });
   }
 
-  /** the call's originates in flight (they never reject), until Asterisk answered them all */
-  private track(callId: string, originates: Array<Promise<void>>): Promise<void> {
-    const sent = Promise.all(originates).then(() => undefined);
-    this.originating.set(callId, sent);
-    void sent.then(() => { if (this.originating.get(callId) === sent) this.originating.delete(callId); });
-    return sent;
+  /** the call's signal, made for a presentation about to ring (the one still waiting, if any) */
+  private ringSignal(callId: string): RingSignal {
+    let s = this.ringSignals.get(callId);
+    if (!s) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => { resolve = r; });
+      const timer = this.ctx.time.schedule(RING_WAIT_MS, () => this.rangOrGone(callId));
+      s = { promise, resolve, timer };
+      this.ringSignals.set(callId, s);
+    }
+    return s;
+  }
+
+  /** the call's set rings, answered, or its presentation ended: what waited for it goes ahead */
+  private rangOrGone(callId: string): void {
+    const s = this.ringSignals.get(callId);
+    if (!s) return;
+    this.ringSignals.delete(callId);
+    s.timer.cancel();
+    s.resolve();
   }
 
   /**
-   * Resolves once Asterisk has answered the originates of the call's presentation (at once when none
-   * is in flight): the caller's own requests (answer, holding bridge) wait for it, so that on Asterisk
-   * they never compete with the request that rings the set.
+   * Resolves once the set of the call's presentation rings (its leg goes `Ringing`), answers, or the
+   * presentation ends (at once when none is under way; after RING_WAIT_MS at the latest). The caller's
+   * ringback (or answer) waits for it: Asterisk answers the originate before it sends the set's INVITE,
+   * and on Asterisk 23.4.1 the caller's requests sent in between delayed that INVITE by ~1 ms.
    */
-  originated(callId: string): Promise<void> {
-    return this.originating.get(callId) ?? Promise.resolve();
+  rang(callId: string): Promise<void> {
+    return this.ringSignals.get(callId)?.promise ?? Promise.resolve();
+  }
+
+  /** ChannelStateChange of a presentation leg to Ringing: its set rings */
+  legRinging(leg: string): void {
+    const p = this.presentations.get(leg);
+    if (p && !p.closed) this.rangOrGone(p.callId);
   }
 
   private async originate(p: Presentation, call: CallRecord, ringTimeoutMs: number): Promise<void> {
@@ -351,6 +389,7 @@ export class Presenter {
     p.closed = true;
     p.ringTimer?.cancel();
     this.presentations.delete(leg);
+    this.rangOrGone(p.callId);
     if (why === 'busy' || why === 'declined' || why === 'failed') this.refused(p.attendant, why);
     const b = ctx.ledger.batch();
     const att = this.desk.apply(b, p.attendant, why === 'no-answer' || why === 'declined' ? { type: 'noAnswer', callId: p.callId } : { type: 'callEnded', callId: p.callId }, { callId: p.callId });
@@ -406,6 +445,7 @@ export class Presenter {
     p.answered = true;
     p.ringTimer?.cancel();
     this.presentations.delete(leg);
+    this.rangOrGone(callId);
     this.refusals.delete(attendantId);
     const now = ctx.time.now();
     const b = ctx.ledger.batch();
@@ -449,6 +489,7 @@ export class Presenter {
 
   /** Stop every presentation of a call (the caller hung up, or the call left the group). */
   stopPresentations(b: Batch, call: CallRecord, reason: string): void {
+    this.rangOrGone(call.id);
     for (const leg of call.ringingLegs) {
       const p = this.presentations.get(leg);
       if (!p) continue;
@@ -461,6 +502,8 @@ export class Presenter {
   }
 
   stop(): void {
+    // nothing waits for a ring any more (the caller's queued steps run out)
+    for (const id of [...this.ringSignals.keys()]) this.rangOrGone(id);
     this.offHookLegs.clear();
     for (const p of this.presentations.values()) p.ringTimer?.cancel();
     this.recheck?.timer.cancel();

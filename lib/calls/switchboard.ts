@@ -169,6 +169,11 @@ export class Switchboard {
         }
         break;
       }
+      case 'ChannelStateChange': {
+        // a presentation leg rings at its set: the caller hears ringback, the lamp blinks
+        if (e.channel.state === 'Ringing' && this.routes.channel(e.channel.id)?.owner === 'attendant') this.presenter.legRinging(e.channel.id);
+        break;
+      }
       case 'ChannelDestroyed': {
         const id = e.channel.id;
         const route = this.ownerOf(id, e.type);
