@@ -10,6 +10,15 @@ import { SippCaller } from './support/sipp.ts';
 import { sleep, until } from './support/site.ts';
 import { Relay } from '../support/relay.ts';
 
+/** the controller of `config` (att1 logged in) reaching ARI through a relay the test can cut or make hold requests */
+async function controllerBehindRelay(s: ReturnType<typeof site>, config: Record<string, unknown>): Promise<Relay> {
+  const relay = new Relay({ host: AST.host, port: AST.httpPort });
+  await relay.start();
+  const base = s.configFor(config) as { asterisk: { ari: Record<string, unknown> } };
+  await s.startController({ ...config, asterisk: { ...base.asterisk, ari: { ...base.asterisk.ari, url: `http://${AST.host}:${relay.port}` } } }, ['att1']);
+  return relay;
+}
+
 describe('real Asterisk: faults', () => {
   it('given two calls talking and one ringing, when the controller is killed (SIGKILL) and started again, then every caller is still connected and the next events are handled', async () => {
     const s = site();
@@ -66,12 +75,9 @@ describe('real Asterisk: faults', () => {
 
   it('given the set answered and the controller took the call, when it is killed before the caller and the set are bridged, then the restarted controller answers the caller and bridges the two', async () => {
     const s = site();
-    const relay = new Relay({ host: AST.host, port: AST.httpPort });
-    await relay.start();
+    const config = siteConfig({ members: ['att1'] });
+    const relay = await controllerBehindRelay(s, config);
     try {
-      const config = siteConfig({ members: ['att1'] });
-      const base = s.configFor(config) as { asterisk: { ari: Record<string, unknown> } };
-      await s.startController({ ...config, asterisk: { ...base.asterisk, ari: { ...base.asterisk.ari, url: `http://${AST.host}:${relay.port}` } } }, ['att1']);
       await s.phone('att1', { kind: 'answer', answerMs: 300 });
       // the call bridge is the connect's first request: Asterisk never sees it, nor what follows on its socket
       const held = relay.holdRequestsWith('POST /ari/bridges/call-');
@@ -100,12 +106,9 @@ describe('real Asterisk: faults', () => {
 
   it('given the ARI WebSocket is cut while a call talks and its caller hangs up meanwhile, when ARI is back, then the set is released and the next call is presented', async () => {
     const s = site();
-    const relay = new Relay({ host: AST.host, port: AST.httpPort });
-    await relay.start();
+    const config = siteConfig({ members: ['att1'] });
+    const relay = await controllerBehindRelay(s, config);
     try {
-      const config = siteConfig({ members: ['att1'] });
-      const base = s.configFor(config) as { asterisk: { ari: Record<string, unknown> } };
-      await s.startController({ ...config, asterisk: { ...base.asterisk, ari: { ...base.asterisk.ari, url: `http://${AST.host}:${relay.port}` } } }, ['att1']);
       const a = await answeredCall(s, 'att1', { talkMs: 2000 });
       const port = relay.port;
       await relay.cut();
