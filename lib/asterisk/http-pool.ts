@@ -97,12 +97,13 @@ class Conn {
   private lost(code: string, message: string): void {
     if (this.gone) return;
     this.gone = true;
-    if (!this.connected) this.pool.connectDone();
+    const neverConnected = !this.connected;
+    if (neverConnected) this.pool.connectDone();
     this.connected = false;
     const p = this.current;
     this.current = undefined;
     this.socket.destroy();
-    this.pool.connLost(this, p, p && !this.started && this.used > 1, code, message);
+    this.pool.connLost(this, p, p !== undefined && !this.started && this.used > 1, code, message, neverConnected);
   }
 
   private read(d: Buffer): void {
@@ -203,7 +204,7 @@ class Conn {
       this.buf = Buffer.alloc(0);
       this.gone = true;
       this.socket.destroy();
-      this.pool.connLost(this, undefined, false, 'ECONNRESET', 'closed after the answer');
+      this.pool.connLost(this, undefined, false, 'ECONNRESET', 'closed after the answer', false);
     } else {
       this.pool.connReady(this);
     }
@@ -288,8 +289,11 @@ export class HttpPool {
     this.grow();
   }
 
-  /** @internal the socket is gone; `p` was on it. `mayRetry`: sent on a kept socket and no byte came back */
-  connLost(conn: Conn, p: Pending | undefined, mayRetry: boolean | undefined, code: string, message: string): void {
+  /**
+   * @internal the socket is gone; `p` was on it. `mayRetry`: sent on a kept socket and no byte came back;
+   * `failedConnect`: it never connected
+   */
+  connLost(conn: Conn, p: Pending | undefined, mayRetry: boolean, code: string, message: string, failedConnect: boolean): void {
     if (!this.conns.delete(conn)) return;
     const i = this.idle.indexOf(conn);
     if (i >= 0) this.idle.splice(i, 1);
@@ -299,7 +303,7 @@ export class HttpPool {
       // a kept-alive socket the server closed while idle fails at once, before it read anything: sent again once
       else if (mayRetry && !p.retried && (code === 'ECONNRESET' || code === 'EPIPE')) { p.retried = true; this.dispatch(p); }
       else { p.done = true; p.reject(new HttpFailure(message, code)); }
-    } else if (!conn.connected && !p && conn.used === 0 && this.waiting.length) {
+    } else if (failedConnect && this.waiting.length) {
       // a connect that failed: the oldest request waiting is told (each request learns the refusal, none waits forever)
       const w = this.waiting.shift()!;
       w.done = true;
