@@ -7,6 +7,7 @@
 // bounded pool of kept-alive sockets carries every request, one at a time per socket (originates in
 // a lane of their own), and each refusal keeps the status Asterisk sent (AriError.status).
 import type { TimeSource } from '../domain/clock.ts';
+import { realTime } from '../clock.ts';
 import { AriError } from './port.ts';
 import { HttpFailure, HttpPool } from './http-pool.ts';
 import { ariProbe } from './probe.ts';
@@ -69,6 +70,7 @@ export function createAriRest(opts: AriRestOptions): AriRest {
   const base = ariBasePath(url);
   const fixed = `Host: ${url.host}\r\nAuthorization: Basic ${Buffer.from(`${opts.user}:${opts.password}`).toString('base64')}\r\nAccept: application/json\r\n`;
   const timeoutMs = opts.timeoutMs ?? 5000;
+  const time = opts.time ?? realTime;
 
   return {
     warm(): Promise<void> {
@@ -86,13 +88,9 @@ export function createAriRest(opts: AriRestOptions): AriRest {
       const head = `${method} ${target} HTTP/1.1\r\n${fixed}${payload ? `Content-Type: application/json\r\nContent-Length: ${payload.length}\r\n` : method !== 'GET' ? 'Content-Length: 0\r\n' : ''}\r\n`;
       const isOriginate = operation === 'channels.originate';
       const sent = (isOriginate ? originates : others).request(head, payload, ariProbe && isOriginate ? () => ariProbe!.requestSent(method, target) : undefined);
-      const expire = () => sent.cancel(new HttpFailure(`no answer within ${timeoutMs} ms`, 'ETIMEDOUT'));
-      const timer = opts.time ? opts.time.schedule(timeoutMs, expire) : undefined;
-      const real = opts.time ? undefined : setTimeout(expire, timeoutMs);
-      real?.unref();
+      const timer = time.schedule(timeoutMs, () => sent.cancel(new HttpFailure(`no answer within ${timeoutMs} ms`, 'ETIMEDOUT')));
       return sent.answer.then((res) => {
-        timer?.cancel();
-        if (real) clearTimeout(real);
+        timer.cancel();
         const { status } = res;
         const text = res.body.toString('utf8');
         if (status >= 200 && status < 300) {
@@ -101,8 +99,7 @@ export function createAriRest(opts: AriRestOptions): AriRest {
         }
         throw new AriError(status, refusalMessage(text, res.statusText), operation);
       }, (err: HttpFailure) => {
-        timer?.cancel();
-        if (real) clearTimeout(real);
+        timer.cancel();
         throw new AriError(err.code === 'ETIMEDOUT' ? 504 : 503, err.message, operation);
       });
     },

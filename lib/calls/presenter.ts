@@ -265,16 +265,17 @@ export class Presenter {
     // new arrival) and the leg, if answered, in Stasis with appArgs naming the call and the attendant (adopted)
     const written = ctx.ledger.commit(b);
     const offHook = legs.filter((p) => p.offHook);
+    const lamps = () => this.desk.publishDeviceStates(legs.map((l) => ctx.ledger.attendants.get(l.attendant)!).filter(Boolean));
     if (!offHook.length) {
       const rang = this.ringSignal(call.id).promise;
       // an off-hook set answers first, so the other legs of a ring-all are never rung
       for (const p of legs) void this.originate(p, next, ringTimeoutMs);
       // the sets' lamps once a set rings: nothing of the controller's own competes with Asterisk's INVITE
-      void Promise.all([written, rang]).then(() => this.desk.publishDeviceStates(legs.map((l) => ctx.ledger.attendants.get(l.attendant)!).filter(Boolean)));
+      void Promise.all([written, rang]).then(lamps);
       return;
     }
     void written.then(() => {
-      this.desk.publishDeviceStates(legs.map((l) => ctx.ledger.attendants.get(l.attendant)!).filter(Boolean));
+      lamps();
       for (const p of offHook) { p.onOriginated?.(); this.legAnswered(p.leg, call.id, p.attendant); }
       for (const p of legs) if (!p.offHook) void this.originate(p, next, ringTimeoutMs);
     });
