@@ -220,6 +220,12 @@ const MAX_OPS_PER_WRITE = 2000;
  * of them waits behind the others long enough to pass the store's command deadline */
 const MAX_OPS_PER_FLIGHT = 4000;
 
+/**
+ * Longest a write is held back for a set to ring (see `holdWritesUntil`): a set that never says it
+ * rings, or presentations started one after another, never keep the store behind by more.
+ */
+const WRITE_HOLD_MAX_MS = 10;
+
 /** a batch waiting to be written; a claim is written on its own, in its place in the order */
 interface PendingWrite {
   ops: StoreOp[];
@@ -260,6 +266,10 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   private retrying = false;
   private resyncing: Promise<void> | undefined;
   private readonly observers: BatchObserver[] = [];
+  /** what the next drain waits for (sets about to ring); empty most of the time */
+  private readonly holds = new Set<Promise<unknown>>();
+  /** starts the held drain (at most once), while one is held */
+  private releaseHeld: (() => void) | undefined;
   /** the documents kept in memory by the services, written again by a resync */
   private readonly docSources: Array<{ kind: string; items: () => Iterable<[string, object]> }> = [];
 
@@ -414,9 +424,27 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     await this.enqueueWrite({ ops });
   }
 
+  /**
+   * Hold the writes back until `signal` settles (a presentation's set rings), WRITE_HOLD_MAX_MS at
+   * most: on a machine Asterisk shares, the store's round trip and the store's own work land in
+   * Asterisk's dial otherwise and delay the set's INVITE. A claim (a hand-over) is never held: it
+   * lets everything queued before it go at once. Memory and the observers see a batch at commit as
+   * before; only its write waits. A controller killed meanwhile finds the caller and the leg in Stasis
+   * (the leg's appArgs name the call and the attendant), as it does when killed before any write.
+   */
+  holdWritesUntil(signal: Promise<unknown>): void {
+    this.holds.add(signal);
+    const done = () => {
+      this.holds.delete(signal);
+      if (!this.holds.size) this.releaseHeld?.();
+    };
+    signal.then(done, done);
+  }
+
   private enqueueWrite(w: PendingWrite): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       this.pending.push({ ...w, settle: resolve });
+      if (w.claim) this.releaseHeld?.();
       this.flush();
     });
   }
@@ -426,7 +454,21 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     this.flushing = true;
     // start after this turn's I/O callbacks: a caller's arrival and its presentation (decided in the
     // same turn) go in one write, and a burst of events in one write per turn
-    setImmediate(() => void this.drain());
+    setImmediate(() => this.drainUnlessHeld());
+  }
+
+  /** drain now, or once the holds end (a set rings), a claim is queued, or WRITE_HOLD_MAX_MS passed */
+  private drainUnlessHeld(): void {
+    if (!this.holds.size || this.retrying || this.pending.some((w) => w.claim)) {
+      void this.drain();
+      return;
+    }
+    const timer = this.time.schedule(WRITE_HOLD_MAX_MS, () => this.releaseHeld?.());
+    this.releaseHeld = () => {
+      this.releaseHeld = undefined;
+      timer.cancel();
+      setImmediate(() => void this.drain());
+    };
   }
 
   private async drain(): Promise<void> {

@@ -260,20 +260,25 @@ export class Presenter {
       // the controller's own timer decides the ring timeout; Asterisk's originate timeout is only a backstop
       if (!p.offHook) p.ringTimer = ctx.time.schedule(ringTimeoutMs, () => this.ringTimedOut(p.leg));
     }
-    // committed (its observers see the presentation now) before the originate, written after it: the set rings
-    // without waiting for the store. A controller killed before the write finds the caller in Stasis (adopted as a
-    // new arrival) and the leg, if answered, in Stasis with appArgs naming the call and the attendant (adopted)
-    const written = ctx.ledger.commit(b);
+    // The set rings first: the originates go out, then the batch is committed in this same turn (its memory
+    // changes are in place before any answer of Asterisk's is read; its observers, metrics and the queue_log,
+    // see it after the requests), and it is written once the set rings, so that the store's work does not
+    // share Asterisk's dial. A controller killed before the write finds the caller in Stasis (adopted as a new
+    // arrival) and the leg in Stasis, its appArgs naming the call and the attendant, or ringing with its route
+    // variable (adopted)
     const offHook = legs.filter((p) => p.offHook);
     const lamps = () => this.desk.publishDeviceStates(legs.map((l) => ctx.ledger.attendants.get(l.attendant)!).filter(Boolean));
     if (!offHook.length) {
       const rang = this.ringSignal(call.id).promise;
-      // an off-hook set answers first, so the other legs of a ring-all are never rung
+      ctx.ledger.holdWritesUntil(rang);
       for (const p of legs) void this.originate(p, next, ringTimeoutMs);
+      const written = ctx.ledger.commit(b);
       // the sets' lamps once a set rings: nothing of the controller's own competes with Asterisk's INVITE
       void Promise.all([written, rang]).then(lamps);
       return;
     }
+    // an off-hook set answers first, so the other legs of a ring-all are never rung
+    const written = ctx.ledger.commit(b);
     void written.then(() => {
       lamps();
       for (const p of offHook) { p.onOriginated?.(); this.legAnswered(p.leg, call.id, p.attendant); }

@@ -18,6 +18,8 @@ export interface LatencySink {
 interface Arrival {
   at: number;
   presented: boolean;
+  /** when its first presentation's originate went out (the presenter sends it before it commits the `present` line) */
+  sentAt?: number;
   decided: boolean;
 }
 
@@ -44,7 +46,9 @@ export class LatencyTracker {
   /** a `present` line for the call */
   presented(callId: string): void {
     const a = this.arrivals.get(callId);
-    if (a) a.presented = true;
+    if (!a) return;
+    a.presented = true;
+    this.decided(a);
   }
 
   /** the call ended or was answered: nothing more to measure */
@@ -55,9 +59,16 @@ export class LatencyTracker {
   /** the first presentation leg's originate request goes out */
   originateSent(callId: string): void {
     const a = this.arrivals.get(callId);
-    if (!a?.presented || a.decided) return;
+    if (!a || a.sentAt !== undefined) return;
+    a.sentAt = this.clock();
+    this.decided(a);
+  }
+
+  /** the decision is measured once the originate went out and the `present` line was seen, in either order */
+  private decided(a: Arrival): void {
+    if (a.decided || !a.presented || a.sentAt === undefined) return;
     a.decided = true;
-    this.sink.observeDecision((this.clock() - a.at) / 1000);
+    this.sink.observeDecision((a.sentAt - a.at) / 1000);
   }
 
   /** Asterisk accepted it (the leg rings) */

@@ -100,6 +100,42 @@ const REDIS_URL = process.env.REDIS_URL;
     assert.equal(c3?.state === 'talking' && c3.attendant, 'att1');
   });
 
+  describe('writes held while a set is about to ring', () => {
+    const settleIo = () => new Promise((r) => setTimeout(r, 30));
+
+    it('given a hold, when a batch is committed, then memory has it at once and Redis only once the hold ends', async () => {
+      let rang!: () => void;
+      ledger.holdWritesUntil(new Promise<void>((r) => { rang = r; }));
+      const c = call('h1');
+      const written = ledger.commit(ledger.batch().putCall(c));
+      assert.equal(view.call('h1')?.id, 'h1', 'decided in memory at once');
+      await settleIo();
+      assert.equal(await store.getCall('h1'), null, 'not written while held');
+      rang();
+      await written;
+      assert.equal((await store.getCall('h1'))?.id, 'h1');
+    });
+
+    it('given a hold that never ends, then the write goes after the hold\'s limit', async () => {
+      ledger.holdWritesUntil(new Promise<void>(() => undefined));
+      const written = ledger.commit(ledger.batch().putCall(call('h2')));
+      await settleIo();
+      assert.equal(await store.getCall('h2'), null);
+      time.advance(10);
+      await written;
+      assert.equal((await store.getCall('h2'))?.id, 'h2');
+    });
+
+    it('given a hold, when a claim is made, then the claim and the batches before it go at once', async () => {
+      ledger.holdWritesUntil(new Promise<void>(() => undefined));
+      const c = call('h3');
+      const arrival = ledger.commit(ledger.batch().putCall(c).enqueue('reception', c));
+      const won = await ledger.claim('h3', 'att1', ledger.batch().putCall(call(c.id, { ...c, state: 'talking', attendant: 'att1', leg: `${c.id}-p1`, answeredAt: 1, firstAnsweredAt: 1 })).dequeue('reception', 'h3'));
+      await arrival;
+      assert.equal(won, true);
+      assert.equal(await store.claimOwner('h3'), 'att1');
+    });
+  });
   describe('staged batches', () => {
     it('given a batch built and never committed, then memory is as it was and nothing is written', async () => {
       const c = call('s1');
