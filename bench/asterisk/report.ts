@@ -36,6 +36,8 @@ export interface PhaseResult {
   drained: boolean;
   /** ≥ 99 % presented, p99 < 50 ms, ≥ 95 % of the calls and of the rate offered */
   sustained: boolean;
+  /** measured in rounds (the paths' order reversed every other round): each round's own figures, the pooled ones above */
+  rounds?: Array<{ p50: number; p99: number }>;
 }
 
 export interface AsteriskBenchResults {
@@ -44,7 +46,7 @@ export interface AsteriskBenchResults {
   machine: { cpus: number; node: string; loadavgBefore: number[]; loadavgAfter: number[] };
   settings: {
     sets: number; answerMs: number; talkMs: number; giveUpMs: number; sequential: number; sequentialRate: number;
-    rates: number[]; durationMs: number; ariUser: string; measuredBy: string;
+    rates: number[]; durationMs: number; rounds: number; ariUser: string; measuredBy: string;
   };
   phases: PhaseResult[];
   /** per path: the highest rate sustained, and the lowest that was not (null: none failed) */
@@ -76,6 +78,9 @@ export function formatReport(r: AsteriskBenchResults): string {
     if (a && m) {
       rows.push(['  Attendant ÷ minimal app', '', times(a.presentation.p50, m.presentation.p50), times(a.presentation.p90, m.presentation.p90),
         times(a.presentation.p99, m.presentation.p99), '', times(a.cpuMsPerCall, m.cpuMsPerCall), times(a.asteriskCpuMsPerCall, m.asteriskCpuMsPerCall), times(a.ariRequestsPerCall, m.ariRequestsPerCall), '', '']);
+      if (a.rounds && m.rounds && a.rounds.length === m.rounds.length) {
+        rows.push(['    each round', '', a.rounds.map((r, i) => times(r.p50, m.rounds![i]!.p50)).join(' '), '', a.rounds.map((r, i) => times(r.p99, m.rounds![i]!.p99)).join(' '), '', '', '', '', '', '']);
+      }
     }
   }
   const sustained = Object.entries(r.sustained).map(([path, s]) => {
@@ -88,6 +93,7 @@ export function formatReport(r: AsteriskBenchResults): string {
     `Real-Asterisk benchmark: Asterisk ${r.asterisk}, ${s.sets} SIPp sets answering after ${s.answerMs} ms and hanging up after ${s.talkMs} ms; `
       + `${r.machine.cpus} CPUs, load average ${r.machine.loadavgBefore.join(' ')} before, ${r.machine.loadavgAfter.join(' ')} after`,
     `presentation = caller's INVITE → the first INVITE a set received (${s.measuredBy}); ARI user: ${s.ariUser}`,
+    `each load in ${s.rounds ?? 1} round(s) per path, the paths' order reversed every other round, the rounds pooled`,
     '',
     table(header, rows),
     '',

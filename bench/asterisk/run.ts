@@ -1,5 +1,6 @@
 // npm run bench:asterisk [-- --rates 60,120,240] [--duration 15] [--seq 200] [--sets 30] [--paths dial,minimal,attendant]
 //   [--search-steps 3] [--search-duration 10] [--answer-ms 10] [--talk-ms 30] [--no-crypt] [--out file] [--log warn] [--keep-logs]
+//   [--rounds 4] (each load split into rounds, the paths' order reversed every other round; rounds.ts)
 //   [--cpu-prof] (V8 profiles of the controller and the minimal app in bench/profiles/asterisk/)
 // The real-Asterisk benchmark: one Asterisk (the suite's harness), N SIPp sets that answer, a SIPp trunk
 // caller, and three ways of presenting its calls measured in the same run: Asterisk's own Dial(), a
@@ -14,12 +15,13 @@ import { parseArgs } from 'node:util';
 import { startThrowawayRedis, type ThrowawayRedis } from '../../scripts/redis-server.mjs';
 import { AST, Asterisk, findAsterisk, findSipp } from '../../test/asterisk/support/asterisk.ts';
 import { SippCallerLoad, SippPhone, removeScratch } from '../../test/asterisk/support/sipp.ts';
-import { round, searchSustained, summarise } from '../figures.ts';
+import { round, searchSustained } from '../figures.ts';
 import { Child } from '../ipc.ts';
 import { RedisWatch } from '../redis-stats.ts';
 import { formatReport, type AsteriskBenchResults, type Load, type PhaseResult } from './report.ts';
 import { attendantConfig, CRYPT_USER, DIDS, MINIMAL_APP, OVERLAY, PATHS, PLAIN_USER, setName, setPort, writeSetsOverlay, type PathName } from './site.ts';
 import { Capture, findDumpcap, presentations } from './wire.ts';
+import { pooled, roundOrder, roundShare, type RoundMeasure } from './rounds.ts';
 import type { ProbeReport } from '../../lib/asterisk/probe.ts';
 
 const { values: opts } = parseArgs({
@@ -38,6 +40,7 @@ const { values: opts } = parseArgs({
     log: { type: 'string', default: 'warn' },
     'keep-logs': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '4' },
   },
 });
 
@@ -49,6 +52,8 @@ const plan = {
   sequentialRate: 20,
   sets: Math.min(Number(opts.sets), 99),
   paths: opts.paths.split(',').filter((p): p is PathName => (PATHS as readonly string[]).includes(p)),
+  /** each load in this many rounds per path, the order of the paths reversed every other round (see rounds.ts) */
+  rounds: Math.max(1, Number(opts.rounds)),
   search: { steps: Number(opts['search-steps']), durationMs: Number(opts['search-duration']) * 1000, cap: 2000 },
   answerMs: Number(opts['answer-ms']),
   talkMs: Number(opts['talk-ms']),
@@ -83,8 +88,13 @@ class Bench {
     private readonly scratch: string,
   ) {}
 
-  /** one load on one path: the calls placed, the wire captured, the app's CPU read before and after */
+  /** one load on one path, in one round (pooled with none) */
   async phase(path: PathName, load: Load, user: 'plain' | 'crypt' = 'plain'): Promise<PhaseResult> {
+    return pooled(load, [await this.round(path, load, user)]);
+  }
+
+  /** one round of a load on one path: the calls placed, the wire captured, the app's CPU read before and after */
+  async round(path: PathName, load: Load, user: 'plain' | 'crypt' = 'plain'): Promise<RoundMeasure> {
     const n = ++this.phases;
     const numberPrefix = `06${String(n).padStart(3, '0')}`;
     const calls = load.kind === 'sequential' ? load.calls : Math.round((load.rate * load.durationMs) / 1000);
@@ -102,35 +112,36 @@ class Bench {
     if (!finished) { say(`  the caller was still busy after ${placing} ms: stopped`); await caller.stop(); }
     const drained = await this.drain();
     const cpu1 = app ? await app.ask<number>('cpuMs') : 0;
-    const decision = probed ? summarise((await app.ask<ProbeReport>('probe')).decisionsMs) : undefined;
+    const decisionsMs = probed ? (await app.ask<ProbeReport>('probe')).decisionsMs : undefined;
     const asteriskCpu1 = processCpuMs(this.asterisk.pid);
     const captured = await capture.stop();
     // what is left is hung up after the figures are taken: the bench's requests are not the app's
     if (!drained) await this.clear();
     const wire = presentations(captured.sip, AST.trunkHost, AST.sipPort, numberPrefix);
-    // the bench's own look at Asterisk's channels (the drain) is not the app's
-    const ariRequests = captured.ari.filter((r) => !(r.method === 'GET' && r.path === '/ari/channels')).length;
     if (!opts['keep-logs']) rmSync(capture.file, { force: true });
-    const presentation = summarise(wire.latenciesMs);
-    const presentedRatio = wire.offered ? presentation.count / wire.offered : 0;
-    const offeredRate = wire.spanMs > 0 ? (wire.offered - 1) / (wire.spanMs / 1000) : 0;
-    const result: PhaseResult = {
-      path, user, load, offered: wire.offered, offeredRate: round(offeredRate, 1),
-      presentedRatio: round(presentedRatio, 4), presentation, ...(decision ? { decision } : {}),
-      cpuMsPerCall: app ? round((cpu1 - cpu0) / Math.max(1, wire.offered), 3) : null,
-      asteriskCpuMsPerCall: round((asteriskCpu1 - asteriskCpu0) / Math.max(1, wire.offered), 3),
-      ariRequestsPerCall: round(ariRequests / Math.max(1, wire.offered), 2),
-      captureDropped: captured.dropped,
-      httpSessionLimitWarnings: this.sessionWarnings() - sessionWarnings0,
-      drained,
-      sustained: presentation.p99 < 50 && presentedRatio >= 0.99 && wire.offered >= 0.95 * calls && (load.kind === 'sequential' || offeredRate >= 0.95 * load.rate),
+    const measure: RoundMeasure = {
+      path, user, load, offered: wire.offered, spanMs: wire.spanMs, latenciesMs: wire.latenciesMs, ...(decisionsMs ? { decisionsMs } : {}),
+      cpuMs: app ? cpu1 - cpu0 : null, asteriskCpuMs: asteriskCpu1 - asteriskCpu0,
+      // the bench's own look at Asterisk's channels (the drain) is not the app's
+      ariRequests: captured.ari.filter((r) => !(r.method === 'GET' && r.path === '/ari/channels')).length,
+      captureDropped: captured.dropped, httpSessionLimitWarnings: this.sessionWarnings() - sessionWarnings0, drained,
     };
+    const result = pooled(load, [measure]);
+    const { presentation, decision } = result;
     say(`  ${path}${user === 'crypt' ? ' (crypt)' : ''} ${load.kind === 'sequential' ? `sequential ×${calls}` : `${load.rate}/s`}: p50 ${presentation.p50} / p90 ${presentation.p90} / p99 ${presentation.p99} ms, `
       + `${decision ? `(controller's decision p50 ${decision.p50} / p99 ${decision.p99} ms), ` : ''}`
-      + `${(presentedRatio * 100).toFixed(1)} % of ${wire.offered} presented${result.cpuMsPerCall !== null ? `, ${result.cpuMsPerCall} ms CPU/call, ${result.ariRequestsPerCall} ARI requests/call` : ''}, Asterisk ${result.asteriskCpuMsPerCall} ms/call`
+      + `${(result.presentedRatio * 100).toFixed(1)} % of ${wire.offered} presented${result.cpuMsPerCall !== null ? `, ${result.cpuMsPerCall} ms CPU/call, ${result.ariRequestsPerCall} ARI requests/call` : ''}, Asterisk ${result.asteriskCpuMsPerCall} ms/call`
       + `${result.httpSessionLimitWarnings ? `, ${result.httpSessionLimitWarnings} HTTP session limit warnings` : ''}${drained ? '' : ', NOT drained'}`
       + `${captured.dropped ? `, the capture dropped ${captured.dropped} packets` : ''}`);
-    return result;
+    return measure;
+  }
+
+  /** a load on every path in `rounds` rounds, the paths' order reversed every other round; each path's rounds pooled */
+  async inRounds(paths: readonly PathName[], load: Load, rounds: number, user: 'plain' | 'crypt' = 'plain'): Promise<PhaseResult[]> {
+    const parts = new Map<PathName, RoundMeasure[]>(paths.map((p) => [p, []]));
+    const share = roundShare(load, rounds);
+    for (let r = 0; r < rounds; r++) for (const path of roundOrder(paths, r)) parts.get(path)!.push(await this.round(path, share, user));
+    return paths.map((path) => pooled(load, parts.get(path)!));
   }
 
   /** every channel gone within 15 s (the calls end by themselves) */
@@ -230,11 +241,11 @@ async function main(): Promise<void> {
       const warm = await bench.phase(path, { kind: 'rate', rate: plan.warm.rate, durationMs: (plan.warm.calls / plan.warm.rate) * 1000 });
       if (!warm.presentation.count) throw new Error(`${path}: no call of the warm-up reached a set (logs in ${scratch})`);
     }
-    // the loads in turn on each path, so a change in the machine's load falls on all of them alike
+    // each load in rounds over the paths (their order reversed every other round): a drift in the machine's speed falls on all of them alike
     const loads: Load[] = [{ kind: 'sequential', calls: plan.sequential }, ...plan.rates.map((rate): Load => ({ kind: 'rate', rate, durationMs: plan.durationMs }))];
     for (const load of loads) {
       say(load.kind === 'sequential' ? `${load.calls} calls one after another` : `${load.rate} calls/s for ${load.durationMs / 1000} s`);
-      for (const path of plan.paths) phases.push(await bench.phase(path, load));
+      phases.push(...await bench.inRounds(plan.paths, load, plan.rounds));
     }
     const sustained: AsteriskBenchResults['sustained'] = {};
     for (const path of plan.paths) {
@@ -253,7 +264,7 @@ async function main(): Promise<void> {
       say('the shipped ARI user (SHA-512 crypt password): sequential and the first rate');
       for (const c of children.splice(0)) await c.stop();
       bench = new Bench(asterisk, await startApps(CRYPT_USER), dumpcap, scratch);
-      for (const load of loads.slice(0, 2)) for (const path of cryptPaths) phases.push(await bench.phase(path, load, 'crypt'));
+      for (const load of loads.slice(0, 2)) phases.push(...await bench.inRounds(cryptPaths, load, plan.rounds, 'crypt'));
     }
 
     const results: AsteriskBenchResults = {
@@ -262,7 +273,7 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, node: process.version, loadavgBefore, loadavgAfter: loadavg().map((x) => round(x)) },
       settings: {
         sets: plan.sets, answerMs: plan.answerMs, talkMs: plan.talkMs, giveUpMs: plan.giveUpMs, sequential: plan.sequential, sequentialRate: plan.sequentialRate,
-        rates: plan.rates, durationMs: plan.durationMs, ariUser: 'plain password (bench/asterisk/overlay/ari.conf); crypt rows: the shipped SHA-512 crypt', measuredBy: 'dumpcap on lo, kernel timestamps',
+        rates: plan.rates, durationMs: plan.durationMs, rounds: plan.rounds, ariUser: 'plain password (bench/asterisk/overlay/ari.conf); crypt rows: the shipped SHA-512 crypt', measuredBy: 'dumpcap on lo, kernel timestamps',
       },
       phases, sustained,
     };
