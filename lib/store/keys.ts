@@ -318,7 +318,7 @@ function issuesText(error: z.ZodError): string {
 interface FastField {
   field: string;
   optional: boolean;
-  kind: 'text' | 'num' | 'flag' | 'list' | 'enum' | 'zod';
+  kind: 'text' | 'num' | 'flag' | 'list' | 'map' | 'enum' | 'zod';
   values?: ReadonlySet<string>;
   /** 'zod': the field's own schema, run on its encoded value (structured JSON fields) */
   schema: z.ZodType;
@@ -333,7 +333,7 @@ function fastFields(shape: Record<string, z.ZodType>): FastField[] {
     const optional = declared instanceof z.ZodOptional;
     const s = (optional ? (declared as z.ZodOptional<z.ZodType>).unwrap() : declared) as z.ZodType;
     if (s instanceof z.ZodEnum) return { field, optional, kind: 'enum', values: new Set((s as z.ZodEnum).options as string[]), schema: s };
-    const kind = s === text ? 'text' : s === num ? 'num' : s === flag ? 'flag' : s === list ? 'list' : 'zod';
+    const kind = s === text ? 'text' : s === num ? 'num' : s === flag ? 'flag' : s === list ? 'list' : s === stringMap ? 'map' : 'zod';
     return { field, optional, kind, schema: s };
   });
   fastFieldsOf.set(shape, out);
@@ -382,6 +382,18 @@ function encodeFast<T>(what: string, fields: readonly FastField[], source: Recor
         set.push(f.field, JSON.stringify(v));
         stored[f.field] = v.slice();
         break;
+      case 'map': {
+        // a log entry's detail, on every write: checked here rather than through its schema
+        if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) return undefined;
+        const copy: Record<string, string> = {};
+        for (const [k, x] of Object.entries(v)) {
+          if (typeof x !== 'string' || k === '__proto__') return undefined;
+          copy[k] = x;
+        }
+        set.push(f.field, JSON.stringify(copy));
+        stored[f.field] = copy;
+        break;
+      }
       case 'zod': {
         const encoded = encodeValue(what, f.field, v);
         const parsed = f.schema.safeParse(encoded);

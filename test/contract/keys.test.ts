@@ -1,7 +1,8 @@
 // The key schema: every key under the prefix, and no id able to reach another key space.
 import assert from 'node:assert/strict';
 import type { CallRecord } from '../../lib/domain/model.ts';
-import { InvalidStoreIdError, InvalidStoreOpError, decodeCall, encodeCall, storeKeys } from '../../lib/store/keys.ts';
+import { InvalidStoreIdError, InvalidStoreOpError, decodeCall, decodeLogEntry, encodeCall, encodeLogEntry, storeKeys } from '../../lib/store/keys.ts';
+import type { LogEntryInput } from '../../lib/domain/model.ts';
 
 describe('store key schema', () => {
   it('given the default prefix, when keys are built, then they follow the documented schema', () => {
@@ -53,6 +54,26 @@ describe('store key schema', () => {
       for (let i = 0; i < hash.set.length; i += 2) fields[hash.set[i]!] = hash.set[i + 1]!;
       assert.deepEqual(stored, decodeCall('k', fields));
       assert.deepEqual(decodeCall('k', fields), JSON.parse(JSON.stringify({ ...c, priority: c.priority === 0 ? 0 : c.priority })));
+    }
+  });
+
+  it('given log entries with and without detail, when encoded, then what is stored reads back as the entry; a detail that is not a map of strings is refused naming it', () => {
+    const base: LogEntryInput = { time: 1_700_000_000_123, operator: 'system', action: 'present', callId: '1712.5', numbers: ['0155501234'], result: 'att1' };
+    for (const e of [base, { ...base, detail: {} }, { ...base, detail: { group: 'operators', waitedMs: '12', 'odd "key"': 'a\nb' } }]) {
+      const { hash, stored } = encodeLogEntry(e);
+      const fields: Record<string, string> = {};
+      for (let i = 0; i < hash.set.length; i += 2) fields[hash.set[i]!] = hash.set[i + 1]!;
+      const { id, ...read } = decodeLogEntry('k', 'l1', fields);
+      assert.equal(id, 'l1');
+      assert.deepEqual(stored, read);
+      assert.deepEqual(read, e);
+    }
+    for (const detail of [{ n: 5 }, ['a'], { __proto__: null, a: 'b' }]) {
+      const e = { ...base, detail } as unknown as LogEntryInput;
+      const out = (() => { try { return encodeLogEntry(e).stored.detail; } catch (err) { return err; } })();
+      // a null-prototype map of strings is still a map of strings (the full check takes it); the others are refused
+      if (out instanceof Error) assert.ok(out instanceof InvalidStoreOpError && /detail/.test(out.message), out.message);
+      else assert.deepEqual(out, { a: 'b' });
     }
   });
 
