@@ -284,8 +284,16 @@ export function attachEvents(server: Server, deps: EventsDeps): EventsHandle {
     ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
   };
 
+  /** the hub's listener while a client streams: with none, the hub keeps events for the resume window only */
+  let unsubscribe: (() => void) | undefined;
   const start = (ws: WebSocket, principal: Principal, resume: Resume) => {
     live.set(ws, principal);
+    unsubscribe ??= hub.subscribe((_e, frame) => {
+      for (const [client] of live) {
+        if (client.bufferedAmount > MAX_BUFFERED_BYTES) { client.close(1013, 'too far behind: reconnect with since'); continue; }
+        send(client, frame);
+      }
+    });
     send(ws, { type: 'hello', epoch: hub.epoch, seq: hub.lastSeq, now: time.now(), user: { name: principal.name, role: principal.role, ...(principal.attendant ? { attendant: principal.attendant } : {}) } });
     const missed = resume.since !== undefined && (resume.epoch === undefined || resume.epoch === hub.epoch) ? hub.since(resume.since) : undefined;
     if (missed) {
@@ -321,17 +329,14 @@ export function attachEvents(server: Server, deps: EventsDeps): EventsHandle {
       else if (type === 'snapshot') send(ws, hub.snapshot());
       else send(ws, { type: 'error', error: { code: 'invalid_message', message: 'expected {"type":"ping"} or {"type":"snapshot"}' } });
     });
-    ws.on('close', () => { authTimer?.cancel(); live.delete(ws); });
+    ws.on('close', () => {
+      authTimer?.cancel();
+      live.delete(ws);
+      if (!live.size) { unsubscribe?.(); unsubscribe = undefined; }
+    });
     ws.on('error', (err) => log.debug({ err: err.message }, 'event stream error'));
     if (who) start(ws, who, resume);
   };
-
-  const unsubscribe = hub.subscribe((_e, frame) => {
-    for (const [ws] of live) {
-      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) { ws.close(1013, 'too far behind: reconnect with since'); continue; }
-      send(ws, frame);
-    }
-  });
 
   const onEnded = (sessionId: string) => {
     for (const [ws, p] of live) if (p.sessionId === sessionId) ws.close(4000, 'session ended');
@@ -352,7 +357,8 @@ export function attachEvents(server: Server, deps: EventsDeps): EventsHandle {
     get clients() { return live.size; },
     close() {
       clearInterval(heartbeat);
-      unsubscribe();
+      unsubscribe?.();
+      unsubscribe = undefined;
       sessions.off('ended', onEnded);
       server.off('upgrade', onUpgrade);
       for (const ws of wss.clients) ws.terminate();

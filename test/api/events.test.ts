@@ -1,7 +1,11 @@
 // The live feed over a real WebSocket: authentication, numbered events, resuming with since.
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
-import { EventHub, MAX_STREAMS_PER_LOGIN } from '../../lib/api/events.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { attachEvents, EventHub, MAX_STREAMS_PER_LOGIN } from '../../lib/api/events.ts';
+import { Sessions } from '../../lib/api/auth/sessions.ts';
+import { silentLogger } from '../../lib/log.ts';
 import { Views } from '../../lib/api/views.ts';
 import type { Harness } from '../support/harness.ts';
 import { startApiHarness, type Api } from './support.ts';
@@ -224,6 +228,32 @@ describe('API live events (WebSocket)', function () {
     const c = open('/api/events', { 'x-api-key': 'int-key-7f3a9c1e5b2d4068' });
     const hello = await c.next('hello', (m) => m.type === 'hello');
     assert.equal((hello as { user?: { name: string } }).user?.name, 'integration');
+  });
+
+  it('given the feed served and no console ever connected, when the state changes, then the hub keeps nothing (no view, no frame is made); once one streamed and left, it keeps events for its return', async () => {
+    const hub = new EventHub(new Views(h!.config, h!.switchboard.view, undefined, 0), h!.time, h!.switchboard.view, undefined);
+    const sessions = new Sessions(h!.config, h!.time);
+    const server = createServer();
+    const feed = attachEvents(server, { hub, sessions, time: h!.time, log: silentLogger(), corsOrigins: [] });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/events`;
+      const base = hub.lastSeq;
+      await api.as('sam', 'PUT', '/api/groups/operators/override', { mode: 'night' });
+      assert.ok(hub.lastSeq > base, 'the change was numbered');
+      assert.equal(hub.since(base), undefined, 'nothing kept while no console was ever connected');
+      const { token } = sessions.open({ name: 'sam', role: 'supervisor' });
+      const c = new Client(url, bearer(token));
+      clients.push(c);
+      const snap = await c.next('snapshot', (m) => m.type === 'snapshot');
+      c.close();
+      await c.closedWith();
+      await api.as('sam', 'PUT', '/api/groups/operators/override', { mode: 'day' });
+      assert.deepEqual(hub.since(snap.seq!)?.map((e) => e.kind), ['group'], 'kept for the console that left');
+    } finally {
+      feed.close();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('given a buffer of 3 events, when a client asks for more than it keeps, then the hub says it cannot resume (a snapshot is due)', () => {
