@@ -429,8 +429,9 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
    * most: on a machine Asterisk shares, the store's round trip and the store's own work land in
    * Asterisk's dial otherwise and delay the set's INVITE. A claim (a hand-over) is never held: it
    * lets everything queued before it go at once. Memory and the observers see a batch at commit as
-   * before; only its write waits. A controller killed meanwhile finds the caller and the leg in Stasis
-   * (the leg's appArgs name the call and the attendant), as it does when killed before any write.
+   * before; only its write waits. A controller killed meanwhile finds the caller in Stasis and the leg
+   * ringing (its route variable) or answered (its appArgs name the call and the attendant), as it does
+   * when killed before any write.
    */
   holdWritesUntil(signal: Promise<unknown>): void {
     this.holds.add(signal);
