@@ -257,6 +257,12 @@ export class Inbound implements CallBridging {
     }
   }
 
+  /** a caller whose channel Asterisk lists as up (a restart): answered before, its music or ringback is behind it */
+  adoptAnswered(callId: string): void {
+    this.answered.add(callId);
+    this.rung.delete(callId);
+  }
+
   /** a caller found outside any bridge while a set rings for it (a restart): it hears ringback */
   adoptRung(callId: string): void {
     if (!this.answered.has(callId)) this.rung.add(callId);

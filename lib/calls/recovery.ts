@@ -310,6 +310,8 @@ export class Recovery {
           // the transfer target's leg ended unseen: the call comes back
           operations.legDestroyed('transfer', call.transferLeg, 0);
         }
+        // a caller whose channel is up was answered (by the run before, or this one): not answered again at the connect
+        if (view.channels.get(call.id)?.state === 'Up') inbound.adoptAnswered(call.id);
         if (call.holdBridge) {
           if (where === call.holdBridge) return 0;
           this.rehold(call);
