@@ -124,7 +124,7 @@ export async function startController(config: Config, opts: ControllerOptions): 
   ari.onEvent((e) => { if (e.type === 'ApplicationReplaced') fence('the Stasis app was taken by a newer connection'); });
   if (metrics) {
     metrics.watchSwitchboard(switchboard, { now: () => time.now(), active: () => !fenced });
-    metrics.watchAdmission(switchboard.inbound);
+    metrics.watchInbound(switchboard.inbound);
     metrics.watchAri(ari);
     metrics.watchStore(store);
   }

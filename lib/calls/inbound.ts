@@ -61,6 +61,8 @@ export class Inbound implements CallBridging {
   describeArrival?: (args: string[]) => DndFields;
   /** a caller handed back by admission control (metrics) */
   onShed?: (group: string, reason: ShedReason) => void;
+  /** a caller queued on arrival, told as its StasisStart is handled (metrics: the decision latency) */
+  onQueued?: (callId: string) => void;
   /** callers handed back by admission control since start */
   shedCount = 0;
   /** the most callers the backlog ever held at once */
@@ -192,11 +194,13 @@ export class Inbound implements CallBridging {
     b.putCall(call);
     b.enqueue(call.group, call);
     this.checkOverflowOnArrival(b, call);
-    void ctx.ledger.commit(b);
+    this.onQueued?.(call.id);
     // the presentation first: the dispatch (a microtask queued now, or earlier in this turn) originates to
-    // the set; the caller's own steps (ringback, or answer and music), queued after it, wait for the set to
-    // ring, so they never compete with its INVITE for Asterisk's time
+    // the set, then the arrival's observers and write follow (memory has it at once); the caller's own
+    // steps (ringback, or answer and music), queued after it, wait for the set to ring, so they never
+    // compete with its INVITE for Asterisk's time
     this.presenter.requestDispatch();
+    void ctx.ledger.commitAfterOriginates(b);
     void this.serial.run(call.id, () => this.presenter.rang(call.id).then(() => this.startWaiting(call)));
     this.armOverflowTimer(ctx.ledger.calls.get(call.id)!);
   }

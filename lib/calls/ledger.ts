@@ -266,6 +266,8 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   private retrying = false;
   private resyncing: Promise<void> | undefined;
   private readonly observers: BatchObserver[] = [];
+  /** batches in memory whose observers and write wait for this turn's originates (commitAfterOriginates) */
+  private parked: Array<{ b: Batch; settle: () => void }> = [];
   /** what the next drain waits for (sets about to ring); empty most of the time */
   private readonly holds = new Set<Promise<unknown>>();
   /** starts the held drain (at most once), while one is held */
@@ -329,7 +331,13 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
    * served from memory meanwhile.
    */
   async commit(b: Batch): Promise<void> {
+    this.unpark();
     b.apply();
+    await this.publish(b);
+  }
+
+  /** observers, the write, then the changes to listeners, of a batch memory has taken */
+  private async publish(b: Batch): Promise<void> {
     this.notify(b);
     const changes = b.finish();
     if (b.ops.length && !this.halted) await this.enqueueWrite({ ops: b.ops });
@@ -337,10 +345,36 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   }
 
   /**
+   * A caller's arrival: memory takes the batch now (the presentation decided next reads it), its
+   * observers (metrics, the queue_log) and its write come after the originates of this turn: with the
+   * next batch committed (the presentation's, which its originates precede), or in a microtask queued
+   * now, whichever is first. Observers still see every batch in commit order, each with memory as it
+   * was when that batch was taken. Call it after asking for the dispatch that presents the call (its
+   * microtask must come before this one).
+   */
+  commitAfterOriginates(b: Batch): Promise<void> {
+    this.unpark();
+    b.apply();
+    return new Promise<void>((settle) => {
+      this.parked.push({ b, settle });
+      if (this.parked.length === 1) queueMicrotask(() => this.unpark());
+    });
+  }
+
+  /** publish the parked batches, in order, before anything else is taken or written */
+  private unpark(): void {
+    if (!this.parked.length) return;
+    const parked = this.parked;
+    this.parked = [];
+    for (const { b, settle } of parked) void this.publish(b).then(settle);
+  }
+
+  /**
    * The hand-over: the batch is written only if the store gives this call to this attendant
    * (a second controller can never take the same call). While the store is down, memory decides.
    */
   async claim(callId: string, attendantId: string, b: Batch): Promise<boolean> {
+    this.unpark();
     // decided now: memory takes the hand-over at once, so no other decision sees the attendant free
     b.apply();
     this.notify(b);
@@ -443,6 +477,7 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   }
 
   private enqueueWrite(w: PendingWrite): Promise<boolean> {
+    this.unpark();
     return new Promise<boolean>((resolve) => {
       this.pending.push({ ...w, settle: resolve });
       if (w.claim) this.releaseHeld?.();

@@ -1,6 +1,6 @@
 // Decision and presentation latency, measured inside the controller (no probe, no diagnostics
-// channel): the arrival is stamped when the batch observer sees the caller's `arrive` line (written
-// in the same synchronous turn as its StasisStart is handled), the originate of its first
+// channel): the arrival is stamped as the caller's StasisStart is handled and it is queued (the intake
+// tells it, before its `arrive` line reaches the batch observers), the originate of its first
 // presentation leg through a thin wrapper of the AriPort. Only calls presented on arrival count:
 // a call that has to wait for an attendant (none idle, delayed ring) would measure the wait, which
 // `attendant_answered_wait_seconds` and `attendant_longest_wait_seconds` already show. Whether it
@@ -33,7 +33,7 @@ export class LatencyTracker {
 
   constructor(private readonly sink: LatencySink, private readonly clock: () => number = () => performance.now()) {}
 
-  /** the caller's `arrive` line queued it: its StasisStart is being handled now */
+  /** the caller was queued on arrival: its StasisStart is being handled now */
   arrived(callId: string): void {
     this.arrivals.set(callId, { at: this.clock(), presented: false, decided: false });
     this.fresh.push(callId);

@@ -41,8 +41,7 @@ export class ControllerMetrics {
       this.metrics.count(countBatch(entries, (id) => records.get(id) ?? view.call(id), this.metrics.bounds));
       for (const e of entries) {
         if (e.callId === undefined) continue;
-        if (e.action === 'arrive' && e.result.startsWith('queue:')) this.latency.arrived(e.callId);
-        else if (e.action === 'present') this.latency.presented(e.callId);
+        if (e.action === 'present') this.latency.presented(e.callId);
         else if (e.action === 'answer' || e.action === 'end') this.latency.forget(e.callId);
       }
     });
@@ -52,10 +51,14 @@ export class ControllerMetrics {
     });
   }
 
-  /** admission control: callers handed back, counted as they are, and the backlog at scrape time */
-  watchAdmission(inbound: { backlog: number; onShed?: (group: string, reason: ShedReason) => void }): void {
+  /**
+   * the callers' intake: callers handed back by admission control, counted as they are, the backlog at
+   * scrape time, and each caller queued on arrival stamped as it is handled (the decision latency)
+   */
+  watchInbound(inbound: { backlog: number; onShed?: (group: string, reason: ShedReason) => void; onQueued?: (callId: string) => void }): void {
     this.metrics.watchAdmission(() => inbound.backlog);
     inbound.onShed = (group, reason) => this.metrics.shedCall(group, reason);
+    inbound.onQueued = (callId) => this.latency.arrived(callId);
   }
 
   /** ARI: up now from the port; a reconnect is an up after a down (the first connection is not one) */

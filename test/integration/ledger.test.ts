@@ -136,6 +136,54 @@ const REDIS_URL = process.env.REDIS_URL;
       assert.equal(await store.claimOwner('h3'), 'att1');
     });
   });
+  describe('an arrival committed after the originates', () => {
+    /** what the observers saw, in order: each batch's calls and the state memory held for them then */
+    function watch(): string[] {
+      const seen: string[] = [];
+      ledger.observe((b) => {
+        for (const ch of b.changes) if (ch.kind === 'call') seen.push(`${ch.call.id}:${ch.call.state}/${view.call(ch.call.id)?.state}`);
+      });
+      return seen;
+    }
+
+    it('given an arrival, when nothing else is committed in its turn, then memory has it at once and the observers and Redis after a microtask', async () => {
+      const seen = watch();
+      const c = call('a1');
+      const written = ledger.commitAfterOriginates(ledger.batch().putCall(c).enqueue('reception', c));
+      assert.deepEqual([view.call('a1')?.state, view.queue('reception'), seen], ['waiting', ['a1'], []], 'memory at once, observers not yet');
+      await Promise.resolve();
+      assert.deepEqual(seen, ['a1:waiting/waiting'], 'observed in the next microtask');
+      await written;
+      assert.equal((await store.getCall('a1'))?.state, 'waiting');
+    });
+
+    it('given an arrival, when its presentation is committed in the same turn, then the observers see the arrival first, with memory as the arrival left it, and both are written in one round trip', async () => {
+      const seen = watch();
+      const before = store.commandStats().roundTrips;
+      const c = call('a2');
+      const arrival = ledger.commitAfterOriginates(ledger.batch().putCall(c).enqueue('reception', c));
+      // the presenter reads the arrival from memory and commits (after its originates) in the same turn
+      assert.equal(view.call('a2')?.state, 'waiting');
+      const presentation = ledger.commit(ledger.batch().putCall(call(c.id, { ...c, state: 'ringing', ringingLegs: ['a2-p1'], presentedAt: 1 })));
+      assert.deepEqual(seen, ['a2:waiting/waiting', 'a2:ringing/ringing'], 'in commit order, each with memory of its own time');
+      await Promise.all([arrival, presentation]);
+      assert.equal(store.commandStats().roundTrips - before, 1);
+      assert.equal((await store.getCall('a2'))?.state, 'ringing');
+    });
+
+    it('given arrivals of one turn, when a claim comes before their microtask, then they are observed and written before the claim', async () => {
+      const seen = watch();
+      const c1 = call('a3');
+      const c2 = call('a4');
+      const arrivals = [c1, c2].map((c) => ledger.commitAfterOriginates(ledger.batch().putCall(c).enqueue('reception', c)));
+      const won = await ledger.claim('a3', 'att1', ledger.batch().putCall(call(c1.id, { ...c1, state: 'talking', attendant: 'att1', leg: 'a3-p1', answeredAt: 1, firstAnsweredAt: 1 })).dequeue('reception', 'a3'));
+      await Promise.all(arrivals);
+      assert.equal(won, true);
+      assert.deepEqual(seen, ['a3:waiting/waiting', 'a4:waiting/waiting', 'a3:talking/talking']);
+      assert.deepEqual([(await store.getCall('a3'))?.state, await store.queue('reception')], ['talking', ['a4']]);
+    });
+  });
+
   describe('staged batches', () => {
     it('given a batch built and never committed, then memory is as it was and nothing is written', async () => {
       const c = call('s1');
