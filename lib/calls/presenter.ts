@@ -248,6 +248,16 @@ export class Presenter {
       legs.push({ leg, callId: call.id, attendant, closed: false, answered: false, ...(onUnanswered ? { onUnanswered } : {}), ...(offHook ? { offHook: true } : {}), ...(onOriginated ? { onOriginated } : {}) });
     }
     if (!legs.length) return;
+    // The set rings first: with no off-hook set, the originates go out before anything else is done for the
+    // presentation (nothing of it can be read before this turn ends: Asterisk's answers come in later turns);
+    // the batch is committed in this same turn after them (its memory changes are in place before any
+    // answer is read; its observers, metrics and the queue_log, see it after the requests), and it is
+    // written once the set rings, so that the store's work does not share Asterisk's dial. A controller
+    // killed before the write finds the caller in Stasis (adopted as a new arrival) and the leg in Stasis,
+    // its appArgs naming the call and the attendant, or ringing with its route variable (adopted)
+    const ringTimeoutMs = (ctx.groupConfig(groupId)?.ringTimeout ?? 15) * 1000;
+    const offHook = legs.filter((p) => p.offHook);
+    if (!offHook.length) for (const p of legs) void this.originate(p, call, ringTimeoutMs);
     const next = present(call, { legs: legs.map((l) => l.leg), clearRefusals, ...(legs.length === 1 ? { attendant: legs[0]!.attendant } : {}) }, now);
     b.putCall(next);
     const grec = ctx.ledger.groups.get(groupId);
@@ -255,23 +265,14 @@ export class Presenter {
     b.log({ time: now, operator: 'system', action: 'present', callId: call.id, numbers: [call.callerNumber], result: legs.map((l) => l.attendant).join(','), detail: { group: groupId } });
     for (const p of legs) this.presentations.set(p.leg, p);
     ctx.log.info({ callId: call.id, group: groupId, attendants: legs.map((l) => l.attendant), class: call.callClass }, 'present');
-    const ringTimeoutMs = (ctx.groupConfig(groupId)?.ringTimeout ?? 15) * 1000;
     for (const p of legs) {
       // the controller's own timer decides the ring timeout; Asterisk's originate timeout is only a backstop
       if (!p.offHook) p.ringTimer = ctx.time.schedule(ringTimeoutMs, () => this.ringTimedOut(p.leg));
     }
-    // The set rings first: the originates go out, then the batch is committed in this same turn (its memory
-    // changes are in place before any answer of Asterisk's is read; its observers, metrics and the queue_log,
-    // see it after the requests), and it is written once the set rings, so that the store's work does not
-    // share Asterisk's dial. A controller killed before the write finds the caller in Stasis (adopted as a new
-    // arrival) and the leg in Stasis, its appArgs naming the call and the attendant, or ringing with its route
-    // variable (adopted)
-    const offHook = legs.filter((p) => p.offHook);
     const lamps = () => this.desk.publishDeviceStates(legs.map((l) => ctx.ledger.attendants.get(l.attendant)!).filter(Boolean));
     if (!offHook.length) {
       const rang = this.ringSignal(call.id).promise;
       ctx.ledger.holdWritesUntil(rang);
-      for (const p of legs) void this.originate(p, next, ringTimeoutMs);
       const written = ctx.ledger.commit(b);
       // the sets' lamps once a set rings: nothing of the controller's own competes with Asterisk's INVITE
       void Promise.all([written, rang]).then(lamps);
@@ -334,11 +335,18 @@ export class Presenter {
     }
     const variables = setVariables(acfg, ctx.config.phone.transferKey);
     const callerId = call.callerName ? `"${call.callerName.replace(/"/g, '')}" <${call.callerNumber}>` : call.callerNumber;
+    let sent: Promise<unknown>;
     try {
-      await ctx.ari.originate({
+      sent = ctx.ari.originate({
         endpoint: device, channelId: p.leg, appArgs: [PRESENT_ARG, call.id, p.attendant], callerId,
         timeout: Math.ceil(ringTimeoutMs / 1000) + 5, ...(Object.keys(variables).length ? { variables } : {}), reported: ctx.routes.reportedOf(p.leg),
       });
+    } catch (err) {
+      // a port that throws at once: failed like any other, once the presentation this turn makes is in place
+      sent = Promise.reject(err);
+    }
+    try {
+      await sent;
       this.originateFailures.delete(call.id);
       p.onOriginated?.();
     } catch (err) {

@@ -43,6 +43,24 @@ describe('the hot path of a call', function () {
     });
   }
 
+  it('given an idle attendant, when a caller arrives, then its originate goes out before the arrival and the presentation reach the observers (metrics, queue_log)', async () => {
+    h = await Harness.start({
+      config: {
+        attendants: [{ id: 'att1', name: 'Alice', device: 'PJSIP/att1' }],
+        groups: [{ id: 'operators', name: 'Operators', members: ['att1'] }],
+      },
+    });
+    await h.settle();
+    const order: string[] = [];
+    const ari = h.controller.ari;
+    const originate = ari.originate.bind(ari);
+    ari.originate = (req) => { order.push(`originate ${req.appArgs?.[0] ?? ''}`); return originate(req); };
+    h.switchboard.ledger.observe((b) => { for (const e of b.logEntries()) if (e.action === 'arrive' || e.action === 'present') order.push(`observed ${e.action}`); });
+    h.call();
+    await h.until('the set rings', () => h!.ringing('PJSIP/att1').length === 1);
+    assert.deepEqual(order.slice(0, 3), ['originate @present', 'observed arrive', 'observed present']);
+  });
+
   it('given a caller hearing ringback while the only set rings, when the attendant goes absent unanswered, then the caller is answered into the group\'s music and waits', async () => {
     h = await Harness.start({
       config: {
