@@ -8,7 +8,7 @@ import type { AttendantRecord, CallRecord, GroupRecord, LogEntryInput } from '..
 import { queueScore } from '../domain/presentation.ts';
 import type { CommitGuard, Snapshot, Store, StoreOp } from '../store/store.ts';
 import { StoreFencedError } from '../store/keys.ts';
-import type { TimeSource } from '../domain/clock.ts';
+import type { TimeSource, TimerHandle } from '../domain/clock.ts';
 
 export type Change =
   | { kind: 'attendant'; attendant: AttendantRecord }
@@ -266,8 +266,13 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   private retrying = false;
   private resyncing: Promise<void> | undefined;
   private readonly observers: BatchObserver[] = [];
-  /** batches in memory whose observers and write wait for this turn's originates (commitAfterOriginates) */
-  private parked: Array<{ b: Batch; settle: () => void }> = [];
+  /**
+   * batches memory has taken whose observers and write wait: an arrival for the originate that follows
+   * it (commitAfterOriginates), a presentation for its set to ring (commitHeld)
+   */
+  private parked: Array<{ b: Batch; settle: () => void; held: boolean }> = [];
+  /** publishes the held batches after WRITE_HOLD_MAX_MS at the latest */
+  private parkTimer: TimerHandle | undefined;
   /** what the next drain waits for (sets about to ring); empty most of the time */
   private readonly holds = new Set<Promise<unknown>>();
   /** starts the held drain (at most once), while one is held */
@@ -347,22 +352,49 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
   /**
    * A caller's arrival: memory takes the batch now (the presentation decided next reads it), its
    * observers (metrics, the queue_log) and its write come after the originates of this turn: with the
-   * next batch committed (the presentation's, which its originates precede), or in a microtask queued
-   * now, whichever is first. Observers still see every batch in commit order, each with memory as it
-   * was when that batch was taken. Call it after asking for the dispatch that presents the call (its
+   * presentation's batch (commitHeld), or in a microtask queued now when no presentation holds it, or
+   * before any other batch is taken. Call it after asking for the dispatch that presents the call (its
    * microtask must come before this one).
    */
   commitAfterOriginates(b: Batch): Promise<void> {
     this.unpark();
     b.apply();
-    return new Promise<void>((settle) => {
-      this.parked.push({ b, settle });
-      if (this.parked.length === 1) queueMicrotask(() => this.unpark());
+    const parked = this.park(b, false);
+    queueMicrotask(() => { if (!this.parked.some((p) => p.held)) this.unpark(); });
+    return parked;
+  }
+
+  /**
+   * A presentation whose set is about to ring: memory takes the batch now; its observers and its write
+   * (with the arrival parked before it) wait while the writes are held (holdWritesUntil: until the set
+   * rings), WRITE_HOLD_MAX_MS at most, or until another batch is taken: on a machine Asterisk shares,
+   * the controller's own work then does not compete with Asterisk's dial. Observers still see every
+   * batch once, in commit order; an arrival's observers may see memory with the presentations of its
+   * turn in it (they change no queue).
+   */
+  commitHeld(b: Batch): Promise<void> {
+    // an earlier presentation is published before this one is taken
+    if (this.parked.some((p) => p.held)) this.unpark();
+    b.apply();
+    const parked = this.park(b, true);
+    // past the limit the holds are over: what was parked is published and written at once
+    this.parkTimer ??= this.time.schedule(WRITE_HOLD_MAX_MS, () => {
+      this.holds.clear();
+      this.unpark();
+      this.releaseHeld?.();
     });
+    if (!this.holds.size) queueMicrotask(() => this.unpark());
+    return parked;
+  }
+
+  private park(b: Batch, held: boolean): Promise<void> {
+    return new Promise<void>((settle) => { this.parked.push({ b, settle, held }); });
   }
 
   /** publish the parked batches, in order, before anything else is taken or written */
   private unpark(): void {
+    this.parkTimer?.cancel();
+    this.parkTimer = undefined;
     if (!this.parked.length) return;
     const parked = this.parked;
     this.parked = [];
@@ -471,7 +503,9 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     this.holds.add(signal);
     const done = () => {
       this.holds.delete(signal);
-      if (!this.holds.size) this.releaseHeld?.();
+      if (this.holds.size) return;
+      this.unpark();
+      this.releaseHeld?.();
     };
     signal.then(done, done);
   }

@@ -250,11 +250,11 @@ export class Presenter {
     if (!legs.length) return;
     // The set rings first: with no off-hook set, the originates go out before anything else is done for the
     // presentation (nothing of it can be read before this turn ends: Asterisk's answers come in later turns);
-    // the batch is committed in this same turn after them (its memory changes are in place before any
-    // answer is read; its observers, metrics and the queue_log, see it after the requests), and it is
-    // written once the set rings, so that the store's work does not share Asterisk's dial. A controller
-    // killed before the write finds the caller in Stasis (adopted as a new arrival) and the leg in Stasis,
-    // its appArgs naming the call and the attendant, or ringing with its route variable (adopted)
+    // memory takes the batch in this same turn after them, before any answer is read; its observers (metrics,
+    // the queue_log) and its write, with the arrival's, wait for the set to ring (Ledger.commitHeld), so
+    // that the controller's own work does not share Asterisk's dial. A controller killed before the write
+    // finds the caller in Stasis (adopted as a new arrival) and the leg in Stasis, its appArgs naming the
+    // call and the attendant, or ringing with its route variable (adopted)
     const ringTimeoutMs = (ctx.groupConfig(groupId)?.ringTimeout ?? 15) * 1000;
     const offHook = legs.filter((p) => p.offHook);
     if (!offHook.length) for (const p of legs) void this.originate(p, call, ringTimeoutMs);
@@ -273,7 +273,7 @@ export class Presenter {
     if (!offHook.length) {
       const rang = this.ringSignal(call.id).promise;
       ctx.ledger.holdWritesUntil(rang);
-      const written = ctx.ledger.commit(b);
+      const written = ctx.ledger.commitHeld(b);
       // the sets' lamps once a set rings: nothing of the controller's own competes with Asterisk's INVITE
       void Promise.all([written, rang]).then(lamps);
       return;

@@ -1,11 +1,10 @@
 // Decision and presentation latency, measured inside the controller (no probe, no diagnostics
 // channel): the arrival is stamped as the caller's StasisStart is handled and it is queued (the intake
-// tells it, before its `arrive` line reaches the batch observers), the originate of its first
-// presentation leg through a thin wrapper of the AriPort. Only calls presented on arrival count:
-// a call that has to wait for an attendant (none idle, delayed ring) would measure the wait, which
-// `attendant_answered_wait_seconds` and `attendant_longest_wait_seconds` already show. Whether it
-// was presented on arrival is known once the dispatch that follows the arrival (a microtask) ran:
-// a `setImmediate` after the arrival comes later, and drops the calls not presented by then.
+// tells it), the originate of its first presentation leg through a thin wrapper of the AriPort. Only
+// calls presented on arrival count: a call that has to wait for an attendant (none idle, delayed ring)
+// would measure the wait, which `attendant_answered_wait_seconds` and `attendant_longest_wait_seconds`
+// already show. A call presented on arrival has its originate sent in the dispatch that follows the
+// arrival (a microtask): a `setImmediate` after the arrival comes later, and drops the calls with none.
 import { performance } from 'node:perf_hooks';
 import type { AriPort, OriginateRequest } from '../asterisk/port.ts';
 import { PRESENT_ARG } from '../calls/presenter.ts';
@@ -17,10 +16,8 @@ export interface LatencySink {
 
 interface Arrival {
   at: number;
-  presented: boolean;
-  /** when its first presentation's originate went out (the presenter sends it before it commits the `present` line) */
+  /** when its first presentation's originate went out: the decision */
   sentAt?: number;
-  decided: boolean;
 }
 
 /** an arrival never accepted (a hung originate, a lost event) is forgotten after this */
@@ -35,7 +32,7 @@ export class LatencyTracker {
 
   /** the caller was queued on arrival: its StasisStart is being handled now */
   arrived(callId: string): void {
-    this.arrivals.set(callId, { at: this.clock(), presented: false, decided: false });
+    this.arrivals.set(callId, { at: this.clock() });
     this.fresh.push(callId);
     if (!this.sweepQueued) {
       this.sweepQueued = true;
@@ -43,38 +40,23 @@ export class LatencyTracker {
     }
   }
 
-  /** a `present` line for the call */
-  presented(callId: string): void {
-    const a = this.arrivals.get(callId);
-    if (!a) return;
-    a.presented = true;
-    this.decided(a);
-  }
-
   /** the call ended or was answered: nothing more to measure */
   forget(callId: string): void {
     this.arrivals.delete(callId);
   }
 
-  /** the first presentation leg's originate request goes out */
+  /** the first presentation leg's originate request goes out: the decision, for a call presented on arrival */
   originateSent(callId: string): void {
     const a = this.arrivals.get(callId);
     if (!a || a.sentAt !== undefined) return;
     a.sentAt = this.clock();
-    this.decided(a);
-  }
-
-  /** the decision is measured once the originate went out and the `present` line was seen, in either order */
-  private decided(a: Arrival): void {
-    if (a.decided || !a.presented || a.sentAt === undefined) return;
-    a.decided = true;
     this.sink.observeDecision((a.sentAt - a.at) / 1000);
   }
 
   /** Asterisk accepted it (the leg rings) */
   originateAccepted(callId: string): void {
     const a = this.arrivals.get(callId);
-    if (!a?.decided) return;
+    if (a?.sentAt === undefined) return;
     this.arrivals.delete(callId);
     this.sink.observePresentation((this.clock() - a.at) / 1000);
   }
@@ -92,7 +74,7 @@ export class LatencyTracker {
     this.sweepQueued = false;
     const fresh = this.fresh;
     this.fresh = [];
-    for (const id of fresh) if (this.arrivals.get(id)?.presented === false) this.arrivals.delete(id);
+    for (const id of fresh) if (this.arrivals.get(id)?.sentAt === undefined) this.arrivals.delete(id);
     const old = this.clock() - FORGET_AFTER_MS;
     if (this.arrivals.size > fresh.length) for (const [id, a] of this.arrivals) if (a.at < old) this.arrivals.delete(id);
   }

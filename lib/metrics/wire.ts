@@ -41,8 +41,7 @@ export class ControllerMetrics {
       this.metrics.count(countBatch(entries, (id) => records.get(id) ?? view.call(id), this.metrics.bounds));
       for (const e of entries) {
         if (e.callId === undefined) continue;
-        if (e.action === 'present') this.latency.presented(e.callId);
-        else if (e.action === 'answer' || e.action === 'end') this.latency.forget(e.callId);
+        if (e.action === 'answer' || e.action === 'end') this.latency.forget(e.callId);
       }
     });
     this.metrics.watch({

@@ -184,6 +184,59 @@ const REDIS_URL = process.env.REDIS_URL;
     });
   });
 
+  describe('a presentation held until its set rings', () => {
+    function watch(): string[] {
+      const seen: string[] = [];
+      ledger.observe((b) => {
+        for (const ch of b.changes) if (ch.kind === 'call') seen.push(`${ch.call.id}:${ch.call.state}`);
+      });
+      return seen;
+    }
+    const ringing = (id: string) => call(id, { ...call(id), state: 'ringing', ringingLegs: [`${id}-p1`], presentedAt: 1 });
+
+    it('given an arrival and its presentation held, when the set rings, then memory had both at once and the observers and Redis see them only then, in order, in one round trip', async () => {
+      const seen = watch();
+      let rang!: () => void;
+      const c = call('r1');
+      const arrival = ledger.commitAfterOriginates(ledger.batch().putCall(c).enqueue('reception', c));
+      ledger.holdWritesUntil(new Promise<void>((r) => { rang = r; }));
+      const presentation = ledger.commitHeld(ledger.batch().putCall(ringing('r1')));
+      assert.equal(view.call('r1')?.state, 'ringing', 'memory at once');
+      await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual([seen, await store.getCall('r1')], [[], null], 'nothing observed nor written before the ring');
+      const before = store.commandStats().roundTrips;
+      rang();
+      await Promise.all([arrival, presentation]);
+      assert.deepEqual(seen, ['r1:waiting', 'r1:ringing']);
+      assert.equal(store.commandStats().roundTrips - before, 1);
+      assert.equal((await store.getCall('r1'))?.state, 'ringing');
+    });
+
+    it('given a held presentation whose set never rings, then it is observed and written after the hold\'s limit', async () => {
+      const seen = watch();
+      ledger.holdWritesUntil(new Promise<void>(() => undefined));
+      const written = ledger.commitHeld(ledger.batch().putCall(ringing('r2')));
+      await Promise.resolve();
+      assert.deepEqual(seen, []);
+      time.advance(10);
+      await written;
+      assert.deepEqual([seen, (await store.getCall('r2'))?.state], [['r2:ringing'], 'ringing']);
+    });
+
+    it('given a held presentation, when another batch is committed before the ring, then the held one is observed first, with memory of its own time', async () => {
+      const states: string[] = [];
+      ledger.observe((b) => { for (const ch of b.changes) if (ch.kind === 'call') states.push(`${ch.call.id}:${ch.call.state}/${view.call('r3')?.state}`); });
+      ledger.holdWritesUntil(new Promise<void>(() => undefined));
+      const held = ledger.commitHeld(ledger.batch().putCall(ringing('r3')));
+      const c4 = call('r4');
+      const next = ledger.commit(ledger.batch().putCall(c4));
+      assert.deepEqual(states, ['r3:ringing/ringing', 'r4:waiting/ringing']);
+      await new Promise((r) => setImmediate(r));
+      time.advance(10);
+      await Promise.all([held, next]);
+    });
+  });
+
   describe('staged batches', () => {
     it('given a batch built and never committed, then memory is as it was and nothing is written', async () => {
       const c = call('s1');
