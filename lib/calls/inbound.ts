@@ -22,6 +22,8 @@ import { SerialRunner } from './serial.ts';
 /** dialplan contexts the controller sends calls to (dialplan/extensions_attendant.conf defines them) */
 export const VOICEMAIL_CONTEXT = 'attendant-voicemail';
 export const ANNOUNCEMENT_CONTEXT = 'attendant-announcement';
+/** the channel variable [attendant-announcement] plays (dialplan/extensions_attendant.conf) */
+export const ANNOUNCEMENT_SOUND_VARIABLE = 'ATT_SOUND';
 
 /** a divert Asterisk refuses is tried this many times, 1 s, 2 s, 4 s apart, before the caller is hung up */
 const DIVERT_ATTEMPTS = 4;
@@ -543,7 +545,7 @@ export class Inbound implements CallBridging {
           await ctx.ari.continueInDialplan(callId, { context: dest.context ?? VOICEMAIL_CONTEXT, extension: dest.mailbox, priority: 1 });
           break;
         case 'announcement':
-          await ctx.ari.setVariable(callId, 'ATTENDANT_SOUND', dest.sound);
+          await ctx.ari.setVariable(callId, ANNOUNCEMENT_SOUND_VARIABLE, dest.sound);
           await ctx.ari.continueInDialplan(callId, { context: ANNOUNCEMENT_CONTEXT, extension: 's', priority: 1 });
           break;
         case 'dialplan':

@@ -19,6 +19,16 @@ describe('the routing table on a running switchboard', function () {
     h = undefined;
   });
 
+  it('given a table that sends callers to an announcement, when a caller arrives, then it leaves for [attendant-announcement] with the sound in the variable the dialplan plays', async () => {
+    const cfg = config();
+    cfg.groups[0]!.table = { day: { type: 'announcement', sound: 'closed-holiday' }, night: { type: 'announcement', sound: 'closed-holiday' } };
+    h = await Harness.start({ config: cfg });
+    const hh = h;
+    const caller = hh.call();
+    await hh.until('out of the app', () => hh.sim.channel(caller)?.inStasis === false);
+    assert.equal(hh.sim.channel(caller)?.variables.ATT_SOUND, 'closed-holiday');
+  });
+
   it('given a call answered, then its caller, its leg and its bridges have their owners; when it ends, their routes go', async () => {
     h = await Harness.start({ config: config() });
     const hh = h;
