@@ -57,7 +57,8 @@ describe('the hot path of a call', function () {
     ari.originate = (req) => { order.push(`originate ${req.appArgs?.[0] ?? ''}`); return originate(req); };
     h.switchboard.ledger.observe((b) => { for (const e of b.logEntries()) if (e.action === 'arrive' || e.action === 'present') order.push(`observed ${e.action}`); });
     h.call();
-    await h.until('the set rings', () => h!.ringing('PJSIP/att1').length === 1);
+    // the simulator shows the set ringing before the controller reads its Ringing event: wait for the observers
+    await h.until('the set rings and the presentation is observed', () => h!.ringing('PJSIP/att1').length === 1 && order.includes('observed present'));
     assert.deepEqual(order.slice(0, 3), ['originate @present', 'observed arrive', 'observed present']);
   });
 
