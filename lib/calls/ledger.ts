@@ -271,10 +271,10 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
    * it (commitAfterOriginates), a presentation for its set to ring (commitHeld)
    */
   private parked: Array<{ b: Batch; settle: () => void; held: boolean }> = [];
-  /** publishes the held batches after WRITE_HOLD_MAX_MS at the latest */
-  private parkTimer: TimerHandle | undefined;
   /** what the next drain waits for (sets about to ring); empty most of the time */
   private readonly holds = new Set<Promise<unknown>>();
+  /** ends the holds WRITE_HOLD_MAX_MS after the first of them: a stream of presentations never keeps the store further behind */
+  private holdTimer: TimerHandle | undefined;
   /** starts the held drain (at most once), while one is held */
   private releaseHeld: (() => void) | undefined;
   /** the documents kept in memory by the services, written again by a resync */
@@ -377,12 +377,6 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     if (this.parked.some((p) => p.held)) this.unpark();
     b.apply();
     const parked = this.park(b, true);
-    // past the limit the holds are over: what was parked is published and written at once
-    this.parkTimer ??= this.time.schedule(WRITE_HOLD_MAX_MS, () => {
-      this.holds.clear();
-      this.unpark();
-      this.releaseHeld?.();
-    });
     if (!this.holds.size) queueMicrotask(() => this.unpark());
     return parked;
   }
@@ -393,8 +387,6 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
 
   /** publish the parked batches, in order, before anything else is taken or written */
   private unpark(): void {
-    this.parkTimer?.cancel();
-    this.parkTimer = undefined;
     if (!this.parked.length) return;
     const parked = this.parked;
     this.parked = [];
@@ -501,13 +493,23 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
    */
   holdWritesUntil(signal: Promise<unknown>): void {
     this.holds.add(signal);
+    this.holdTimer ??= this.time.schedule(WRITE_HOLD_MAX_MS, () => {
+      this.holdTimer = undefined;
+      this.holds.clear();
+      this.holdsEnded();
+    });
     const done = () => {
-      this.holds.delete(signal);
-      if (this.holds.size) return;
-      this.unpark();
-      this.releaseHeld?.();
+      if (this.holds.delete(signal) && !this.holds.size) this.holdsEnded();
     };
     signal.then(done, done);
+  }
+
+  /** the sets rang (or the limit passed): what was parked is published, the held drain goes */
+  private holdsEnded(): void {
+    this.holdTimer?.cancel();
+    this.holdTimer = undefined;
+    this.unpark();
+    this.releaseHeld?.();
   }
 
   private enqueueWrite(w: PendingWrite): Promise<boolean> {
@@ -527,16 +529,14 @@ export class Ledger extends EventEmitter<{ change: [Change]; storeState: [boolea
     setImmediate(() => this.drainUnlessHeld());
   }
 
-  /** drain now, or once the holds end (a set rings), a claim is queued, or WRITE_HOLD_MAX_MS passed */
+  /** drain now, or once the holds end (a set rings, or WRITE_HOLD_MAX_MS passed) or a claim is queued */
   private drainUnlessHeld(): void {
     if (!this.holds.size || this.retrying || this.pending.some((w) => w.claim)) {
       void this.drain();
       return;
     }
-    const timer = this.time.schedule(WRITE_HOLD_MAX_MS, () => this.releaseHeld?.());
     this.releaseHeld = () => {
       this.releaseHeld = undefined;
-      timer.cancel();
       setImmediate(() => void this.drain());
     };
   }
